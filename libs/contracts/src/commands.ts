@@ -1,0 +1,47 @@
+import type { CommandEnvelope } from './envelope.ts';
+import type { ActionProposedData, Channel, PolicyEvaluatedData, VoteDecision } from './events.ts';
+
+export type ProposeActionData = ActionProposedData;
+
+export type RecordPolicyEvaluationData = PolicyEvaluatedData;
+
+export interface CastVoteData {
+  voter: string;
+  /** The voter's linked identities, resolved by the edge from the directory. */
+  voterIdentities: string[];
+  decision: VoteDecision;
+  /** Comment for an approval; the reason, required, for a denial. */
+  comment?: string;
+  via: Channel;
+  identity?: string;
+}
+
+export interface CancelActionData {
+  by: string;
+  reason?: string;
+}
+
+export interface ExpireActionData {
+  /** The instant the timer fired (ISO-8601). */
+  at: string;
+}
+
+export interface CommandDataByType {
+  ProposeAction: ProposeActionData;
+  RecordPolicyEvaluation: RecordPolicyEvaluationData;
+  CastVote: CastVoteData;
+  CancelAction: CancelActionData;
+  ExpireAction: ExpireActionData;
+}
+
+export type CommandType = keyof CommandDataByType;
+
+export const COMMAND_TYPES: readonly CommandType[] = [
+  'ProposeAction',
+  'RecordPolicyEvaluation',
+  'CastVote',
+  'CancelAction',
+  'ExpireAction',
+];
+
+export type ActionCommand = { [K in CommandType]: CommandEnvelope<K, CommandDataByType[K]> }[CommandType];

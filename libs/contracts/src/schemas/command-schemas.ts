@@ -1,0 +1,50 @@
+import type { CommandType } from '../commands.ts';
+import { actionProposedSchema, policyEvaluatedSchema } from './event-schemas.ts';
+import { actor, channel, isoTime, nonEmpty, stringList } from './primitives.ts';
+
+/** One schema per command type, for the `data` field. */
+export const COMMAND_DATA_SCHEMAS: Record<CommandType, object> = {
+  ProposeAction: actionProposedSchema,
+  RecordPolicyEvaluation: policyEvaluatedSchema,
+  CastVote: {
+    type: 'object',
+    required: ['voter', 'voterIdentities', 'decision', 'via'],
+    additionalProperties: false,
+    properties: {
+      voter: nonEmpty,
+      voterIdentities: stringList,
+      decision: { enum: ['approve', 'deny'] },
+      comment: { type: 'string', maxLength: 4000 },
+      via: channel,
+      identity: nonEmpty,
+    },
+  },
+  CancelAction: {
+    type: 'object',
+    required: ['by'],
+    additionalProperties: false,
+    properties: { by: nonEmpty, reason: { type: 'string', maxLength: 4000 } },
+  },
+  ExpireAction: {
+    type: 'object',
+    required: ['at'],
+    additionalProperties: false,
+    properties: { at: isoTime },
+  },
+};
+
+export const commandEnvelopeSchema = {
+  type: 'object',
+  required: ['id', 'type', 'actionId', 'issuedAt', 'actor', 'correlationId', 'data'],
+  additionalProperties: false,
+  properties: {
+    id: nonEmpty,
+    type: nonEmpty,
+    actionId: nonEmpty,
+    issuedAt: isoTime,
+    actor,
+    correlationId: nonEmpty,
+    traceparent: nonEmpty,
+    data: { type: 'object' },
+  },
+} as const;

@@ -1,0 +1,159 @@
+import type { EventType } from '../events.ts';
+import { actor, channel, isoTime, jsonObject, nonEmpty, sha256Hex, stringList } from './primitives.ts';
+
+const approvalRequirement = {
+  type: 'object',
+  required: ['groups', 'principals', 'quorum', 'distinctGroups', 'timeoutSeconds'],
+  additionalProperties: false,
+  properties: {
+    groups: stringList,
+    principals: stringList,
+    quorum: { type: 'integer', minimum: 1 },
+    distinctGroups: { type: 'boolean' },
+    timeoutSeconds: { type: 'integer', minimum: 1 },
+  },
+} as const;
+
+export const actionProposedSchema = {
+  type: 'object',
+  required: ['action', 'resource', 'params', 'paramsHash', 'requestHash', 'requester'],
+  additionalProperties: false,
+  properties: {
+    action: nonEmpty,
+    resource: nonEmpty,
+    params: jsonObject,
+    paramsHash: sha256Hex,
+    requestHash: sha256Hex,
+    justification: { type: 'string', maxLength: 4000 },
+    context: jsonObject,
+    idempotencyKey: nonEmpty,
+    requester: {
+      type: 'object',
+      required: ['id', 'kind', 'identities'],
+      additionalProperties: false,
+      properties: {
+        id: nonEmpty,
+        kind: { enum: ['agent', 'human'] },
+        onBehalfOf: nonEmpty,
+        identities: stringList,
+      },
+    },
+  },
+} as const;
+
+export const policyEvaluatedSchema = {
+  type: 'object',
+  required: ['outcome', 'policyVersion', 'matchedRules', 'rule', 'reason'],
+  additionalProperties: false,
+  properties: {
+    outcome: { enum: ['allow', 'deny', 'require_approval'] },
+    policyVersion: nonEmpty,
+    matchedRules: stringList,
+    rule: nonEmpty,
+    reason: { type: 'string' },
+    approval: approvalRequirement,
+  },
+} as const;
+
+const decisionBase = {
+  rule: nonEmpty,
+  policyVersion: nonEmpty,
+  paramsHash: sha256Hex,
+  reason: { type: 'string' },
+} as const;
+const decisionRequired = ['rule', 'policyVersion', 'paramsHash', 'reason'] as const;
+
+/** One schema per event type, for the `data` field. */
+export const EVENT_DATA_SCHEMAS: Record<EventType, object> = {
+  ActionProposed: actionProposedSchema,
+  PolicyEvaluated: policyEvaluatedSchema,
+  ApprovalRequested: {
+    type: 'object',
+    required: ['rule', 'policyVersion', 'quorum', 'distinctGroups', 'groups', 'eligible', 'eligibleGroups', 'deadline'],
+    additionalProperties: false,
+    properties: {
+      rule: nonEmpty,
+      policyVersion: nonEmpty,
+      quorum: { type: 'integer', minimum: 1 },
+      distinctGroups: { type: 'boolean' },
+      groups: stringList,
+      eligible: stringList,
+      eligibleGroups: { type: 'object', additionalProperties: stringList },
+      deadline: isoTime,
+    },
+  },
+  VoteRecorded: {
+    type: 'object',
+    required: ['voter', 'decision', 'via'],
+    additionalProperties: false,
+    properties: {
+      voter: nonEmpty,
+      decision: { enum: ['approve', 'deny'] },
+      comment: { type: 'string', maxLength: 4000 },
+      via: channel,
+      identity: nonEmpty,
+    },
+  },
+  CommandRejected: {
+    type: 'object',
+    required: ['command', 'commandId', 'by', 'code', 'reason'],
+    additionalProperties: false,
+    properties: {
+      command: nonEmpty,
+      commandId: nonEmpty,
+      by: nonEmpty,
+      code: {
+        enum: ['self_approval', 'not_eligible', 'already_decided', 'not_pending', 'duplicate_vote', 'not_requester', 'reason_required'],
+      },
+      reason: { type: 'string' },
+    },
+  },
+  ActionApproved: {
+    type: 'object',
+    required: [...decisionRequired, 'automatic', 'approvers'],
+    additionalProperties: false,
+    properties: { ...decisionBase, automatic: { type: 'boolean' }, approvers: stringList },
+  },
+  ActionDenied: {
+    type: 'object',
+    required: [...decisionRequired, 'automatic'],
+    additionalProperties: false,
+    properties: { ...decisionBase, automatic: { type: 'boolean' }, deniedBy: nonEmpty },
+  },
+  ActionExpired: {
+    type: 'object',
+    required: [...decisionRequired, 'deadline'],
+    additionalProperties: false,
+    properties: { ...decisionBase, deadline: isoTime },
+  },
+  ActionCancelled: {
+    type: 'object',
+    required: [...decisionRequired, 'cancelledBy'],
+    additionalProperties: false,
+    properties: { ...decisionBase, cancelledBy: nonEmpty },
+  },
+};
+
+export const eventEnvelopeSchema = {
+  type: 'object',
+  required: [
+    'id', 'type', 'schemaVersion', 'streamId', 'seq', 'occurredAt', 'actor',
+    'causationId', 'correlationId', 'prevHash', 'hash', 'data',
+  ],
+  additionalProperties: false,
+  properties: {
+    id: nonEmpty,
+    type: nonEmpty,
+    schemaVersion: { type: 'integer', minimum: 1 },
+    streamId: nonEmpty,
+    seq: { type: 'integer', minimum: 1 },
+    occurredAt: isoTime,
+    actor,
+    causationId: nonEmpty,
+    correlationId: nonEmpty,
+    traceparent: nonEmpty,
+    prevHash: sha256Hex,
+    hash: sha256Hex,
+    data: jsonObject,
+  },
+} as const;

@@ -1,0 +1,59 @@
+/**
+ * The event log port: an append-only, partitioned-by-key log of JSON records per topic, with
+ * consumer groups whose positions are checkpointed. Adapters: embedded file log, Kafka.
+ * Every adapter passes the contract suite in `event-log.contract.ts`.
+ */
+
+export interface LogRecord {
+  /** Partition key (an actionId): records of one key are delivered in append order. */
+  key: string;
+  value: unknown;
+}
+
+export interface DeliveredRecord {
+  topic: string;
+  key: string;
+  /** Position in the topic (per partition for Kafka), as a decimal string. */
+  offset: string;
+  partition: number;
+  /** The raw text, kept so poison messages can be dead-lettered unchanged. */
+  raw: string;
+  /** Parsed JSON, or undefined when the raw text is not JSON. */
+  value: unknown;
+}
+
+export type BatchHandler = (records: DeliveredRecord[]) => Promise<void>;
+
+export interface SubscribeOptions {
+  /** Consumer group: each group sees every record once; its position is checkpointed. */
+  group: string;
+  topic: string;
+  /** Ignore the stored checkpoint and start at offset 0 (rebuilds, in-memory read models). */
+  fromBeginning?: boolean;
+  /** Start at the end, ignoring history (live watchers). */
+  fromEnd?: boolean;
+  /** At most this many records per handler call. */
+  maxBatch?: number;
+  handler: BatchHandler;
+}
+
+export interface Subscription {
+  /** Stops delivery; resolves once the handler in flight has finished and positions are saved. */
+  close(): Promise<void>;
+}
+
+export interface EventLog {
+  /** Appends records; resolves only once they are durable (fsync / acks=all). */
+  append(topic: string, records: readonly LogRecord[]): Promise<void>;
+  /**
+   * Delivers batches to `handler` in order per key; the group's position advances past a batch
+   * only after the handler resolves (at-least-once: handlers must be idempotent). If the handler
+   * throws, the batch is delivered again after a short backoff.
+   */
+  subscribe(options: SubscribeOptions): Promise<Subscription>;
+  /** Reads a whole topic from offset 0 up to its current end (replay at start). */
+  readAll(topic: string, onBatch: (records: DeliveredRecord[]) => Promise<void> | void): Promise<void>;
+  close(): Promise<void>;
+}
+
+export const EVENT_LOG = Symbol('EVENT_LOG');
