@@ -1,0 +1,93 @@
+import type { ActionCommand, CancelActionData, CommandEnvelope, ExpireActionData } from '@countersign/contracts';
+import { principalActor, requesterIds, ROUTER, type ApprovalEventDraft, type DecideContext } from './context.ts';
+import { decideEvaluation } from './evaluation.ts';
+import { notOpen, rejection } from './rejection.ts';
+import { approvalsCounted } from './quorum.ts';
+import type { ApprovalState } from './state.ts';
+import { decideVote } from './votes.ts';
+
+/** Stands in for rule and policy version when the requester cancels before policy has answered. */
+export const NOT_EVALUATED = 'not-evaluated';
+
+/**
+ * What one command does to one action: the events to append, in order, or none. Pure: the
+ * router folds the stream with `evolve`, calls this, and seals and appends what it returns.
+ * A command already applied (its id is the causationId of an event in the stream) returns
+ * nothing, so redelivery changes nothing.
+ */
+export function decide(command: ActionCommand, state: ApprovalState, ctx: DecideContext): ApprovalEventDraft[] {
+  if (state.handledCommands.includes(command.id)) return [];
+  switch (command.type) {
+    case 'ProposeAction': {
+      // Any other state means the action exists: a duplicate proposal changes nothing.
+      if (state.status !== 'none') return [];
+      const { requester } = command.data;
+      return [{ type: 'ActionProposed', data: command.data, actor: { id: requester.id, kind: requester.kind } }];
+    }
+    case 'RecordPolicyEvaluation':
+      if (state.status !== 'proposed' || state.evaluation) return [];
+      return decideEvaluation(command.data, state.proposal, ctx.now, ctx.directory);
+    case 'CastVote':
+      return decideVote(command, state, ctx);
+    case 'CancelAction':
+      return decideCancel(command, state, ctx);
+    case 'ExpireAction':
+      return decideExpiry(command, state);
+    default: {
+      const unknown: never = command;
+      throw new Error(`approval: unknown command type "${(unknown as { type: string }).type}"`);
+    }
+  }
+}
+
+/** Only the requester (or the human an agent acts for) withdraws an open action; that is its decision. */
+function decideCancel(
+  command: CommandEnvelope<'CancelAction', CancelActionData>,
+  state: ApprovalState,
+  ctx: DecideContext,
+): ApprovalEventDraft[] {
+  const { by } = command.data;
+  const closed = notOpen(state, 'cancelled');
+  if (closed) return rejection(command, by, closed.code, closed.reason, state, ctx);
+  if (state.status !== 'proposed' && state.status !== 'pending') return [];
+  const { requester } = state.proposal;
+  if (!requesterIds(requester).includes(by)) {
+    return rejection(command, by, 'not_requester', `Only the requester ${requester.id} may cancel this action, not ${by}.`, state, ctx);
+  }
+  const evaluation = state.evaluation;
+  return [
+    {
+      type: 'ActionCancelled',
+      data: {
+        rule: evaluation?.rule ?? NOT_EVALUATED,
+        policyVersion: evaluation?.policyVersion ?? NOT_EVALUATED,
+        paramsHash: state.proposal.paramsHash,
+        reason: command.data.reason?.trim() || 'cancelled by requester',
+        cancelledBy: by,
+      },
+      actor: principalActor(by, ctx.directory, requester),
+    },
+  ];
+}
+
+/** A timer fired: a pending action past its deadline expires (a denial, rule 4); an early or late timer is ignored. */
+function decideExpiry(command: CommandEnvelope<'ExpireAction', ExpireActionData>, state: ApprovalState): ApprovalEventDraft[] {
+  if (state.status !== 'pending') return [];
+  const { deadline, quorum, rule, policyVersion } = state.request;
+  if (!(Date.parse(command.data.at) >= Date.parse(deadline))) return [];
+  const approvers = state.votes.filter((v) => v.decision === 'approve').map((v) => v.voter);
+  const counted = approvalsCounted(approvers, state.request);
+  return [
+    {
+      type: 'ActionExpired',
+      data: {
+        rule,
+        policyVersion,
+        paramsHash: state.proposal.paramsHash,
+        reason: `No decision before the deadline ${deadline}: ${counted} of ${quorum} required approval(s) given.`,
+        deadline,
+      },
+      actor: ROUTER,
+    },
+  ];
+}

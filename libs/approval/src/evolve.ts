@@ -1,0 +1,70 @@
+import type { ActionEvent } from '@countersign/contracts';
+import type { ApprovalState, Decided, FinalDecision } from './state.ts';
+
+/**
+ * Folds one event of an action's stream into its state. Every event was written by `decide`, so
+ * an event that cannot follow the current state means a corrupt or foreign stream: we throw
+ * rather than guess, and the router dead-letters the stream.
+ */
+export function evolve(state: ApprovalState, event: ActionEvent): ApprovalState {
+  const handledCommands = state.handledCommands.includes(event.causationId)
+    ? state.handledCommands
+    : [...state.handledCommands, event.causationId];
+
+  switch (event.type) {
+    case 'ActionProposed':
+      if (state.status !== 'none') break;
+      return { status: 'proposed', proposal: event.data, handledCommands };
+    case 'PolicyEvaluated':
+      if (state.status !== 'proposed') break;
+      return { ...state, evaluation: event.data, handledCommands };
+    case 'ApprovalRequested':
+      if (state.status !== 'proposed' || !state.evaluation) break;
+      return {
+        status: 'pending',
+        proposal: state.proposal,
+        evaluation: state.evaluation,
+        request: event.data,
+        votes: [],
+        handledCommands,
+      };
+    case 'VoteRecorded':
+      if (state.status !== 'pending') break;
+      return { ...state, votes: [...state.votes, event.data], handledCommands };
+    case 'CommandRejected':
+      // A refusal changes nothing but the record that the command was answered.
+      return { ...state, handledCommands };
+    case 'ActionApproved':
+      return decided(state, { status: 'approved', decision: event.data }, handledCommands) ?? invalid(state, event);
+    case 'ActionDenied':
+      return decided(state, { status: 'denied', decision: event.data }, handledCommands) ?? invalid(state, event);
+    case 'ActionExpired':
+      return decided(state, { status: 'expired', decision: event.data }, handledCommands) ?? invalid(state, event);
+    case 'ActionCancelled':
+      return decided(state, { status: 'cancelled', decision: event.data }, handledCommands) ?? invalid(state, event);
+    default: {
+      const unknown: never = event;
+      throw new Error(`approval: unknown event type "${(unknown as { type: string }).type}"`);
+    }
+  }
+  return invalid(state, event);
+}
+
+/** A decision may follow a proposal (cancel), an evaluation (automatic) or a request (votes, expiry). */
+function decided(state: ApprovalState, final: FinalDecision, handledCommands: string[]): Decided | undefined {
+  if (state.status !== 'proposed' && state.status !== 'pending') return undefined;
+  return {
+    ...final,
+    proposal: state.proposal,
+    ...(state.evaluation ? { evaluation: state.evaluation } : {}),
+    ...(state.status === 'pending' ? { request: state.request } : {}),
+    votes: state.status === 'pending' ? state.votes : [],
+    handledCommands,
+  };
+}
+
+function invalid(state: ApprovalState, event: ActionEvent): never {
+  throw new Error(
+    `approval: ${event.type} (seq ${event.seq} of stream ${event.streamId}) cannot follow status "${state.status}"`,
+  );
+}

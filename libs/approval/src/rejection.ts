@@ -1,0 +1,45 @@
+import type { ActionCommand, RejectionCode } from '@countersign/contracts';
+import { principalActor, type ApprovalEventDraft, type DecideContext } from './context.ts';
+import type { ApprovalState } from './state.ts';
+
+/** A refusal recorded in the stream, so whoever sent the command learns why (rule 3). */
+export function rejection(
+  command: ActionCommand,
+  by: string,
+  code: RejectionCode,
+  reason: string,
+  state: ApprovalState,
+  ctx: DecideContext,
+): ApprovalEventDraft[] {
+  const requester = state.status === 'none' ? undefined : state.proposal.requester;
+  return [
+    {
+      type: 'CommandRejected',
+      data: { command: command.type, commandId: command.id, by, code, reason },
+      actor: principalActor(by, ctx.directory, requester),
+    },
+  ];
+}
+
+/** Why a command that needs an open action cannot apply, or undefined when the action is open. */
+export function notOpen(state: ApprovalState, verb: string): { code: RejectionCode; reason: string } | undefined {
+  switch (state.status) {
+    case 'none':
+      return { code: 'not_pending', reason: `This action cannot be ${verb}: it has not been proposed.` };
+    case 'proposed':
+    case 'pending':
+      return undefined;
+    case 'approved':
+    case 'denied':
+    case 'expired':
+    case 'cancelled':
+      return {
+        code: 'already_decided',
+        reason: `This action was already ${state.status}; it cannot be ${verb} after its final decision.`,
+      };
+    default: {
+      const unknown: never = state;
+      throw new Error(`approval: unknown status ${(unknown as { status: string }).status}`);
+    }
+  }
+}

@@ -1,0 +1,112 @@
+/** Test fixtures: a small directory, requesters, and builders for each command. */
+import {
+  contentHash,
+  type ActionCommand,
+  type Actor,
+  type ApprovalRequirement,
+  type CastVoteData,
+  type CommandDataByType,
+  type CommandEnvelope,
+  type CommandType,
+  type PolicyOutcome,
+  type Requester,
+} from '@countersign/contracts';
+import type { Directory } from '../context.ts';
+
+export const T0 = new Date('2026-03-01T12:00:00.000Z');
+export const ACTION_ID = 'act-1';
+
+export const directory: Directory = {
+  principals: {
+    rita: { kind: 'human', groups: ['sre'] }, // a requester who is also an approver
+    'rita-admin': { kind: 'human', groups: ['sre', 'admins'] }, // rita's second account
+    alice: { kind: 'human', groups: ['sre'] },
+    bob: { kind: 'human', groups: ['sre'] },
+    carol: { kind: 'human', groups: ['security'] },
+    erin: { kind: 'human', groups: ['sre', 'security'] },
+    dave: { kind: 'human', groups: ['sre'] }, // the human behind agent-7
+    zed: { kind: 'human', groups: ['eng'] },
+    'agent-7': { kind: 'agent', groups: ['sre'] },
+    'bot-1': { kind: 'agent', groups: ['sre'] },
+  },
+};
+
+export const rita: Requester = { id: 'rita', kind: 'human', identities: ['slack:URITA', 'apikey:rita-1'] };
+export const agent7: Requester = { id: 'agent-7', kind: 'agent', onBehalfOf: 'dave', identities: ['apikey:agent-7'] };
+
+export const PARAMS = { table: 'customers', format: 'csv', rows: 1000 };
+export const PARAMS_HASH = contentHash(PARAMS);
+
+let counter = 0;
+/** Unique, readable ids: `vote-12`. */
+export const nextId = (prefix: string) => `${prefix}-${++counter}`;
+
+function command<K extends CommandType>(type: K, data: CommandDataByType[K], actor: Actor, prefix: string): ActionCommand {
+  const envelope: CommandEnvelope<K, CommandDataByType[K]> = {
+    id: nextId(prefix),
+    type,
+    actionId: ACTION_ID,
+    issuedAt: T0.toISOString(),
+    actor,
+    correlationId: ACTION_ID,
+    data,
+  };
+  return envelope as ActionCommand;
+}
+
+const GATEWAY: Actor = { id: 'gateway', kind: 'service' };
+
+export function propose(requester: Requester = rita): ActionCommand {
+  return command(
+    'ProposeAction',
+    { action: 'data.export', resource: 'db/customers', params: PARAMS, paramsHash: PARAMS_HASH, requestHash: contentHash({ PARAMS }), requester },
+    GATEWAY,
+    'propose',
+  );
+}
+
+export function evaluate(outcome: PolicyOutcome, approval?: ApprovalRequirement): ActionCommand {
+  return command(
+    'RecordPolicyEvaluation',
+    {
+      outcome,
+      policyVersion: 'pv-1',
+      matchedRules: ['exports'],
+      rule: 'exports',
+      reason: `exports of customer data: ${outcome}`,
+      ...(approval ? { approval } : {}),
+    },
+    { id: 'policy-evaluator', kind: 'service' },
+    'evaluate',
+  );
+}
+
+export const DEFAULT_REQUIREMENT: ApprovalRequirement = {
+  groups: ['sre'],
+  principals: [],
+  quorum: 1,
+  distinctGroups: false,
+  timeoutSeconds: 3600,
+};
+/** The deadline of a request made at T0 with the default timeout. */
+export const DEADLINE = new Date(T0.getTime() + 3600_000);
+
+export function requireApproval(requirement: Partial<ApprovalRequirement> = {}): ActionCommand {
+  return evaluate('require_approval', { ...DEFAULT_REQUIREMENT, ...requirement });
+}
+
+export function vote(voter: string, decision: 'approve' | 'deny' = 'approve', extra: Partial<CastVoteData> = {}): ActionCommand {
+  return command('CastVote', { voter, voterIdentities: [], decision, via: 'api', ...extra }, GATEWAY, 'vote');
+}
+
+export const deny = (voter: string, comment = 'not during the freeze') => vote(voter, 'deny', { comment });
+
+export function cancel(by: string, reason?: string): ActionCommand {
+  return command('CancelAction', { by, ...(reason !== undefined ? { reason } : {}) }, GATEWAY, 'cancel');
+}
+
+export function expire(at: Date): ActionCommand {
+  return command('ExpireAction', { at: at.toISOString() }, { id: 'approval-router', kind: 'service' }, 'expire');
+}
+
+export const secondsAfter = (base: Date, seconds: number) => new Date(base.getTime() + seconds * 1000);

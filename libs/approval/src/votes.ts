@@ -1,0 +1,93 @@
+import type { CastVoteData, CommandEnvelope, DecisionData, VoteRecordedData } from '@countersign/contracts';
+import { principalActor, requesterIds, type ApprovalEventDraft, type DecideContext } from './context.ts';
+import { describeRequirement } from './evaluation.ts';
+import { quorumReached } from './quorum.ts';
+import { notOpen, rejection } from './rejection.ts';
+import type { ApprovalState, Pending } from './state.ts';
+
+type CastVote = CommandEnvelope<'CastVote', CastVoteData>;
+
+/**
+ * A vote on an action. Refusals are checked in a fixed order so the answer is predictable: is
+ * the action open, is the voter the requester (rule 2, whatever else they are), may they vote at
+ * all, have they voted already, does a denial say why. An accepted deny decides at once; an
+ * approval decides when it completes the quorum.
+ */
+export function decideVote(command: CastVote, state: ApprovalState, ctx: DecideContext): ApprovalEventDraft[] {
+  const { voter } = command.data;
+  const refuse = (code: Parameters<typeof rejection>[2], reason: string) => rejection(command, voter, code, reason, state, ctx);
+
+  const closed = notOpen(state, 'voted on');
+  if (closed) return refuse(closed.code, closed.reason);
+  if (state.status !== 'pending') {
+    return refuse('not_pending', 'Policy has not asked for approval of this action yet; votes are accepted only while it is pending.');
+  }
+
+  const self = selfApproval(command.data, state);
+  if (self) return refuse('self_approval', self);
+
+  if (!state.request.eligible.includes(voter)) {
+    const requirement = state.evaluation.approval ?? { groups: state.request.groups, principals: [] };
+    return refuse(
+      'not_eligible',
+      `${voter} is not eligible to vote on this action: rule ${state.request.rule} accepts votes only from ${describeRequirement(requirement)}.`,
+    );
+  }
+  const earlier = state.votes.find((v) => v.voter === voter);
+  if (earlier) {
+    return refuse('duplicate_vote', `${voter} has already voted (${earlier.decision}) on this action; each approver counts once.`);
+  }
+  const comment = command.data.comment?.trim() ?? '';
+  if (command.data.decision === 'deny' && comment === '') {
+    return refuse('reason_required', 'A denial needs a reason: add a comment saying why the action should not run.');
+  }
+
+  const actor = principalActor(voter, ctx.directory, state.proposal.requester);
+  const recorded: ApprovalEventDraft = { type: 'VoteRecorded', data: voteRecorded(command.data), actor };
+  const base: Omit<DecisionData, 'reason'> = {
+    rule: state.request.rule,
+    policyVersion: state.request.policyVersion,
+    paramsHash: state.proposal.paramsHash,
+  };
+
+  if (command.data.decision === 'deny') {
+    return [recorded, { type: 'ActionDenied', data: { ...base, reason: comment, automatic: false, deniedBy: voter }, actor }];
+  }
+  const approvers = [...state.votes.filter((v) => v.decision === 'approve').map((v) => v.voter), voter];
+  if (!quorumReached(approvers, state.request)) return [recorded];
+  const distinct = state.request.distinctGroups ? ' from distinct groups' : '';
+  const reason = `Approved by ${approvers.join(', ')}: quorum of ${state.request.quorum}${distinct} reached.`;
+  return [recorded, { type: 'ActionApproved', data: { ...base, reason, automatic: false, approvers }, actor }];
+}
+
+/**
+ * Why this voter counts as the requester, or undefined. Checked before eligibility so that a
+ * requester who also sits in the approver group is told the real reason.
+ */
+function selfApproval(vote: CastVoteData, state: Pending): string | undefined {
+  const { requester } = state.proposal;
+  const tail = vote.decision === 'deny' ? ' To withdraw it, cancel it instead.' : '';
+  if (vote.voter === requester.id) {
+    return `${vote.voter} requested this action and cannot vote on it: nobody approves their own action.${tail}`;
+  }
+  if (requesterIds(requester).includes(vote.voter)) {
+    return `${vote.voter} cannot vote on this action: ${requester.id} requested it on their behalf.${tail}`;
+  }
+  const theirs = new Set(requester.identities);
+  const shared = [...vote.voterIdentities, ...(vote.identity ? [vote.identity] : []), vote.voter].find((i) => theirs.has(i));
+  if (shared) {
+    return `${vote.voter} cannot vote on this action: the identity ${shared} is linked to its requester ${requester.id}.${tail}`;
+  }
+  return undefined;
+}
+
+/** The vote as recorded: optional fields only when given, so the event matches its schema. */
+function voteRecorded(vote: CastVoteData): VoteRecordedData {
+  return {
+    voter: vote.voter,
+    decision: vote.decision,
+    via: vote.via,
+    ...(vote.comment !== undefined ? { comment: vote.comment } : {}),
+    ...(vote.identity !== undefined ? { identity: vote.identity } : {}),
+  };
+}
