@@ -1,1 +1,2 @@
-export {};
+export { GatewayModule, configureHttp } from './gateway.module.ts';
+export { Problem } from './problem.ts';

@@ -1,0 +1,174 @@
+import type {
+  ActionEvent, ApprovalRequestedData, Channel, PolicyEvaluatedData, RejectionCode, VoteDecision,
+} from '@countersign/contracts';
+
+export type ActionStatus = 'proposed' | 'pending' | 'approved' | 'denied' | 'expired' | 'cancelled';
+export type DecisionOutcome = 'approved' | 'denied' | 'expired' | 'cancelled';
+
+export interface VoteView {
+  voter: string;
+  decision: VoteDecision;
+  comment?: string;
+  via: Channel;
+  at: string;
+  commandId: string;
+}
+
+export interface RejectionView {
+  commandId: string;
+  command: string;
+  by: string;
+  code: RejectionCode;
+  reason: string;
+  at: string;
+}
+
+export interface DecisionView {
+  outcome: DecisionOutcome;
+  at: string;
+  /** Who decided: approvers, the denier, the canceller, or a service for automatic decisions. */
+  by: string[];
+  automatic: boolean;
+  reason: string;
+  rule: string;
+  policyVersion: string;
+  paramsHash: string;
+}
+
+/** The current state of one action, projected from its stream. `_id` is the actionId. */
+export interface ActionView {
+  _id: string;
+  status: ActionStatus;
+  action: string;
+  resource: string;
+  params: Record<string, unknown>;
+  paramsHash: string;
+  requestHash: string;
+  justification?: string;
+  context?: Record<string, unknown>;
+  requester: string;
+  requesterKind: 'agent' | 'human';
+  onBehalfOf?: string;
+  idempotencyKey?: string;
+  correlationId: string;
+  createdAt: string;
+  updatedAt: string;
+  policy?: Omit<PolicyEvaluatedData, 'approval'>;
+  approval?: Pick<ApprovalRequestedData, 'groups' | 'quorum' | 'distinctGroups' | 'eligible' | 'deadline'>;
+  votes: VoteView[];
+  rejections: RejectionView[];
+  decision?: DecisionView;
+  /** Everyone who may see the action: requester, the human behind an agent, eligible approvers, voters. */
+  involved: string[];
+  /** Ids of the commands whose effects are in this view: what the gateway waits on. */
+  handled: string[];
+  lastSeq: number;
+  headHash: string;
+  [key: string]: unknown;
+}
+
+const DECISION_OUTCOME = {
+  ActionApproved: 'approved',
+  ActionDenied: 'denied',
+  ActionExpired: 'expired',
+  ActionCancelled: 'cancelled',
+} as const;
+
+const union = (list: readonly string[], ...more: (string | undefined)[]) =>
+  [...new Set([...list, ...more.filter((x): x is string => !!x)])];
+
+/**
+ * evolve(view, event) for the actions read model. Idempotent: an event at or below the view's
+ * lastSeq changes nothing, so redelivered batches are harmless.
+ */
+export function projectAction(view: ActionView | undefined, event: ActionEvent): ActionView | undefined {
+  if (view && event.seq <= view.lastSeq) return view;
+  if (!view && event.type !== 'ActionProposed') return undefined;
+  const base = (v: ActionView): ActionView => ({
+    ...v,
+    updatedAt: event.occurredAt,
+    lastSeq: event.seq,
+    headHash: event.hash,
+    handled: union(v.handled, event.causationId),
+  });
+  switch (event.type) {
+    case 'ActionProposed': {
+      const d = event.data;
+      return {
+        _id: event.streamId,
+        status: 'proposed',
+        action: d.action,
+        resource: d.resource,
+        params: d.params,
+        paramsHash: d.paramsHash,
+        requestHash: d.requestHash,
+        ...(d.justification !== undefined ? { justification: d.justification } : {}),
+        ...(d.context !== undefined ? { context: d.context } : {}),
+        requester: d.requester.id,
+        requesterKind: d.requester.kind,
+        ...(d.requester.onBehalfOf ? { onBehalfOf: d.requester.onBehalfOf } : {}),
+        ...(d.idempotencyKey ? { idempotencyKey: d.idempotencyKey } : {}),
+        correlationId: event.correlationId,
+        createdAt: event.occurredAt,
+        updatedAt: event.occurredAt,
+        votes: [],
+        rejections: [],
+        involved: union([], d.requester.id, d.requester.onBehalfOf),
+        handled: [event.causationId],
+        lastSeq: event.seq,
+        headHash: event.hash,
+      };
+    }
+    case 'PolicyEvaluated': {
+      const { approval: _approval, ...policy } = event.data;
+      return { ...base(view!), policy };
+    }
+    case 'ApprovalRequested': {
+      const d = event.data;
+      const approval = { groups: d.groups, quorum: d.quorum, distinctGroups: d.distinctGroups, eligible: d.eligible, deadline: d.deadline };
+      return { ...base(view!), status: 'pending', approval, involved: union(view!.involved, ...d.eligible) };
+    }
+    case 'VoteRecorded': {
+      const d = event.data;
+      const vote: VoteView = {
+        voter: d.voter, decision: d.decision, via: d.via, at: event.occurredAt, commandId: event.causationId,
+        ...(d.comment !== undefined ? { comment: d.comment } : {}),
+      };
+      return { ...base(view!), votes: [...view!.votes, vote], involved: union(view!.involved, d.voter) };
+    }
+    case 'CommandRejected': {
+      const d = event.data;
+      const rejection: RejectionView = { ...d, at: event.occurredAt };
+      return { ...base(view!), rejections: [...view!.rejections, rejection] };
+    }
+    case 'ActionApproved':
+    case 'ActionDenied':
+    case 'ActionExpired':
+    case 'ActionCancelled': {
+      const outcome = DECISION_OUTCOME[event.type];
+      return { ...base(view!), status: outcome, decision: decisionOf(event, outcome) };
+    }
+    default: {
+      const unknown: never = event;
+      throw new Error(`unhandled event type ${(unknown as ActionEvent).type}`);
+    }
+  }
+}
+
+function decisionOf(event: ActionEvent, outcome: DecisionOutcome): DecisionView {
+  const d = event.data as { rule: string; policyVersion: string; paramsHash: string; reason: string };
+  const common = { outcome, at: event.occurredAt, reason: d.reason, rule: d.rule, policyVersion: d.policyVersion, paramsHash: d.paramsHash };
+  switch (event.type) {
+    case 'ActionApproved':
+      return { ...common, automatic: event.data.automatic, by: event.data.automatic ? [event.actor.id] : event.data.approvers };
+    case 'ActionDenied':
+      return { ...common, automatic: event.data.automatic, by: [event.data.deniedBy ?? event.actor.id] };
+    case 'ActionCancelled':
+      return { ...common, automatic: false, by: [event.data.cancelledBy] };
+    default:
+      return { ...common, automatic: true, by: [event.actor.id] };
+  }
+}
+
+export const FINAL_STATUSES: readonly ActionStatus[] = ['approved', 'denied', 'expired', 'cancelled'];
+export const isDecided = (view: Pick<ActionView, 'status'>) => FINAL_STATUSES.includes(view.status);

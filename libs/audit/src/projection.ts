@@ -1,0 +1,37 @@
+import type { ActionEvent } from '@countersign/contracts';
+import { projectAction, type ActionView } from './action-view.ts';
+import { auditEntryFor, type AuditEntry } from './audit-entry.ts';
+
+export interface ProjectionBatch {
+  views: Map<string, ActionView>;
+  entries: AuditEntry[];
+  /** The raw events, kept so the chain of an action can be served and re-verified. */
+  events: ActionEvent[];
+  /** Events that arrived for a stream with no ActionProposed (out of order or foreign). */
+  orphans: ActionEvent[];
+}
+
+/**
+ * Applies a batch of events to the views it touches. `load` gives the current view of a stream
+ * (from a cache or the store); views are evolved in memory and returned for one bulk write.
+ */
+export async function projectBatch(
+  events: readonly ActionEvent[],
+  load: (actionId: string) => Promise<ActionView | undefined>,
+): Promise<ProjectionBatch> {
+  const views = new Map<string, ActionView>();
+  const batch: ProjectionBatch = { views, entries: [], events: [], orphans: [] };
+  for (const event of events) {
+    const before = views.has(event.streamId) ? views.get(event.streamId) : await load(event.streamId);
+    const after = projectAction(before, event);
+    if (!after) {
+      batch.orphans.push(event);
+      continue;
+    }
+    if (after === before) continue; // already projected: a redelivery
+    views.set(event.streamId, after);
+    batch.entries.push(auditEntryFor(after, event));
+    batch.events.push(event);
+  }
+  return batch;
+}

@@ -1,0 +1,42 @@
+import { Global, Module, type DynamicModule } from '@nestjs/common';
+import { EVENT_LOG, type EventLog } from '@countersign/eventlog';
+import { READ_MODEL_STORE, type ReadModelStore } from '@countersign/readmodel';
+import { v7 as uuidv7 } from 'uuid';
+import { createChangeFeed, type ChangeFeed } from './change-feed.ts';
+import { createReadiness, type Readiness } from './readiness.ts';
+import { CHANGE_FEED, CLOCK, DIRECTORY, ID_SOURCE, POLICY_SET, READINESS, type Clock, type IdSource } from './tokens.ts';
+
+export interface RuntimeOptions {
+  eventLog: EventLog;
+  readModels: ReadModelStore;
+  /** The principals directory (@countersign/identity Directory). */
+  directory: unknown;
+  /** The compiled policy set (@countersign/policy CompiledPolicySet). */
+  policy: unknown;
+  clock?: Clock;
+  ids?: IdSource;
+  changes?: ChangeFeed;
+  readiness?: Readiness;
+}
+
+export const systemClock: Clock = { now: () => new Date() };
+export const uuidV7Ids: IdSource = { next: () => uuidv7() };
+
+/** Provides the adapters chosen by the app to every service module, by token. */
+@Global()
+@Module({})
+export class RuntimeModule {
+  static register(options: RuntimeOptions): DynamicModule {
+    const providers = [
+      { provide: EVENT_LOG, useValue: options.eventLog },
+      { provide: READ_MODEL_STORE, useValue: options.readModels },
+      { provide: DIRECTORY, useValue: options.directory },
+      { provide: POLICY_SET, useValue: options.policy },
+      { provide: CLOCK, useValue: options.clock ?? systemClock },
+      { provide: ID_SOURCE, useValue: options.ids ?? uuidV7Ids },
+      { provide: CHANGE_FEED, useValue: options.changes ?? createChangeFeed() },
+      { provide: READINESS, useValue: options.readiness ?? createReadiness() },
+    ];
+    return { module: RuntimeModule, providers, exports: providers.map((p) => p.provide) };
+  }
+}

@@ -1,0 +1,109 @@
+import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { nextDeadline } from '@countersign/approval';
+import {
+  TOPICS, describeErrors, validateCommand, validateEvent, type ActionCommand, type CommandEnvelope, type ExpireActionData,
+} from '@countersign/contracts';
+import { EVENT_LOG, type DeliveredRecord, type EventLog, type Subscription } from '@countersign/eventlog';
+import { CLOCK, DIRECTORY, ID_SOURCE, READINESS, deadLetter, type Clock, type IdSource, type Readiness } from '@countersign/runtime';
+import { ExpiryTimers } from './expiry-timers.ts';
+import { StreamTable } from './stream-table.ts';
+
+export const ROUTER_GROUP = 'approval-router';
+const ROUTER_ACTOR = { id: 'approval-router', kind: 'service' as const };
+
+interface DirectoryLike {
+  snapshot(): { principals: Record<string, { kind: 'agent' | 'human'; groups: string[] }> };
+}
+
+/**
+ * The single writer of action streams: consumes commands in order per action, decides with the
+ * pure approval domain, and appends the sealed events before the command's offset advances.
+ */
+@Injectable()
+export class ApprovalRouterService implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger('approval-router');
+  private readonly table = new StreamTable();
+  private readonly timers: ExpiryTimers;
+  private subscription?: Subscription;
+
+  constructor(
+    @Inject(EVENT_LOG) private readonly log: EventLog,
+    @Inject(DIRECTORY) private readonly directory: DirectoryLike,
+    @Inject(CLOCK) private readonly clock: Clock,
+    @Inject(ID_SOURCE) private readonly ids: IdSource,
+    @Inject(READINESS) private readonly readiness: Readiness,
+  ) {
+    this.timers = new ExpiryTimers(() => this.clock.now(), (id, deadline) => void this.expire(id, deadline));
+  }
+
+  async onApplicationBootstrap(): Promise<void> {
+    const ready = this.readiness.pending('approval-router');
+    let replayed = 0;
+    await this.log.readAll(TOPICS.events, (records) => {
+      for (const record of records) {
+        const check = validateEvent(record.value);
+        if (!check.ok) {
+          this.logger.error(`skipping invalid event at offset ${record.offset} while replaying: ${describeErrors(check.errors)}`);
+          continue;
+        }
+        const problem = this.table.apply(check.value);
+        if (problem) this.logger.error(`stream ${check.value.streamId} is inconsistent at seq ${check.value.seq}: ${problem}`);
+        else replayed += 1;
+      }
+    });
+    for (const [id, entry] of this.table.entries()) this.timers.set(id, nextDeadline(entry.state));
+    this.logger.log(`replayed ${replayed} events of ${this.table.size} actions; ${this.timers.size} pending`);
+    this.subscription = await this.log.subscribe({
+      group: ROUTER_GROUP,
+      topic: TOPICS.commands,
+      handler: (records) => this.handle(records),
+    });
+    ready();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    this.timers.clear();
+    await this.subscription?.close();
+  }
+
+  private async handle(records: DeliveredRecord[]): Promise<void> {
+    const commands: ActionCommand[] = [];
+    for (const record of records) {
+      const check = validateCommand(record.value);
+      if (!check.ok) {
+        const reason = record.value === undefined ? 'not JSON' : describeErrors(check.errors);
+        this.logger.warn(`dead-lettering command at offset ${record.offset}: ${reason}`);
+        await deadLetter(this.log, ROUTER_GROUP, record, reason, this.clock.now());
+        continue;
+      }
+      commands.push(check.value);
+    }
+    const { events, commit } = this.table.decideBatch(commands, () => ({
+      now: this.clock.now(),
+      directory: this.directory.snapshot(),
+      newId: () => this.ids.next(),
+    }));
+    if (events.length > 0) await this.log.append(TOPICS.events, events.map((e) => ({ key: e.streamId, value: e })));
+    commit();
+    for (const id of new Set(events.map((e) => e.streamId))) this.timers.set(id, nextDeadline(this.table.get(id)));
+  }
+
+  /** Deadlines become commands, so expiry is ordered with votes on the same action. */
+  private async expire(actionId: string, deadline: string): Promise<void> {
+    const command: CommandEnvelope<'ExpireAction', ExpireActionData> = {
+      id: this.ids.next(),
+      type: 'ExpireAction',
+      actionId,
+      issuedAt: this.clock.now().toISOString(),
+      actor: ROUTER_ACTOR,
+      correlationId: actionId,
+      data: { at: this.clock.now().toISOString() },
+    };
+    try {
+      await this.log.append(TOPICS.commands, [{ key: actionId, value: command }]);
+    } catch (error) {
+      this.logger.error(`could not queue expiry of ${actionId} (deadline ${deadline}): ${(error as Error).message}; retrying`);
+      setTimeout(() => void this.expire(actionId, deadline), 1000).unref();
+    }
+  }
+}

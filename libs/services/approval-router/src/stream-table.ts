@@ -1,0 +1,84 @@
+import { decide, evolve, initialState, type ApprovalState, type DecideContext } from '@countersign/approval';
+import { sealEvents, validateEvent, describeErrors, type ActionCommand, type ActionEvent } from '@countersign/contracts';
+
+interface StreamEntry {
+  state: ApprovalState;
+  head?: { seq: number; hash: string };
+}
+
+/**
+ * The router's memory: the approval state and chain head of every action stream it owns.
+ * Built by replaying the events topic, advanced only after the events it produced are durable.
+ */
+export class StreamTable {
+  private readonly streams = new Map<string, StreamEntry>();
+
+  /**
+   * Applies an event already in the log (replay). Returns an error message when the event cannot
+   * follow its stream (a corrupt stream): the stream keeps its last good state.
+   */
+  apply(event: ActionEvent): string | undefined {
+    const entry = this.streams.get(event.streamId) ?? { state: initialState };
+    if (entry.head && event.seq <= entry.head.seq) return undefined; // replayed twice
+    try {
+      this.streams.set(event.streamId, { state: evolve(entry.state, event), head: { seq: event.seq, hash: event.hash } });
+      return undefined;
+    } catch (error) {
+      return (error as Error).message;
+    }
+  }
+
+  get(streamId: string): ApprovalState {
+    return this.streams.get(streamId)?.state ?? initialState;
+  }
+
+  entries(): IterableIterator<[string, StreamEntry]> {
+    return this.streams.entries();
+  }
+
+  get size(): number {
+    return this.streams.size;
+  }
+
+  /**
+   * Decides a batch of commands against a working copy, so a failed append leaves the table
+   * untouched and the redelivered batch is decided again from the same state.
+   */
+  decideBatch(
+    commands: readonly ActionCommand[],
+    ctx: () => DecideContext & { newId: () => string },
+  ): { events: ActionEvent[]; commit: () => void } {
+    const working = new Map<string, StreamEntry>();
+    const events: ActionEvent[] = [];
+    for (const command of commands) {
+      const entry = working.get(command.actionId) ?? this.streams.get(command.actionId) ?? { state: initialState };
+      const c = ctx();
+      const drafts = decide(command, entry.state, c);
+      if (drafts.length === 0) continue;
+      const sealed = sealEvents(drafts, {
+        streamId: command.actionId,
+        head: entry.head,
+        causationId: command.id,
+        correlationId: command.correlationId,
+        traceparent: command.traceparent,
+        now: () => c.now,
+        newId: c.newId,
+      }) as ActionEvent[];
+      let state = entry.state;
+      for (const event of sealed) {
+        const check = validateEvent(event);
+        if (!check.ok) throw new Error(`router produced an invalid ${event.type}: ${describeErrors(check.errors)}`);
+        state = evolve(state, event);
+      }
+      const last = sealed[sealed.length - 1];
+      working.set(command.actionId, { state, head: { seq: last.seq, hash: last.hash } });
+      events.push(...sealed);
+    }
+    return {
+      events,
+      commit: () => {
+        for (const [id, entry] of working) this.streams.set(id, entry);
+      },
+    };
+  }
+}

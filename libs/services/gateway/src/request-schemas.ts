@@ -1,0 +1,96 @@
+import { createAjv, toFieldErrors } from '@countersign/contracts';
+import { badRequest, type InvalidParam } from './problem.ts';
+
+const ajv = createAjv();
+const text = (max: number) => ({ type: 'string', maxLength: max }) as const;
+const nonBlank = (max: number) => ({ type: 'string', minLength: 1, maxLength: max, pattern: '\\S' }) as const;
+const id = { type: 'string', minLength: 1, maxLength: 128 } as const;
+
+export const proposeActionBody = {
+  type: 'object',
+  required: ['action', 'resource'],
+  additionalProperties: false,
+  properties: {
+    action: { type: 'string', minLength: 1, maxLength: 128, pattern: '^[a-z0-9][a-z0-9_.-]*$' },
+    resource: { type: 'string', minLength: 1, maxLength: 1024 },
+    params: { type: 'object' },
+    justification: text(4000),
+    context: { type: 'object' },
+  },
+} as const;
+
+export const approveBody = {
+  type: 'object',
+  additionalProperties: false,
+  properties: { comment: text(4000) },
+} as const;
+
+export const denyBody = {
+  type: 'object',
+  required: ['reason'],
+  additionalProperties: false,
+  properties: { reason: nonBlank(4000) },
+} as const;
+
+export const cancelBody = {
+  type: 'object',
+  additionalProperties: false,
+  properties: { reason: text(4000) },
+} as const;
+
+const limit = { type: 'string', pattern: '^(?:[1-9]\\d{0,2}|1000)$' } as const;
+const cursor = { type: 'string', pattern: '^[A-Za-z0-9_-]{1,512}$' } as const;
+
+export const listActionsQuery = {
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    status: { enum: ['proposed', 'pending', 'approved', 'denied', 'expired', 'cancelled'] },
+    requester: id,
+    action: id,
+    approver: { const: 'me' },
+    limit,
+    cursor,
+  },
+} as const;
+
+export const auditQuery = {
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    from: { type: 'string', format: 'date-time' },
+    to: { type: 'string', format: 'date-time' },
+    requester: id,
+    approver: id,
+    action: id,
+    outcome: { enum: ['approved', 'denied', 'expired', 'cancelled'] },
+    type: id,
+    limit,
+    cursor,
+  },
+} as const;
+
+export const getActionQuery = {
+  type: 'object',
+  additionalProperties: false,
+  properties: { wait: { type: 'string', pattern: '^\\d{1,6}(ms|s)?$' } },
+} as const;
+
+export const emptyQuery = { type: 'object', additionalProperties: false, properties: {} } as const;
+
+type Where = 'body' | 'query';
+
+/** Compiles a schema into a checker that throws a 400 problem naming each field at fault. */
+export function checker<T>(schema: object, where: Where): (value: unknown) => T {
+  const validate = ajv.compile(schema);
+  return (value) => {
+    if (where === 'body' && (value === undefined || value === null)) value = {};
+    if (validate(value)) return value as T;
+    const errors: InvalidParam[] = toFieldErrors(validate.errors).map((e) =>
+      where === 'body'
+        ? { pointer: e.pointer === '/' ? '' : e.pointer, detail: e.message }
+        : { parameter: e.pointer.replace(/^\//, '') || '(query)', detail: e.message },
+    );
+    throw badRequest(errors);
+  };
+}

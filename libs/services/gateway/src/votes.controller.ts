@@ -1,0 +1,99 @@
+import { Body, Controller, HttpCode, Inject, Param, Post, Res, UseGuards } from '@nestjs/common';
+import type { ActionView } from '@countersign/audit';
+import type { RejectionCode } from '@countersign/contracts';
+import type { Response } from 'express';
+import { ActionWaiter } from './action-waiter.ts';
+import { ApiKeyGuard, CurrentCaller, type Caller } from './auth.ts';
+import { CommandSender } from './commands.ts';
+import { Problem } from './problem.ts';
+import { approveBody, cancelBody, checker, denyBody } from './request-schemas.ts';
+import { presentAction } from './views.ts';
+
+const OUTCOME_WAIT_MS = 10_000;
+
+const REJECTION_STATUS: Record<RejectionCode, [number, string]> = {
+  self_approval: [403, 'You cannot approve or deny your own action.'],
+  not_eligible: [403, 'You are not an eligible approver for this action.'],
+  not_requester: [403, 'Only the requester can cancel an action.'],
+  already_decided: [409, 'This action has already been decided.'],
+  not_pending: [409, 'This action is not awaiting approval.'],
+  duplicate_vote: [409, 'You have already voted on this action.'],
+  reason_required: [400, 'A reason is required.'],
+};
+
+const parseApprove = checker<{ comment?: string }>(approveBody, 'body');
+const parseDeny = checker<{ reason: string }>(denyBody, 'body');
+const parseCancel = checker<{ reason?: string }>(cancelBody, 'body');
+
+/**
+ * Approve, deny and cancel are commands for the approval router, which alone decides; the
+ * gateway waits for the router's answer (a recorded vote or a rejection) and reports it.
+ */
+@Controller('v1/actions/:id')
+@UseGuards(ApiKeyGuard)
+export class VotesController {
+  constructor(
+    @Inject(ActionWaiter) private readonly waiter: ActionWaiter,
+    @Inject(CommandSender) private readonly commands: CommandSender,
+  ) {}
+
+  @Post('approve')
+  @HttpCode(200)
+  approve(@CurrentCaller() caller: Caller, @Param('id') id: string, @Body() raw: unknown, @Res({ passthrough: true }) res: Response) {
+    const body = parseApprove(raw);
+    return this.vote(caller, id, 'approve', body.comment, res);
+  }
+
+  @Post('deny')
+  @HttpCode(200)
+  deny(@CurrentCaller() caller: Caller, @Param('id') id: string, @Body() raw: unknown, @Res({ passthrough: true }) res: Response) {
+    const body = parseDeny(raw);
+    return this.vote(caller, id, 'deny', body.reason, res);
+  }
+
+  @Post('cancel')
+  @HttpCode(200)
+  async cancel(@CurrentCaller() caller: Caller, @Param('id') id: string, @Body() raw: unknown, @Res({ passthrough: true }) res: Response) {
+    const body = parseCancel(raw);
+    await this.existing(id);
+    const commandId = await this.commands.send('CancelAction', id, caller, {
+      by: caller.principal.id,
+      ...(body.reason !== undefined ? { reason: body.reason } : {}),
+    });
+    return this.outcome(id, commandId, res);
+  }
+
+  private async vote(caller: Caller, id: string, decision: 'approve' | 'deny', comment: string | undefined, res: Response) {
+    await this.existing(id);
+    const p = caller.principal;
+    const commandId = await this.commands.send('CastVote', id, caller, {
+      voter: p.id,
+      voterIdentities: [...p.identities, caller.identity],
+      decision,
+      ...(comment !== undefined ? { comment } : {}),
+      via: 'api',
+      identity: caller.identity,
+    });
+    return this.outcome(id, commandId, res);
+  }
+
+  private async existing(id: string): Promise<void> {
+    if (!(await this.waiter.get(id))) throw new Problem(404, 'action-not-found', 'No such action.', `There is no action ${id}.`);
+  }
+
+  private async outcome(id: string, commandId: string, res: Response) {
+    const view = await this.waiter.until(id, (v) => !!v && v.handled.includes(commandId), OUTCOME_WAIT_MS);
+    if (!view || !view.handled.includes(commandId)) {
+      res.status(202).location(`/v1/actions/${id}`);
+      return { id, status: view?.status ?? 'proposed', accepted: commandId, detail: 'Queued; the decision will show on the action.' };
+    }
+    const rejection = view.rejections.find((r) => r.commandId === commandId);
+    if (rejection) throw rejected(view, rejection.code, rejection.reason);
+    return presentAction(view);
+  }
+}
+
+function rejected(view: ActionView, code: RejectionCode, reason: string): Problem {
+  const [status, title] = REJECTION_STATUS[code];
+  return new Problem(status, code.replace(/_/g, '-'), title, reason, undefined, { actionId: view._id, actionStatus: view.status });
+}

@@ -1,0 +1,96 @@
+import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import {
+  TOPICS, describeErrors, validateEvent, type ActionEvent, type CommandEnvelope, type PolicyEvaluatedData,
+} from '@countersign/contracts';
+import { EVENT_LOG, type DeliveredRecord, type EventLog, type Subscription } from '@countersign/eventlog';
+import { CLOCK, DIRECTORY, ID_SOURCE, POLICY_SET, READINESS, deadLetter, type Clock, type IdSource, type Readiness } from '@countersign/runtime';
+
+export const EVALUATOR_GROUP = 'policy-evaluator';
+const EVALUATOR_ACTOR = { id: 'policy-evaluator', kind: 'service' as const };
+
+export interface PolicyInput {
+  action: string;
+  resource: string;
+  params: Record<string, unknown>;
+  context?: Record<string, unknown>;
+  requester: { id: string; kind: 'agent' | 'human'; groups: string[] };
+}
+
+interface PolicySetLike {
+  version: string;
+  evaluate(input: PolicyInput): PolicyEvaluatedData;
+}
+
+interface DirectoryLike {
+  get(id: string): { groups: string[] } | undefined;
+}
+
+/**
+ * Stateless: turns each ActionProposed into a RecordPolicyEvaluation command for the router.
+ * Redelivery yields a second command that the router ignores (the action is no longer proposed).
+ */
+@Injectable()
+export class PolicyEvaluatorService implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger('policy-evaluator');
+  private subscription?: Subscription;
+
+  constructor(
+    @Inject(EVENT_LOG) private readonly log: EventLog,
+    @Inject(POLICY_SET) private readonly policy: PolicySetLike,
+    @Inject(DIRECTORY) private readonly directory: DirectoryLike,
+    @Inject(CLOCK) private readonly clock: Clock,
+    @Inject(ID_SOURCE) private readonly ids: IdSource,
+    @Inject(READINESS) private readonly readiness: Readiness,
+  ) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    const ready = this.readiness.pending('policy-evaluator');
+    this.subscription = await this.log.subscribe({
+      group: EVALUATOR_GROUP,
+      topic: TOPICS.events,
+      handler: (records) => this.handle(records),
+    });
+    this.logger.log(`evaluating with policy version ${this.policy.version.slice(0, 12)}`);
+    ready();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.subscription?.close();
+  }
+
+  private async handle(records: DeliveredRecord[]): Promise<void> {
+    const commands = [];
+    for (const record of records) {
+      const check = validateEvent(record.value);
+      if (!check.ok) {
+        await deadLetter(this.log, EVALUATOR_GROUP, record, describeErrors(check.errors), this.clock.now());
+        continue;
+      }
+      if (check.value.type !== 'ActionProposed') continue;
+      commands.push(this.evaluate(check.value));
+    }
+    if (commands.length > 0) await this.log.append(TOPICS.commands, commands.map((c) => ({ key: c.actionId, value: c })));
+  }
+
+  private evaluate(event: Extract<ActionEvent, { type: 'ActionProposed' }>): CommandEnvelope<'RecordPolicyEvaluation', PolicyEvaluatedData> {
+    const d = event.data;
+    const groups = this.directory.get(d.requester.id)?.groups ?? [];
+    const evaluation = this.policy.evaluate({
+      action: d.action,
+      resource: d.resource,
+      params: d.params,
+      ...(d.context ? { context: d.context } : {}),
+      requester: { id: d.requester.id, kind: d.requester.kind, groups },
+    });
+    return {
+      id: this.ids.next(),
+      type: 'RecordPolicyEvaluation',
+      actionId: event.streamId,
+      issuedAt: this.clock.now().toISOString(),
+      actor: EVALUATOR_ACTOR,
+      correlationId: event.correlationId,
+      ...(event.traceparent ? { traceparent: event.traceparent } : {}),
+      data: evaluation,
+    };
+  }
+}
