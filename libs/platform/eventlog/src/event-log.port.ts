@@ -22,10 +22,19 @@ export interface DeliveredRecord {
   value: unknown;
 }
 
+/** A record whose value is given as text, JSON or not (see `EventLog.appendRaw`). */
+export interface RawLogRecord {
+  key: string;
+  raw: string;
+}
+
 export type BatchHandler = (records: DeliveredRecord[]) => Promise<void>;
 
 export interface SubscribeOptions {
-  /** Consumer group: each group sees every record once; its position is checkpointed. */
+  /**
+   * Consumer group: each group sees every record once; its position is checkpointed. A group with
+   * no stored position starts at the first record (offset 0).
+   */
   group: string;
   topic: string;
   /** Ignore the stored checkpoint and start at offset 0 (rebuilds, in-memory read models). */
@@ -45,6 +54,12 @@ export interface Subscription {
 export interface EventLog {
   /** Appends records; resolves only once they are durable (fsync / acks=all). */
   append(topic: string, records: readonly LogRecord[]): Promise<void>;
+  /**
+   * Optional: appends text exactly as given, even if it is not JSON (what a foreign producer
+   * could put on Kafka). Lets the contract suite check that poison records reach handlers with
+   * `value: undefined`. Same durability as `append`.
+   */
+  appendRaw?(topic: string, records: readonly RawLogRecord[]): Promise<void>;
   /**
    * Delivers batches to `handler` in order per key; the group's position advances past a batch
    * only after the handler resolves (at-least-once: handlers must be idempotent). If the handler

@@ -1,1 +1,4 @@
-export {};
+export * from './event-log.port.ts';
+export { createFileEventLog, type FileEventLogOptions } from './file-event-log.ts';
+export { eventLogContract, type EventLogFixture } from './event-log.contract.ts';
+export { collectDeliveries, type DeliveryCollector } from './testing/delivery-collector.ts';

@@ -1,1 +1,3 @@
-export {};
+export * from './read-model.port.ts';
+export { createMemoryReadModelStore } from './memory-read-model.ts';
+export { readModelContract, type ReadModelFixture } from './read-model.contract.ts';

@@ -1,0 +1,192 @@
+/**
+ * The behaviour every EventLog adapter must show (embedded file log, Kafka). An adapter's test
+ * calls `eventLogContract('kafka', open)`; `open` gives a fresh log, and optionally `reopen` (a new
+ * log over the same storage, e.g. after a restart). Each test uses its own topics and groups, so
+ * adapters may share one server between tests.
+ */
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
+import type { EventLog } from './event-log.port.ts';
+import { collectDeliveries } from './testing/delivery-collector.ts';
+
+export interface EventLogFixture {
+  log: EventLog;
+  /** Opens the same storage again; the suite closes the previous log first. */
+  reopen?: () => Promise<EventLog>;
+  cleanup(): Promise<void>;
+}
+
+const unique = (prefix: string) => `${prefix}-${randomUUID().slice(0, 8)}`;
+const values = (from: number, to: number, key = (n: number) => `k${n % 3}`) =>
+  Array.from({ length: to - from }, (_, i) => ({ key: key(from + i), value: { n: from + i } }));
+const ns = (records: { value: unknown }[]) => records.map((r) => (r.value as { n: number }).n);
+
+export function eventLogContract(name: string, open: () => Promise<EventLogFixture>): void {
+  /** Runs a test on a fresh fixture; `reopen` swaps in a reopened log. */
+  async function withLog(test: (ctx: { log: EventLog; canReopen: boolean; reopen(): Promise<EventLog> }) => Promise<void>) {
+    const fixture = await open();
+    let current = fixture.log;
+    try {
+      await test({
+        canReopen: Boolean(fixture.reopen),
+        get log() {
+          return current;
+        },
+        async reopen() {
+          assert.ok(fixture.reopen, 'fixture has no reopen');
+          await current.close();
+          current = await fixture.reopen();
+          return current;
+        },
+      });
+    } finally {
+      await current.close();
+      await fixture.cleanup();
+    }
+  }
+
+  describe(`EventLog contract: ${name}`, () => {
+    it('given records appended before and after subscribing, a new group gets all of them in append order', () =>
+      withLog(async ({ log }) => {
+        const topic = unique('t');
+        await log.append(topic, values(0, 5));
+        const seen = collectDeliveries();
+        const sub = await log.subscribe({ group: unique('g'), topic, handler: seen.handler });
+        await log.append(topic, values(5, 8));
+        await log.append(topic, values(8, 10));
+        await seen.until(10, 'all ten records');
+        await sub.close();
+        assert.deepEqual(ns(seen.records), [0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
+        const offsets = seen.records.map((r) => BigInt(r.offset));
+        assert.ok(offsets.every((o, i) => i === 0 || o > offsets[i - 1]), `offsets increase: ${offsets.join(',')}`);
+        for (const r of seen.records) {
+          assert.equal(r.topic, topic);
+          assert.equal(r.key, `k${(r.value as { n: number }).n % 3}`);
+          assert.deepEqual(JSON.parse(r.raw), r.value);
+        }
+      }));
+
+    it('every group sees every record', () =>
+      withLog(async ({ log }) => {
+        const topic = unique('t');
+        const [a, b] = [collectDeliveries(), collectDeliveries()];
+        const subs = [await log.subscribe({ group: unique('a'), topic, handler: a.handler }), await log.subscribe({ group: unique('b'), topic, handler: b.handler })];
+        await log.append(topic, values(0, 20));
+        await Promise.all([a.until(20, 'group a'), b.until(20, 'group b')]);
+        await Promise.all(subs.map((s) => s.close()));
+        assert.deepEqual(ns(a.records), ns(b.records));
+      }));
+
+    it('when a group subscribes again, it resumes after its last handled batch', () =>
+      withLog(async ({ log }) => {
+        const [topic, group] = [unique('t'), unique('g')];
+        await log.append(topic, values(0, 3));
+        const first = collectDeliveries();
+        const sub1 = await log.subscribe({ group, topic, handler: first.handler });
+        await first.until(3, 'first run');
+        await sub1.close();
+        await log.append(topic, values(3, 5));
+        const second = collectDeliveries();
+        const sub = await log.subscribe({ group, topic, handler: second.handler });
+        await second.until(2, 'records after the checkpoint');
+        await sub.close();
+        assert.deepEqual(ns(second.records), [3, 4]);
+      }));
+
+    it('when the log is reopened, a group resumes after its last handled batch', (t) =>
+      withLog(async (ctx) => {
+        if (!ctx.canReopen) return t.skip('adapter fixture has no reopen');
+        const [topic, group] = [unique('t'), unique('g')];
+        await ctx.log.append(topic, values(0, 4));
+        const first = collectDeliveries();
+        const sub = await ctx.log.subscribe({ group, topic, handler: first.handler });
+        await first.until(4, 'first run');
+        await sub.close();
+        await ctx.log.append(topic, values(4, 6));
+        const log = await ctx.reopen();
+        const second = collectDeliveries();
+        const again = await log.subscribe({ group, topic, handler: second.handler });
+        await second.until(2, 'records after the checkpoint');
+        await again.close();
+        assert.deepEqual(ns(second.records), [4, 5]);
+      }));
+
+    it('fromBeginning replays a group from the first record; fromEnd skips history', () =>
+      withLog(async ({ log }) => {
+        const [topic, group] = [unique('t'), unique('g')];
+        await log.append(topic, values(0, 3));
+        const first = collectDeliveries();
+        const sub = await log.subscribe({ group, topic, handler: first.handler });
+        await first.until(3, 'first run');
+        await sub.close();
+        const replay = collectDeliveries();
+        const live = collectDeliveries();
+        const subs = [
+          await log.subscribe({ group, topic, fromBeginning: true, handler: replay.handler }),
+          await log.subscribe({ group: unique('live'), topic, fromEnd: true, handler: live.handler }),
+        ];
+        await log.append(topic, values(3, 4));
+        await Promise.all([replay.until(4, 'the replay'), live.until(1, 'the live record')]);
+        await Promise.all(subs.map((s) => s.close()));
+        assert.deepEqual(ns(replay.records), [0, 1, 2, 3]);
+        assert.deepEqual(ns(live.records), [3]);
+      }));
+
+    it('when the handler throws, the same batch is delivered again', () =>
+      withLog(async ({ log }) => {
+        const topic = unique('t');
+        await log.append(topic, values(0, 3));
+        let failures = 0;
+        const failedBatches: number[][] = [];
+        const seen = collectDeliveries((batch) => {
+          if (failures++ === 0) {
+            failedBatches.push(ns(batch));
+            throw new Error('handler failure (expected by the test)');
+          }
+        });
+        const sub = await log.subscribe({ group: unique('g'), topic, handler: seen.handler });
+        await seen.until(3, 'redelivery');
+        await sub.close();
+        assert.deepEqual(ns(seen.batches[0]), failedBatches[0]);
+        assert.deepEqual(ns(seen.records), [0, 1, 2]);
+      }));
+
+    it('batches never exceed maxBatch', () =>
+      withLog(async ({ log }) => {
+        const topic = unique('t');
+        await log.append(topic, values(0, 25));
+        const seen = collectDeliveries();
+        const sub = await log.subscribe({ group: unique('g'), topic, maxBatch: 4, handler: seen.handler });
+        await seen.until(25, 'all records');
+        await sub.close();
+        assert.ok(seen.batches.every((b) => b.length >= 1 && b.length <= 4), `batch sizes ${seen.batches.map((b) => b.length)}`);
+        assert.deepEqual(ns(seen.records), Array.from({ length: 25 }, (_, i) => i));
+      }));
+
+    it('readAll sees every record appended before it, in order; an unknown topic has none', () =>
+      withLog(async ({ log }) => {
+        const topic = unique('t');
+        await log.append(topic, values(0, 1200));
+        const read: number[] = [];
+        await log.readAll(topic, (batch) => void read.push(...ns(batch)));
+        assert.deepEqual(read, Array.from({ length: 1200 }, (_, i) => i));
+        let batches = 0;
+        await log.readAll(unique('never-written'), () => void batches++);
+        assert.equal(batches, 0);
+      }));
+
+    it('text that is not JSON reaches the handler with value undefined and the raw text', async (t) => {
+      await withLog(async ({ log }) => {
+        if (!log.appendRaw) return t.skip('adapter has no appendRaw');
+        const topic = unique('t');
+        await log.appendRaw(topic, [{ key: 'k', raw: 'not json {' }, { key: 'k', raw: '{"n":1}' }]);
+        const seen = collectDeliveries();
+        const sub = await log.subscribe({ group: unique('g'), topic, handler: seen.handler });
+        await seen.until(2, 'both records');
+        await sub.close();
+        assert.deepEqual(seen.records.map((r) => [r.raw, r.value]), [['not json {', undefined], ['{"n":1}', { n: 1 }]]);
+      });
+    });
+  });
+}

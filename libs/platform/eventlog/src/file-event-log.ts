@@ -1,0 +1,134 @@
+/**
+ * The embedded event log: one append-only file per topic (`<dir>/topics/<topic>.log`, see
+ * record-codec.ts), every record kept in memory, consumer positions in
+ * `<dir>/checkpoints/<group>@<topic>.json`. One partition per topic, offsets are record indexes.
+ * Meant for one process per directory (embedded mode runs every service in one process).
+ */
+import { mkdir, readdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { DeliveredRecord, EventLog, LogRecord, RawLogRecord, SubscribeOptions, Subscription } from './event-log.port.ts';
+import { CheckpointWriter, readCheckpoint } from './checkpoint-file.ts';
+import { startSubscription, toDelivered } from './file-subscription.ts';
+import { encodeRecord, isJsonText, type StoredRecord } from './record-codec.ts';
+import { TopicFile } from './topic-file.ts';
+
+export interface FileEventLogOptions {
+  dir: string;
+  /** Warnings: torn tails truncated, handler failures, checkpoint write failures. */
+  log?: (msg: string) => void;
+}
+
+const DEFAULT_MAX_BATCH = 500;
+const READ_ALL_BATCH = 500;
+/** Kafka's legal topic characters; they are also safe as file names. */
+const NAME = /^[A-Za-z0-9._-]{1,200}$/;
+
+export async function createFileEventLog(options: FileEventLogOptions): Promise<EventLog> {
+  const log = options.log ?? ((msg: string) => console.warn(msg));
+  const topicsDir = join(options.dir, 'topics');
+  const checkpointsDir = join(options.dir, 'checkpoints');
+  await mkdir(topicsDir, { recursive: true });
+  await mkdir(checkpointsDir, { recursive: true });
+
+  const topics = new Map<string, Promise<TopicFile>>();
+  const openTopic = (name: string) => TopicFile.open(name, join(topicsDir, `${name}.log`), log);
+  const existing = (await readdir(topicsDir)).filter((f) => f.endsWith('.log')).map((f) => f.slice(0, -'.log'.length));
+  for (const name of existing) topics.set(name, openTopic(name));
+  const opened = await Promise.allSettled(topics.values());
+  const failed = opened.find((r) => r.status === 'rejected');
+  if (failed) {
+    await Promise.all(opened.map((r) => (r.status === 'fulfilled' ? r.value.close() : undefined)));
+    throw failed.reason;
+  }
+
+  const subscriptions = new Map<string, Subscription>();
+  let closed = false;
+
+  function topic(name: string): Promise<TopicFile> {
+    if (closed) return Promise.reject(new Error('event log is closed'));
+    checkName('topic', name);
+    let t = topics.get(name);
+    if (!t) {
+      t = openTopic(name);
+      t.catch(() => topics.delete(name));
+      topics.set(name, t);
+    }
+    return t;
+  }
+
+  async function appendStored(name: string, records: StoredRecord[], json: boolean[]): Promise<void> {
+    if (records.length === 0) return;
+    const text = records.map((r, i) => encodeRecord(r, json[i])).join('');
+    await (await topic(name)).append(text, records);
+  }
+
+  return {
+    async append(name: string, records: readonly LogRecord[]): Promise<void> {
+      const stored = records.map((r, i) => {
+        const raw = JSON.stringify(r.value) as string | undefined;
+        if (raw === undefined) throw new TypeError(`event log: record #${i} for ${name} has no JSON value`);
+        return { key: r.key, raw };
+      });
+      await appendStored(name, stored, stored.map(() => true));
+    },
+
+    async appendRaw(name: string, records: readonly RawLogRecord[]): Promise<void> {
+      await appendStored(name, records.map((r) => ({ key: r.key, raw: r.raw })), records.map((r) => isJsonText(r.raw)));
+    },
+
+    async subscribe(o: SubscribeOptions): Promise<Subscription> {
+      checkName('group', o.group);
+      const maxBatch = o.maxBatch ?? DEFAULT_MAX_BATCH;
+      if (!Number.isSafeInteger(maxBatch) || maxBatch < 1) throw new RangeError(`event log: maxBatch must be a positive integer, got ${maxBatch}`);
+      if (o.fromBeginning && o.fromEnd) throw new Error('event log: fromBeginning and fromEnd exclude each other');
+      const id = `${o.group}@${o.topic}`;
+      if (subscriptions.has(id)) throw new Error(`event log: group ${o.group} already has an active subscription to ${o.topic} in this process`);
+      subscriptions.set(id, { close: async () => undefined }); // holds the slot while the topic and checkpoint load
+      try {
+        const t = await topic(o.topic);
+        const path = join(checkpointsDir, `${id}.json`);
+        const stored = o.fromBeginning || o.fromEnd ? undefined : await readCheckpoint(path);
+        if (stored !== undefined && stored > t.length) {
+          throw new Error(`event log: checkpoint ${path} is at ${stored}, beyond the end of ${o.topic} (${t.length}); ` +
+            `the topic was reset without its checkpoints: delete them to start the group again`);
+        }
+        if (closed) throw new Error('event log is closed');
+        const start = o.fromBeginning ? 0 : o.fromEnd ? t.length : (stored ?? 0);
+        const sub = startSubscription({
+          topic: t, group: o.group, start, maxBatch, handler: o.handler, checkpoint: new CheckpointWriter(path, log), log,
+          onClosed: () => subscriptions.delete(id),
+        });
+        subscriptions.set(id, sub);
+        return sub;
+      } catch (error) {
+        subscriptions.delete(id);
+        throw error;
+      }
+    },
+
+    async readAll(name: string, onBatch: (records: DeliveredRecord[]) => Promise<void> | void): Promise<void> {
+      checkName('topic', name);
+      if (closed) throw new Error('event log is closed');
+      const t = topics.get(name);
+      if (!t) return;
+      const file = await t;
+      const end = file.length;
+      for (let from = 0; from < end; from += READ_ALL_BATCH) {
+        const to = Math.min(end, from + READ_ALL_BATCH);
+        await onBatch(toDelivered(name, file.records.slice(from, to), from));
+      }
+    },
+
+    async close(): Promise<void> {
+      if (closed) return;
+      closed = true;
+      await Promise.all([...subscriptions.values()].map((s) => s.close()));
+      const files = await Promise.allSettled(topics.values());
+      await Promise.all(files.map((f) => (f.status === 'fulfilled' ? f.value.close() : undefined)));
+    },
+  };
+}
+
+function checkName(what: 'topic' | 'group', name: string): void {
+  if (!NAME.test(name)) throw new Error(`event log: invalid ${what} name ${JSON.stringify(name)} (allowed: letters, digits, '.', '_', '-')`);
+}

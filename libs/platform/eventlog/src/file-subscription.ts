@@ -1,0 +1,105 @@
+/**
+ * The delivery loop of one consumer group on one topic of the embedded log: hand out batches from
+ * the group's position, advance only after the handler resolves, sleep until the next append (no
+ * polling), and redeliver a failed batch after a backoff.
+ */
+import type { BatchHandler, DeliveredRecord, Subscription } from './event-log.port.ts';
+import type { CheckpointWriter } from './checkpoint-file.ts';
+import type { StoredRecord } from './record-codec.ts';
+import type { TopicFile } from './topic-file.ts';
+
+export interface SubscriptionLoopOptions {
+  topic: TopicFile;
+  group: string;
+  /** The first offset to deliver. */
+  start: number;
+  maxBatch: number;
+  handler: BatchHandler;
+  checkpoint: CheckpointWriter;
+  log: (msg: string) => void;
+  /** Called once the subscription has stopped and saved its position. */
+  onClosed: () => void;
+}
+
+const FIRST_BACKOFF_MS = 100;
+const MAX_BACKOFF_MS = 5000;
+
+/** Fresh objects per delivery, so one consumer cannot change what another one sees. */
+export function toDelivered(topic: string, records: readonly StoredRecord[], from: number): DeliveredRecord[] {
+  return records.map((r, i) => ({ topic, key: r.key, offset: String(from + i), partition: 0, raw: r.raw, value: parseOrUndefined(r.raw) }));
+}
+
+function parseOrUndefined(raw: string): unknown {
+  try {
+    return JSON.parse(raw);
+  } catch {
+    return undefined;
+  }
+}
+
+export function startSubscription(options: SubscriptionLoopOptions): Subscription {
+  const { topic, group, maxBatch, handler, checkpoint, log } = options;
+  let position = options.start;
+  let stopping = false;
+  // Wakes the current wait early on close. (Racing every wait against one long-lived "stopped"
+  // promise would pile a reaction onto it per wait for the whole life of the subscription.)
+  let wake: (() => void) | undefined;
+  const waitUntil = (ready: (resolve: () => void) => void): Promise<void> =>
+    new Promise<void>((resolve) => {
+      wake = resolve;
+      ready(resolve);
+    }).finally(() => (wake = undefined));
+
+  async function pause(ms: number): Promise<void> {
+    let timer: NodeJS.Timeout | undefined;
+    await waitUntil((resolve) => (timer = setTimeout(resolve, ms)));
+    clearTimeout(timer);
+  }
+
+  async function loop(): Promise<void> {
+    let backoff = FIRST_BACKOFF_MS;
+    let attempt = 1;
+    while (!stopping) {
+      if (topic.length <= position) {
+        await waitUntil((resolve) => void topic.whenLongerThan(position).then(resolve));
+        continue;
+      }
+      const end = Math.min(topic.length, position + maxBatch);
+      const batch = toDelivered(topic.name, topic.records.slice(position, end), position);
+      try {
+        await handler(batch);
+      } catch (error) {
+        const next = stopping ? 'closing; it is delivered again next time' : `redelivering in ${backoff} ms`;
+        log(`event log: group ${group} failed on ${topic.name} offsets ${position}..${end - 1} ` +
+          `(attempt ${attempt}); ${next}: ${error instanceof Error ? error.stack ?? error.message : String(error)}`);
+        if (stopping) break;
+        await pause(backoff);
+        backoff = Math.min(backoff * 2, MAX_BACKOFF_MS);
+        attempt += 1;
+        continue;
+      }
+      backoff = FIRST_BACKOFF_MS;
+      attempt = 1;
+      position = end;
+      checkpoint.set(position);
+    }
+  }
+
+  const running = loop();
+  let closing: Promise<void> | undefined;
+  return {
+    close() {
+      closing ??= (async () => {
+        stopping = true;
+        wake?.();
+        try {
+          await running;
+          await checkpoint.flush();
+        } finally {
+          options.onClosed();
+        }
+      })();
+      return closing;
+    },
+  };
+}

@@ -1,0 +1,28 @@
+/**
+ * Child process for the kill -9 durability test: appends records forever from several concurrent
+ * writers (so group commit is exercised) and prints each acknowledged record number on stdout,
+ * one per line. The test SIGKILLs it mid-stream, then checks every printed number is in the log.
+ * Usage: node --import tsx crash-appender.ts <dir> <topic>
+ */
+import { createFileEventLog } from '../file-event-log.ts';
+import { crashRecord } from './crash-record.ts';
+
+async function main(dir: string, topic: string): Promise<void> {
+  const log = await createFileEventLog({ dir, log: (msg) => process.stderr.write(`${msg}\n`) });
+  let next = 0;
+  const writer = async () => {
+    for (;;) {
+      // Batches of 1 to 3 records, so some writes hold several lines.
+      const batch = Array.from({ length: 1 + (next % 3) }, () => crashRecord(next++));
+      await log.append(topic, batch);
+      process.stdout.write(batch.map((r) => `${r.value.n}\n`).join(''));
+    }
+  };
+  await Promise.all(Array.from({ length: 8 }, writer));
+}
+
+const [dir, topic] = process.argv.slice(2);
+main(dir, topic).catch((error: unknown) => {
+  process.stderr.write(`crash-appender: ${String(error)}\n`);
+  process.exit(1);
+});
