@@ -1,6 +1,6 @@
 import { after, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createFileEventLog } from './file-event-log.ts';
@@ -102,5 +102,22 @@ describe('file event log', () => {
     await sub.close();
     await log.close();
     assert.match(messages.join('\n'), /group g failed on t offsets 0\.\.0 \(attempt 1\); redelivering in 100 ms: Error: boom/);
+  });
+});
+
+describe('file event log: one process per directory', () => {
+  it('refuses a second open of a live directory, and takes over a lock left by a dead process', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'cs-lock-'));
+    try {
+      const first = await createFileEventLog({ dir, log: () => undefined });
+      await assert.rejects(() => createFileEventLog({ dir, log: () => undefined }), /in use by process/);
+      await first.close();
+      // A pid that cannot be alive stands for a process killed with -9.
+      await writeFile(join(dir, 'LOCK'), '2147483646\n');
+      const second = await createFileEventLog({ dir, log: () => undefined });
+      await second.close();
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -11,6 +11,7 @@ import { CheckpointWriter, readCheckpoint } from './checkpoint-file.ts';
 import { startSubscription, toDelivered } from './file-subscription.ts';
 import { encodeRecord, isJsonText, type StoredRecord } from './record-codec.ts';
 import { TopicFile } from './topic-file.ts';
+import { acquireDirLock } from './dir-lock.ts';
 
 export interface FileEventLogOptions {
   dir: string;
@@ -29,6 +30,7 @@ export async function createFileEventLog(options: FileEventLogOptions): Promise<
   const checkpointsDir = join(options.dir, 'checkpoints');
   await mkdir(topicsDir, { recursive: true });
   await mkdir(checkpointsDir, { recursive: true });
+  const unlock = await acquireDirLock(options.dir);
 
   const topics = new Map<string, Promise<TopicFile>>();
   const openTopic = (name: string) => TopicFile.open(name, join(topicsDir, `${name}.log`), log);
@@ -38,6 +40,7 @@ export async function createFileEventLog(options: FileEventLogOptions): Promise<
   const failed = opened.find((r) => r.status === 'rejected');
   if (failed) {
     await Promise.all(opened.map((r) => (r.status === 'fulfilled' ? r.value.close() : undefined)));
+    await unlock();
     throw failed.reason;
   }
 
@@ -125,6 +128,7 @@ export async function createFileEventLog(options: FileEventLogOptions): Promise<
       await Promise.all([...subscriptions.values()].map((s) => s.close()));
       const files = await Promise.allSettled(topics.values());
       await Promise.all(files.map((f) => (f.status === 'fulfilled' ? f.value.close() : undefined)));
+      await unlock();
     },
   };
 }
