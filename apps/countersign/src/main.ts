@@ -47,7 +47,6 @@ async function main(): Promise<void> {
     { bodyParser: false, logger: LEVELS[config.logLevel] ?? LEVELS.info },
   );
   configureHttp(app);
-  app.enableShutdownHooks();
   let closing = false;
   const shutdown = async () => {
     if (closing) return;

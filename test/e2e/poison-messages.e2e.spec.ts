@@ -1,0 +1,64 @@
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { TOPICS, type DeadLetter } from '@countersign/contracts';
+import { createFileEventLog, type EventLog } from '@countersign/eventlog';
+import { client, KEYS } from '../support/api-client.ts';
+import { removeDir, startCountersign, tempDataDir } from '../support/countersign-process.ts';
+import { E2E_ENV } from '../support/e2e-env.ts';
+
+/** Opens the stopped system's log from the test, as an operator's tool would. */
+async function withLog<T>(dataDir: string, use: (log: EventLog) => Promise<T>): Promise<T> {
+  const log = await createFileEventLog({ dir: join(dataDir, 'log'), log: () => undefined });
+  try {
+    return await use(log);
+  } finally {
+    await log.close();
+  }
+}
+
+describe('poison messages are dead-lettered with the reason; consumers move on', () => {
+  let dataDir: string;
+  before(async () => (dataDir = await tempDataDir()));
+  after(async () => removeDir(dataDir));
+
+  it('garbage on the commands and events topics neither crashes nor blocks the services', async () => {
+    let cs = await startCountersign({ dataDir, env: E2E_ENV });
+    const pending = (await client(cs.url, KEYS.agent).propose({ action: 'data.export', resource: 'prod/poison' })).body.id;
+    assert.equal(await cs.stop(), 0);
+
+    await withLog(dataDir, async (log) => {
+      await log.appendRaw!(TOPICS.commands, [
+        { key: pending, raw: 'this is not JSON' },
+        { key: pending, raw: JSON.stringify({ type: 'CastVote', actionId: pending }) },
+      ]);
+      await log.appendRaw!(TOPICS.events, [{ key: 'x', raw: JSON.stringify({ type: 'ActionProposed', hash: 'nope' }) }]);
+    });
+
+    cs = await startCountersign({ dataDir, env: E2E_ENV });
+    try {
+      const approved = await client(cs.url, KEYS.bob).post(`/v1/actions/${pending}/approve`, {});
+      assert.equal(approved.body.status, 'approved', 'the router got past the poison commands');
+      const fresh = await client(cs.url, KEYS.agent).propose({ action: 'data.read', resource: 'prod/after-poison' });
+      assert.equal(fresh.body.status, 'approved', 'the evaluator and projector got past the poison event');
+    } finally {
+      assert.equal(await cs.stop(), 0);
+    }
+
+    const letters = await withLog(dataDir, async (log) => {
+      const all: DeadLetter[] = [];
+      await log.readAll(TOPICS.deadLetter, (records) => void all.push(...records.map((r) => r.value as DeadLetter)));
+      return all;
+    });
+    const router = letters.filter((l) => l.consumerGroup === 'approval-router');
+    assert.deepEqual(router.map((l) => l.value), ['this is not JSON', JSON.stringify({ type: 'CastVote', actionId: pending })]);
+    assert.match(router[0].reason, /not JSON/);
+    assert.match(router[1].reason, /\/id|issuedAt|data/);
+    for (const group of ['audit-projector', 'policy-evaluator']) {
+      const letter = letters.find((l) => l.consumerGroup === group);
+      assert.ok(letter, `${group} dead-lettered the bad event`);
+      assert.equal(letter.topic, TOPICS.events);
+      assert.match(letter.reason, /must have required property/);
+    }
+  });
+});
