@@ -1,1 +1,11 @@
-export {};
+export { ConfigError } from './config-error.ts';
+export { readEnvConfig, DEMO_WORKSPACE, REPO_ROOT, LOG_LEVELS, type EnvConfig, type LogLevel } from './env-config.ts';
+export {
+  loadWorkspace,
+  readYamlFiles,
+  formatSourceProblem,
+  type WorkspaceDirs,
+  type WorkspaceLoaders,
+  type SourceFile,
+  type SourceProblem,
+} from './workspace.ts';

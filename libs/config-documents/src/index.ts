@@ -1,0 +1,2 @@
+export * from './yaml-source.ts';
+export * from './schema-errors.ts';

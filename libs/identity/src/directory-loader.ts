@@ -1,0 +1,118 @@
+import { createAjv } from '@countersign/contracts';
+import { createDirectory, type Directory, type Principal } from './directory.ts';
+import { PATTERN_HINTS, principalListSchema, type PrincipalListDocument, type PrincipalSpec } from './principal-schema.ts';
+import { describeSchemaErrors, parseYamlSource, type SourceError, type YamlSource } from '@countersign/config-documents';
+
+export interface PrincipalFile {
+  path: string;
+  text: string;
+}
+
+/** A problem in a principals file: `formatDirectoryError` prints it as `file:line: pointer message`. */
+export type DirectoryError = SourceError;
+
+export type DirectoryLoad = { ok: true; directory: Directory } | { ok: false; errors: DirectoryError[] };
+
+const validate = createAjv().compile(principalListSchema);
+
+interface Entry {
+  source: YamlSource;
+  index: number;
+  spec: PrincipalSpec;
+}
+
+/** Parses and validates principals files (taken in path order) and builds the directory. */
+export function loadDirectory(files: readonly PrincipalFile[]): DirectoryLoad {
+  const sorted = [...files].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  const errors: DirectoryError[] = [];
+  const entries: Entry[] = [];
+  for (const file of sorted) {
+    const parsed = parseYamlSource(file.path, file.text);
+    if (!parsed.ok) {
+      errors.push(...parsed.errors);
+      continue;
+    }
+    const { source } = parsed;
+    if (!validate(source.value)) {
+      errors.push(...describeSchemaErrors(validate.errors, source.value, PATTERN_HINTS).map((p) => at(source, p.pointer, p.message)));
+      continue;
+    }
+    (source.value as PrincipalListDocument).spec.principals.forEach((spec, index) => entries.push({ source, index, spec }));
+  }
+  errors.push(...checkConsistency(entries));
+  if (errors.length > 0) return { ok: false, errors: sortErrors(errors, sorted.map((f) => f.path)) };
+  return { ok: true, directory: createDirectory(entries.map((e) => toPrincipal(e.spec))) };
+}
+
+export function formatDirectoryError(e: DirectoryError): string {
+  const where = e.line === undefined ? e.file : `${e.file}:${e.line}`;
+  return `${where}: ${e.pointer ? `${e.pointer} ` : ''}${e.message}`;
+}
+
+/** Checks across every file: ids, keys and identities are unique; owners are existing humans. */
+function checkConsistency(entries: readonly Entry[]): DirectoryError[] {
+  const errors: DirectoryError[] = [];
+  const principalAt = new Map<string, { entry: Entry; where: string }>();
+  const keyIdAt = new Map<string, string>();
+  const keyHashAt = new Map<string, string>();
+  const identityAt = new Map<string, string>();
+  const claim = (seen: Map<string, string>, value: string, owner: string, e: DirectoryError, says: (first: string) => string) => {
+    const first = seen.get(value);
+    if (first) errors.push({ ...e, message: says(first) });
+    else seen.set(value, `${owner} at ${location(e)}`);
+  };
+  for (const entry of entries) {
+    const { spec } = entry;
+    const base = `/spec/principals/${entry.index}`;
+    const here = at(entry.source, `${base}/id`, '');
+    const first = principalAt.get(spec.id);
+    if (first) errors.push({ ...here, message: `duplicates principal id "${spec.id}" (first defined at ${first.where})` });
+    else principalAt.set(spec.id, { entry, where: location(here) });
+    (spec.apiKeys ?? []).forEach((key, k) => {
+      claim(keyIdAt, key.id, spec.id, at(entry.source, `${base}/apiKeys/${k}/id`, ''), (f) => `duplicates API key id "${key.id}" (first used by ${f})`);
+      claim(keyHashAt, key.sha256, `${key.id} of ${spec.id}`, at(entry.source, `${base}/apiKeys/${k}/sha256`, ''), (f) => `is the same key as ${f}`);
+    });
+    (spec.identities ?? []).forEach((identity, k) => {
+      claim(identityAt, identity, spec.id, at(entry.source, `${base}/identities/${k}`, ''), (f) => `"${identity}" is already linked to ${f}`);
+    });
+  }
+  for (const { source, index, spec } of entries) {
+    if (spec.owner === undefined) continue;
+    const pointer = `/spec/principals/${index}/owner`;
+    const owner = principalAt.get(spec.owner)?.entry.spec;
+    if (spec.kind !== 'agent') errors.push(at(source, pointer, `is only allowed on agents (${spec.id} is a ${spec.kind})`));
+    else if (!owner) errors.push(at(source, pointer, `names no known principal ("${spec.owner}")`));
+    else if (owner.kind !== 'human') errors.push(at(source, pointer, `must be a human (${owner.id} is an ${owner.kind})`));
+  }
+  return errors;
+}
+
+function toPrincipal(spec: PrincipalSpec): Principal {
+  return {
+    id: spec.id,
+    kind: spec.kind,
+    ...(spec.name !== undefined ? { name: spec.name } : {}),
+    ...(spec.email !== undefined ? { email: spec.email } : {}),
+    groups: spec.groups ?? [],
+    roles: spec.roles ?? [],
+    ...(spec.owner !== undefined ? { owner: spec.owner } : {}),
+    identities: spec.identities ?? [],
+    apiKeys: (spec.apiKeys ?? []).map((k) => ({ id: k.id, sha256: k.sha256 })),
+  };
+}
+
+function at(source: YamlSource, pointer: string, message: string): DirectoryError {
+  return { file: source.file, line: source.lineOf(pointer), pointer, message };
+}
+
+function location(e: { file: string; line?: number }): string {
+  return e.line === undefined ? e.file : `${e.file}:${e.line}`;
+}
+
+function sortErrors(errors: DirectoryError[], fileOrder: string[]): DirectoryError[] {
+  const rank = new Map(fileOrder.map((f, i) => [f, i]));
+  return errors
+    .map((e, i) => ({ e, i }))
+    .sort((a, b) => (rank.get(a.e.file) ?? 0) - (rank.get(b.e.file) ?? 0) || (a.e.line ?? 0) - (b.e.line ?? 0) || a.i - b.i)
+    .map(({ e }) => e);
+}

@@ -1,0 +1,86 @@
+import { timingSafeEqual } from 'node:crypto';
+import { sha256Hex } from '@countersign/contracts';
+import type { PrincipalKind, PrincipalRole } from './principal-schema.ts';
+
+export interface ApiKeyRef {
+  id: string;
+  /** SHA-256 of the key, hex; the key itself is never stored. */
+  sha256: string;
+}
+
+/** One person or agent. A person is one principal, whatever chat identities they use. */
+export interface Principal {
+  id: string;
+  kind: PrincipalKind;
+  name?: string;
+  email?: string;
+  groups: string[];
+  roles: PrincipalRole[];
+  /** Agents only: the human the agent acts for. */
+  owner?: string;
+  /** Linked identities, e.g. "slack:U0ALICE". */
+  identities: string[];
+  apiKeys: ApiKeyRef[];
+}
+
+/** What the approval domain needs to know about principals, as plain data. */
+export interface DirectorySnapshot {
+  principals: Record<string, { kind: PrincipalKind; groups: string[] }>;
+}
+
+export interface Directory {
+  readonly principals: readonly Principal[];
+  get(id: string): Principal | undefined;
+  /** The principal an API key belongs to, and which of its keys it is. */
+  authenticate(apiKey: string): { principal: Principal; keyId: string } | undefined;
+  byIdentity(identity: string): Principal | undefined;
+  membersOf(group: string): Principal[];
+  identitiesOf(id: string): string[];
+  snapshot(): DirectorySnapshot;
+}
+
+/** SHA-256 of an API key, hex: what a principals file stores instead of the key. */
+export function hashApiKey(key: string): string {
+  return sha256Hex(key);
+}
+
+/** Builds the lookups of a directory from principals already checked for consistency. */
+export function createDirectory(principals: readonly Principal[]): Directory {
+  const all = principals.map(freezePrincipal);
+  const byId = new Map(all.map((p) => [p.id, p]));
+  const byIdentity = new Map(all.flatMap((p) => p.identities.map((i) => [i, p] as const)));
+  const keys = all.flatMap((p) => p.apiKeys.map((k) => ({ principal: p, keyId: k.id, digest: Buffer.from(k.sha256, 'hex') })));
+
+  return {
+    principals: all,
+    get: (id) => byId.get(id),
+    authenticate(apiKey) {
+      if (!apiKey) return undefined;
+      const digest = Buffer.from(hashApiKey(apiKey), 'hex');
+      // Compare against every key without stopping early, so timing says nothing about which
+      // stored hash came close. Directories are config files: tens or hundreds of keys.
+      let found: { principal: Principal; keyId: string } | undefined;
+      for (const k of keys) {
+        if (timingSafeEqual(k.digest, digest) && !found) found = { principal: k.principal, keyId: k.keyId };
+      }
+      return found;
+    },
+    byIdentity: (identity) => byIdentity.get(identity),
+    membersOf: (group) => all.filter((p) => p.groups.includes(group)),
+    identitiesOf: (id) => [...(byId.get(id)?.identities ?? [])],
+    snapshot: () => ({
+      principals: Object.fromEntries(all.map((p) => [p.id, { kind: p.kind, groups: [...p.groups] }])),
+    }),
+  };
+}
+
+/** Principals are shared by every caller of the directory; nobody may change them in place. */
+function freezePrincipal(p: Principal): Principal {
+  return Object.freeze({
+    ...p,
+    groups: Object.freeze([...p.groups]) as string[],
+    roles: Object.freeze([...p.roles]) as PrincipalRole[],
+    identities: Object.freeze([...p.identities]) as string[],
+    apiKeys: Object.freeze(p.apiKeys.map((k) => Object.freeze({ ...k }))) as ApiKeyRef[],
+  });
+}

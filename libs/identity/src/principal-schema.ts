@@ -1,0 +1,92 @@
+/** Principal ids, group names and key ids: lowercase, so a typo in case cannot create a new one. */
+export const NAME_PATTERN = '^[a-z0-9][a-z0-9._-]*$';
+/** A linked identity is `provider:id`, e.g. `slack:U0ALICE` or `teams:29:alice`. */
+export const IDENTITY_PATTERN = '^[a-z][a-z0-9-]*:\\S+$';
+export const SHA256_PATTERN = '^[0-9a-f]{64}$';
+
+export const PATTERN_HINTS: Record<string, string> = {
+  [NAME_PATTERN]: "must be lowercase letters, digits, '.', '_' or '-', starting with a letter or digit",
+  [IDENTITY_PATTERN]: 'must be provider:id, e.g. slack:U0ALICE',
+  [SHA256_PATTERN]: 'must be 64 lowercase hex digits: the SHA-256 of the key, never the key itself',
+};
+
+export type PrincipalKind = 'human' | 'agent';
+/** Read access to every action and the audit log. Never a way around approval rules. */
+export type PrincipalRole = 'auditor' | 'admin';
+
+export interface ApiKeySpec {
+  id: string;
+  sha256: string;
+}
+
+export interface PrincipalSpec {
+  id: string;
+  kind: PrincipalKind;
+  name?: string;
+  email?: string;
+  groups?: string[];
+  roles?: PrincipalRole[];
+  owner?: string;
+  identities?: string[];
+  apiKeys?: ApiKeySpec[];
+}
+
+export interface PrincipalListDocument {
+  apiVersion: 'countersign.dev/v1';
+  kind: 'PrincipalList';
+  metadata?: { name: string; description?: string };
+  spec: { principals: PrincipalSpec[] };
+}
+
+const name = { type: 'string', pattern: NAME_PATTERN, maxLength: 128 } as const;
+const text = { type: 'string', minLength: 1, maxLength: 512 } as const;
+
+const principalSchema = {
+  type: 'object',
+  required: ['id', 'kind'],
+  additionalProperties: false,
+  properties: {
+    id: name,
+    kind: { enum: ['human', 'agent'] },
+    name: text,
+    email: { type: 'string', format: 'email', maxLength: 320 },
+    groups: { type: 'array', items: name, uniqueItems: true },
+    roles: { type: 'array', items: { enum: ['auditor', 'admin'] }, uniqueItems: true },
+    // Agents only: the human the agent acts for, who may not approve its actions.
+    owner: name,
+    identities: { type: 'array', items: { type: 'string', pattern: IDENTITY_PATTERN, maxLength: 256 }, uniqueItems: true },
+    apiKeys: {
+      type: 'array',
+      items: {
+        type: 'object',
+        required: ['id', 'sha256'],
+        additionalProperties: false,
+        properties: { id: name, sha256: { type: 'string', pattern: SHA256_PATTERN } },
+      },
+    },
+  },
+} as const;
+
+/** JSON Schema of one principals file (`kind: PrincipalList`). */
+export const principalListSchema = {
+  $id: 'https://countersign.dev/schemas/v1/principal-list.json',
+  type: 'object',
+  required: ['apiVersion', 'kind', 'spec'],
+  additionalProperties: false,
+  properties: {
+    apiVersion: { const: 'countersign.dev/v1' },
+    kind: { const: 'PrincipalList' },
+    metadata: {
+      type: 'object',
+      required: ['name'],
+      additionalProperties: false,
+      properties: { name, description: text },
+    },
+    spec: {
+      type: 'object',
+      required: ['principals'],
+      additionalProperties: false,
+      properties: { principals: { type: 'array', items: principalSchema } },
+    },
+  },
+} as const;
