@@ -176,6 +176,56 @@ export function eventLogContract(name: string, open: () => Promise<EventLogFixtu
         assert.equal(batches, 0);
       }));
 
+    it('output staged by a handler is written before the batch counts as handled; afterCommit runs after', () =>
+      withLog(async ({ log }) => {
+        const [input, output] = [unique('in'), unique('out')];
+        await log.append(input, values(0, 6));
+        const committed: number[] = [];
+        let failOnce = true;
+        const sub = await log.subscribe({
+          group: unique('g'), topic: input, maxBatch: 3,
+          handler: async (records, context) => {
+            context.append(output, records.map((r) => ({ key: r.key, value: r.value })));
+            context.afterCommit(() => committed.push(...ns(records)));
+            // The first attempt fails after staging: its output must be dropped, not half-written.
+            if (failOnce) {
+              failOnce = false;
+              throw new Error('handler failed after staging');
+            }
+          },
+        });
+        const deadline = Date.now() + 30_000;
+        while (committed.length < 6 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+        await sub.close();
+        assert.deepEqual(committed, [0, 1, 2, 3, 4, 5]);
+        const written: number[] = [];
+        await log.readAll(output, (records) => void written.push(...ns(records)));
+        assert.deepEqual([...written].sort((a, b) => a - b), [0, 1, 2, 3, 4, 5], 'each record written exactly once');
+      }));
+
+    it('partitions are announced before their records are delivered, and readPartition reads each to its end', () =>
+      withLog(async ({ log }) => {
+        const topic = unique('t');
+        await log.append(topic, values(0, 30, (n) => `key-${n}`));
+        const assigned: number[] = [];
+        let deliveredBeforeAssignment = false;
+        const seen = collectDeliveries();
+        const sub = await log.subscribe({
+          group: unique('g'), topic,
+          onPartitionsAssigned: async (partitions) => void assigned.push(...partitions),
+          handler: async (records, context) => {
+            if (records.some((r) => !assigned.includes(r.partition))) deliveredBeforeAssignment = true;
+            await seen.handler(records, context);
+          },
+        });
+        await seen.until(30, 'all records');
+        await sub.close();
+        assert.equal(deliveredBeforeAssignment, false);
+        const read: number[] = [];
+        for (const partition of assigned) await log.readPartition(topic, partition, (records) => void read.push(...ns(records)));
+        assert.deepEqual(read.sort((a, b) => a - b), Array.from({ length: 30 }, (_, i) => i));
+      }));
+
     it('text that is not JSON reaches the handler with value undefined and the raw text', async (t) => {
       await withLog(async ({ log }) => {
         if (!log.appendRaw) return t.skip('adapter has no appendRaw');

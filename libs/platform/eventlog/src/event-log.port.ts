@@ -28,7 +28,18 @@ export interface RawLogRecord {
   raw: string;
 }
 
-export type BatchHandler = (records: DeliveredRecord[]) => Promise<void>;
+/**
+ * What a handler may do besides reading its batch. Output staged with `append` is written before
+ * the group's position moves past the batch, atomically with it where the adapter can (a Kafka
+ * transaction with the consumed offsets); `afterCommit` callbacks run once both are durable, so
+ * in-memory state follows only what really happened.
+ */
+export interface BatchContext {
+  append(topic: string, records: readonly LogRecord[]): void;
+  afterCommit(callback: () => void): void;
+}
+
+export type BatchHandler = (records: DeliveredRecord[], context: BatchContext) => Promise<void>;
 
 export interface SubscribeOptions {
   /**
@@ -44,6 +55,14 @@ export interface SubscribeOptions {
   /** At most this many records per handler call. */
   maxBatch?: number;
   handler: BatchHandler;
+  /**
+   * Called when partitions of `topic` become this subscriber's, before any of their records are
+   * delivered (the embedded log has one partition, assigned at subscribe). A stateful consumer
+   * (the approval router) rebuilds the state of those partitions here.
+   */
+  onPartitionsAssigned?: (partitions: number[]) => Promise<void>;
+  /** Called when partitions stop being this subscriber's (rebalance, close). */
+  onPartitionsRevoked?: (partitions: number[]) => Promise<void>;
 }
 
 export interface Subscription {
@@ -66,6 +85,11 @@ export interface EventLog {
    * throws, the batch is delivered again after a short backoff.
    */
   subscribe(options: SubscribeOptions): Promise<Subscription>;
+  /**
+   * Reads one partition from offset 0 up to its committed end as of the call: everything written
+   * (and, on Kafka, committed) before the call is delivered; nothing aborted is.
+   */
+  readPartition(topic: string, partition: number, onBatch: (records: DeliveredRecord[]) => Promise<void> | void): Promise<void>;
   /** Reads a whole topic from offset 0 up to its current end (replay at start). */
   readAll(topic: string, onBatch: (records: DeliveredRecord[]) => Promise<void> | void): Promise<void>;
   close(): Promise<void>;

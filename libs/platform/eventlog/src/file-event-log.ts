@@ -65,7 +65,7 @@ export async function createFileEventLog(options: FileEventLogOptions): Promise<
     await (await topic(name)).append(text, records);
   }
 
-  return {
+  const eventLog: EventLog = {
     async append(name: string, records: readonly LogRecord[]): Promise<void> {
       const stored = records.map((r, i) => {
         const raw = JSON.stringify(r.value) as string | undefined;
@@ -100,6 +100,9 @@ export async function createFileEventLog(options: FileEventLogOptions): Promise<
         const sub = startSubscription({
           topic: t, group: o.group, start, maxBatch, handler: o.handler, checkpoint: new CheckpointWriter(path, log), log,
           onClosed: () => subscriptions.delete(id),
+          write: (name, records) => eventLog.append(name, records),
+          onPartitionsAssigned: o.onPartitionsAssigned,
+          onPartitionsRevoked: o.onPartitionsRevoked,
         });
         subscriptions.set(id, sub);
         return sub;
@@ -107,6 +110,11 @@ export async function createFileEventLog(options: FileEventLogOptions): Promise<
         subscriptions.delete(id);
         throw error;
       }
+    },
+
+    async readPartition(name: string, partition: number, onBatch: (records: DeliveredRecord[]) => Promise<void> | void): Promise<void> {
+      if (partition !== 0) throw new RangeError(`event log: the embedded log has one partition (0), not ${partition}`);
+      await eventLog.readAll(name, onBatch);
     },
 
     async readAll(name: string, onBatch: (records: DeliveredRecord[]) => Promise<void> | void): Promise<void> {
@@ -131,6 +139,7 @@ export async function createFileEventLog(options: FileEventLogOptions): Promise<
       await unlock();
     },
   };
+  return eventLog;
 }
 
 function checkName(what: 'topic' | 'group', name: string): void {

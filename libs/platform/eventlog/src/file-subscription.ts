@@ -3,7 +3,7 @@
  * the group's position, advance only after the handler resolves, sleep until the next append (no
  * polling), and redeliver a failed batch after a backoff.
  */
-import type { BatchHandler, DeliveredRecord, Subscription } from './event-log.port.ts';
+import type { BatchHandler, DeliveredRecord, LogRecord, Subscription } from './event-log.port.ts';
 import type { CheckpointWriter } from './checkpoint-file.ts';
 import type { StoredRecord } from './record-codec.ts';
 import type { TopicFile } from './topic-file.ts';
@@ -19,6 +19,10 @@ export interface SubscriptionLoopOptions {
   log: (msg: string) => void;
   /** Called once the subscription has stopped and saved its position. */
   onClosed: () => void;
+  /** Writes a handler's staged output (durably) before the position moves. */
+  write: (topic: string, records: readonly LogRecord[]) => Promise<void>;
+  onPartitionsAssigned?: (partitions: number[]) => Promise<void>;
+  onPartitionsRevoked?: (partitions: number[]) => Promise<void>;
 }
 
 const FIRST_BACKOFF_MS = 100;
@@ -66,8 +70,13 @@ export function startSubscription(options: SubscriptionLoopOptions): Subscriptio
       }
       const end = Math.min(topic.length, position + maxBatch);
       const batch = toDelivered(topic.name, topic.records.slice(position, end), position);
+      const staged: Array<[string, readonly LogRecord[]]> = [];
+      const committed: Array<() => void> = [];
       try {
-        await handler(batch);
+        await handler(batch, { append: (t, records) => void staged.push([t, records]), afterCommit: (cb) => void committed.push(cb) });
+        // Output first, then the position: a crash in between redelivers the batch, and the
+        // idempotent handler produces nothing twice.
+        for (const [t, records] of staged) await options.write(t, records);
       } catch (error) {
         const next = stopping ? 'closing; it is delivered again next time' : `redelivering in ${backoff} ms`;
         log(`event log: group ${group} failed on ${topic.name} offsets ${position}..${end - 1} ` +
@@ -82,10 +91,15 @@ export function startSubscription(options: SubscriptionLoopOptions): Subscriptio
       attempt = 1;
       position = end;
       checkpoint.set(position);
+      for (const callback of committed) callback();
     }
   }
 
-  const running = loop();
+  const running = (async () => {
+    await options.onPartitionsAssigned?.([0]);
+    await loop();
+    await options.onPartitionsRevoked?.([0]);
+  })();
   let closing: Promise<void> | undefined;
   return {
     close() {

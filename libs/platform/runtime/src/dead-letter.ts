@@ -1,16 +1,21 @@
 import { TOPICS, type DeadLetter } from '@countersign/contracts';
-import type { DeliveredRecord, EventLog } from '@countersign/eventlog';
+import type { DeliveredRecord, EventLog, LogRecord } from '@countersign/eventlog';
 
-/** Moves a record that cannot be processed to the dead-letter topic, with the reason, unchanged. */
-export async function deadLetter(log: EventLog, group: string, record: DeliveredRecord, reason: string, now: Date): Promise<void> {
+/** The dead-letter record of a message that cannot be processed: the reason, and the raw value unchanged. */
+export function deadLetterRecord(group: string, record: DeliveredRecord, reason: string, now: Date): LogRecord {
   const letter: DeadLetter = {
     topic: record.topic,
-    offset: record.offset,
+    offset: `${record.partition}/${record.offset}`,
     key: record.key,
     consumerGroup: group,
     reason,
     failedAt: now.toISOString(),
     value: record.raw,
   };
-  await log.append(TOPICS.deadLetter, [{ key: record.key || 'unkeyed', value: letter }]);
+  return { key: record.key || 'unkeyed', value: letter };
+}
+
+/** Moves a record that cannot be processed to the dead-letter topic at once. */
+export async function deadLetter(log: EventLog, group: string, record: DeliveredRecord, reason: string, now: Date): Promise<void> {
+  await log.append(TOPICS.deadLetter, [deadLetterRecord(group, record, reason, now)]);
 }

@@ -3,8 +3,8 @@ import { nextDeadline } from '@countersign/approval';
 import {
   TOPICS, describeErrors, validateCommand, validateEvent, type ActionCommand, type CommandEnvelope, type ExpireActionData,
 } from '@countersign/contracts';
-import { EVENT_LOG, type DeliveredRecord, type EventLog, type Subscription } from '@countersign/eventlog';
-import { CLOCK, DIRECTORY, ID_SOURCE, READINESS, deadLetter, type Clock, type IdSource, type Readiness } from '@countersign/runtime';
+import { EVENT_LOG, type BatchContext, type DeliveredRecord, type EventLog, type Subscription } from '@countersign/eventlog';
+import { CLOCK, DIRECTORY, ID_SOURCE, READINESS, deadLetterRecord, type Clock, type IdSource, type Readiness } from '@countersign/runtime';
 import { ExpiryTimers } from './expiry-timers.ts';
 import { StreamTable } from './stream-table.ts';
 
@@ -38,26 +38,22 @@ export class ApprovalRouterService implements OnApplicationBootstrap, OnApplicat
 
   async onApplicationBootstrap(): Promise<void> {
     const ready = this.readiness.pending('approval-router');
-    let replayed = 0;
-    await this.log.readAll(TOPICS.events, (records) => {
-      for (const record of records) {
-        const check = validateEvent(record.value);
-        if (!check.ok) {
-          this.logger.error(`skipping invalid event at offset ${record.offset} while replaying: ${describeErrors(check.errors)}`);
-          continue;
-        }
-        const problem = this.table.apply(check.value);
-        if (problem) this.logger.error(`stream ${check.value.streamId} is inconsistent at seq ${check.value.seq}: ${problem}`);
-        else replayed += 1;
-      }
-    });
-    for (const [id, entry] of this.table.entries()) this.timers.set(id, nextDeadline(entry.state));
-    this.logger.log(`replayed ${replayed} events of ${this.table.size} actions; ${this.timers.size} pending`);
+    let firstAssignment: () => void = () => undefined;
+    const assigned = new Promise<void>((resolve) => (firstAssignment = resolve));
     this.subscription = await this.log.subscribe({
       group: ROUTER_GROUP,
       topic: TOPICS.commands,
-      handler: (records) => this.handle(records),
+      handler: (records, context) => this.handle(records, context),
+      onPartitionsAssigned: async (partitions) => {
+        await this.replay(partitions);
+        firstAssignment();
+      },
+      onPartitionsRevoked: async (partitions) => {
+        for (const id of this.table.dropPartitions(partitions)) this.timers.set(id, undefined);
+        this.logger.log(`released partitions ${partitions.join(', ')}`);
+      },
     });
+    await assigned;
     ready();
   }
 
@@ -66,26 +62,52 @@ export class ApprovalRouterService implements OnApplicationBootstrap, OnApplicat
     await this.subscription?.close();
   }
 
-  private async handle(records: DeliveredRecord[]): Promise<void> {
-    const commands: ActionCommand[] = [];
+  /** Rebuilds the streams of newly owned partitions from the events topic before deciding. */
+  private async replay(partitions: number[]): Promise<void> {
+    let replayed = 0;
+    for (const partition of partitions) {
+      await this.log.readPartition(TOPICS.events, partition, (records) => {
+        for (const record of records) {
+          const check = validateEvent(record.value);
+          if (!check.ok) {
+            this.logger.error(`skipping invalid event at ${partition}/${record.offset} while replaying: ${describeErrors(check.errors)}`);
+            continue;
+          }
+          const problem = this.table.apply(check.value, partition);
+          if (problem) this.logger.error(`stream ${check.value.streamId} is inconsistent at seq ${check.value.seq}: ${problem}`);
+          else replayed += 1;
+        }
+      });
+    }
+    for (const [id, entry] of this.table.entries()) {
+      if (partitions.includes(entry.partition)) this.timers.set(id, nextDeadline(entry.state));
+    }
+    this.logger.log(`partitions ${partitions.join(', ')}: replayed ${replayed} events; ${this.timers.size} actions pending`);
+  }
+
+  private async handle(records: DeliveredRecord[], context: BatchContext): Promise<void> {
+    const commands: Array<{ command: ActionCommand; partition: number }> = [];
     for (const record of records) {
       const check = validateCommand(record.value);
       if (!check.ok) {
         const reason = record.value === undefined ? 'not JSON' : describeErrors(check.errors);
-        this.logger.warn(`dead-lettering command at offset ${record.offset}: ${reason}`);
-        await deadLetter(this.log, ROUTER_GROUP, record, reason, this.clock.now());
+        this.logger.warn(`dead-lettering command at ${record.partition}/${record.offset}: ${reason}`);
+        context.append(TOPICS.deadLetter, [deadLetterRecord(ROUTER_GROUP, record, reason, this.clock.now())]);
         continue;
       }
-      commands.push(check.value);
+      commands.push({ command: check.value, partition: record.partition });
     }
     const { events, commit } = this.table.decideBatch(commands, () => ({
       now: this.clock.now(),
       directory: this.directory.snapshot(),
       newId: () => this.ids.next(),
     }));
-    if (events.length > 0) await this.log.append(TOPICS.events, events.map((e) => ({ key: e.streamId, value: e })));
-    commit();
-    for (const id of new Set(events.map((e) => e.streamId))) this.timers.set(id, nextDeadline(this.table.get(id)));
+    if (events.length > 0) context.append(TOPICS.events, events.map((e) => ({ key: e.streamId, value: e })));
+    // The table moves only once the events and the consumed offsets are durable together.
+    context.afterCommit(() => {
+      commit();
+      for (const id of new Set(events.map((e) => e.streamId))) this.timers.set(id, nextDeadline(this.table.get(id)));
+    });
   }
 
   /** Deadlines become commands, so expiry is ordered with votes on the same action. */

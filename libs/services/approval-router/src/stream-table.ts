@@ -4,6 +4,8 @@ import { sealEvents, validateEvent, describeErrors, type ActionCommand, type Act
 interface StreamEntry {
   state: ApprovalState;
   head?: { seq: number; hash: string };
+  /** The log partition the stream lives on (same number on the commands and events topics). */
+  partition: number;
 }
 
 /**
@@ -17,11 +19,11 @@ export class StreamTable {
    * Applies an event already in the log (replay). Returns an error message when the event cannot
    * follow its stream (a corrupt stream): the stream keeps its last good state.
    */
-  apply(event: ActionEvent): string | undefined {
-    const entry = this.streams.get(event.streamId) ?? { state: initialState };
+  apply(event: ActionEvent, partition: number): string | undefined {
+    const entry = this.streams.get(event.streamId) ?? { state: initialState, partition };
     if (entry.head && event.seq <= entry.head.seq) return undefined; // replayed twice
     try {
-      this.streams.set(event.streamId, { state: evolve(entry.state, event), head: { seq: event.seq, hash: event.hash } });
+      this.streams.set(event.streamId, { state: evolve(entry.state, event), head: { seq: event.seq, hash: event.hash }, partition });
       return undefined;
     } catch (error) {
       return (error as Error).message;
@@ -36,6 +38,18 @@ export class StreamTable {
     return this.streams.entries();
   }
 
+  /** Forgets the streams of partitions this instance no longer owns; returns their ids. */
+  dropPartitions(partitions: readonly number[]): string[] {
+    const dropped: string[] = [];
+    for (const [id, entry] of this.streams) {
+      if (partitions.includes(entry.partition)) {
+        this.streams.delete(id);
+        dropped.push(id);
+      }
+    }
+    return dropped;
+  }
+
   get size(): number {
     return this.streams.size;
   }
@@ -45,13 +59,13 @@ export class StreamTable {
    * untouched and the redelivered batch is decided again from the same state.
    */
   decideBatch(
-    commands: readonly ActionCommand[],
+    commands: ReadonlyArray<{ command: ActionCommand; partition: number }>,
     ctx: () => DecideContext & { newId: () => string },
   ): { events: ActionEvent[]; commit: () => void } {
     const working = new Map<string, StreamEntry>();
     const events: ActionEvent[] = [];
-    for (const command of commands) {
-      const entry = working.get(command.actionId) ?? this.streams.get(command.actionId) ?? { state: initialState };
+    for (const { command, partition } of commands) {
+      const entry = working.get(command.actionId) ?? this.streams.get(command.actionId) ?? { state: initialState, partition };
       const c = ctx();
       const drafts = decide(command, entry.state, c);
       if (drafts.length === 0) continue;
@@ -71,7 +85,7 @@ export class StreamTable {
         state = evolve(state, event);
       }
       const last = sealed[sealed.length - 1];
-      working.set(command.actionId, { state, head: { seq: last.seq, hash: last.hash } });
+      working.set(command.actionId, { state, head: { seq: last.seq, hash: last.hash }, partition });
       events.push(...sealed);
     }
     return {

@@ -1,9 +1,9 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { projectBatch, type ActionView, type AuditEntry } from '@countersign/audit';
 import { TOPICS, describeErrors, upcast, validateEvent, type ActionEvent } from '@countersign/contracts';
-import { EVENT_LOG, type DeliveredRecord, type EventLog, type Subscription } from '@countersign/eventlog';
+import { EVENT_LOG, type BatchContext, type DeliveredRecord, type EventLog, type Subscription } from '@countersign/eventlog';
 import { READ_MODEL_STORE, type ReadModelStore } from '@countersign/readmodel';
-import { CHANGE_FEED, CLOCK, READINESS, deadLetter, type ChangeFeed, type Clock, type Readiness } from '@countersign/runtime';
+import { CHANGE_FEED, CLOCK, READINESS, deadLetterRecord, type ChangeFeed, type Clock, type Readiness } from '@countersign/runtime';
 import { COLLECTIONS, type StoredEvent } from '@countersign/audit';
 
 export const PROJECTOR_GROUP = 'audit-projector';
@@ -45,8 +45,8 @@ export class AuditProjectorService implements OnApplicationBootstrap, OnApplicat
       group: PROJECTOR_GROUP,
       topic: TOPICS.events,
       fromBeginning: !this.store.durable,
-      handler: async (records) => {
-        await this.handle(records);
+      handler: async (records, context) => {
+        await this.handle(records, context);
         delivered += records.length;
         if (delivered >= backlog) markReady();
       },
@@ -58,13 +58,13 @@ export class AuditProjectorService implements OnApplicationBootstrap, OnApplicat
     await this.subscription?.close();
   }
 
-  async handle(records: DeliveredRecord[]): Promise<void> {
+  async handle(records: DeliveredRecord[], context: BatchContext): Promise<void> {
     const events: ActionEvent[] = [];
     for (const record of records) {
       const check = validateEvent(record.value);
       if (!check.ok) {
         this.logger.warn(`dead-lettering event at offset ${record.offset}: ${describeErrors(check.errors)}`);
-        await deadLetter(this.log, PROJECTOR_GROUP, record, describeErrors(check.errors), this.clock.now());
+        context.append(TOPICS.deadLetter, [deadLetterRecord(PROJECTOR_GROUP, record, describeErrors(check.errors), this.clock.now())]);
         continue;
       }
       events.push(upcast(check.value));

@@ -2,8 +2,8 @@ import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplica
 import {
   TOPICS, describeErrors, validateEvent, type ActionEvent, type CommandEnvelope, type PolicyEvaluatedData,
 } from '@countersign/contracts';
-import { EVENT_LOG, type DeliveredRecord, type EventLog, type Subscription } from '@countersign/eventlog';
-import { CLOCK, DIRECTORY, ID_SOURCE, POLICY_SET, READINESS, deadLetter, type Clock, type IdSource, type Readiness } from '@countersign/runtime';
+import { EVENT_LOG, type BatchContext, type DeliveredRecord, type EventLog, type Subscription } from '@countersign/eventlog';
+import { CLOCK, DIRECTORY, ID_SOURCE, POLICY_SET, READINESS, deadLetterRecord, type Clock, type IdSource, type Readiness } from '@countersign/runtime';
 
 export const EVALUATOR_GROUP = 'policy-evaluator';
 const EVALUATOR_ACTOR = { id: 'policy-evaluator', kind: 'service' as const };
@@ -48,7 +48,7 @@ export class PolicyEvaluatorService implements OnApplicationBootstrap, OnApplica
     this.subscription = await this.log.subscribe({
       group: EVALUATOR_GROUP,
       topic: TOPICS.events,
-      handler: (records) => this.handle(records),
+      handler: (records, context) => this.handle(records, context),
     });
     this.logger.log(`evaluating with policy version ${this.policy.version.slice(0, 12)}`);
     ready();
@@ -58,18 +58,18 @@ export class PolicyEvaluatorService implements OnApplicationBootstrap, OnApplica
     await this.subscription?.close();
   }
 
-  private async handle(records: DeliveredRecord[]): Promise<void> {
+  private async handle(records: DeliveredRecord[], context: BatchContext): Promise<void> {
     const commands = [];
     for (const record of records) {
       const check = validateEvent(record.value);
       if (!check.ok) {
-        await deadLetter(this.log, EVALUATOR_GROUP, record, describeErrors(check.errors), this.clock.now());
+        context.append(TOPICS.deadLetter, [deadLetterRecord(EVALUATOR_GROUP, record, describeErrors(check.errors), this.clock.now())]);
         continue;
       }
       if (check.value.type !== 'ActionProposed') continue;
       commands.push(this.evaluate(check.value));
     }
-    if (commands.length > 0) await this.log.append(TOPICS.commands, commands.map((c) => ({ key: c.actionId, value: c })));
+    if (commands.length > 0) context.append(TOPICS.commands, commands.map((c) => ({ key: c.actionId, value: c })));
   }
 
   private evaluate(event: Extract<ActionEvent, { type: 'ActionProposed' }>): CommandEnvelope<'RecordPolicyEvaluation', PolicyEvaluatedData> {
