@@ -60,6 +60,8 @@ export class AuditProjectorService implements OnApplicationBootstrap, OnApplicat
 
   async handle(records: DeliveredRecord[], context: BatchContext): Promise<void> {
     const events: ActionEvent[] = [];
+    // The chain is served as written: hashes cover the original shape, not the upcast one.
+    const asWritten = new Map<string, ActionEvent>();
     for (const record of records) {
       const check = validateEvent(record.value);
       if (!check.ok) {
@@ -67,6 +69,7 @@ export class AuditProjectorService implements OnApplicationBootstrap, OnApplicat
         context.append(TOPICS.deadLetter, [deadLetterRecord(PROJECTOR_GROUP, record, describeErrors(check.errors), this.clock.now())]);
         continue;
       }
+      asWritten.set(check.value.id, check.value);
       events.push(upcast(check.value));
     }
     if (events.length === 0) return;
@@ -75,7 +78,7 @@ export class AuditProjectorService implements OnApplicationBootstrap, OnApplicat
     for (const orphan of batch.orphans) {
       this.logger.warn(`event ${orphan.type} #${orphan.seq} of ${orphan.streamId} has no proposal before it; skipped`);
     }
-    const stored: StoredEvent[] = batch.events.map((e) => ({ ...e, _id: `${e.streamId}:${String(e.seq).padStart(8, '0')}`, eventId: e.id }) as StoredEvent);
+    const stored: StoredEvent[] = batch.events.map((e) => asWritten.get(e.id)!).map((e) => ({ ...e, _id: `${e.streamId}:${String(e.seq).padStart(8, '0')}`, eventId: e.id }) as StoredEvent);
     await this.store.collection<StoredEvent>(COLLECTIONS.events).putMany(stored);
     await this.store.collection<AuditEntry>(COLLECTIONS.audit).putMany(batch.entries);
     // Actions last: a waiter that sees the new action state can already read its audit rows.
