@@ -1,21 +1,82 @@
 #!/usr/bin/env node
-// Runs one tier of tests (unit | int | e2e | all) with node's test runner under tsx.
+// Runs the test tiers with node's test runner under tsx, and prints one closing line with the totals.
+//   node tools/test.mjs [unit|int|e2e|e2e:distributed|all]
 // Tiers by suffix: *.spec.ts (unit), *.int.spec.ts (adapter vs real server), *.e2e.spec.ts (system).
-import { spawnSync } from 'node:child_process';
+// `int` and `e2e:distributed` need Kafka and a MongoDB-wire server: started here with
+// deploy/local/infra.sh (and stopped afterwards) unless COUNTERSIGN_KAFKA_BROKERS and
+// COUNTERSIGN_MONGO_URL point at running ones.
+import { spawn, spawnSync } from 'node:child_process';
 import { globSync } from 'node:fs';
 
 const tier = process.argv[2] ?? 'all';
-const tiers = { unit: (f) => !/\.(int|e2e)\.spec\.ts$/.test(f), int: (f) => f.endsWith('.int.spec.ts'), e2e: (f) => f.endsWith('.e2e.spec.ts') };
-if (tier !== 'all' && !tiers[tier]) {
-  console.error(`test: unknown tier "${tier}" (expected unit, int, e2e or all)`);
+const isInt = (f) => f.endsWith('.int.spec.ts');
+const isE2e = (f) => f.endsWith('.e2e.spec.ts');
+// test/kafka holds the end-to-end tests of the Kafka shape only (rebalances, router crashes, rebuilds).
+const kafkaOnly = (f) => f.startsWith('test/kafka/');
+const files = globSync('{apps,libs,test}/**/*.spec.ts', { exclude: (p) => p.includes('node_modules') }).sort();
+const runs = {
+  unit: { files: files.filter((f) => !isInt(f) && !isE2e(f)), infra: false },
+  int: { files: files.filter(isInt), infra: true },
+  e2e: { files: files.filter((f) => isE2e(f) && !kafkaOnly(f)), infra: false, env: { COUNTERSIGN_E2E_SHAPE: 'embedded' } },
+  'e2e:distributed': { files: files.filter(isE2e), infra: true, env: { COUNTERSIGN_E2E_SHAPE: 'distributed' }, concurrency: 1 },
+};
+const plan = tier === 'all' ? Object.keys(runs) : [tier];
+if (!plan.every((t) => runs[t])) {
+  console.error(`test: unknown tier "${tier}" (expected ${Object.keys(runs).join(', ')} or all)`);
   process.exit(2);
 }
-const all = globSync('{apps,libs,test}/**/*.spec.ts', { exclude: (p) => p.includes('node_modules') }).sort();
-const files = tier === 'all' ? all : all.filter(tiers[tier]);
-if (files.length === 0) {
-  console.error(`test: no ${tier} test files found`);
-  process.exit(1);
+
+let startedInfra = false;
+function infraUp() {
+  if (process.env.COUNTERSIGN_KAFKA_BROKERS && process.env.COUNTERSIGN_MONGO_URL) return;
+  // Infrastructure that was already running (a developer's) is left running afterwards.
+  const wasRunning = spawnSync('bash', ['deploy/local/infra.sh', 'status'], { stdio: 'ignore' }).status === 0;
+  const up = spawnSync('bash', ['deploy/local/infra.sh', 'up'], { stdio: ['ignore', 'pipe', 'inherit'], encoding: 'utf8' });
+  if (up.status !== 0) {
+    console.error('test: could not start the local Kafka and FerretDB (deploy/local/infra.sh up failed; see above)');
+    process.exit(1);
+  }
+  for (const line of up.stdout.split('\n')) {
+    const m = /^(COUNTERSIGN_[A-Z_]+)=(.*)$/.exec(line.trim());
+    if (m) process.env[m[1]] = m[2];
+  }
+  startedInfra = !wasRunning;
 }
-const args = ['--import', 'tsx', '--test', '--test-reporter=spec', `--test-concurrency=${process.env.TEST_CONCURRENCY ?? 2}`, ...files];
-const run = spawnSync(process.execPath, args, { stdio: 'inherit' });
-process.exit(run.status ?? 1);
+
+function run(name, { files: list, env = {}, concurrency }) {
+  if (list.length === 0) {
+    console.error(`test: no ${name} test files found`);
+    process.exit(1);
+  }
+  console.log(`\n=== ${name}: ${list.length} files ===`);
+  const args = ['--import', 'tsx', '--test', '--test-reporter=spec', `--test-concurrency=${concurrency ?? process.env.TEST_CONCURRENCY ?? 2}`, ...list];
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, ...env } });
+    let tail = '';
+    child.stdout.on('data', (chunk) => {
+      process.stdout.write(chunk);
+      tail = (tail + chunk).slice(-4000);
+    });
+    child.on('exit', (code) => {
+      const count = (label) => Number(new RegExp(`ℹ ${label} (\\d+)`).exec(tail)?.[1] ?? 0);
+      resolve({ code: code ?? 1, pass: count('pass'), fail: count('fail'), skipped: count('skipped') });
+    });
+  });
+}
+
+const totals = { pass: 0, fail: 0, skipped: 0 };
+let failed = false;
+try {
+  for (const name of plan) {
+    if (runs[name].infra) infraUp();
+    const result = await run(name, runs[name]);
+    totals.pass += result.pass;
+    totals.fail += result.fail;
+    totals.skipped += result.skipped;
+    if (result.code !== 0) failed = true;
+  }
+} finally {
+  if (startedInfra && !process.env.COUNTERSIGN_KEEP_INFRA) spawnSync('bash', ['deploy/local/infra.sh', 'down'], { stdio: 'inherit' });
+}
+console.log(`\n${totals.pass} passed, ${totals.fail} failed, ${totals.skipped} skipped`);
+process.exit(failed || totals.fail > 0 ? 1 : 0);

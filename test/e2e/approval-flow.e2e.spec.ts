@@ -1,10 +1,10 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { client, KEYS, type Client } from '../support/api-client.ts';
-import { removeDir, startCountersign, type RunningCountersign } from '../support/countersign-process.ts';
+import { removeDir, startCountersign, type RunningCountersign, SHAPE } from '../support/countersign-process.ts';
 import { E2E_ENV } from '../support/e2e-env.ts';
 
-describe('approval flow over HTTP (embedded)', () => {
+describe(`approval flow over HTTP (${SHAPE})`, () => {
   let cs: RunningCountersign;
   let agent: Client, alice: Client, bob: Client, erin: Client, carol: Client;
 

@@ -2,10 +2,10 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { parse } from 'csv-parse/sync';
 import { client, KEYS, type ApiResponse, type Client } from '../support/api-client.ts';
-import { removeDir, startCountersign, type RunningCountersign } from '../support/countersign-process.ts';
+import { removeDir, startCountersign, type RunningCountersign, SHAPE } from '../support/countersign-process.ts';
 import { E2E_ENV } from '../support/e2e-env.ts';
 
-describe('audit trail for compliance', () => {
+describe(`audit trail for compliance (${SHAPE})`, () => {
   let cs: RunningCountersign;
   let carol: Client;
   let approvedId: string, deniedId: string;

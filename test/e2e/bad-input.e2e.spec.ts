@@ -1,7 +1,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { client, KEYS, type ApiResponse, type Client } from '../support/api-client.ts';
-import { removeDir, startCountersign, type RunningCountersign } from '../support/countersign-process.ts';
+import { removeDir, startCountersign, type RunningCountersign, SHAPE } from '../support/countersign-process.ts';
 import { E2E_ENV } from '../support/e2e-env.ts';
 
 function assertProblem(res: ApiResponse, status: number, where?: { pointer?: string; parameter?: string; header?: string }) {
@@ -12,7 +12,7 @@ function assertProblem(res: ApiResponse, status: number, where?: { pointer?: str
   if (where) assert.ok(res.body.errors?.some((e: Record<string, string>) => Object.entries(where).every(([k, v]) => e[k] === v)), `errors name ${JSON.stringify(where)}: ${res.text}`);
 }
 
-describe('malformed input gets a precise problem and changes nothing', () => {
+describe(`malformed input gets a precise problem and changes nothing (${SHAPE})`, () => {
   let cs: RunningCountersign;
   let agent: Client, carol: Client, bob: Client;
   let pendingId: string;

@@ -2,10 +2,10 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { removeDir, startCountersign, tempDataDir } from '../support/countersign-process.ts';
+import { removeDir, startCountersign, tempDataDir, SHAPE } from '../support/countersign-process.ts';
 import { E2E_ENV } from '../support/e2e-env.ts';
 
-describe('configuration mistakes stop the process with one clear line', () => {
+describe(`configuration mistakes stop the process with one clear line (${SHAPE})`, () => {
   let dir: string;
   before(async () => (dir = await tempDataDir()));
   after(async () => removeDir(dir));

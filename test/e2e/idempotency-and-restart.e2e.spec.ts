@@ -2,10 +2,10 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { verifyChain } from '@countersign/contracts';
 import { client, KEYS } from '../support/api-client.ts';
-import { removeDir, startCountersign, tempDataDir } from '../support/countersign-process.ts';
+import { removeDir, startCountersign, tempDataDir, SHAPE } from '../support/countersign-process.ts';
 import { E2E_ENV } from '../support/e2e-env.ts';
 
-describe('idempotent proposals and restarts (embedded)', () => {
+describe(`idempotent proposals and restarts (${SHAPE})`, () => {
   let dataDir: string;
   before(async () => (dataDir = await tempDataDir()));
   after(async () => removeDir(dataDir));

@@ -2,14 +2,21 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { TOPICS, type DeadLetter } from '@countersign/contracts';
-import { createFileEventLog, type EventLog } from '@countersign/eventlog';
+import { createFileEventLog, createKafkaEventLog, namespacedEventLog, type EventLog } from '@countersign/eventlog';
 import { client, KEYS } from '../support/api-client.ts';
-import { removeDir, startCountersign, tempDataDir } from '../support/countersign-process.ts';
+import { distributedEnv, removeDir, SHAPE, startCountersign, tempDataDir } from '../support/countersign-process.ts';
 import { E2E_ENV } from '../support/e2e-env.ts';
 
 /** Opens the stopped system's log from the test, as an operator's tool would. */
+async function openLog(dataDir: string): Promise<EventLog> {
+  if (SHAPE === 'embedded') return createFileEventLog({ dir: join(dataDir, 'log'), log: () => undefined });
+  const env = distributedEnv(dataDir);
+  const kafka = await createKafkaEventLog({ brokers: env.COUNTERSIGN_KAFKA_BROKERS.split(','), clientId: 'e2e-operator', log: () => undefined });
+  return namespacedEventLog(kafka, env.COUNTERSIGN_KAFKA_NAMESPACE);
+}
+
 async function withLog<T>(dataDir: string, use: (log: EventLog) => Promise<T>): Promise<T> {
-  const log = await createFileEventLog({ dir: join(dataDir, 'log'), log: () => undefined });
+  const log = await openLog(dataDir);
   try {
     return await use(log);
   } finally {
@@ -17,7 +24,7 @@ async function withLog<T>(dataDir: string, use: (log: EventLog) => Promise<T>): 
   }
 }
 
-describe('poison messages are dead-lettered with the reason; consumers move on', () => {
+describe(`poison messages are dead-lettered with the reason; consumers move on (${SHAPE})`, () => {
   let dataDir: string;
   before(async () => (dataDir = await tempDataDir()));
   after(async () => removeDir(dataDir));

@@ -2,12 +2,23 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { basename, join, resolve } from 'node:path';
 
 export const ROOT = resolve(import.meta.dirname, '../..');
 
+/** One process of the distributed shape. */
+export interface ServiceProcess {
+  kill9(): Promise<void>;
+  stop(): Promise<number | null>;
+  exited: Promise<number | null>;
+}
+
 export interface RunningCountersign {
   url: string;
+  /** Distributed shape: start another process (a second router instance, or a restart). */
+  startService(service: string, instanceId: string, env?: Record<string, string>): Promise<ServiceProcess>;
+  /** Distributed shape: the processes by instance id (initially the service names). */
+  processes: Map<string, ServiceProcess>;
   dataDir: string;
   /** Everything the process printed so far. */
   output(): string;
@@ -39,35 +50,115 @@ export async function tempDataDir(): Promise<string> {
   return mkdtemp(join(tmpdir(), 'countersign-e2e-'));
 }
 
-/** Spawns `npm start`'s entry point exactly as users run it, on a free port. */
-export async function startCountersign(options: StartOptions = {}): Promise<RunningCountersign & { exitCode: Promise<number | null> }> {
-  const dataDir = options.dataDir ?? (await tempDataDir());
-  const port = await freePort();
-  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', 'apps/countersign/src/main.ts'], {
+/** Which shape the suite runs against: all five services in one process, or five processes on Kafka and MongoDB. */
+export const SHAPE = process.env.COUNTERSIGN_E2E_SHAPE === 'distributed' ? 'distributed' : 'embedded';
+
+const SERVICES = ['audit-projector', 'approval-router', 'policy-evaluator', 'notifier', 'gateway'] as const;
+
+interface Proc {
+  child: ChildProcess;
+  exit: Promise<number | null>;
+}
+
+function spawnApp(entry: string, env: Record<string, string>, sink: (text: string) => void): Proc {
+  const child = spawn(process.execPath, ['--import', 'tsx', entry], {
     cwd: ROOT,
-    env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', COUNTERSIGN_DATA_DIR: dataDir, COUNTERSIGN_LOG_LEVEL: 'warn', ...options.env },
+    env: { ...process.env, HOST: '127.0.0.1', COUNTERSIGN_LOG_LEVEL: 'warn', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+  child.stdout!.on('data', (b) => sink(String(b)));
+  child.stderr!.on('data', (b) => sink(String(b)));
+  return { child, exit: new Promise((r) => child.once('exit', (code) => r(code))) };
+}
+
+/**
+ * The shared infrastructure of the distributed shape. A system is identified by its data dir: the
+ * same dir after a restart means the same Kafka namespace and MongoDB database.
+ */
+export function distributedEnv(dataDir: string): Record<string, string> {
+  const id = `e2e_${basename(dataDir).replace(/[^A-Za-z0-9_-]/g, '_')}`;
+  return {
+    COUNTERSIGN_KAFKA_BROKERS: process.env.COUNTERSIGN_KAFKA_BROKERS ?? '127.0.0.1:19092',
+    COUNTERSIGN_MONGO_URL: process.env.COUNTERSIGN_MONGO_URL ?? 'mongodb://127.0.0.1:27018/',
+    COUNTERSIGN_KAFKA_NAMESPACE: id,
+    COUNTERSIGN_KAFKA_PARTITIONS: '3',
+    COUNTERSIGN_MONGO_DB: id,
+  };
+}
+
+/**
+ * Starts Countersign as users run it: `npm start`'s entry point (embedded), or the five apps'
+ * entry points as separate processes (distributed), on free ports.
+ */
+export async function startCountersign(options: StartOptions = {}): Promise<RunningCountersign & { exitCode: Promise<number | null> }> {
+  const dataDir = options.dataDir ?? (await tempDataDir());
   let out = '';
-  child.stdout!.on('data', (b) => (out += b));
-  child.stderr!.on('data', (b) => (out += b));
-  const exitCode = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
-  const url = `http://127.0.0.1:${port}`;
+  const sink = (text: string) => void (out += text);
+  const procs: Proc[] = [];
+  const ports: number[] = [];
+  if (SHAPE === 'embedded' || options.expectExit) {
+    const port = await freePort();
+    ports.push(port);
+    const entry = SHAPE === 'embedded' ? 'apps/countersign/src/main.ts' : 'apps/gateway/src/main.ts';
+    const shared = SHAPE === 'embedded' ? {} : distributedEnv(dataDir);
+    procs.push(spawnApp(entry, { ...shared, PORT: String(port), COUNTERSIGN_DATA_DIR: dataDir, ...options.env }, sink));
+  } else {
+    for (const service of SERVICES) {
+      const port = await freePort();
+      ports.push(port);
+      const env = { ...distributedEnv(dataDir), PORT: String(port), COUNTERSIGN_INSTANCE_ID: service, ...options.env };
+      procs.push(spawnApp(`apps/${service}/src/main.ts`, env, (text) => sink(`[${service}] ${text}`)));
+    }
+  }
+  const gatewayPort = ports[ports.length - 1];
+  const exitCode = Promise.all(procs.map((p) => p.exit)).then((codes) => codes.find((c) => c !== 0) ?? codes[0]);
+  const asService = (p: Proc): ServiceProcess => ({
+    exited: p.exit,
+    async kill9() {
+      if (p.child.exitCode === null && p.child.signalCode === null) p.child.kill('SIGKILL');
+      await p.exit;
+    },
+    async stop() {
+      if (p.child.exitCode === null && p.child.signalCode === null) p.child.kill('SIGTERM');
+      return p.exit;
+    },
+  });
+  const processes = new Map<string, ServiceProcess>();
+  if (SHAPE === 'distributed' && !options.expectExit) SERVICES.forEach((name, i) => processes.set(name, asService(procs[i])));
   const running = {
-    url,
+    url: `http://127.0.0.1:${gatewayPort}`,
     dataDir,
     exitCode,
+    processes,
     output: () => out,
+    async startService(service: string, instanceId: string, env: Record<string, string> = {}) {
+      if (SHAPE !== 'distributed') throw new Error('startService needs the distributed shape');
+      const port = await freePort();
+      const proc = spawnApp(`apps/${service}/src/main.ts`, { ...distributedEnv(dataDir), PORT: String(port), COUNTERSIGN_INSTANCE_ID: instanceId, ...env },
+        (text) => sink(`[${instanceId}] ${text}`));
+      procs.push(proc);
+      await waitReady(`http://127.0.0.1:${port}`, proc.exit, () => out);
+      const handle = asService(proc);
+      processes.set(instanceId, handle);
+      return handle;
+    },
     async stop() {
-      if (child.exitCode === null) child.kill('SIGTERM');
-      return exitCode;
+      for (const p of procs) if (p.child.exitCode === null && p.child.signalCode === null) p.child.kill('SIGTERM');
+      return Promise.all(procs.map((p) => p.exit)).then((codes) => codes.find((c) => c !== 0) ?? codes[0]);
     },
     async kill9() {
-      if (child.exitCode === null) child.kill('SIGKILL');
-      await exitCode;
+      for (const p of procs) if (p.child.exitCode === null && p.child.signalCode === null) p.child.kill('SIGKILL');
+      await Promise.all(procs.map((p) => p.exit));
     },
   };
-  if (!options.expectExit) await waitReady(url, exitCode, () => out);
+  if (!options.expectExit) {
+    try {
+      await Promise.all(ports.map((port, i) => waitReady(`http://127.0.0.1:${port}`, procs[i].exit, () => out)));
+    } catch (error) {
+      await running.kill9();
+      throw error;
+    }
+  }
   return running;
 }
 

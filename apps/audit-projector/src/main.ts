@@ -1,9 +1,4 @@
-/**
- * The audit-projector as its own process. Separate processes need a shared log (Kafka) and shared read models
- * (MongoDB); until those adapters land, the embedded file log supports only the all-in-one process.
- */
-process.stderr.write(
-  'countersign-audit-projector: running services as separate processes needs COUNTERSIGN_KAFKA_BROKERS (not supported yet); ' +
-    'run all five in one process with `npm start`\n',
-);
-process.exit(2);
+/** The audit-projector as its own process (needs COUNTERSIGN_KAFKA_BROKERS; see docs/operations.md). */
+import { runServices } from '@countersign/shell';
+
+await runServices('countersign-audit-projector', ['audit-projector']);

@@ -13,6 +13,12 @@ describe('readEnvConfig', () => {
       principalsDir: DEMO_WORKSPACE.principalsDir,
       policiesDir: DEMO_WORKSPACE.policiesDir,
       logLevel: 'info',
+      kafkaBrokers: undefined,
+      kafkaPartitions: 6,
+      kafkaNamespace: undefined,
+      mongoUrl: undefined,
+      mongoDatabase: 'countersign',
+      instanceId: 'local',
     });
   });
 
@@ -29,6 +35,12 @@ describe('readEnvConfig', () => {
       COUNTERSIGN_PRINCIPALS: 'ops/principals',
       COUNTERSIGN_POLICIES: '/etc/countersign/policies',
       COUNTERSIGN_LOG_LEVEL: 'debug',
+      COUNTERSIGN_KAFKA_BROKERS: '127.0.0.1:19092, kafka-1.internal:9092',
+      COUNTERSIGN_KAFKA_PARTITIONS: '12',
+      COUNTERSIGN_KAFKA_NAMESPACE: 'staging',
+      COUNTERSIGN_MONGO_URL: 'mongodb://127.0.0.1:27018/',
+      COUNTERSIGN_MONGO_DB: 'audit',
+      HOSTNAME: 'router-0',
     });
     assert.deepEqual(config, {
       port: 65535,
@@ -37,6 +49,12 @@ describe('readEnvConfig', () => {
       principalsDir: resolve('ops/principals'),
       policiesDir: '/etc/countersign/policies',
       logLevel: 'debug',
+      kafkaBrokers: ['127.0.0.1:19092', 'kafka-1.internal:9092'],
+      kafkaPartitions: 12,
+      kafkaNamespace: 'staging',
+      mongoUrl: 'mongodb://127.0.0.1:27018/',
+      mongoDatabase: 'audit',
+      instanceId: 'router-0',
     });
   });
 
@@ -53,6 +71,10 @@ describe('readEnvConfig', () => {
     [{ HOST: 'local host' }, 'HOST: must be a host name or IP address (got "local host")'],
     [{ COUNTERSIGN_LOG_LEVEL: 'verbose' }, 'COUNTERSIGN_LOG_LEVEL: must be one of debug, info, warn, error (got "verbose")'],
     [{ COUNTERSIGN_POLICIES: ' policies' }, 'COUNTERSIGN_POLICIES: must be a directory path without surrounding spaces (got " policies")'],
+    [{ COUNTERSIGN_KAFKA_BROKERS: 'localhost' }, 'COUNTERSIGN_KAFKA_BROKERS: must be comma-separated host:port pairs, e.g. 127.0.0.1:19092 (got "localhost")'],
+    [{ COUNTERSIGN_KAFKA_PARTITIONS: '0' }, 'COUNTERSIGN_KAFKA_PARTITIONS: must be an integer from 1 to 1000 (got "0")'],
+    [{ COUNTERSIGN_MONGO_URL: 'postgres://x' }, 'COUNTERSIGN_MONGO_URL: must be a mongodb:// or mongodb+srv:// URL (got "postgres://x")'],
+    [{ COUNTERSIGN_INSTANCE_ID: 'a b' }, 'COUNTERSIGN_INSTANCE_ID: must be letters, digits, ".", "_" or "-" (got "a b")'],
   ];
   for (const [env, message] of invalid) {
     it(`rejects ${JSON.stringify(env)} with a one-line error`, () => {

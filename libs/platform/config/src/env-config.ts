@@ -1,4 +1,5 @@
-import { resolve } from 'node:path';
+import { existsSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ConfigError } from './config-error.ts';
 
@@ -13,10 +14,31 @@ export interface EnvConfig {
   principalsDir: string;
   policiesDir: string;
   logLevel: LogLevel;
+  /** Kafka bootstrap servers; when set, the log is Kafka instead of the embedded file log. */
+  kafkaBrokers?: string[];
+  /** Partitions of each topic created at start (commands and events must match). */
+  kafkaPartitions: number;
+  /** Prefix of every topic and consumer group, so several systems can share one cluster. */
+  kafkaNamespace?: string;
+  /** MongoDB connection string; when set, read models live in MongoDB instead of memory. */
+  mongoUrl?: string;
+  mongoDatabase: string;
+  /** Names this process among replicas: Kafka client id and transactional id. */
+  instanceId: string;
 }
 
-/** This file is libs/platform/config/src/env-config.ts; the repository root is four levels up. */
-export const REPO_ROOT = fileURLToPath(new URL('../../../../', import.meta.url));
+/**
+ * The directory holding `config/demo`: found by walking up from this module, which sits four
+ * levels down in the sources and two levels down in a built bundle (dist/apps/<app>/main.js).
+ */
+export const REPO_ROOT = findRoot(dirname(fileURLToPath(import.meta.url)));
+
+function findRoot(from: string): string {
+  for (let dir = from; ; dir = dirname(dir)) {
+    if (existsSync(join(dir, 'config', 'demo'))) return dir;
+    if (dirname(dir) === dir) return resolve(from, '../../../..');
+  }
+}
 
 /** The documented demo workspace, used when no principals or policies directory is given. */
 export const DEMO_WORKSPACE = {
@@ -49,9 +71,32 @@ export function readEnvConfig(env: Env = process.env): EnvConfig {
     principalsDir: read('COUNTERSIGN_PRINCIPALS', DEMO_WORKSPACE.principalsDir, dir, 'a directory path without surrounding spaces'),
     policiesDir: read('COUNTERSIGN_POLICIES', DEMO_WORKSPACE.policiesDir, dir, 'a directory path without surrounding spaces'),
     logLevel: read('COUNTERSIGN_LOG_LEVEL', 'info' as LogLevel, parseLogLevel, `one of ${LOG_LEVELS.join(', ')}`),
+    kafkaBrokers: read('COUNTERSIGN_KAFKA_BROKERS', undefined as string[] | undefined, parseBrokers, 'comma-separated host:port pairs, e.g. 127.0.0.1:19092'),
+    kafkaPartitions: read('COUNTERSIGN_KAFKA_PARTITIONS', 6, (raw) => parseIntIn(raw, 1, 1000), 'an integer from 1 to 1000'),
+    kafkaNamespace: read('COUNTERSIGN_KAFKA_NAMESPACE', undefined as string | undefined, (raw) => (/^[A-Za-z0-9_-]{1,64}$/.test(raw) ? raw : undefined), 'letters, digits, "_" or "-" (at most 64)'),
+    mongoUrl: read('COUNTERSIGN_MONGO_URL', undefined as string | undefined, (raw) => (/^mongodb(\+srv)?:\/\/\S+$/.test(raw) ? raw : undefined), 'a mongodb:// or mongodb+srv:// URL'),
+    mongoDatabase: read('COUNTERSIGN_MONGO_DB', 'countersign', (raw) => (/^[A-Za-z0-9_-]{1,63}$/.test(raw) ? raw : undefined), 'a database name (letters, digits, _ and -)'),
+    instanceId: read('COUNTERSIGN_INSTANCE_ID', defaultInstanceId(env), (raw) => (/^[A-Za-z0-9._-]{1,100}$/.test(raw) ? raw : undefined), 'letters, digits, ".", "_" or "-"'),
   };
   if (problems.length > 0) throw new ConfigError(problems);
   return config;
+}
+
+function parseBrokers(raw: string): string[] | undefined {
+  const brokers = raw.split(',').map((b) => b.trim());
+  return brokers.every((b) => /^[A-Za-z0-9.-]+:[0-9]{1,5}$/.test(b)) ? brokers : undefined;
+}
+
+function parseIntIn(raw: string, min: number, max: number): number | undefined {
+  if (!/^[0-9]{1,7}$/.test(raw)) return undefined;
+  const n = Number(raw);
+  return n >= min && n <= max ? n : undefined;
+}
+
+/** Kubernetes sets HOSTNAME to the pod name, which is what replicas should be told apart by. */
+function defaultInstanceId(env: Env): string {
+  const host = env.HOSTNAME ?? '';
+  return /^[A-Za-z0-9._-]{1,100}$/.test(host) ? host : 'local';
 }
 
 function parsePort(raw: string): number | undefined {

@@ -1,6 +1,6 @@
 import { after, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseDocument, LineCounter } from 'yaml';
@@ -44,6 +44,17 @@ describe('loadWorkspace', () => {
     const dirs = workspace('sorted', { 'b.yml': 'a: 1\n', 'a.yaml': 'a: 1\n', 'notes.txt': 'not yaml: [' }, { 'p.yaml': 'a: 1\n' });
     const { directory } = loadWorkspace(dirs, loaders);
     assert.deepEqual(directory, [join(dirs.principalsDir, 'a.yaml'), join(dirs.principalsDir, 'b.yml')]);
+  });
+
+  it('follows symlinked files, as Kubernetes mounts ConfigMaps', () => {
+    const dirs = workspace('linked', { 'real.yaml': 'a: 1\n' }, { 'p.yaml': 'a: 1\n' });
+    const data = join(root, 'linked', '..data');
+    mkdirSync(data);
+    writeFileSync(join(data, 'people.yaml'), 'a: 1\n');
+    symlinkSync(join(data, 'people.yaml'), join(dirs.principalsDir, 'people.yaml'));
+    symlinkSync(join(root, 'nowhere.yaml'), join(dirs.principalsDir, 'dangling.yaml'));
+    const { directory } = loadWorkspace(dirs, loaders);
+    assert.deepEqual(directory, ['people.yaml', 'real.yaml'].map((f) => join(dirs.principalsDir, f)));
   });
 
   it('names the file and line of a broken file, for both directories at once', () => {

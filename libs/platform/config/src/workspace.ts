@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { ConfigError } from './config-error.ts';
 
@@ -59,7 +59,8 @@ export function readYamlFiles(dir: string, problems: string[]): SourceFile[] | u
   let names: string[];
   try {
     names = readdirSync(dir, { withFileTypes: true })
-      .filter((e) => e.isFile() && /\.ya?ml$/.test(e.name))
+      // Kubernetes mounts ConfigMap files as symlinks: follow them to regular files.
+      .filter((e) => /\.ya?ml$/.test(e.name) && (e.isFile() || (e.isSymbolicLink() && statSync(join(dir, e.name), { throwIfNoEntry: false })?.isFile() === true)))
       .map((e) => e.name)
       .sort();
   } catch (e) {

@@ -90,6 +90,8 @@ export interface EventLog {
    * (and, on Kafka, committed) before the call is delivered; nothing aborted is.
    */
   readPartition(topic: string, partition: number, onBatch: (records: DeliveredRecord[]) => Promise<void> | void): Promise<void>;
+  /** Optional: about how many records the topic holds (progress bars). */
+  approximateSize?(topic: string): Promise<number>;
   /** Reads a whole topic from offset 0 up to its current end (replay at start). */
   readAll(topic: string, onBatch: (records: DeliveredRecord[]) => Promise<void> | void): Promise<void>;
   close(): Promise<void>;

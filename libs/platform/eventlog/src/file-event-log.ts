@@ -112,6 +112,12 @@ export async function createFileEventLog(options: FileEventLogOptions): Promise<
       }
     },
 
+    async approximateSize(name: string): Promise<number> {
+      checkName('topic', name);
+      const t = topics.get(name);
+      return t ? (await t).length : 0;
+    },
+
     async readPartition(name: string, partition: number, onBatch: (records: DeliveredRecord[]) => Promise<void> | void): Promise<void> {
       if (partition !== 0) throw new RangeError(`event log: the embedded log has one partition (0), not ${partition}`);
       await eventLog.readAll(name, onBatch);

@@ -1,5 +1,6 @@
-import { Controller, Get, HttpCode, Inject, Res } from '@nestjs/common';
-import { READINESS, type Readiness } from '@countersign/runtime';
+import { Controller, Get, HttpCode, Inject, Module, Res } from '@nestjs/common';
+import type { Readiness } from './readiness.ts';
+import { READINESS } from './tokens.ts';
 import type { Response } from 'express';
 
 /** Liveness and readiness, unauthenticated, for probes. */
@@ -20,3 +21,7 @@ export class HealthController {
     return waiting.length ? { status: 'starting', waitingFor: waiting } : { status: 'ready' };
   }
 }
+
+/** Probes for every process: the gateway's and the worker services'. */
+@Module({ controllers: [HealthController] })
+export class HealthModule {}

@@ -3,3 +3,4 @@ export * from './change-feed.ts';
 export * from './readiness.ts';
 export * from './runtime.module.ts';
 export * from './dead-letter.ts';
+export * from './health.controller.ts';

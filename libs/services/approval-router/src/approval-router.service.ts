@@ -9,6 +9,17 @@ import { ExpiryTimers } from './expiry-timers.ts';
 import { StreamTable } from './stream-table.ts';
 
 export const ROUTER_GROUP = 'approval-router';
+
+/**
+ * Fault injection for the crash tests, read once at start and never set in production:
+ * `crash-before-produce` kills the process (SIGKILL) after deciding a vote, before its events are
+ * written; `crash-after-commit` kills it after the events and offsets are committed, before the
+ * in-memory table moves.
+ */
+const FAULT = process.env.COUNTERSIGN_FAULT_INJECTION;
+function crashIf(fault: string, when: boolean): void {
+  if (FAULT === fault && when) process.kill(process.pid, 'SIGKILL');
+}
 const ROUTER_ACTOR = { id: 'approval-router', kind: 'service' as const };
 
 interface DirectoryLike {
@@ -82,7 +93,7 @@ export class ApprovalRouterService implements OnApplicationBootstrap, OnApplicat
     for (const [id, entry] of this.table.entries()) {
       if (partitions.includes(entry.partition)) this.timers.set(id, nextDeadline(entry.state));
     }
-    this.logger.log(`partitions ${partitions.join(', ')}: replayed ${replayed} events; ${this.timers.size} actions pending`);
+    this.logger.log(`owning partitions ${partitions.join(', ')}: replayed ${replayed} events; ${this.timers.size} actions pending`);
   }
 
   private async handle(records: DeliveredRecord[], context: BatchContext): Promise<void> {
@@ -102,9 +113,12 @@ export class ApprovalRouterService implements OnApplicationBootstrap, OnApplicat
       directory: this.directory.snapshot(),
       newId: () => this.ids.next(),
     }));
+    const decidesVote = events.some((e) => e.type === 'VoteRecorded');
+    crashIf('crash-before-produce', decidesVote);
     if (events.length > 0) context.append(TOPICS.events, events.map((e) => ({ key: e.streamId, value: e })));
     // The table moves only once the events and the consumed offsets are durable together.
     context.afterCommit(() => {
+      crashIf('crash-after-commit', decidesVote);
       commit();
       for (const id of new Set(events.map((e) => e.streamId))) this.timers.set(id, nextDeadline(this.table.get(id)));
     });

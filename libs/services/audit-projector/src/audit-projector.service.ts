@@ -1,12 +1,9 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
-import { projectBatch, type ActionView, type AuditEntry } from '@countersign/audit';
-import { TOPICS, describeErrors, upcast, validateEvent, type ActionEvent } from '@countersign/contracts';
+import { TOPICS } from '@countersign/contracts';
 import { EVENT_LOG, type BatchContext, type DeliveredRecord, type EventLog, type Subscription } from '@countersign/eventlog';
 import { READ_MODEL_STORE, type ReadModelStore } from '@countersign/readmodel';
-import { CHANGE_FEED, CLOCK, READINESS, deadLetterRecord, type ChangeFeed, type Clock, type Readiness } from '@countersign/runtime';
-import { COLLECTIONS, type StoredEvent } from '@countersign/audit';
-
-export const PROJECTOR_GROUP = 'audit-projector';
+import { CHANGE_FEED, CLOCK, READINESS, type ChangeFeed, type Clock, type Readiness } from '@countersign/runtime';
+import { PROJECTOR_GROUP, Projector } from './projector.ts';
 
 /**
  * Projects every event into the read models: actions (current state + timeline), audit entries
@@ -16,7 +13,7 @@ export const PROJECTOR_GROUP = 'audit-projector';
 export class AuditProjectorService implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger('audit-projector');
   private subscription?: Subscription;
-  private projected = 0;
+  private readonly projector: Projector;
 
   constructor(
     @Inject(EVENT_LOG) private readonly log: EventLog,
@@ -24,7 +21,14 @@ export class AuditProjectorService implements OnApplicationBootstrap, OnApplicat
     @Inject(CHANGE_FEED) private readonly changes: ChangeFeed,
     @Inject(CLOCK) private readonly clock: Clock,
     @Inject(READINESS) private readonly readiness: Readiness,
-  ) {}
+  ) {
+    this.projector = new Projector({
+      store,
+      now: () => clock.now(),
+      warn: (message) => this.logger.warn(message),
+      changed: (ids) => changes.publish(ids),
+    });
+  }
 
   async onApplicationBootstrap(): Promise<void> {
     const ready = this.readiness.pending('audit-projector');
@@ -38,7 +42,7 @@ export class AuditProjectorService implements OnApplicationBootstrap, OnApplicat
     const markReady = () => {
       if (isReady) return;
       isReady = true;
-      if (!this.store.durable) this.logger.log(`rebuilt read models from ${this.projected} events in ${Date.now() - started} ms`);
+      if (!this.store.durable) this.logger.log(`rebuilt read models from ${this.projector.projected} events in ${Date.now() - started} ms`);
       ready();
     };
     this.subscription = await this.log.subscribe({
@@ -59,31 +63,7 @@ export class AuditProjectorService implements OnApplicationBootstrap, OnApplicat
   }
 
   async handle(records: DeliveredRecord[], context: BatchContext): Promise<void> {
-    const events: ActionEvent[] = [];
-    // The chain is served as written: hashes cover the original shape, not the upcast one.
-    const asWritten = new Map<string, ActionEvent>();
-    for (const record of records) {
-      const check = validateEvent(record.value);
-      if (!check.ok) {
-        this.logger.warn(`dead-lettering event at offset ${record.offset}: ${describeErrors(check.errors)}`);
-        context.append(TOPICS.deadLetter, [deadLetterRecord(PROJECTOR_GROUP, record, describeErrors(check.errors), this.clock.now())]);
-        continue;
-      }
-      asWritten.set(check.value.id, check.value);
-      events.push(upcast(check.value));
-    }
-    if (events.length === 0) return;
-    const actions = this.store.collection<ActionView>(COLLECTIONS.actions);
-    const batch = await projectBatch(events, (id) => actions.get(id));
-    for (const orphan of batch.orphans) {
-      this.logger.warn(`event ${orphan.type} #${orphan.seq} of ${orphan.streamId} has no proposal before it; skipped`);
-    }
-    const stored: StoredEvent[] = batch.events.map((e) => asWritten.get(e.id)!).map((e) => ({ ...e, _id: `${e.streamId}:${String(e.seq).padStart(8, '0')}`, eventId: e.id }) as StoredEvent);
-    await this.store.collection<StoredEvent>(COLLECTIONS.events).putMany(stored);
-    await this.store.collection<AuditEntry>(COLLECTIONS.audit).putMany(batch.entries);
-    // Actions last: a waiter that sees the new action state can already read its audit rows.
-    await actions.putMany([...batch.views.values()]);
-    this.projected += batch.events.length;
-    this.changes.publish(batch.views.keys());
+    const letters = await this.projector.project(records);
+    if (letters.length > 0) context.append(TOPICS.deadLetter, letters);
   }
 }

@@ -1,2 +1,3 @@
 export * from './audit-projector.module.ts';
-export { AuditProjectorService, PROJECTOR_GROUP } from './audit-projector.service.ts';
+export { AuditProjectorService } from './audit-projector.service.ts';
+export { Projector, PROJECTOR_GROUP, type ProjectorDeps } from './projector.ts';

@@ -4,8 +4,12 @@ import { READ_MODEL_STORE, type ReadModelStore } from '@countersign/readmodel';
 import { CHANGE_FEED, type ChangeFeed } from '@countersign/runtime';
 import { COLLECTIONS } from '@countersign/audit';
 
-/** How often to re-read the store when no change feed reaches us (gateway in its own process). */
-const FALLBACK_POLL_MS = 250;
+/**
+ * When the projector runs in another process no change feed reaches us: re-read the store, soon
+ * at first (a decision usually lands within milliseconds), then backing off.
+ */
+const FIRST_POLL_MS = 2;
+const MAX_POLL_MS = 100;
 
 /**
  * Waits until an action's read model satisfies a predicate: woken by the change feed, with a slow
@@ -32,7 +36,7 @@ export class ActionWaiter {
         settled = true;
         unsubscribe();
         clearTimeout(deadline);
-        clearInterval(poll);
+        clearTimeout(poll);
         resolve(view);
       };
       const check = async () => {
@@ -46,7 +50,15 @@ export class ActionWaiter {
         }
       };
       const unsubscribe = this.changes.subscribe((id) => id === actionId && void check());
-      const poll = setInterval(() => void check(), FALLBACK_POLL_MS);
+      let pollMs = FIRST_POLL_MS;
+      let poll: NodeJS.Timeout;
+      const schedule = () => {
+        poll = setTimeout(() => {
+          pollMs = Math.min(pollMs * 2, MAX_POLL_MS);
+          void check().finally(() => !settled && schedule());
+        }, pollMs);
+      };
+      schedule();
       const deadline = setTimeout(() => !settled && finish(), timeoutMs);
       void check(); // a change may have landed between the first read and subscribing
     });

@@ -1,0 +1,28 @@
+import { contentHash, type CommandEnvelope, type ProposeActionData } from '@countersign/contracts';
+import { v7 as uuidv7 } from 'uuid';
+
+/** A ProposeAction command for an auto-allowed action, padded to about `size` bytes. */
+export function proposal(size: number): CommandEnvelope<'ProposeAction', ProposeActionData> {
+  const actionId = uuidv7();
+  const params = { rows: 10, note: 'x'.repeat(Math.max(0, size - 700)) };
+  const body = { action: 'data.read', resource: `prod/bench/${actionId}`, params };
+  return {
+    id: uuidv7(),
+    type: 'ProposeAction',
+    actionId,
+    issuedAt: new Date().toISOString(),
+    actor: { id: 'demo-agent', kind: 'agent' },
+    correlationId: actionId,
+    data: {
+      ...body,
+      paramsHash: contentHash(params),
+      requestHash: contentHash(body),
+      requester: { id: 'demo-agent', kind: 'agent', identities: ['apikey:demo-agent-1'] },
+    },
+  };
+}
+
+export function percentile(sorted: number[], p: number): number {
+  if (sorted.length === 0) return NaN;
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
+}

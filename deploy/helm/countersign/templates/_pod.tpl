@@ -1,0 +1,121 @@
+{{/* The pod of one app; takes (dict "root" $ "app" <name> "spec" <values.apps.name>). */}}
+{{- define "countersign.podSpec" -}}
+{{- $root := .root }}
+{{- $kinds := splitList " " (include "countersign.workspaceKinds" $root | trim) | compact -}}
+automountServiceAccountToken: false
+terminationGracePeriodSeconds: {{ $root.Values.terminationGracePeriodSeconds }}
+securityContext:
+  {{- toYaml $root.Values.podSecurityContext | nindent 2 }}
+{{- with $root.Values.imagePullSecrets }}
+imagePullSecrets:
+  {{- toYaml . | nindent 2 }}
+{{- end }}
+{{- if $kinds }}
+initContainers:
+  # ConfigMap volumes hold their files as symlinks; copy them into a plain directory the app reads.
+  - name: workspace
+    image: {{ include "countersign.image" $root }}
+    imagePullPolicy: {{ $root.Values.image.pullPolicy }}
+    command:
+      - sh
+      - -c
+      - |
+        set -eu
+        {{- range $kind := $kinds }}
+        mkdir -p /workspace/{{ $kind }}
+        for f in /configmaps/{{ $kind }}/*.yaml /configmaps/{{ $kind }}/*.yml; do
+          if [ -e "$f" ]; then cp -L "$f" /workspace/{{ $kind }}/; fi
+        done
+        {{- end }}
+    securityContext:
+      {{- toYaml $root.Values.securityContext | nindent 6 }}
+    resources:
+      requests: { cpu: 10m, memory: 16Mi }
+      limits: { memory: 64Mi }
+    volumeMounts:
+      - name: workspace
+        mountPath: /workspace
+      {{- range $kind := $kinds }}
+      - name: workspace-{{ $kind }}
+        mountPath: /configmaps/{{ $kind }}
+        readOnly: true
+      {{- end }}
+{{- end }}
+containers:
+  - name: {{ .app }}
+    image: {{ include "countersign.image" $root }}
+    imagePullPolicy: {{ $root.Values.image.pullPolicy }}
+    # The app's bundle, run by the image's Node directly (PID 1, gets SIGTERM).
+    command: ["node", "dist/apps/{{ .app }}/main.js"]
+    envFrom:
+      - configMapRef:
+          name: {{ include "countersign.fullname" $root }}-env
+    env:
+      # One id per pod: the Kafka client id, and for the approval router its transactional id.
+      - name: COUNTERSIGN_INSTANCE_ID
+        valueFrom:
+          fieldRef:
+            fieldPath: metadata.name
+      - name: OTEL_SERVICE_NAME
+        value: countersign-{{ .app }}
+      {{- if has .app (splitList " " (include "countersign.readModelApps" $root)) }}
+      - name: COUNTERSIGN_MONGO_URL
+        valueFrom:
+          secretKeyRef:
+            name: {{ required "mongo.urlSecret.name: a Secret holding the MongoDB connection string" $root.Values.mongo.urlSecret.name }}
+            key: {{ $root.Values.mongo.urlSecret.key }}
+      {{- end }}
+      {{- with $root.Values.extraEnv }}
+      {{- toYaml . | nindent 6 }}
+      {{- end }}
+    ports:
+      - name: http
+        containerPort: 8080
+        protocol: TCP
+    startupProbe:
+      httpGet: { path: /healthz, port: http }
+      {{- toYaml $root.Values.probes.startup | nindent 6 }}
+    livenessProbe:
+      httpGet: { path: /healthz, port: http }
+      {{- toYaml $root.Values.probes.liveness | nindent 6 }}
+    readinessProbe:
+      httpGet: { path: /readyz, port: http }
+      {{- toYaml $root.Values.probes.readiness | nindent 6 }}
+    resources:
+      {{- toYaml .spec.resources | nindent 6 }}
+    securityContext:
+      {{- toYaml $root.Values.securityContext | nindent 6 }}
+    volumeMounts:
+      # The root filesystem is read-only; Node and libraries may still want a temp dir.
+      - name: tmp
+        mountPath: /tmp
+      {{- if $kinds }}
+      - name: workspace
+        mountPath: /etc/countersign/workspace
+        readOnly: true
+      {{- end }}
+volumes:
+  - name: tmp
+    emptyDir: { sizeLimit: 64Mi }
+  {{- if $kinds }}
+  - name: workspace
+    emptyDir: { sizeLimit: 16Mi }
+  {{- range $kind := $kinds }}
+  - name: workspace-{{ $kind }}
+    configMap:
+      name: {{ include "countersign.workspaceConfigMap" (dict "root" $root "kind" $kind) }}
+  {{- end }}
+  {{- end }}
+{{- with $root.Values.nodeSelector }}
+nodeSelector:
+  {{- toYaml . | nindent 2 }}
+{{- end }}
+{{- with $root.Values.affinity }}
+affinity:
+  {{- toYaml . | nindent 2 }}
+{{- end }}
+{{- with $root.Values.tolerations }}
+tolerations:
+  {{- toYaml . | nindent 2 }}
+{{- end }}
+{{- end }}

@@ -1,0 +1,103 @@
+/**
+ * Topics are created on first use (the broker's auto-creation is never relied on: it would pick
+ * its own partition count). The commands and events topics are co-partitioned: the router that
+ * owns partition P of commands rebuilds its actions from partition P of events, which holds the
+ * same keys only if both topics have the same number of partitions (and the same partitioner).
+ */
+import { TOPICS } from '@countersign/contracts';
+import type { Admin } from 'kafkajs';
+
+export interface TopicSettings {
+  /** Partitions of topics this log creates (default 6). */
+  partitions: number;
+  /** Default: the broker's `default.replication.factor`. */
+  replicationFactor?: number;
+}
+
+/** Kafka's legal topic names. */
+const TOPIC_NAME = /^[A-Za-z0-9._-]{1,249}$/;
+const CREATION_TIMEOUT_MS = 10_000;
+const COPARTITIONED: ReadonlyArray<readonly [string, string]> = [[TOPICS.commands, TOPICS.events]];
+
+/** The topic that must have as many partitions as `name` (same namespace prefix), if any. */
+export function copartitionedWith(name: string): string | undefined {
+  for (const [a, b] of COPARTITIONED) {
+    if (name.endsWith(a)) return `${name.slice(0, -a.length)}${b}`;
+    if (name.endsWith(b)) return `${name.slice(0, -b.length)}${a}`;
+  }
+  return undefined;
+}
+
+export class TopicRegistry {
+  private readonly partitionCounts = new Map<string, Promise<number>>();
+
+  constructor(
+    private readonly admin: Admin,
+    private readonly settings: TopicSettings,
+  ) {}
+
+  /** The topic's partition count, creating the topic first if it does not exist. */
+  ensure(name: string): Promise<number> {
+    let count = this.partitionCounts.get(name);
+    if (!count) {
+      count = this.create(name);
+      count.catch(() => this.partitionCounts.delete(name));
+      this.partitionCounts.set(name, count);
+    }
+    return count;
+  }
+
+  async ensureAll(names: readonly string[]): Promise<void> {
+    await Promise.all(names.map((n) => this.ensure(n)));
+  }
+
+  private async create(name: string): Promise<number> {
+    if (!TOPIC_NAME.test(name)) throw new Error(`event log: invalid topic name ${JSON.stringify(name)} (allowed: letters, digits, '.', '_', '-')`);
+    const partner = copartitionedWith(name);
+    const partnerCount = partner ? await this.existingCount(partner) : undefined;
+    // Created with the partner's count when the partner exists, so a missing half is never wrong.
+    await this.admin.createTopics({
+      topics: [{
+        topic: name,
+        numPartitions: partnerCount ?? this.settings.partitions,
+        ...(this.settings.replicationFactor ? { replicationFactor: this.settings.replicationFactor } : {}),
+      }],
+      // kafkajs's own wait gives up on UNKNOWN_TOPIC_OR_PARTITION, which a broker answers until
+      // the controller's metadata reaches it (KRaft): we wait ourselves.
+      waitForLeaders: false,
+    });
+    const count = await this.listedCount(name);
+    if (partner && partnerCount !== undefined && partnerCount !== count) {
+      throw new Error(
+        `event log: topic ${name} has ${count} partitions but ${partner} has ${partnerCount}; they must have the same count ` +
+          `(partition P of both holds the same actions): add partitions to the smaller one or recreate it`,
+      );
+    }
+    return count;
+  }
+
+  /** Waits until the broker lists the topic with a leader for every partition. */
+  private async listedCount(name: string): Promise<number> {
+    const deadline = Date.now() + CREATION_TIMEOUT_MS;
+    for (;;) {
+      const count = await this.existingCount(name, true);
+      if (count !== undefined) return count;
+      if (Date.now() > deadline) throw new Error(`event log: topic ${name} was created but the broker has not listed it with leaders after ${CREATION_TIMEOUT_MS} ms`);
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+  }
+
+  private async existingCount(name: string, withLeaders = false): Promise<number | undefined> {
+    try {
+      const { topics } = await this.admin.fetchTopicMetadata({ topics: [name] });
+      const found = topics.find((t) => t.name === name);
+      if (!found || found.partitions.length === 0) return undefined;
+      if (withLeaders && found.partitions.some((p) => p.leader < 0)) return undefined;
+      return found.partitions.length;
+    } catch (error) {
+      const type = (error as { type?: string }).type;
+      if (type === 'UNKNOWN_TOPIC_OR_PARTITION' || type === 'LEADER_NOT_AVAILABLE') return undefined;
+      throw error;
+    }
+  }
+}

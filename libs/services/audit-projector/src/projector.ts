@@ -1,0 +1,65 @@
+import { COLLECTIONS, projectBatch, type ActionView, type AuditEntry, type StoredEvent } from '@countersign/audit';
+import { describeErrors, upcast, validateEvent, type ActionEvent } from '@countersign/contracts';
+import type { DeliveredRecord, LogRecord } from '@countersign/eventlog';
+import type { ReadModelStore } from '@countersign/readmodel';
+import { deadLetterRecord } from '@countersign/runtime';
+
+export const PROJECTOR_GROUP = 'audit-projector';
+
+export interface ProjectorDeps {
+  store: ReadModelStore;
+  now: () => Date;
+  warn: (message: string) => void;
+  /** Told which actions changed after each write (the gateway's waits). */
+  changed?: (actionIds: Iterable<string>) => void;
+}
+
+/**
+ * Projects events into the read models: actions (current state), audit entries and the raw chain
+ * per action. Idempotent by (streamId, seq): replaying any range again changes nothing. Used by the
+ * projector service and by the rebuild command, so both write exactly the same documents.
+ */
+export class Projector {
+  projected = 0;
+
+  constructor(private readonly deps: ProjectorDeps) {}
+
+  /** Projects a batch; returns dead letters for the records that are not valid events. */
+  async project(records: readonly DeliveredRecord[]): Promise<LogRecord[]> {
+    const letters: LogRecord[] = [];
+    const events: ActionEvent[] = [];
+    // The chain is served as written: hashes cover the original shape, not the upcast one.
+    const asWritten = new Map<string, ActionEvent>();
+    for (const record of records) {
+      const check = validateEvent(record.value);
+      if (!check.ok) {
+        this.deps.warn(`dead-lettering event at ${record.partition}/${record.offset}: ${describeErrors(check.errors)}`);
+        letters.push(deadLetterRecord(PROJECTOR_GROUP, record, describeErrors(check.errors), this.deps.now()));
+        continue;
+      }
+      asWritten.set(check.value.id, check.value);
+      events.push(upcast(check.value));
+    }
+    if (events.length === 0) return letters;
+    const { store } = this.deps;
+    const actions = store.collection<ActionView>(COLLECTIONS.actions);
+    const batch = await projectBatch(events, (id) => actions.get(id));
+    for (const orphan of batch.orphans) {
+      this.deps.warn(`event ${orphan.type} #${orphan.seq} of ${orphan.streamId} has no proposal before it; skipped`);
+    }
+    const stored = batch.events.map((e) => asWritten.get(e.id)!).map((e) => ({ ...e, _id: `${e.streamId}:${String(e.seq).padStart(8, '0')}`, eventId: e.id }) as StoredEvent);
+    await store.collection<StoredEvent>(COLLECTIONS.events).putMany(stored);
+    await store.collection<AuditEntry>(COLLECTIONS.audit).putMany(batch.entries);
+    // Actions last: a waiter that sees the new action state can already read its audit rows.
+    await actions.putMany([...batch.views.values()]);
+    this.projected += batch.events.length;
+    this.deps.changed?.(batch.views.keys());
+    return letters;
+  }
+
+  /** Drops every read model this projector writes (before a rebuild). */
+  async dropAll(): Promise<void> {
+    for (const name of Object.values(COLLECTIONS)) await this.deps.store.collection(name).drop();
+  }
+}
+

@@ -1,0 +1,64 @@
+import { join } from 'node:path';
+import { TOPICS } from '@countersign/contracts';
+import type { EnvConfig } from '@countersign/config';
+import { createFileEventLog, createKafkaEventLog, namespacedEventLog, type EventLog } from '@countersign/eventlog';
+import { createMemoryReadModelStore, createMongoReadModelStore, READ_MODEL_INDEXES, type ReadModelStore } from '@countersign/readmodel';
+import type { ServiceName } from './services.ts';
+
+export interface Adapters {
+  eventLog: EventLog;
+  readModels: ReadModelStore;
+  /** Which adapters were chosen, for the start-up line. */
+  describe: string;
+  close(): Promise<void>;
+}
+
+/**
+ * Chooses the adapters from the configuration: the embedded file log and memory read models by
+ * default; Kafka when COUNTERSIGN_KAFKA_BROKERS is set; MongoDB when COUNTERSIGN_MONGO_URL is set.
+ * Throws (with one line) on combinations that cannot work.
+ */
+export async function openAdapters(config: EnvConfig, services: readonly ServiceName[], all: boolean): Promise<Adapters> {
+  if (!config.kafkaBrokers && !all) {
+    throw new Error('running services as separate processes needs a shared log: set COUNTERSIGN_KAFKA_BROKERS (the embedded file log serves one process)');
+  }
+  const needsStore = services.includes('gateway') || services.includes('audit-projector');
+  if (config.kafkaBrokers && !all && needsStore && !config.mongoUrl) {
+    throw new Error('the gateway and the audit projector in separate processes share read models: set COUNTERSIGN_MONGO_URL');
+  }
+  const kafka = config.kafkaBrokers
+    ? await createKafkaEventLog({
+        brokers: config.kafkaBrokers,
+        clientId: `countersign-${config.instanceId}`,
+        topics: { partitions: config.kafkaPartitions },
+        // One transactional id per router instance: a restarted instance fences its predecessor.
+        ...(services.includes('approval-router') ? { transactionalId: `${config.kafkaNamespace ?? 'countersign'}.approval-router-${config.instanceId}` } : {}),
+      })
+    : undefined;
+  const base = kafka ?? (await createFileEventLog({ dir: join(config.dataDir, 'log') }));
+  const eventLog = config.kafkaNamespace ? namespacedEventLog(base, config.kafkaNamespace) : base;
+  try {
+    if (kafka) await kafka.ensureTopics(Object.values(TOPICS).map((t) => (config.kafkaNamespace ? `${config.kafkaNamespace}.${t}` : t)));
+    const readModels = config.mongoUrl
+      ? await createMongoReadModelStore({ url: config.mongoUrl, database: config.mongoDatabase, indexes: READ_MODEL_INDEXES })
+      : createMemoryReadModelStore();
+    return {
+      eventLog,
+      readModels,
+      describe: `${config.kafkaBrokers ? `kafka ${config.kafkaBrokers.join(',')}` : `file log in ${config.dataDir}`}, ` +
+        `${config.mongoUrl ? `mongodb ${redactUrl(config.mongoUrl)}/${config.mongoDatabase}` : 'in-memory read models'}`,
+      async close() {
+        await readModels.close();
+        await eventLog.close();
+      },
+    };
+  } catch (error) {
+    await eventLog.close();
+    throw error;
+  }
+}
+
+/** Never log credentials that a connection string may carry. */
+export function redactUrl(url: string): string {
+  return url.replace(/\/\/[^@/]*@/, '//***@').replace(/\/$/, '');
+}
