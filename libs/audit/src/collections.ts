@@ -5,7 +5,23 @@ export const COLLECTIONS = {
   actions: 'actions',
   audit: 'audit_entries',
   events: 'action_events',
+  checkpoints: 'projector_checkpoints',
 } as const;
+
+/**
+ * Where the projector has got to, per log partition: `_id` is `<topic>:<partition>`. The log's own
+ * consumer offsets drive delivery; these documents make a read model say what it reflects (for
+ * operators and `countersign readmodel project --from`).
+ */
+export interface ProjectorCheckpoint {
+  _id: string;
+  topic: string;
+  partition: number;
+  /** The next offset to project. */
+  offset: number;
+  updatedAt: string;
+  [key: string]: unknown;
+}
 
 /** A raw event as stored for `GET /v1/actions/:id/events`; `_id` is `<streamId>:<seq>`. */
 export type StoredEvent = ActionEvent & { _id: string; eventId: string; [key: string]: unknown };

@@ -61,6 +61,12 @@ export interface SubscribeOptions {
    * (the approval router) rebuilds the state of those partitions here.
    */
   onPartitionsAssigned?: (partitions: number[]) => Promise<void>;
+  /**
+   * Commit staged output and consumed offsets in one transaction (Kafka: needs a log created with a
+   * transactionalId). For consumers whose output must never be duplicated: the approval router.
+   * Others are at-least-once: output first, then offsets, and idempotent handlers.
+   */
+  transactional?: boolean;
   /** Called when partitions stop being this subscriber's (rebalance, close). */
   onPartitionsRevoked?: (partitions: number[]) => Promise<void>;
 }

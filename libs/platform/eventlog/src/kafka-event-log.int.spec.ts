@@ -8,7 +8,7 @@ import { after, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { TOPICS } from '@countersign/contracts';
 import { eventLogContract } from './event-log.contract.ts';
-import type { DeliveredRecord } from './event-log.port.ts';
+import type { DeliveredRecord, EventLog } from './event-log.port.ts';
 import { KafkaScope, rawKafka, rawProducer, requireBroker, unique, waitFor } from './kafka/kafka-test-kit.ts';
 
 await requireBroker();
@@ -21,7 +21,11 @@ function contractFixture(options: { transactional: boolean }) {
     const scope = new KafkaScope();
     // A reopened log is the same instance restarted: same transactional id.
     const transactionalId = options.transactional ? unique('contract-tx') : undefined;
-    const open = () => scope.open({ topics: { partitions: 1 }, transactionalId });
+    // The transactional variant subscribes every group transactionally, as the router does.
+    const open = async (): Promise<EventLog> => {
+      const log = await scope.open({ topics: { partitions: 1 }, transactionalId });
+      return options.transactional ? { ...log, subscribe: (o) => log.subscribe({ ...o, transactional: true }) } : log;
+    };
     return { log: await open(), reopen: open, cleanup: () => scope.cleanup() };
   };
 }
@@ -56,6 +60,7 @@ describe('kafka event log', () => {
     const restarted = await s.open({ topics: { partitions: 1 }, transactionalId });
     const committed: number[] = [];
     const sub = await restarted.subscribe({
+      transactional: true,
       group, topic: input,
       handler: async (batch, context) => {
         context.append(output, batch.map((r) => ({ key: r.key, value: r.value })));
@@ -81,7 +86,7 @@ describe('kafka event log', () => {
     const released = new Promise<void>((resolve) => (release = resolve));
     let entered = false;
     const sub = await log.subscribe({
-      group, topic: input,
+      group, topic: input, transactional: true,
       handler: async (batch, context) => {
         entered = true;
         await released;

@@ -54,6 +54,7 @@ export class ApprovalRouterService implements OnApplicationBootstrap, OnApplicat
     this.subscription = await this.log.subscribe({
       group: ROUTER_GROUP,
       topic: TOPICS.commands,
+      transactional: true,
       handler: (records, context) => this.handle(records, context),
       onPartitionsAssigned: async (partitions) => {
         await this.replay(partitions);

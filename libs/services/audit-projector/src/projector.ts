@@ -1,4 +1,4 @@
-import { COLLECTIONS, projectBatch, type ActionView, type AuditEntry, type StoredEvent } from '@countersign/audit';
+import { COLLECTIONS, projectBatch, type ActionView, type AuditEntry, type ProjectorCheckpoint, type StoredEvent } from '@countersign/audit';
 import { describeErrors, upcast, validateEvent, type ActionEvent } from '@countersign/contracts';
 import type { DeliveredRecord, LogRecord } from '@countersign/eventlog';
 import type { ReadModelStore } from '@countersign/readmodel';
@@ -28,8 +28,6 @@ export class Projector {
   async project(records: readonly DeliveredRecord[]): Promise<LogRecord[]> {
     const letters: LogRecord[] = [];
     const events: ActionEvent[] = [];
-    // The chain is served as written: hashes cover the original shape, not the upcast one.
-    const asWritten = new Map<string, ActionEvent>();
     for (const record of records) {
       const check = validateEvent(record.value);
       if (!check.ok) {
@@ -37,13 +35,31 @@ export class Projector {
         letters.push(deadLetterRecord(PROJECTOR_GROUP, record, describeErrors(check.errors), this.deps.now()));
         continue;
       }
-      asWritten.set(check.value.id, check.value);
-      events.push(upcast(check.value));
+      events.push(check.value);
     }
-    if (events.length === 0) return letters;
+    await this.write(events);
+    await this.checkpoint(records);
+    return letters;
+  }
+
+  private async checkpoint(records: readonly DeliveredRecord[]): Promise<void> {
+    const next = new Map<string, ProjectorCheckpoint>();
+    const updatedAt = this.deps.now().toISOString();
+    for (const r of records) {
+      const _id = `${r.topic}:${r.partition}`;
+      const offset = Number(r.offset) + 1;
+      if ((next.get(_id)?.offset ?? -1) < offset) next.set(_id, { _id, topic: r.topic, partition: r.partition, offset, updatedAt });
+    }
+    if (next.size > 0) await this.deps.store.collection<ProjectorCheckpoint>(COLLECTIONS.checkpoints).putMany([...next.values()]);
+  }
+
+  private async write(events: ActionEvent[]): Promise<void> {
+    if (events.length === 0) return;
     const { store } = this.deps;
     const actions = store.collection<ActionView>(COLLECTIONS.actions);
-    const batch = await projectBatch(events, (id) => actions.get(id));
+    // Project the current shape; serve the chain as written (hashes cover the original shape).
+    const asWritten = new Map(events.map((e) => [e.id, e]));
+    const batch = await projectBatch(events.map(upcast), (id) => actions.get(id));
     for (const orphan of batch.orphans) {
       this.deps.warn(`event ${orphan.type} #${orphan.seq} of ${orphan.streamId} has no proposal before it; skipped`);
     }
@@ -54,7 +70,6 @@ export class Projector {
     await actions.putMany([...batch.views.values()]);
     this.projected += batch.events.length;
     this.deps.changed?.(batch.views.keys());
-    return letters;
   }
 
   /** Drops every read model this projector writes (before a rebuild). */

@@ -31,6 +31,8 @@ export interface BatchCommit {
   /** The offset the group resumes at once this batch counts as handled. */
   nextOffset: bigint;
   staged: StagedOutput[];
+  /** Output and offsets in one Kafka transaction (the subscription asked for it). */
+  transactional: boolean;
   /** Commits the position through the consumer (its generation is checked by the broker). */
   commitOffset(offset: string): Promise<void>;
 }
@@ -65,11 +67,12 @@ export class BatchWriter {
   async commit(batch: BatchCommit): Promise<void> {
     await Promise.all(batch.staged.map((s) => this.o.ensureTopic(s.topic)));
     const topicMessages = batch.staged.filter((s) => s.messages.length > 0);
-    if (!this.o.transactionalId) {
+    if (!batch.transactional) {
       if (topicMessages.length > 0) await this.o.producer.sendBatch({ topicMessages, acks: -1 });
       await batch.commitOffset(batch.nextOffset.toString());
       return;
     }
+    if (!this.o.transactionalId) throw new Error(`event log: group ${batch.group} subscribed transactionally, but the log was created without a transactionalId`);
     await this.serialized(() => this.commitInTransaction(batch, topicMessages));
   }
 
@@ -140,6 +143,10 @@ export class BatchWriter {
       const producer = this.o.kafka.producer({
         transactionalId: this.o.transactionalId,
         transactionTimeout: this.o.transactionTimeout,
+        // Right after a commit the coordinator answers CONCURRENT_TRANSACTIONS until the markers
+        // are written (a few ms); kafkajs's default first retry waits 300 ms, which would be the
+        // latency of every decision under load.
+        retry: { initialRetryTime: 5, maxRetryTime: 200, retries: 30 },
         idempotent: true,
         maxInFlightRequests: 1,
         allowAutoTopicCreation: false,

@@ -73,7 +73,7 @@ describe('kafka event log: consumer groups', () => {
       const log = await s.open({ topics: { partitions: 4 }, transactionalId: unique(`${name}-tx`) });
       const decided = new Map<number, Set<string>>(); // partition -> commands with an event
       const sub = await log.subscribe({
-        group, topic: commands,
+        group, topic: commands, transactional: true,
         onPartitionsAssigned: async (ps) => {
           for (const p of ps) {
             const seen = new Set<string>();

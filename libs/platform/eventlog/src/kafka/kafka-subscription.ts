@@ -101,12 +101,13 @@ export async function startKafkaSubscription(o: SubscribeOptions, deps: KafkaSub
       const callbacks: Array<() => void> = [];
       try {
         await withHeartbeats(announcer.ready(partition), payload.heartbeat);
-        await handler(records, {
+        // A slow handler (a large batch into a slow store) must not cost us the membership.
+        await withHeartbeats(handler(records, {
           append: (t, output) => void staged.push({ topic: t, messages: encodeRecords(t, output) }),
           afterCommit: (callback) => void callbacks.push(callback),
-        });
+        }), payload.heartbeat);
         await writer.commit({
-          group, topic, partition, nextOffset, staged,
+          group, topic, partition, nextOffset, staged, transactional: o.transactional === true,
           commitOffset: (offset) => payload.commitOffsetsIfNecessary({ topics: [{ topic, partitions: [{ partition, offset }] }] }),
         });
       } catch (error) {

@@ -13,13 +13,14 @@
  *
  * Only what FerretDB v1 also has is used: no transactions, change streams, $lookup/$facet, TTL
  * or partial indexes, findOneAndUpdate. Its further faults are worked around in
- * `document-codec.ts`, `filter-rewrite.ts` and `ensureIndexes`.
+ * `document-codec.ts` (keys and arrays it refuses), `filter-rewrite.ts` (wrong answers to `$ne`
+ * on paths into arrays), `bulk-replace.ts` (unindexed, hanging updates) and `ensureIndexes`.
  */
-import type { Connection, mongo } from 'mongoose';
-import type { Collection, Doc, Filter, FindOptions, ReadModelStore } from '../read-model.port.ts';
-import { decodeDocument, encodeDocument } from './document-codec.ts';
-import { rewriteFilter } from './filter-rewrite.ts';
-import { ensureIndexes, isNamespaceNotFound, READ_MODEL_INDEXES, type IndexSpecs } from './read-model-indexes.ts';
+import type { Connection } from 'mongoose';
+import type { Collection, Doc, ReadModelStore } from '../read-model.port.ts';
+import { ferretBulkReplace, mongoBulkReplace, type Stored } from './bulk-replace.ts';
+import { mongoCollection } from './mongo-collection.ts';
+import { ensureIndexes, READ_MODEL_INDEXES, type IndexSpecs } from './read-model-indexes.ts';
 
 export interface MongoReadModelOptions {
   /** e.g. `mongodb://127.0.0.1:27018/`. */
@@ -30,61 +31,9 @@ export interface MongoReadModelOptions {
   indexes?: IndexSpecs;
   /** How long to look for a server before a call (or the start) fails; default 10 s. */
   serverSelectionTimeoutMs?: number;
-  /** Documents per bulkWrite; default 1000. */
+  /** Documents per bulk write; default 1000. */
   batchSize?: number;
   log?: (msg: string) => void;
-}
-
-type Stored = mongo.Document & { _id: string };
-
-function mongoCollection<T extends Doc>(
-  native: mongo.Collection<Stored>,
-  batchSize: number,
-  recreateIndexes: () => Promise<unknown>,
-): Collection<T> {
-  return {
-    async get(id) {
-      const stored = await native.findOne({ _id: id });
-      return stored === null ? undefined : decodeDocument<T>(stored);
-    },
-    async find(filter: Filter, options: FindOptions = {}) {
-      // As in MongoDB and the memory store, a limit of 0 means no limit.
-      const cursor = native.find(rewriteFilter(filter) as mongo.Filter<Stored>, {
-        ...(options.sort ? { sort: options.sort } : {}),
-        ...(options.limit ? { limit: options.limit } : {}),
-      });
-      return (await cursor.toArray()).map((stored) => decodeDocument<T>(stored));
-    },
-    async count(filter: Filter) {
-      return native.countDocuments(rewriteFilter(filter) as mongo.Filter<Stored>);
-    },
-    async putMany(docs: readonly T[]) {
-      for (const doc of docs) {
-        if (typeof doc._id !== 'string') throw new TypeError(`read model: document without a string _id: ${JSON.stringify(doc)}`);
-      }
-      // The last version of each id only: an unordered bulk write may apply its operations in
-      // any order, and the port says the later document of a batch wins.
-      const latest = new Map<string, Stored>();
-      for (const doc of docs) latest.set(doc._id, encodeDocument(doc) as Stored);
-      const all = [...latest.values()];
-      // Replacing whole documents by _id is idempotent: a redelivered batch writes the same state.
-      for (let i = 0; i < all.length; i += batchSize) {
-        const operations = all.slice(i, i + batchSize).map((doc) => ({
-          replaceOne: { filter: { _id: doc._id }, replacement: doc, upsert: true },
-        }));
-        await native.bulkWrite(operations, { ordered: false });
-      }
-    },
-    async drop() {
-      try {
-        await native.drop();
-      } catch (error) {
-        if (!isNamespaceNotFound(error)) throw error;
-      }
-      // Dropping a collection drops its indexes too; a rebuild must not run without them.
-      await recreateIndexes();
-    },
-  };
 }
 
 export async function createMongoReadModelStore(options: MongoReadModelOptions): Promise<ReadModelStore> {
@@ -110,6 +59,9 @@ export async function createMongoReadModelStore(options: MongoReadModelOptions):
     throw new Error(`read model: cannot reach MongoDB at ${redact(options.url)}: ${(error as Error).message}`, { cause: error });
   }
   const native = connection.db!;
+  // FerretDB answers buildInfo with a ferretdbVersion; its writes need another plan (bulk-replace.ts).
+  const ferretdb = 'ferretdbVersion' in (await native.admin().command({ buildInfo: 1 }).catch(() => ({})));
+  const replace = ferretdb ? ferretBulkReplace(batchSize) : mongoBulkReplace(batchSize);
   let closing = false;
   connection.on('disconnected', () => closing || log(`read model: lost the connection to ${redact(options.url)}; the driver reconnects`));
   connection.on('reconnected', () => log(`read model: reconnected to ${redact(options.url)}`));
@@ -122,6 +74,7 @@ export async function createMongoReadModelStore(options: MongoReadModelOptions):
   };
   try {
     for (const name of Object.keys(indexes)) await ensure(name);
+    log(`read model: MongoDB at ${redact(options.url)}, database ${database}${ferretdb ? ' (FerretDB: inserts new documents, replaces existing ones)' : ''}`);
   } catch (error) {
     await connection.close().catch(() => undefined);
     throw error;
@@ -133,7 +86,7 @@ export async function createMongoReadModelStore(options: MongoReadModelOptions):
     collection<T extends Doc = Doc>(name: string): Collection<T> {
       let collection = collections.get(name);
       if (!collection) {
-        collection = mongoCollection<Doc>(native.collection<Stored>(name), batchSize, () => ensure(name));
+        collection = mongoCollection<Doc>(native.collection<Stored>(name), replace, () => ensure(name));
         collections.set(name, collection);
       }
       // The store holds documents of whatever shape its callers put; T is their promise.

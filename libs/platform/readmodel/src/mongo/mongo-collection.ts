@@ -1,0 +1,53 @@
+/**
+ * One read-model collection over a driver collection: filters rewritten for FerretDB v1,
+ * documents encoded for it, whole documents replaced by `_id`.
+ */
+import type { mongo } from 'mongoose';
+import type { Collection, Doc, Filter, FindOptions } from '../read-model.port.ts';
+import type { BulkReplace, Stored } from './bulk-replace.ts';
+import { decodeDocument, encodeDocument } from './document-codec.ts';
+import { rewriteFilter } from './filter-rewrite.ts';
+import { isNamespaceNotFound } from './read-model-indexes.ts';
+
+export function mongoCollection<T extends Doc>(
+  native: mongo.Collection<Stored>,
+  replace: BulkReplace,
+  recreateIndexes: () => Promise<unknown>,
+): Collection<T> {
+  return {
+    async get(id) {
+      const stored = await native.findOne({ _id: id });
+      return stored === null ? undefined : decodeDocument<T>(stored);
+    },
+    async find(filter: Filter, options: FindOptions = {}) {
+      // As in MongoDB and the memory store, a limit of 0 means no limit.
+      const cursor = native.find(rewriteFilter(filter) as mongo.Filter<Stored>, {
+        ...(options.sort ? { sort: options.sort } : {}),
+        ...(options.limit ? { limit: options.limit } : {}),
+      });
+      return (await cursor.toArray()).map((stored) => decodeDocument<T>(stored));
+    },
+    async count(filter: Filter) {
+      return native.countDocuments(rewriteFilter(filter) as mongo.Filter<Stored>);
+    },
+    async putMany(docs: readonly T[]) {
+      for (const doc of docs) {
+        if (typeof doc._id !== 'string') throw new TypeError(`read model: document without a string _id: ${JSON.stringify(doc)}`);
+      }
+      // The last version of each id only: an unordered bulk write may apply its operations in
+      // any order, and the port says the later document of a batch wins.
+      const latest = new Map<string, Stored>();
+      for (const doc of docs) latest.set(doc._id, encodeDocument(doc) as Stored);
+      await replace(native, [...latest.values()]);
+    },
+    async drop() {
+      try {
+        await native.drop();
+      } catch (error) {
+        if (!isNamespaceNotFound(error)) throw error;
+      }
+      // Dropping a collection drops its indexes too; a rebuild must not run without them.
+      await recreateIndexes();
+    },
+  };
+}
