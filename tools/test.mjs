@@ -49,7 +49,7 @@ function run(name, { files: list, env = {}, concurrency }) {
     process.exit(1);
   }
   console.log(`\n=== ${name}: ${list.length} files ===`);
-  const args = ['--import', 'tsx', '--test', '--test-reporter=spec', `--test-concurrency=${concurrency ?? process.env.TEST_CONCURRENCY ?? 2}`, ...list];
+  const args = ['--import', 'tsx', '--test', '--test-force-exit', '--test-timeout=300000', '--test-reporter=spec', `--test-concurrency=${concurrency ?? process.env.TEST_CONCURRENCY ?? 2}`, ...list];
   return new Promise((resolve) => {
     const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, ...env } });
     let tail = '';

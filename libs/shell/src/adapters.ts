@@ -40,7 +40,11 @@ export async function openAdapters(config: EnvConfig, services: readonly Service
   try {
     if (kafka) await kafka.ensureTopics(Object.values(TOPICS).map((t) => (config.kafkaNamespace ? `${config.kafkaNamespace}.${t}` : t)));
     const readModels = config.mongoUrl
-      ? await createMongoReadModelStore({ url: config.mongoUrl, database: config.mongoDatabase, indexes: READ_MODEL_INDEXES })
+      ? await createMongoReadModelStore({
+          url: config.mongoUrl, database: config.mongoDatabase, indexes: READ_MODEL_INDEXES,
+          // Connection lost / restored messages; the adapter redacts credentials itself.
+          log: (message) => process.stderr.write(`${message}\n`),
+        })
       : createMemoryReadModelStore();
     return {
       eventLog,

@@ -6,6 +6,7 @@
  */
 import { after, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { ConfigResourceTypes } from 'kafkajs';
 import { TOPICS } from '@countersign/contracts';
 import { eventLogContract } from './event-log.contract.ts';
 import type { DeliveredRecord, EventLog } from './event-log.port.ts';
@@ -41,6 +42,27 @@ describe('kafka event log', () => {
     return s;
   };
   after(() => Promise.all(scopes.map((s) => s.cleanup())));
+
+  it('keeps the events and dead-letter topics forever: they are the source of truth and the evidence', async () => {
+    const log = await scope().open({ topics: { partitions: 1 } });
+    const ns = unique('retention');
+    const [events, commands] = [`${ns}.countersign.events`, `${ns}.countersign.commands`];
+    await log.ensureTopics([events, commands]);
+    const admin = rawKafka().admin();
+    await admin.connect();
+    try {
+      const described = await admin.describeConfigs({
+        includeSynonyms: false,
+        resources: [events, commands].map((name) => ({ type: ConfigResourceTypes.TOPIC, name, configNames: ['retention.ms'] })),
+      });
+      const retention = Object.fromEntries(described.resources.map((r) => [r.resourceName, r.configEntries[0]?.configValue]));
+      assert.equal(retention[events], '-1');
+      assert.notEqual(retention[commands], '-1', 'commands keep the broker default');
+    } finally {
+      await admin.deleteTopics({ topics: [events, commands] }).catch(() => undefined);
+      await admin.disconnect();
+    }
+  });
 
   it('given an instance that died inside a transaction, its restart aborts it and the output appears exactly once', async () => {
     const s = scope();

@@ -119,6 +119,14 @@ export async function createKafkaEventLog(options: KafkaEventLogOptions): Promis
       await reader.readPartitions(topic, [partition], onBatch);
     },
 
+    async approximateSize(topic: string): Promise<number> {
+      open();
+      await topics.ensure(topic);
+      // High minus low watermark per partition: transaction markers make it a slight overestimate.
+      const offsets = await admin.fetchTopicOffsets(topic);
+      return offsets.reduce((sum, p) => sum + Math.max(0, Number(p.high) - Number(p.low)), 0);
+    },
+
     async readAll(topic: string, onBatch: (records: DeliveredRecord[]) => Promise<void> | void): Promise<void> {
       open();
       await topics.ensure(topic);

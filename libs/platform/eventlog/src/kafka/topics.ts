@@ -61,6 +61,9 @@ export class TopicRegistry {
         topic: name,
         numPartitions: partnerCount ?? this.settings.partitions,
         ...(this.settings.replicationFactor ? { replicationFactor: this.settings.replicationFactor } : {}),
+        // The events topic is the source of truth (routers and rebuilds replay it from offset 0)
+        // and dead letters are evidence: neither may expire with the broker's default retention.
+        ...(keepForever(name) ? { configEntries: [{ name: 'retention.ms', value: '-1' }, { name: 'retention.bytes', value: '-1' }] } : {}),
       }],
       // kafkajs's own wait gives up on UNKNOWN_TOPIC_OR_PARTITION, which a broker answers until
       // the controller's metadata reaches it (KRaft): we wait ourselves.
@@ -100,4 +103,9 @@ export class TopicRegistry {
       throw error;
     }
   }
+}
+
+/** Topics whose records must never be deleted by retention (matched by suffix, so namespaces apply). */
+export function keepForever(topic: string): boolean {
+  return /(^|\.)countersign\.(events|deadletter)$/.test(topic);
 }
