@@ -15,9 +15,11 @@ const isE2e = (f) => f.endsWith('.e2e.spec.ts');
 const kafkaOnly = (f) => f.startsWith('test/kafka/');
 const files = globSync('{apps,libs,test}/**/*.spec.ts', { exclude: (p) => p.includes('node_modules') }).sort();
 const runs = {
+  // The embedded e2e tier runs before the local Kafka and FerretDB start: it needs neither, and
+  // their disk and CPU use (topic deletions, SQLite syncs) would only add noise to its fsyncs.
   unit: { files: files.filter((f) => !isInt(f) && !isE2e(f)), infra: false },
-  int: { files: files.filter(isInt), infra: true },
   e2e: { files: files.filter((f) => isE2e(f) && !kafkaOnly(f)), infra: false, env: { COUNTERSIGN_E2E_SHAPE: 'embedded' } },
+  int: { files: files.filter(isInt), infra: true },
   'e2e:distributed': { files: files.filter(isE2e), infra: true, env: { COUNTERSIGN_E2E_SHAPE: 'distributed' }, concurrency: 1 },
 };
 const plan = tier === 'all' ? Object.keys(runs) : [tier];

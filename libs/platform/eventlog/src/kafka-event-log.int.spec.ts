@@ -6,7 +6,7 @@
  */
 import { after, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { ConfigResourceTypes } from 'kafkajs';
+import kafkajs from 'kafkajs';
 import { TOPICS } from '@countersign/contracts';
 import { eventLogContract } from './event-log.contract.ts';
 import type { DeliveredRecord, EventLog } from './event-log.port.ts';
@@ -53,7 +53,7 @@ describe('kafka event log', () => {
     try {
       const described = await admin.describeConfigs({
         includeSynonyms: false,
-        resources: [events, commands].map((name) => ({ type: ConfigResourceTypes.TOPIC, name, configNames: ['retention.ms'] })),
+        resources: [events, commands].map((name) => ({ type: kafkajs.ConfigResourceTypes.TOPIC, name, configNames: ['retention.ms'] })),
       });
       const retention = Object.fromEntries(described.resources.map((r) => [r.resourceName, r.configEntries[0]?.configValue]));
       assert.equal(retention[events], '-1');
