@@ -1,2 +1,3 @@
 export * from './yaml-source.ts';
 export * from './schema-errors.ts';
+export * from './validated-documents.ts';

@@ -1,7 +1,7 @@
 import { createAjv } from '@countersign/contracts';
 import { createDirectory, type Directory, type Principal } from './directory.ts';
 import { PATTERN_HINTS, principalListSchema, type PrincipalListDocument, type PrincipalSpec } from './principal-schema.ts';
-import { describeSchemaErrors, parseYamlSource, type SourceError, type YamlSource } from '@countersign/config-documents';
+import { errorAt as at, formatSourceError, location, readValidatedDocuments, sortErrors, type SourceError, type YamlSource } from '@countersign/config-documents';
 
 export interface PrincipalFile {
   path: string;
@@ -23,31 +23,14 @@ interface Entry {
 
 /** Parses and validates principals files (taken in path order) and builds the directory. */
 export function loadDirectory(files: readonly PrincipalFile[]): DirectoryLoad {
-  const sorted = [...files].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
-  const errors: DirectoryError[] = [];
-  const entries: Entry[] = [];
-  for (const file of sorted) {
-    const parsed = parseYamlSource(file.path, file.text);
-    if (!parsed.ok) {
-      errors.push(...parsed.errors);
-      continue;
-    }
-    const { source } = parsed;
-    if (!validate(source.value)) {
-      errors.push(...describeSchemaErrors(validate.errors, source.value, PATTERN_HINTS).map((p) => at(source, p.pointer, p.message)));
-      continue;
-    }
-    (source.value as PrincipalListDocument).spec.principals.forEach((spec, index) => entries.push({ source, index, spec }));
-  }
-  errors.push(...checkConsistency(entries));
-  if (errors.length > 0) return { ok: false, errors: sortErrors(errors, sorted.map((f) => f.path)) };
+  const read = readValidatedDocuments<PrincipalListDocument>(files, validate, PATTERN_HINTS);
+  const entries: Entry[] = read.documents.flatMap(({ source, document }) => document.spec.principals.map((spec, index) => ({ source, index, spec })));
+  const errors = [...read.errors, ...checkConsistency(entries)];
+  if (errors.length > 0) return { ok: false, errors: sortErrors(errors, read.order) };
   return { ok: true, directory: createDirectory(entries.map((e) => toPrincipal(e.spec))) };
 }
 
-export function formatDirectoryError(e: DirectoryError): string {
-  const where = e.line === undefined ? e.file : `${e.file}:${e.line}`;
-  return `${where}: ${e.pointer ? `${e.pointer} ` : ''}${e.message}`;
-}
+export const formatDirectoryError: (e: DirectoryError) => string = formatSourceError;
 
 /** Checks across every file: ids, keys and identities are unique; owners are existing humans. */
 function checkConsistency(entries: readonly Entry[]): DirectoryError[] {
@@ -99,20 +82,4 @@ function toPrincipal(spec: PrincipalSpec): Principal {
     identities: spec.identities ?? [],
     apiKeys: (spec.apiKeys ?? []).map((k) => ({ id: k.id, sha256: k.sha256 })),
   };
-}
-
-function at(source: YamlSource, pointer: string, message: string): DirectoryError {
-  return { file: source.file, line: source.lineOf(pointer), pointer, message };
-}
-
-function location(e: { file: string; line?: number }): string {
-  return e.line === undefined ? e.file : `${e.file}:${e.line}`;
-}
-
-function sortErrors(errors: DirectoryError[], fileOrder: string[]): DirectoryError[] {
-  const rank = new Map(fileOrder.map((f, i) => [f, i]));
-  return errors
-    .map((e, i) => ({ e, i }))
-    .sort((a, b) => (rank.get(a.e.file) ?? 0) - (rank.get(b.e.file) ?? 0) || (a.e.line ?? 0) - (b.e.line ?? 0) || a.i - b.i)
-    .map(({ e }) => e);
 }

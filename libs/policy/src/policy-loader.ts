@@ -1,7 +1,7 @@
 import { createAjv } from '@countersign/contracts';
 import { compilePolicySet, type CompiledPolicySet, type ValidatedPolicyFile } from './compiled-policy.ts';
 import { PATTERN_HINTS, policySetSchema, type PolicySetDocument, type RuleSpec } from './policy-schema.ts';
-import { describeSchemaErrors, parseYamlSource, type SourceError, type YamlSource } from '@countersign/config-documents';
+import { errorAt as at, formatSourceError, location, readValidatedDocuments, sortErrors, type SourceError, type YamlSource } from '@countersign/config-documents';
 
 export interface PolicyFile {
   path: string;
@@ -21,34 +21,19 @@ const validate = createAjv().compile(policySetSchema);
  * on how a directory happened to be listed. Every problem of every file is reported at once.
  */
 export function loadPolicySet(files: readonly PolicyFile[]): PolicyLoad {
-  const sorted = [...files].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
-  const errors: PolicyError[] = [];
-  const valid: ValidatedPolicyFile[] = [];
-  for (const file of sorted) {
-    const parsed = parseYamlSource(file.path, file.text);
-    if (!parsed.ok) {
-      errors.push(...parsed.errors);
-      continue;
-    }
-    const { source } = parsed;
-    if (!validate(source.value)) {
-      errors.push(...describeSchemaErrors(validate.errors, source.value, PATTERN_HINTS).map((p) => at(source, p.pointer, p.message)));
-      continue;
-    }
-    const document = source.value as PolicySetDocument;
+  const read = readValidatedDocuments<PolicySetDocument>(files, validate, PATTERN_HINTS);
+  const errors: PolicyError[] = [...read.errors];
+  const valid: ValidatedPolicyFile[] = read.documents.map(({ source, document }) => {
     errors.push(...checkRules(source, document.spec.rules ?? []));
-    valid.push({ path: file.path, document, lineOf: source.lineOf });
-  }
+    return { path: source.file, document, lineOf: source.lineOf };
+  });
   errors.push(...checkAcrossFiles(valid));
-  if (errors.length > 0) return { ok: false, errors: sortErrors(errors, sorted.map((f) => f.path)) };
+  if (errors.length > 0) return { ok: false, errors: sortErrors(errors, read.order) };
   return { ok: true, policy: compilePolicySet(valid) };
 }
 
 /** `config/policies/x.yaml:12: /spec/rules/0/effect must be one of allow, deny, require_approval` */
-export function formatPolicyError(e: PolicyError): string {
-  const where = e.line === undefined ? e.file : `${e.file}:${e.line}`;
-  return `${where}: ${e.pointer ? `${e.pointer} ` : ''}${e.message}`;
-}
+export const formatPolicyError: (e: PolicyError) => string = formatSourceError;
 
 /** Rules that the schema cannot express: the approval block must agree with the effect. */
 function checkRules(source: YamlSource, rules: readonly RuleSpec[]): PolicyError[] {
@@ -103,20 +88,4 @@ function checkAcrossFiles(files: readonly ValidatedPolicyFile[]): PolicyError[] 
     });
   }
   return errors;
-}
-
-function at(source: YamlSource, pointer: string, message: string): PolicyError {
-  return { file: source.file, line: source.lineOf(pointer), pointer, message };
-}
-
-function location(e: { file: string; line?: number }): string {
-  return e.line === undefined ? e.file : `${e.file}:${e.line}`;
-}
-
-function sortErrors(errors: PolicyError[], fileOrder: string[]): PolicyError[] {
-  const rank = new Map(fileOrder.map((f, i) => [f, i]));
-  return errors
-    .map((e, i) => ({ e, i }))
-    .sort((a, b) => (rank.get(a.e.file) ?? 0) - (rank.get(b.e.file) ?? 0) || (a.e.line ?? 0) - (b.e.line ?? 0) || a.i - b.i)
-    .map(({ e }) => e);
 }
