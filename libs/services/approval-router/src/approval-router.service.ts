@@ -4,6 +4,7 @@ import {
   TOPICS, describeErrors, validateCommand, validateEvent, type ActionCommand, type CommandEnvelope, type ExpireActionData,
 } from '@countersign/contracts';
 import { EVENT_LOG, type BatchContext, type DeliveredRecord, type EventLog, type Subscription } from '@countersign/eventlog';
+import type { Directory } from '@countersign/identity';
 import { CLOCK, DIRECTORY, ID_SOURCE, READINESS, deadLetterRecord, type Clock, type IdSource, type Readiness } from '@countersign/runtime';
 import { ExpiryTimers } from './expiry-timers.ts';
 import { StreamTable } from './stream-table.ts';
@@ -22,9 +23,6 @@ function crashIf(fault: string, when: boolean): void {
 }
 const ROUTER_ACTOR = { id: 'approval-router', kind: 'service' as const };
 
-interface DirectoryLike {
-  snapshot(): { principals: Record<string, { kind: 'agent' | 'human'; groups: string[] }> };
-}
 
 /**
  * The single writer of action streams: consumes commands in order per action, decides with the
@@ -39,7 +37,7 @@ export class ApprovalRouterService implements OnApplicationBootstrap, OnApplicat
 
   constructor(
     @Inject(EVENT_LOG) private readonly log: EventLog,
-    @Inject(DIRECTORY) private readonly directory: DirectoryLike,
+    @Inject(DIRECTORY) private readonly directory: Directory,
     @Inject(CLOCK) private readonly clock: Clock,
     @Inject(ID_SOURCE) private readonly ids: IdSource,
     @Inject(READINESS) private readonly readiness: Readiness,

@@ -1,2 +1,2 @@
 export * from './policy-evaluator.module.ts';
-export { PolicyEvaluatorService, EVALUATOR_GROUP, type PolicyInput } from './policy-evaluator.service.ts';
+export { PolicyEvaluatorService, EVALUATOR_GROUP } from './policy-evaluator.service.ts';

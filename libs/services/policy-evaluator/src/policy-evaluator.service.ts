@@ -3,27 +3,12 @@ import {
   TOPICS, describeErrors, validateEvent, type ActionEvent, type CommandEnvelope, type PolicyEvaluatedData,
 } from '@countersign/contracts';
 import { EVENT_LOG, type BatchContext, type DeliveredRecord, type EventLog, type Subscription } from '@countersign/eventlog';
+import type { Directory } from '@countersign/identity';
+import type { CompiledPolicySet } from '@countersign/policy';
 import { CLOCK, DIRECTORY, ID_SOURCE, POLICY_SET, READINESS, deadLetterRecord, type Clock, type IdSource, type Readiness } from '@countersign/runtime';
 
 export const EVALUATOR_GROUP = 'policy-evaluator';
 const EVALUATOR_ACTOR = { id: 'policy-evaluator', kind: 'service' as const };
-
-export interface PolicyInput {
-  action: string;
-  resource: string;
-  params: Record<string, unknown>;
-  context?: Record<string, unknown>;
-  requester: { id: string; kind: 'agent' | 'human'; groups: string[] };
-}
-
-interface PolicySetLike {
-  version: string;
-  evaluate(input: PolicyInput): PolicyEvaluatedData;
-}
-
-interface DirectoryLike {
-  get(id: string): { groups: string[] } | undefined;
-}
 
 /**
  * Stateless: turns each ActionProposed into a RecordPolicyEvaluation command for the router.
@@ -36,8 +21,8 @@ export class PolicyEvaluatorService implements OnApplicationBootstrap, OnApplica
 
   constructor(
     @Inject(EVENT_LOG) private readonly log: EventLog,
-    @Inject(POLICY_SET) private readonly policy: PolicySetLike,
-    @Inject(DIRECTORY) private readonly directory: DirectoryLike,
+    @Inject(POLICY_SET) private readonly policy: CompiledPolicySet,
+    @Inject(DIRECTORY) private readonly directory: Directory,
     @Inject(CLOCK) private readonly clock: Clock,
     @Inject(ID_SOURCE) private readonly ids: IdSource,
     @Inject(READINESS) private readonly readiness: Readiness,
