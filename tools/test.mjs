@@ -59,7 +59,8 @@ function run(name, { files: list, env = {}, concurrency }) {
       process.stdout.write(chunk);
       tail = (tail + chunk).slice(-4000);
     });
-    child.on('exit', (code) => {
+    // 'close', not 'exit': the summary may still be in the pipe when the process exits.
+    child.on('close', (code) => {
       const count = (label) => Number(new RegExp(`ℹ ${label} (\\d+)`).exec(tail)?.[1] ?? 0);
       resolve({ code: code ?? 1, pass: count('pass'), fail: count('fail'), skipped: count('skipped') });
     });
