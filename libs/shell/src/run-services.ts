@@ -6,6 +6,7 @@ import { loadDirectory, type Directory } from '@countersign/identity';
 import { loadPolicySet, type CompiledPolicySet } from '@countersign/policy';
 import { HealthModule, RuntimeModule, type RuntimeOptions } from '@countersign/runtime';
 import { configureHttp } from '@countersign/service-gateway';
+import { startTelemetry } from '@countersign/telemetry';
 import { openAdapters } from './adapters.ts';
 import { ALL_SERVICES, SERVICES, type ServiceName } from './services.ts';
 
@@ -42,6 +43,7 @@ export async function runServices(name: string, services: readonly ServiceName[]
   } catch (error) {
     fail(name, (error as Error).message);
   }
+  const telemetry = startTelemetry(name);
   const all = services.length === ALL_SERVICES.length;
   const adapters = await openAdapters(config, services, all).catch((error: Error) => fail(name, error.message));
   const app = await NestFactory.create(
@@ -55,6 +57,7 @@ export async function runServices(name: string, services: readonly ServiceName[]
     closing = true;
     await app.close();
     await adapters.close();
+    await telemetry.shutdown().catch(() => undefined);
     process.exit(0);
   };
   process.once('SIGTERM', () => void shutdown());

@@ -1,3 +1,4 @@
+import type { Span } from '@opentelemetry/api';
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { nextDeadline } from '@countersign/approval';
 import {
@@ -5,6 +6,7 @@ import {
 } from '@countersign/contracts';
 import { EVENT_LOG, type BatchContext, type DeliveredRecord, type EventLog, type Subscription } from '@countersign/eventlog';
 import type { Directory } from '@countersign/identity';
+import { startActionSpan } from '@countersign/telemetry';
 import { CLOCK, DIRECTORY, ID_SOURCE, READINESS, deadLetterRecord, type Clock, type IdSource, type Readiness } from '@countersign/runtime';
 import { ExpiryTimers } from './expiry-timers.ts';
 import { StreamTable } from './stream-table.ts';
@@ -97,6 +99,7 @@ export class ApprovalRouterService implements OnApplicationBootstrap, OnApplicat
 
   private async handle(records: DeliveredRecord[], context: BatchContext): Promise<void> {
     const commands: Array<{ command: ActionCommand; partition: number }> = [];
+    const spans: Span[] = [];
     for (const record of records) {
       const check = validateCommand(record.value);
       if (!check.ok) {
@@ -105,13 +108,22 @@ export class ApprovalRouterService implements OnApplicationBootstrap, OnApplicat
         context.append(TOPICS.deadLetter, [deadLetterRecord(ROUTER_GROUP, record, reason, this.clock.now())]);
         continue;
       }
-      commands.push({ command: check.value, partition: record.partition });
+      const command = check.value;
+      const { span, traceparent } = startActionSpan(`approval-router ${command.type}`, command.traceparent, { 'countersign.action_id': command.actionId });
+      spans.push(span);
+      commands.push({ command: traceparent ? { ...command, traceparent } : command, partition: record.partition });
     }
-    const { events, commit } = this.table.decideBatch(commands, () => ({
-      now: this.clock.now(),
-      directory: this.directory.snapshot(),
-      newId: () => this.ids.next(),
-    }));
+    let decided: ReturnType<StreamTable['decideBatch']>;
+    try {
+      decided = this.table.decideBatch(commands, () => ({
+        now: this.clock.now(),
+        directory: this.directory.snapshot(),
+        newId: () => this.ids.next(),
+      }));
+    } finally {
+      for (const span of spans) span.end();
+    }
+    const { events, commit } = decided;
     const decidesVote = events.some((e) => e.type === 'VoteRecorded');
     crashIf('crash-before-produce', decidesVote);
     if (events.length > 0) context.append(TOPICS.events, events.map((e) => ({ key: e.streamId, value: e })));

@@ -3,6 +3,7 @@ import { describeErrors, upcast, validateEvent, type ActionEvent } from '@counte
 import type { DeliveredRecord, LogRecord } from '@countersign/eventlog';
 import type { ReadModelStore } from '@countersign/readmodel';
 import { deadLetterRecord } from '@countersign/runtime';
+import { startActionSpan } from '@countersign/telemetry';
 
 export const PROJECTOR_GROUP = 'audit-projector';
 
@@ -37,7 +38,12 @@ export class Projector {
       }
       events.push(check.value);
     }
-    await this.write(events);
+    const spans = events.map((e) => startActionSpan(`audit-projector ${e.type}`, e.traceparent, { 'countersign.action_id': e.streamId, 'countersign.seq': e.seq }).span);
+    try {
+      await this.write(events);
+    } finally {
+      for (const span of spans) span.end();
+    }
     await this.checkpoint(records);
     return letters;
   }

@@ -5,6 +5,7 @@ import {
 import { EVENT_LOG, type BatchContext, type DeliveredRecord, type EventLog, type Subscription } from '@countersign/eventlog';
 import type { Directory } from '@countersign/identity';
 import type { CompiledPolicySet } from '@countersign/policy';
+import { startActionSpan } from '@countersign/telemetry';
 import { CLOCK, DIRECTORY, ID_SOURCE, POLICY_SET, READINESS, deadLetterRecord, type Clock, type IdSource, type Readiness } from '@countersign/runtime';
 
 export const EVALUATOR_GROUP = 'policy-evaluator';
@@ -59,6 +60,7 @@ export class PolicyEvaluatorService implements OnApplicationBootstrap, OnApplica
 
   private evaluate(event: Extract<ActionEvent, { type: 'ActionProposed' }>): CommandEnvelope<'RecordPolicyEvaluation', PolicyEvaluatedData> {
     const d = event.data;
+    const { span, traceparent } = startActionSpan('policy-evaluator evaluate', event.traceparent, { 'countersign.action_id': event.streamId, 'countersign.action': d.action });
     const groups = this.directory.get(d.requester.id)?.groups ?? [];
     const evaluation = this.policy.evaluate({
       action: d.action,
@@ -67,15 +69,18 @@ export class PolicyEvaluatorService implements OnApplicationBootstrap, OnApplica
       ...(d.context ? { context: d.context } : {}),
       requester: { id: d.requester.id, kind: d.requester.kind, groups },
     });
-    return {
+    const command: CommandEnvelope<'RecordPolicyEvaluation', PolicyEvaluatedData> = {
       id: this.ids.next(),
       type: 'RecordPolicyEvaluation',
       actionId: event.streamId,
       issuedAt: this.clock.now().toISOString(),
       actor: EVALUATOR_ACTOR,
       correlationId: event.correlationId,
-      ...(event.traceparent ? { traceparent: event.traceparent } : {}),
+      ...(traceparent ? { traceparent } : {}),
       data: evaluation,
     };
+    span.setAttribute('countersign.policy_outcome', evaluation.outcome);
+    span.end();
+    return command;
   }
 }

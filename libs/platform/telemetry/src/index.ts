@@ -1,0 +1,2 @@
+export { startTelemetry, type Telemetry } from './telemetry.ts';
+export { startActionSpan } from './action-spans.ts';
