@@ -2,8 +2,10 @@
  * `countersign`: operator commands. Errors end the process with one line saying what and where.
  *   countersign readmodel rebuild            drop the read models and rebuild them from offset 0
  *   countersign readmodel project --from N   project events from offset N of every partition
+ *   countersign policy validate|eval|test    check policy files, evaluate an input, run test cases
  */
 import { Command, CommanderError, InvalidArgumentError } from 'commander';
+import { registerPolicyCommands } from './policy-program.ts';
 import { projectFrom, rebuild } from './readmodel-commands.ts';
 
 const program = new Command('countersign')
@@ -24,6 +26,8 @@ readmodel
   .requiredOption('--from <offset>', 'first offset to project (per partition)', parseOffset)
   .action(async (options: { from: number }) => projectFrom(process.env, options.from));
 
+registerPolicyCommands(program);
+
 function parseOffset(raw: string): number {
   if (!/^\d{1,15}$/.test(raw)) throw new InvalidArgumentError('must be a whole number (an offset)');
   return Number(raw);
@@ -32,7 +36,8 @@ function parseOffset(raw: string): number {
 try {
   await program.parseAsync(process.argv);
   // Client libraries (kafkajs, the MongoDB driver) may keep timers alive after closing.
-  process.exit(0);
+  // A command that failed without throwing (a failing policy test) has set the status.
+  process.exit(Number(process.exitCode ?? 0));
 } catch (error) {
   if (error instanceof CommanderError) process.exit(error.exitCode === 0 ? 0 : 2);
   process.stderr.write(`countersign: ${(error as Error).message}\n`);

@@ -104,6 +104,8 @@ export function compilePolicySet(files: readonly ValidatedPolicyFile[]): Compile
   return { version, rules: Object.freeze(rules), ...(defaultApproval ? { defaultApproval } : {}), evaluate };
 }
 
+const MEMO_LIMIT = 10_000;
+
 function buildEvaluator(version: string, rules: readonly PolicyRule[], defaultApproval?: ApprovalRequirement) {
   // Exact action types go in a map, so unrelated rules cost nothing; only glob patterns are scanned.
   const byAction = new Map<string, RuleMatcher[]>();
@@ -127,8 +129,22 @@ function buildEvaluator(version: string, rules: readonly PolicyRule[], defaultAp
     return merged.filter((m, i) => i === 0 || merged[i - 1].order !== m.order);
   };
 
+  // The candidates of an action type never change for a compiled set: remember them, so glob
+  // rules cost one scan per action type rather than one per evaluation. Bounded, because action
+  // names come from callers.
+  const memo = new Map<string, RuleMatcher[]>();
+  const candidatesOf = (action: string): RuleMatcher[] => {
+    let found = memo.get(action);
+    if (!found) {
+      if (memo.size >= MEMO_LIMIT) memo.clear();
+      found = candidates(action);
+      memo.set(action, found);
+    }
+    return found;
+  };
+
   return (input: PolicyInput): PolicyEvaluatedData => {
-    const matched = candidates(input.action).filter((m) => !m.resource || m.resource.test(input.resource));
+    const matched = candidatesOf(input.action).filter((m) => !m.resource || m.resource.test(input.resource));
     const first: Partial<Record<PolicyOutcome, PolicyRule>> = {};
     for (const m of matched) first[m.rule.effect] ??= m.rule;
     const matchedRules = matched.map((m) => m.rule.id);
