@@ -1,5 +1,5 @@
 import type {
-  ActionEvent, ApprovalRequestedData, Channel, PolicyEvaluatedData, RejectionCode, VoteDecision,
+  ActionEvent, ActionProposedData, ApprovalRequestedData, Channel, PolicyEvaluatedData, RejectionCode, VoteDecision,
 } from '@countersign/contracts';
 
 export type ActionStatus = 'proposed' | 'pending' | 'approved' | 'denied' | 'expired' | 'cancelled';
@@ -36,20 +36,13 @@ export interface DecisionView {
 }
 
 /** The current state of one action, projected from its stream. `_id` is the actionId. */
-export interface ActionView {
+export interface ActionView
+  extends Pick<ActionProposedData, 'action' | 'resource' | 'params' | 'paramsHash' | 'requestHash' | 'justification' | 'context' | 'idempotencyKey'> {
   _id: string;
   status: ActionStatus;
-  action: string;
-  resource: string;
-  params: Record<string, unknown>;
-  paramsHash: string;
-  requestHash: string;
-  justification?: string;
-  context?: Record<string, unknown>;
   requester: string;
   requesterKind: 'agent' | 'human';
   onBehalfOf?: string;
-  idempotencyKey?: string;
   correlationId: string;
   createdAt: string;
   updatedAt: string;

@@ -1,5 +1,6 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { formatSourceError, type SourceError } from '@countersign/config-documents';
 import { ConfigError } from './config-error.ts';
 
 export interface WorkspaceDirs {
@@ -14,12 +15,7 @@ export interface SourceFile {
 }
 
 /** A problem a loader found in a file, located by line and JSON pointer. */
-export interface SourceProblem {
-  file: string;
-  line?: number;
-  pointer: string;
-  message: string;
-}
+export type SourceProblem = SourceError;
 
 type Loaded<K extends string, T> = ({ ok: true } & { [key in K]: T }) | { ok: false; errors: readonly SourceProblem[] };
 
@@ -49,10 +45,7 @@ export function loadWorkspace<D, P>(dirs: WorkspaceDirs, loaders: WorkspaceLoade
 }
 
 /** `config/policies/x.yaml:12: /spec/rules/0/effect must be one of allow, deny, require_approval` */
-export function formatSourceProblem(p: SourceProblem): string {
-  const where = p.line === undefined ? p.file : `${p.file}:${p.line}`;
-  return `${where}: ${p.pointer ? `${p.pointer} ` : ''}${p.message}`;
-}
+export const formatSourceProblem: (p: SourceProblem) => string = formatSourceError;
 
 /** The YAML files of a directory, sorted by name; undefined (and a problem noted) when there are none. */
 export function readYamlFiles(dir: string, problems: string[]): SourceFile[] | undefined {

@@ -4,13 +4,13 @@
  * it checks the order of a whole topic, which Kafka keeps only within a partition. The tests after
  * it use several partitions and transactions.
  */
-import { after, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import kafkajs from 'kafkajs';
 import { TOPICS } from '@countersign/contracts';
 import { eventLogContract } from './event-log.contract.ts';
 import type { DeliveredRecord, EventLog } from './event-log.port.ts';
-import { KafkaScope, rawKafka, rawProducer, requireBroker, unique, waitFor } from './kafka/kafka-test-kit.ts';
+import { KafkaScope, suiteScopes, rawKafka, rawProducer, requireBroker, unique, waitFor } from './kafka/kafka-test-kit.ts';
 
 await requireBroker();
 
@@ -35,13 +35,7 @@ eventLogContract('kafka', contractFixture({ transactional: false }));
 eventLogContract('kafka, transactional batches', contractFixture({ transactional: true }));
 
 describe('kafka event log', () => {
-  const scopes: KafkaScope[] = [];
-  const scope = () => {
-    const s = new KafkaScope();
-    scopes.push(s);
-    return s;
-  };
-  after(() => Promise.all(scopes.map((s) => s.cleanup())));
+  const scope = suiteScopes();
 
   it('keeps the events and dead-letter topics forever: they are the source of truth and the evidence', async () => {
     const log = await scope().open({ topics: { partitions: 1 } });

@@ -1,5 +1,5 @@
-import { TOPICS, type DeadLetter } from '@countersign/contracts';
-import type { DeliveredRecord, EventLog, LogRecord } from '@countersign/eventlog';
+import type { DeadLetter } from '@countersign/contracts';
+import type { DeliveredRecord, LogRecord } from '@countersign/eventlog';
 
 /** The dead-letter record of a message that cannot be processed: the reason, and the raw value unchanged. */
 export function deadLetterRecord(group: string, record: DeliveredRecord, reason: string, now: Date): LogRecord {
@@ -13,9 +13,4 @@ export function deadLetterRecord(group: string, record: DeliveredRecord, reason:
     value: record.raw,
   };
   return { key: record.key || 'unkeyed', value: letter };
-}
-
-/** Moves a record that cannot be processed to the dead-letter topic at once. */
-export async function deadLetter(log: EventLog, group: string, record: DeliveredRecord, reason: string, now: Date): Promise<void> {
-  await log.append(TOPICS.deadLetter, [deadLetterRecord(group, record, reason, now)]);
 }

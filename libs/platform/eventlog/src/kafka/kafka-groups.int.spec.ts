@@ -3,24 +3,18 @@
  * ../kafka-event-log.int.spec.ts): partitions shared and handed over, and the router's pattern of
  * rebuilding a partition's state from the events topic when it is assigned.
  */
-import { after, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { TOPICS } from '@countersign/contracts';
 import type { DeliveredRecord } from '../event-log.port.ts';
-import { KafkaScope, requireBroker, unique, waitFor } from './kafka-test-kit.ts';
+import { suiteScopes, requireBroker, unique, waitFor } from './kafka-test-kit.ts';
 
 await requireBroker();
 
 const records = (from: number, to: number) => Array.from({ length: to - from }, (_, i) => ({ key: `key-${from + i}`, value: { n: from + i } }));
 
 describe('kafka event log: consumer groups', () => {
-  const scopes: KafkaScope[] = [];
-  const scope = () => {
-    const s = new KafkaScope();
-    scopes.push(s);
-    return s;
-  };
-  after(() => Promise.all(scopes.map((s) => s.cleanup())));
+  const scope = suiteScopes();
 
   it('two subscribers in one group share the partitions: each record handled once, hand-overs announced', async () => {
     const s = scope();

@@ -3,6 +3,7 @@
  * when it is not there, logs that record what they create (topics, groups) so each test can
  * delete it afterwards, and a raw kafkajs client for playing a foreign or crashed producer.
  */
+import { after } from 'node:test';
 import { connect } from 'node:net';
 import { randomUUID } from 'node:crypto';
 import { Kafka, Partitioners, logLevel } from 'kafkajs';
@@ -100,4 +101,15 @@ export async function waitFor(ready: () => boolean, what: string, timeoutMs = 20
     if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
     await new Promise((resolve) => setTimeout(resolve, 10));
   }
+}
+
+/** Scopes created by one suite, all cleaned up (topics, groups, logs) after it. */
+export function suiteScopes(): () => KafkaScope {
+  const scopes: KafkaScope[] = [];
+  after(() => Promise.all(scopes.map((s) => s.cleanup())));
+  return () => {
+    const s = new KafkaScope();
+    scopes.push(s);
+    return s;
+  };
 }
