@@ -38,8 +38,13 @@ describe(`audit trail for compliance (${SHAPE})`, () => {
     assert.equal(entry.rule, 'prod-export');
     assert.match(entry.policyVersion, /^[0-9a-f]{64}$/);
     assert.match(entry.hash, /^[0-9a-f]{64}$/);
+    assert.match(entry.summary, /^approved by bob\b/);
     const vote = (await carol.get(`/v1/audit?approver=bob&type=VoteRecorded`)).body.items[0];
     assert.equal(vote.comment, 'checked the ticket');
+    assert.equal(vote.summary, 'bob approved via api: checked the ticket');
+    const evaluated = (await carol.get(`/v1/audit?type=PolicyEvaluated&action=data.export&limit=1`)).body.items[0];
+    assert.match(evaluated.summary, /^policy [0-9a-f]{12}: require_approval under rule prod-export — /);
+    assert.equal(evaluated.details.outcome, 'require_approval');
   });
 
   it('filters by requester, action, outcome and time range', async () => {
@@ -75,5 +80,6 @@ describe(`audit trail for compliance (${SHAPE})`, () => {
     assert.equal(rows[0].actionId, deniedId);
     assert.equal(rows[0].approvers, 'alice');
     assert.equal(rows[0].reason, 'PII not masked');
+    assert.equal(rows[0].summary, 'denied by alice: PII not masked');
   });
 });

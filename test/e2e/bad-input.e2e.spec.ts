@@ -74,6 +74,10 @@ describe(`malformed input gets a precise problem and changes nothing (${SHAPE})`
     assertProblem(await bob.post(`/v1/actions/${pendingId}/deny`, { reason: '   ' }), 400, { pointer: '/reason' });
     assertProblem(await bob.post(`/v1/actions/${pendingId}/approve`, { comment: 5 }), 400, { pointer: '/comment' });
     assertProblem(await bob.post(`/v1/actions/${pendingId}/approve`, { approve: true }), 400, { pointer: '/approve' });
+    assertProblem(await bob.post(`/v1/actions/${pendingId}/approve`, { breakGlass: 'yes', comment: 'outage' }), 400, { pointer: '/breakGlass' });
+    assertProblem(await bob.post(`/v1/actions/${pendingId}/approve`, { breakGlass: true }), 400, { pointer: '/comment' });
+    assertProblem(await bob.post(`/v1/actions/${pendingId}/approve`, { breakGlass: true, comment: '  ' }), 400, { pointer: '/comment' });
+    assertProblem(await bob.post(`/v1/actions/${pendingId}/deny`, { reason: 'no', breakGlass: true }), 422, { pointer: '/breakGlass' });
     assertProblem(await agent.post(`/v1/actions/${pendingId}/cancel`, { reason: ['x'] }), 400, { pointer: '/reason' });
     assertProblem(await bob.post('/v1/actions/no-such-action/approve', {}), 404);
     const after = await agent.get(`/v1/actions/${pendingId}`);

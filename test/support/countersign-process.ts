@@ -15,6 +15,8 @@ export interface ServiceProcess {
 
 export interface RunningCountersign {
   url: string;
+  /** The HTTP base URL of the process running `service` (embedded: the one process). */
+  serviceUrl(service: string): string;
   /** Distributed shape: start another process (a second router instance, or a restart). */
   startService(service: string, instanceId: string, env?: Record<string, string>): Promise<ServiceProcess>;
   /** Distributed shape: the processes by instance id (initially the service names). */
@@ -127,6 +129,11 @@ export async function startCountersign(options: StartOptions = {}): Promise<Runn
   if (SHAPE === 'distributed' && !options.expectExit) SERVICES.forEach((name, i) => processes.set(name, asService(procs[i])));
   const running = {
     url: `http://127.0.0.1:${gatewayPort}`,
+    serviceUrl(service: string) {
+      const i = SHAPE === 'distributed' && !options.expectExit ? SERVICES.indexOf(service as (typeof SERVICES)[number]) : 0;
+      if (i < 0) throw new Error(`no service ${service}`);
+      return `http://127.0.0.1:${ports[i]}`;
+    },
     dataDir,
     exitCode,
     processes,

@@ -3,6 +3,7 @@
  *   countersign readmodel rebuild            drop the read models and rebuild them from offset 0
  *   countersign readmodel project --from N   project events from offset N of every partition
  *   countersign policy validate|eval|test    check policy files, evaluate an input, run test cases
+ *   countersign policy simulate              replay past actions from the log against a candidate policy set
  */
 import { Command, CommanderError, InvalidArgumentError } from 'commander';
 import { registerPolicyCommands } from './policy-program.ts';

@@ -31,7 +31,7 @@ describe('countersign policy validate', () => {
   it('given the demo policy, prints the rule and file count and the short version', () => {
     const result = validatePolicies([demo]);
     assert.equal(result.exitCode, 0);
-    assert.match(result.stdout, /^ok: 4 rules in 1 files, version [0-9a-f]{12}\n$/);
+    assert.match(result.stdout, /^ok: 6 rules in 1 files, version [0-9a-f]{12}\n$/);
   });
 
   it('given invalid files, prints every error as file:line: pointer message and exits 1', () => {
@@ -39,7 +39,7 @@ describe('countersign policy validate', () => {
     const result = validatePolicies([broken]);
     assert.equal(result.exitCode, 1);
     assert.equal(result.stdout, '');
-    assert.match(result.stderr, /^p\/10-broken\.yaml:\d+: \/spec\/rules\/3\/effect must be one of allow, deny, require_approval\n$/);
+    assert.match(result.stderr, /^p\/10-broken\.yaml:\d+: \/spec\/rules\/4\/effect must be one of allow, deny, require_approval\n$/);
   });
 });
 
@@ -93,8 +93,9 @@ describe('resolvePolicyInput', () => {
   const requester = (groups?: string[]) => ({ action: 'a', resource: 'r', requester: { id: 'alice', kind: 'human' as const, ...(groups ? { groups } : {}) } });
 
   it('takes the groups from the directory when the input leaves them out', () => {
-    const resolved = resolvePolicyInput(requester(), load.directory);
-    assert.deepEqual(resolved.ok && resolved.input, { action: 'a', resource: 'r', params: {}, requester: { id: 'alice', kind: 'human', groups: ['data-stewards'] } });
+    const now = new Date('2026-11-22T10:00:00Z');
+    const resolved = resolvePolicyInput(requester(), load.directory, now);
+    assert.deepEqual(resolved.ok && resolved.input, { action: 'a', resource: 'r', params: {}, resourceOwners: [], now, requester: { id: 'alice', kind: 'human', groups: ['data-stewards'] } });
   });
 
   it('keeps the groups the input names, and has none without a directory', () => {
@@ -110,7 +111,7 @@ describe('countersign policy test', () => {
     const result = testPolicies({ policies: [demo], cases: [demoTests] });
     assert.equal(result.exitCode, 0, result.stdout + result.stderr);
     assert.match(result.stdout, /^ok {3}reads run at once\n/);
-    assert.match(result.stdout, /\n6 passed, 0 failed\n$/);
+    assert.match(result.stdout, /\n9 passed, 0 failed\n$/);
   });
 
   it('given a case expecting the wrong outcome, reports it and exits 1', () => {

@@ -51,7 +51,7 @@ export function evalPolicy(args: EvalArgs): CommandResult {
   const resolved = resolvePolicyInput(checked.input, loaded.directory);
   if (!resolved.ok) return failed([`countersign: ${name}: ${describe([resolved.problem])}`]);
   const d = loaded.policy.evaluate(resolved.input);
-  const decision = { outcome: d.outcome, rule: d.rule, matchedRules: d.matchedRules, reason: d.reason, approval: d.approval ?? null, policyVersion: d.policyVersion };
+  const decision = { outcome: d.outcome, rule: d.rule, matchedRules: d.matchedRules, reason: d.reason, approval: d.approval ?? null, conditions: d.conditions ?? [], explanation: d.explanation ?? '', policyVersion: d.policyVersion };
   return { exitCode: 0, stdout: `${JSON.stringify(decision, null, 2)}\n`, stderr: '' };
 }
 

@@ -10,6 +10,11 @@ export interface PolicyInputDocument {
   resource: string;
   params?: Record<string, unknown>;
   context?: Record<string, unknown>;
+  justification?: string;
+  /** The evaluation time for conditions on `now` (default: the time of the run). */
+  now?: string;
+  /** Owners of the resource; default: from the directory's `owns` globs, when one is given. */
+  resourceOwners?: string[];
   requester: { id: string; kind: 'agent' | 'human'; groups?: string[] };
 }
 
@@ -22,6 +27,9 @@ export const policyInputSchema = {
     resource: { type: 'string' },
     params: { type: 'object' },
     context: { type: 'object' },
+    justification: { type: 'string' },
+    now: { type: 'string', format: 'date-time' },
+    resourceOwners: { type: 'array', items: { type: 'string', minLength: 1 } },
     requester: {
       type: 'object',
       additionalProperties: false,
@@ -48,7 +56,7 @@ export function checkPolicyInput(value: unknown): InputCheck {
  * Completes an input for evaluation. Groups written in the input win; otherwise they come from
  * the directory (when one is given), as the gateway would resolve them for a real proposal.
  */
-export function resolvePolicyInput(doc: PolicyInputDocument, directory?: Directory): { ok: true; input: PolicyInput } | { ok: false; problem: SchemaProblem } {
+export function resolvePolicyInput(doc: PolicyInputDocument, directory?: Directory, now: Date = new Date()): { ok: true; input: PolicyInput } | { ok: false; problem: SchemaProblem } {
   let groups = doc.requester.groups;
   if (!groups && directory) {
     const principal = directory.get(doc.requester.id);
@@ -62,6 +70,9 @@ export function resolvePolicyInput(doc: PolicyInputDocument, directory?: Directo
       resource: doc.resource,
       params: doc.params ?? {},
       ...(doc.context ? { context: doc.context } : {}),
+      ...(doc.justification !== undefined ? { justification: doc.justification } : {}),
+      resourceOwners: doc.resourceOwners ?? directory?.ownersOf(doc.resource) ?? [],
+      now: doc.now ? new Date(doc.now) : now,
       requester: { id: doc.requester.id, kind: doc.requester.kind, groups: [...(groups ?? [])] },
     },
   };

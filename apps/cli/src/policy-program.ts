@@ -1,9 +1,10 @@
 // The `countersign policy` command group, wired onto the program by main.ts.
 import type { Command } from 'commander';
 import { runEval, runTest, runValidate } from './policy-cli.ts';
+import { registerSimulateCommand } from './policy-simulate-cli.ts';
 
 export function registerPolicyCommands(program: Command): void {
-  const policy = program.command('policy').description('policy files: validate them, evaluate an input, run test cases (no service needed)');
+  const policy = program.command('policy').description('policy files: validate them, evaluate an input, run test cases, simulate a candidate against the log');
 
   policy
     .command('validate')
@@ -26,4 +27,6 @@ export function registerPolicyCommands(program: Command): void {
     .option('--principals <dir>', "principals directory: the requesters' groups, when an input leaves them out")
     .argument('<cases...>', 'YAML files of test cases')
     .action((cases: string[], options: { policies: string; principals?: string }) => runTest(cases, options));
+
+  registerSimulateCommand(policy);
 }

@@ -1,5 +1,6 @@
 import type { ActionCommand, CancelActionData, CommandEnvelope, ExpireActionData } from '@countersign/contracts';
 import { principalActor, requesterIds, ROUTER, type ApprovalEventDraft, type DecideContext } from './context.ts';
+import { currentRequest, decideEscalation } from './escalation.ts';
 import { decideEvaluation } from './evaluation.ts';
 import { notOpen, rejection } from './rejection.ts';
 import { approvalsCounted } from './quorum.ts';
@@ -33,6 +34,8 @@ export function decide(command: ActionCommand, state: ApprovalState, ctx: Decide
       return decideCancel(command, state, ctx);
     case 'ExpireAction':
       return decideExpiry(command, state);
+    case 'EscalateApproval':
+      return decideEscalation(command, state, ctx);
     default: {
       const unknown: never = command;
       throw new Error(`approval: unknown command type "${(unknown as { type: string }).type}"`);
@@ -76,7 +79,7 @@ function decideExpiry(command: CommandEnvelope<'ExpireAction', ExpireActionData>
   const { deadline, quorum, rule, policyVersion } = state.request;
   if (!(Date.parse(command.data.at) >= Date.parse(deadline))) return [];
   const approvers = state.votes.filter((v) => v.decision === 'approve').map((v) => v.voter);
-  const counted = approvalsCounted(approvers, state.request);
+  const counted = approvalsCounted(approvers, currentRequest(state));
   return [
     {
       type: 'ActionExpired',

@@ -1,18 +1,15 @@
-import type {
-  ActionProposedData,
-  ApprovalRequestedData,
-  ApprovalRequirement,
-  DecisionData,
-  PolicyEvaluatedData,
-  Requester,
-} from '@countersign/contracts';
-import { listWords, POLICY_EVALUATOR, requesterIds, ROUTER, type ApprovalEventDraft, type Directory } from './context.ts';
-import { distinctGroupCover } from './quorum.ts';
+import type { ActionProposedData, DecisionData, PolicyEvaluatedData } from '@countersign/contracts';
+import { POLICY_EVALUATOR, ROUTER, type ApprovalEventDraft, type Directory } from './context.ts';
+import { approvalRequest } from './approval-request.ts';
+import { approvalOutcome, publicationProblem } from './publication.ts';
+
+export { approvalRequest, describeRequirement } from './approval-request.ts';
 
 /**
  * Policy has answered a proposal: record the answer and act on it. Allow and deny decide at once;
- * require_approval opens a request, unless the eligible approvers can never reach the quorum, in
- * which case we deny now (fail closed) rather than leave the action hanging until it expires.
+ * require_approval opens a request, unless the eligible approvers can never reach the quorum, or
+ * the action is a policy publication whose params could never be published, in which case we
+ * deny now (fail closed) rather than ask people to approve what cannot take effect.
  */
 export function decideEvaluation(
   evaluation: PolicyEvaluatedData,
@@ -35,10 +32,13 @@ export function decideEvaluation(
 
   switch (evaluation.outcome) {
     case 'allow':
-      return [evaluated, { type: 'ActionApproved', data: { ...base, automatic: true, approvers: [] }, actor: ROUTER }];
+      // The policy loader never lets a publication through unapproved; were it to, it still publishes only a valid one.
+      return [evaluated, ...approvalOutcome({ type: 'ActionApproved', data: { ...base, automatic: true, approvers: [] }, actor: ROUTER }, proposal)];
     case 'deny':
       return [evaluated, denyNow(base.reason)];
     case 'require_approval': {
+      const unpublishable = publicationProblem(proposal);
+      if (unpublishable) return [evaluated, denyNow(unpublishable)];
       const request = approvalRequest(evaluation, proposal.requester, now, directory);
       if ('impossible' in request) return [evaluated, denyNow(request.impossible)];
       return [evaluated, { type: 'ApprovalRequested', data: request, actor: ROUTER }];
@@ -48,77 +48,4 @@ export function decideEvaluation(
       return [evaluated, denyNow(`Policy returned an unknown outcome "${String(unknown)}"; denied (fail closed).`)];
     }
   }
-}
-
-/**
- * Who may vote, fixed now: the members of the rule's groups and the principals it names, humans
- * only, never the requester nor the human an agent acts for (rule 2). Principals missing from the
- * directory are left out: we cannot tell they are human.
- */
-export function approvalRequest(
-  evaluation: PolicyEvaluatedData,
-  requester: Requester,
-  now: Date,
-  directory: Directory,
-): ApprovalRequestedData | { impossible: string } {
-  const requirement = evaluation.approval;
-  if (!requirement) {
-    return { impossible: `Policy rule ${evaluation.rule} requires approval but names no approvers; denied (fail closed).` };
-  }
-  const excluded = new Set([...requesterIds(requester), ...requester.identities]);
-  const wanted = new Set(requirement.groups);
-  const candidates = new Set(requirement.principals);
-  for (const [id, principal] of Object.entries(directory.principals)) {
-    if (principal.groups.some((g) => wanted.has(g))) candidates.add(id);
-  }
-  const eligible = [...candidates]
-    .filter((id) => !excluded.has(id) && Object.hasOwn(directory.principals, id) && directory.principals[id].kind === 'human')
-    .sort();
-  const eligibleGroups: Record<string, string[]> = {};
-  for (const id of eligible) {
-    const theirs = new Set(directory.principals[id].groups);
-    eligibleGroups[id] = requirement.groups.filter((g) => theirs.has(g));
-  }
-
-  const shortfall = quorumShortfall(requirement, eligible, eligibleGroups);
-  if (shortfall) return { impossible: `Not enough eligible approvers for rule ${evaluation.rule}: ${shortfall}; denied (fail closed).` };
-
-  return {
-    rule: evaluation.rule,
-    policyVersion: evaluation.policyVersion,
-    quorum: requirement.quorum,
-    distinctGroups: requirement.distinctGroups,
-    groups: requirement.groups,
-    eligible,
-    eligibleGroups,
-    deadline: new Date(now.getTime() + requirement.timeoutSeconds * 1000).toISOString(),
-  };
-}
-
-/** Why these eligible approvers can never reach the quorum, or undefined when they can. */
-function quorumShortfall(
-  requirement: ApprovalRequirement,
-  eligible: string[],
-  eligibleGroups: Record<string, string[]>,
-): string | undefined {
-  const { quorum } = requirement;
-  const who = describeRequirement(requirement);
-  if (eligible.length < quorum) {
-    return `${quorum} approval(s) needed from ${who}, but only ${eligible.length} eligible human(s) other than the requester`;
-  }
-  if (requirement.distinctGroups) {
-    const cover = distinctGroupCover(eligible, eligibleGroups);
-    if (cover < quorum) {
-      return `${quorum} approvals needed from distinct groups of ${listWords(requirement.groups, 'and')}, but eligible approvers can cover only ${cover}`;
-    }
-  }
-  return undefined;
-}
-
-/** "members of sre or security, or carol": who a rule accepts votes from. */
-export function describeRequirement(requirement: Pick<ApprovalRequirement, 'groups' | 'principals'>): string {
-  const parts: string[] = [];
-  if (requirement.groups.length > 0) parts.push(`members of ${listWords(requirement.groups)}`);
-  if (requirement.principals.length > 0) parts.push(listWords(requirement.principals));
-  return parts.length > 0 ? parts.join(', or ') : 'nobody';
 }

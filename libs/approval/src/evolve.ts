@@ -1,4 +1,4 @@
-import type { ActionEvent } from '@countersign/contracts';
+import { POLICY_PUBLISH_ACTION, type ActionEvent } from '@countersign/contracts';
 import type { ApprovalState, Decided, FinalDecision } from './state.ts';
 
 /**
@@ -31,6 +31,9 @@ export function evolve(state: ApprovalState, event: ActionEvent): ApprovalState 
     case 'VoteRecorded':
       if (state.status !== 'pending') break;
       return { ...state, votes: [...state.votes, event.data], handledCommands };
+    case 'ApprovalEscalated':
+      if (state.status !== 'pending' || state.escalated) break;
+      return { ...state, escalated: event.data, handledCommands };
     case 'CommandRejected':
       // A refusal changes nothing but the record that the command was answered.
       return { ...state, handledCommands };
@@ -42,6 +45,14 @@ export function evolve(state: ApprovalState, event: ActionEvent): ApprovalState 
       return decided(state, { status: 'expired', decision: event.data }, handledCommands) ?? invalid(state, event);
     case 'ActionCancelled':
       return decided(state, { status: 'cancelled', decision: event.data }, handledCommands) ?? invalid(state, event);
+    // The follow-ups of an approval, written with it: the review of a break-glass approval, and
+    // the publication of an approved policy change. Each at most once, and only where it belongs.
+    case 'ReviewRequested':
+      if (state.status !== 'approved' || !state.decision.breakGlass || state.review) break;
+      return { ...state, review: event.data, handledCommands };
+    case 'PolicyPublished':
+      if (state.status !== 'approved' || state.proposal.action !== POLICY_PUBLISH_ACTION || state.publication) break;
+      return { ...state, publication: event.data, handledCommands };
     default: {
       const unknown: never = event;
       throw new Error(`approval: unknown event type "${(unknown as { type: string }).type}"`);
@@ -58,6 +69,7 @@ function decided(state: ApprovalState, final: FinalDecision, handledCommands: st
     proposal: state.proposal,
     ...(state.evaluation ? { evaluation: state.evaluation } : {}),
     ...(state.status === 'pending' ? { request: state.request } : {}),
+    ...(state.status === 'pending' && state.escalated ? { escalated: state.escalated } : {}),
     votes: state.status === 'pending' ? state.votes : [],
     handledCommands,
   };

@@ -4,7 +4,9 @@ import type { ActionCommand, ActionEvent } from '@countersign/contracts';
 import { decide } from './decide.ts';
 import { evolve } from './evolve.ts';
 import { initialState } from './state.ts';
-import { cancel, DEADLINE, deny, evaluate, expire, propose, requireApproval, vote } from './testing/fixtures.ts';
+import {
+  breakGlass, cancel, DEADLINE, deny, escalate, evaluate, expire, propose, proposePublish, requireApproval, vote,
+} from './testing/fixtures.ts';
 import { context, given } from './testing/given.ts';
 
 // The log is at-least-once: every command may arrive again after its events were appended.
@@ -25,6 +27,15 @@ describe('a redelivered command changes nothing', () => {
     'a cancellation': () => { const c = cancel('rita'); return { history: [propose(), requireApproval(), c], again: c }; },
     'a refused cancellation': () => { const c = cancel('bob'); return { history: [propose(), requireApproval(), c], again: c }; },
     'an expiry': () => { const x = expire(DEADLINE); return { history: [propose(), requireApproval(), x], again: x }; },
+    'an escalation': () => {
+      const x = escalate(DEADLINE);
+      return { history: [propose(), requireApproval({ quorum: 2, escalation: { afterSeconds: 60, groups: ['leads'] } }), x], again: x };
+    },
+    'a break-glass approval': () => {
+      const b = breakGlass('olga', 'outage');
+      return { history: [propose(), requireApproval({ breakGlass: { groups: ['oncall'], reviewGroups: ['security'], reviewWithinSeconds: 60 } }), b], again: b };
+    },
+    'the vote that published a policy set': () => { const v = vote('alice'); return { history: [proposePublish(), requireApproval(), v], again: v }; },
   };
 
   for (const [name, make] of Object.entries(cases)) {

@@ -4,8 +4,11 @@ import type {
   ActionDeniedData,
   ActionExpiredData,
   ActionProposedData,
+  ApprovalEscalatedData,
   ApprovalRequestedData,
   PolicyEvaluatedData,
+  PolicyPublishedData,
+  ReviewRequestedData,
   VoteRecordedData,
 } from '@countersign/contracts';
 
@@ -37,6 +40,8 @@ export interface Pending extends Common {
   evaluation: PolicyEvaluatedData;
   request: ApprovalRequestedData;
   votes: VoteRecordedData[];
+  /** Set once the request escalated: its `added` principals may vote too (see `currentRequest`). */
+  escalated?: ApprovalEscalatedData;
 }
 
 /** The one final decision of an action, keyed like the event that recorded it. */
@@ -54,6 +59,11 @@ export type Decided = Common &
     /** Absent when policy decided on its own. */
     request?: ApprovalRequestedData;
     votes: VoteRecordedData[];
+    escalated?: ApprovalEscalatedData;
+    /** The review that follows a break-glass approval (in the same batch). */
+    review?: ReviewRequestedData;
+    /** The policy set an approved `countersign.policy.publish` published (in the same batch). */
+    publication?: PolicyPublishedData;
   };
 
 export type ApprovalStatus = ApprovalState['status'];
@@ -67,7 +77,26 @@ export function isFinal(state: ApprovalState): state is Decided {
   return FINAL_STATUSES.has(state.status);
 }
 
-/** The instant a pending action expires, for the router's timers; undefined unless pending. */
+/** The instant a pending action expires; undefined unless pending. */
 export function nextDeadline(state: ApprovalState): string | undefined {
   return state.status === 'pending' ? state.request.deadline : undefined;
+}
+
+/** A timer the router must arm: at `at`, send `command` (with `data.at` = the instant it fired). */
+export interface ApprovalTimer {
+  at: string;
+  command: 'EscalateApproval' | 'ExpireAction';
+}
+
+/**
+ * The next timer of a pending action: its escalation while not yet done, else its deadline.
+ * An escalation planned at or after the deadline never fires: the action expires first.
+ */
+export function nextTimer(state: ApprovalState): ApprovalTimer | undefined {
+  if (state.status !== 'pending') return undefined;
+  const { escalation, deadline } = state.request;
+  if (escalation && !state.escalated && Date.parse(escalation.at) < Date.parse(deadline)) {
+    return { at: escalation.at, command: 'EscalateApproval' };
+  }
+  return { at: deadline, command: 'ExpireAction' };
 }

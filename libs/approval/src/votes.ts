@@ -1,9 +1,13 @@
-import type { CastVoteData, CommandEnvelope, DecisionData, VoteRecordedData } from '@countersign/contracts';
+import type { CastVoteData, CommandEnvelope } from '@countersign/contracts';
 import { principalActor, requesterIds, type ApprovalEventDraft, type DecideContext } from './context.ts';
-import { describeRequirement } from './evaluation.ts';
+import { describeRequirement } from './approval-request.ts';
+import { decideBreakGlass } from './break-glass.ts';
+import { currentRequest } from './escalation.ts';
+import { approvalOutcome } from './publication.ts';
 import { quorumReached } from './quorum.ts';
 import { notOpen, rejection } from './rejection.ts';
 import type { ApprovalState, Pending } from './state.ts';
+import { decisionBase, duplicateVote, voteRecorded, type Refuse } from './vote-record.ts';
 
 type CastVote = CommandEnvelope<'CastVote', CastVoteData>;
 
@@ -11,11 +15,12 @@ type CastVote = CommandEnvelope<'CastVote', CastVoteData>;
  * A vote on an action. Refusals are checked in a fixed order so the answer is predictable: is
  * the action open, is the voter the requester (rule 2, whatever else they are), may they vote at
  * all, have they voted already, does a denial say why. An accepted deny decides at once; an
- * approval decides when it completes the quorum.
+ * approval decides when it completes the quorum. A break-glass approval takes its own path after
+ * the self-approval check; a break-glass denial is just a denial (denying needs no emergency).
  */
 export function decideVote(command: CastVote, state: ApprovalState, ctx: DecideContext): ApprovalEventDraft[] {
   const { voter } = command.data;
-  const refuse = (code: Parameters<typeof rejection>[2], reason: string) => rejection(command, voter, code, reason, state, ctx);
+  const refuse: Refuse = (code, reason) => rejection(command, voter, code, reason, state, ctx);
 
   const closed = notOpen(state, 'voted on');
   if (closed) return refuse(closed.code, closed.reason);
@@ -25,18 +30,19 @@ export function decideVote(command: CastVote, state: ApprovalState, ctx: DecideC
 
   const self = selfApproval(command.data, state);
   if (self) return refuse('self_approval', self);
+  if (command.data.breakGlass && command.data.decision === 'approve') return decideBreakGlass(command, state, ctx, refuse);
 
-  if (!state.request.eligible.includes(voter)) {
-    const requirement = state.evaluation.approval ?? { groups: state.request.groups, principals: [] };
+  const request = currentRequest(state);
+  if (!request.eligible.includes(voter)) {
+    const approval = state.evaluation.approval ?? { groups: state.request.groups, principals: [] };
+    const accepted = { groups: request.groups, principals: approval.principals };
     return refuse(
       'not_eligible',
-      `${voter} is not eligible to vote on this action: rule ${state.request.rule} accepts votes only from ${describeRequirement(requirement)}.`,
+      `${voter} is not eligible to vote on this action: rule ${request.rule} accepts votes only from ${describeRequirement(accepted)}.`,
     );
   }
-  const earlier = state.votes.find((v) => v.voter === voter);
-  if (earlier) {
-    return refuse('duplicate_vote', `${voter} has already voted (${earlier.decision}) on this action; each approver counts once.`);
-  }
+  const duplicate = duplicateVote(voter, state);
+  if (duplicate) return refuse('duplicate_vote', duplicate);
   const comment = command.data.comment?.trim() ?? '';
   if (command.data.decision === 'deny' && comment === '') {
     return refuse('reason_required', 'A denial needs a reason: add a comment saying why the action should not run.');
@@ -44,20 +50,19 @@ export function decideVote(command: CastVote, state: ApprovalState, ctx: DecideC
 
   const actor = principalActor(voter, ctx.directory, state.proposal.requester);
   const recorded: ApprovalEventDraft = { type: 'VoteRecorded', data: voteRecorded(command.data), actor };
-  const base: Omit<DecisionData, 'reason'> = {
-    rule: state.request.rule,
-    policyVersion: state.request.policyVersion,
-    paramsHash: state.proposal.paramsHash,
-  };
+  const base = decisionBase(state);
 
   if (command.data.decision === 'deny') {
     return [recorded, { type: 'ActionDenied', data: { ...base, reason: comment, automatic: false, deniedBy: voter }, actor }];
   }
   const approvers = [...state.votes.filter((v) => v.decision === 'approve').map((v) => v.voter), voter];
-  if (!quorumReached(approvers, state.request)) return [recorded];
-  const distinct = state.request.distinctGroups ? ' from distinct groups' : '';
-  const reason = `Approved by ${approvers.join(', ')}: quorum of ${state.request.quorum}${distinct} reached.`;
-  return [recorded, { type: 'ActionApproved', data: { ...base, reason, automatic: false, approvers }, actor }];
+  if (!quorumReached(approvers, request)) return [recorded];
+  const distinct = request.distinctGroups ? ' from distinct groups' : '';
+  const reason = `Approved by ${approvers.join(', ')}: quorum of ${request.quorum}${distinct} reached.`;
+  return [
+    recorded,
+    ...approvalOutcome({ type: 'ActionApproved', data: { ...base, reason, automatic: false, approvers }, actor }, state.proposal),
+  ];
 }
 
 /**
@@ -79,15 +84,4 @@ function selfApproval(vote: CastVoteData, state: Pending): string | undefined {
     return `${vote.voter} cannot vote on this action: the identity ${shared} is linked to its requester ${requester.id}.${tail}`;
   }
   return undefined;
-}
-
-/** The vote as recorded: optional fields only when given, so the event matches its schema. */
-function voteRecorded(vote: CastVoteData): VoteRecordedData {
-  return {
-    voter: vote.voter,
-    decision: vote.decision,
-    via: vote.via,
-    ...(vote.comment !== undefined ? { comment: vote.comment } : {}),
-    ...(vote.identity !== undefined ? { identity: vote.identity } : {}),
-  };
 }

@@ -1,6 +1,7 @@
 import type {
-  ActionEvent, ActionProposedData, ApprovalRequestedData, Channel, PolicyEvaluatedData, RejectionCode, VoteDecision,
+  ActionEvent, ActionProposedData, Channel, PolicyEvaluatedData, PolicyPublishedData, RejectionCode, VoteDecision,
 } from '@countersign/contracts';
+import { approvalOf, escalate, reviewOf, type ApprovalView, type ReviewView } from './approval-view.ts';
 
 export type ActionStatus = 'proposed' | 'pending' | 'approved' | 'denied' | 'expired' | 'cancelled';
 export type DecisionOutcome = 'approved' | 'denied' | 'expired' | 'cancelled';
@@ -12,6 +13,8 @@ export interface VoteView {
   via: Channel;
   at: string;
   commandId: string;
+  /** An emergency approval under the rule's break-glass clause. */
+  breakGlass?: true;
 }
 
 export interface RejectionView {
@@ -33,7 +36,12 @@ export interface DecisionView {
   rule: string;
   policyVersion: string;
   paramsHash: string;
+  /** Approved alone under break-glass (a review is then requested). */
+  breakGlass?: true;
 }
+
+/** On a `countersign.policy.publish` action, once the new policy took effect. */
+export type PolicyPublishedView = Pick<PolicyPublishedData, 'version' | 'previousVersion' | 'rollbackOf'>;
 
 /** The current state of one action, projected from its stream. `_id` is the actionId. */
 export interface ActionView
@@ -46,12 +54,19 @@ export interface ActionView
   correlationId: string;
   createdAt: string;
   updatedAt: string;
+  /** What policy said, with its `explanation` and the `conditions` that held, when the evaluator gave them. */
   policy?: Omit<PolicyEvaluatedData, 'approval'>;
-  approval?: Pick<ApprovalRequestedData, 'groups' | 'quorum' | 'distinctGroups' | 'eligible' | 'deadline'>;
+  approval?: ApprovalView;
   votes: VoteView[];
   rejections: RejectionView[];
   decision?: DecisionView;
-  /** Everyone who may see the action: requester, the human behind an agent, eligible approvers, voters. */
+  /** Set after a break-glass approval. */
+  review?: ReviewView;
+  policyPublished?: PolicyPublishedView;
+  /**
+   * Everyone who may see the action: requester, the human behind an agent, eligible approvers
+   * (escalated ones too), break-glass approvers, reviewers, voters.
+   */
   involved: string[];
   /** Ids of the commands whose effects are in this view: what the gateway waits on. */
   handled: string[];
@@ -118,14 +133,19 @@ export function projectAction(view: ActionView | undefined, event: ActionEvent):
     }
     case 'ApprovalRequested': {
       const d = event.data;
-      const approval = { groups: d.groups, quorum: d.quorum, distinctGroups: d.distinctGroups, eligible: d.eligible, deadline: d.deadline };
-      return { ...base(view!), status: 'pending', approval, involved: union(view!.involved, ...d.eligible) };
+      const involved = union(view!.involved, ...d.eligible, ...(d.breakGlass?.eligible ?? []));
+      return { ...base(view!), status: 'pending', approval: approvalOf(d), involved };
+    }
+    case 'ApprovalEscalated': {
+      const approval = escalate(view!.approval, event.data);
+      return { ...base(view!), ...(approval ? { approval } : {}), involved: union(view!.involved, ...event.data.added) };
     }
     case 'VoteRecorded': {
       const d = event.data;
       const vote: VoteView = {
         voter: d.voter, decision: d.decision, via: d.via, at: event.occurredAt, commandId: event.causationId,
         ...(d.comment !== undefined ? { comment: d.comment } : {}),
+        ...(d.breakGlass ? { breakGlass: true as const } : {}),
       };
       return { ...base(view!), votes: [...view!.votes, vote], involved: union(view!.involved, d.voter) };
     }
@@ -141,6 +161,17 @@ export function projectAction(view: ActionView | undefined, event: ActionEvent):
       const outcome = DECISION_OUTCOME[event.type];
       return { ...base(view!), status: outcome, decision: decisionOf(event, outcome) };
     }
+    case 'ReviewRequested': {
+      const d = event.data;
+      return { ...base(view!), review: reviewOf(d, event.occurredAt), involved: union(view!.involved, ...d.reviewers) };
+    }
+    case 'PolicyPublished': {
+      const { version, previousVersion, rollbackOf } = event.data;
+      const policyPublished: PolicyPublishedView = {
+        version, ...(previousVersion ? { previousVersion } : {}), ...(rollbackOf ? { rollbackOf } : {}),
+      };
+      return { ...base(view!), policyPublished };
+    }
     default: {
       const unknown: never = event;
       throw new Error(`unhandled event type ${(unknown as ActionEvent).type}`);
@@ -153,7 +184,10 @@ function decisionOf(event: ActionEvent, outcome: DecisionOutcome): DecisionView 
   const common = { outcome, at: event.occurredAt, reason: d.reason, rule: d.rule, policyVersion: d.policyVersion, paramsHash: d.paramsHash };
   switch (event.type) {
     case 'ActionApproved':
-      return { ...common, automatic: event.data.automatic, by: event.data.automatic ? [event.actor.id] : event.data.approvers };
+      return {
+        ...common, automatic: event.data.automatic, by: event.data.automatic ? [event.actor.id] : event.data.approvers,
+        ...(event.data.breakGlass ? { breakGlass: true as const } : {}),
+      };
     case 'ActionDenied':
       return { ...common, automatic: event.data.automatic, by: [event.data.deniedBy ?? event.actor.id] };
     case 'ActionCancelled':

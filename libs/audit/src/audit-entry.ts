@@ -1,5 +1,6 @@
 import type { ActionEvent } from '@countersign/contracts';
 import type { ActionView, DecisionOutcome } from './action-view.ts';
+import { summarize } from './audit-summary.ts';
 
 /** One row of the audit trail: an event, with the action's what/who denormalised for filtering. */
 export interface AuditEntry {
@@ -23,6 +24,10 @@ export interface AuditEntry {
   policyVersion?: string;
   rule?: string;
   paramsHash?: string;
+  /** The event in one sentence, e.g. "escalated to sre-leads: bob, carol may now vote". */
+  summary: string;
+  /** What else the event says that a reviewer may need, by event type (JSON only, not in CSV). */
+  details?: Record<string, unknown>;
   hash: string;
   prevHash: string;
   [key: string]: unknown;
@@ -43,18 +48,34 @@ export function auditEntryFor(view: ActionView, event: ActionEvent): AuditEntry 
     action: view.action,
     resource: view.resource,
     requester: view.requester,
+    summary: summarize(view, event),
     hash: event.hash,
     prevHash: event.prevHash,
   };
   switch (event.type) {
     case 'ActionProposed':
       return { ...entry, paramsHash: event.data.paramsHash, ...(event.data.justification ? { reason: event.data.justification } : {}) };
-    case 'PolicyEvaluated':
-      return { ...entry, reason: event.data.reason, policyVersion: event.data.policyVersion, rule: event.data.rule };
-    case 'ApprovalRequested':
-      return { ...entry, policyVersion: event.data.policyVersion, rule: event.data.rule };
-    case 'VoteRecorded':
-      return { ...entry, approvers: [event.data.voter], ...(event.data.comment ? { comment: event.data.comment } : {}) };
+    case 'PolicyEvaluated': {
+      const d = event.data;
+      const details = { outcome: d.outcome, matchedRules: d.matchedRules, ...pick(d, 'explanation', 'conditions') };
+      return { ...entry, reason: d.reason, policyVersion: d.policyVersion, rule: d.rule, details };
+    }
+    case 'ApprovalRequested': {
+      const d = event.data;
+      const details = { groups: d.groups, quorum: d.quorum, eligible: d.eligible, deadline: d.deadline, ...pick(d, 'channels', 'escalation', 'breakGlass') };
+      return { ...entry, policyVersion: d.policyVersion, rule: d.rule, details };
+    }
+    case 'ApprovalEscalated': {
+      const d = event.data;
+      return { ...entry, details: { groups: d.groups, added: d.added, at: d.at, ...pick(d, 'channels') } };
+    }
+    case 'VoteRecorded': {
+      const d = event.data;
+      return {
+        ...entry, approvers: [d.voter], ...(d.comment ? { comment: d.comment } : {}),
+        ...(d.breakGlass ? { details: { breakGlass: true } } : {}),
+      };
+    }
     case 'CommandRejected':
       return { ...entry, reason: `${event.data.code}: ${event.data.reason}` };
     case 'ActionApproved':
@@ -65,11 +86,27 @@ export function auditEntryFor(view: ActionView, event: ActionEvent): AuditEntry 
       return {
         ...entry, outcome: d.outcome, approvers: d.automatic ? [] : d.by, reason: d.reason,
         policyVersion: d.policyVersion, rule: d.rule, paramsHash: d.paramsHash,
+        ...(d.breakGlass ? { details: { breakGlass: true } } : {}),
       };
+    }
+    case 'ReviewRequested': {
+      const d = event.data;
+      // The approver under review is named, so `approver=<them>` finds the review with their approval.
+      return { ...entry, approvers: [d.approvedBy], reason: d.reason, details: { reviewGroups: d.reviewGroups, reviewers: d.reviewers, due: d.due } };
+    }
+    case 'PolicyPublished': {
+      const d = event.data;
+      const details = { author: d.author, files: d.files.map((f) => f.path), ...pick(d, 'previousVersion', 'rollbackOf') };
+      return { ...entry, approvers: d.approvers, policyVersion: d.version, details };
     }
     default: {
       const unknown: never = event;
       throw new Error(`unhandled event type ${(unknown as ActionEvent).type}`);
     }
   }
+}
+
+/** The named fields of `data` that are set: optional fields stay absent rather than null. */
+function pick<T extends object, K extends keyof T>(data: T, ...keys: K[]): Partial<Pick<T, K>> {
+  return Object.fromEntries(keys.filter((k) => data[k] !== undefined).map((k) => [k, data[k]])) as Partial<Pick<T, K>>;
 }

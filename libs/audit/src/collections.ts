@@ -6,6 +6,8 @@ export const COLLECTIONS = {
   audit: 'audit_entries',
   events: 'action_events',
   checkpoints: 'projector_checkpoints',
+  /** Published policy versions (PolicyDocument), one document per version. */
+  policies: 'policies',
 } as const;
 
 /**

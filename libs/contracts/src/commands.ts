@@ -14,6 +14,8 @@ export interface CastVoteData {
   comment?: string;
   via: Channel;
   identity?: string;
+  /** Approve alone under the rule's break-glass clause (approve only; the comment says why). */
+  breakGlass?: boolean;
 }
 
 export interface CancelActionData {
@@ -26,12 +28,18 @@ export interface ExpireActionData {
   at: string;
 }
 
+/** A timer fired at the request's escalation time. */
+export interface EscalateApprovalData {
+  at: string;
+}
+
 export interface CommandDataByType {
   ProposeAction: ProposeActionData;
   RecordPolicyEvaluation: RecordPolicyEvaluationData;
   CastVote: CastVoteData;
   CancelAction: CancelActionData;
   ExpireAction: ExpireActionData;
+  EscalateApproval: EscalateApprovalData;
 }
 
 export type CommandType = keyof CommandDataByType;
@@ -42,6 +50,7 @@ export const COMMAND_TYPES: readonly CommandType[] = [
   'CastVote',
   'CancelAction',
   'ExpireAction',
+  'EscalateApproval',
 ];
 
 export type ActionCommand = { [K in CommandType]: CommandEnvelope<K, CommandDataByType[K]> }[CommandType];

@@ -25,6 +25,27 @@ export interface ApprovalRequirement {
   /** When true, the approvers must come from distinct groups (one per group). */
   distinctGroups: boolean;
   timeoutSeconds: number;
+  /** Principals named because they own the resource (already included in `principals`). */
+  owners?: string[];
+  /** Where to ask, e.g. `slack:#data-approvals`, `teams:<conversation>`, `webhook:<name>`. */
+  channels?: string[];
+  /** Still pending after `afterSeconds`: the members of `groups` may vote too, and are notified. */
+  escalation?: EscalationRequirement;
+  /** In an emergency, one member of `groups` may approve alone; a review is then always requested. */
+  breakGlass?: BreakGlassRequirement;
+}
+
+export interface EscalationRequirement {
+  afterSeconds: number;
+  groups: string[];
+  channels?: string[];
+}
+
+export interface BreakGlassRequirement {
+  groups: string[];
+  /** Who must review a break-glass approval afterwards, and within how long. */
+  reviewGroups: string[];
+  reviewWithinSeconds: number;
 }
 
 export interface ActionProposedData {
@@ -41,6 +62,15 @@ export interface ActionProposedData {
   idempotencyKey?: string;
 }
 
+/** A CEL condition of a matched rule, and what it came to. */
+export interface ConditionResult {
+  rule: string;
+  expression: string;
+  /** `held`: true; `error`: it could not be evaluated (the rule then applies only if it restricts). */
+  result: 'held' | 'error';
+  error?: string;
+}
+
 export interface PolicyEvaluatedData {
   outcome: PolicyOutcome;
   /** Content hash of the policy set that was evaluated. */
@@ -52,6 +82,10 @@ export interface PolicyEvaluatedData {
   /** A sentence a human can read. */
   reason: string;
   approval?: ApprovalRequirement;
+  /** The conditions of matched rules that held (or failed to evaluate). */
+  conditions?: ConditionResult[];
+  /** The whole decision in one paragraph: what matched, why the winner won, what it requires. */
+  explanation?: string;
 }
 
 export interface ApprovalRequestedData {
@@ -65,6 +99,49 @@ export interface ApprovalRequestedData {
   /** For each eligible principal, the requirement groups they belong to. */
   eligibleGroups: Record<string, string[]>;
   deadline: string;
+  channels?: string[];
+  /** When the request escalates, to whom, and where they are notified. */
+  escalation?: { at: string; groups: string[]; channels?: string[] };
+  /** Who may approve alone in an emergency (requester excluded), and the review that follows. */
+  breakGlass?: { groups: string[]; eligible: string[]; reviewGroups: string[]; reviewWithinSeconds: number };
+}
+
+/** The request was still pending at its escalation time: more principals may now vote. */
+export interface ApprovalEscalatedData {
+  groups: string[];
+  /** Principals newly eligible (requester excluded), with the groups they count for. */
+  added: string[];
+  addedGroups: Record<string, string[]>;
+  channels?: string[];
+  at: string;
+}
+
+/** A break-glass approval happened: someone must look at it afterwards. */
+export interface ReviewRequestedData {
+  reason: string;
+  approvedBy: string;
+  reviewGroups: string[];
+  /** Principals who may record the review (the approver and requester excluded). */
+  reviewers: string[];
+  due: string;
+}
+
+/** One file of a published policy set, exactly as written. */
+export interface PolicyFileContent {
+  path: string;
+  text: string;
+}
+
+/** An approved `countersign.policy.publish` took effect: evaluators now use this content. */
+export interface PolicyPublishedData {
+  version: string;
+  files: PolicyFileContent[];
+  author: string;
+  approvers: string[];
+  /** The version active when the change was proposed. */
+  previousVersion?: string;
+  /** Set when this publication restores an earlier version. */
+  rollbackOf?: string;
 }
 
 export interface VoteRecordedData {
@@ -74,6 +151,8 @@ export interface VoteRecordedData {
   via: Channel;
   /** The linked identity the vote arrived under, e.g. "slack:U123" or "apikey:alice-1". */
   identity?: string;
+  /** An emergency approval under the rule's break-glass clause. */
+  breakGlass?: boolean;
 }
 
 export type RejectionCode =
@@ -105,6 +184,8 @@ export interface DecisionData {
 export interface ActionApprovedData extends DecisionData {
   automatic: boolean;
   approvers: string[];
+  /** Approved alone under break-glass: always followed by ReviewRequested. */
+  breakGlass?: boolean;
 }
 
 export interface ActionDeniedData extends DecisionData {
@@ -131,6 +212,9 @@ export interface EventDataByType {
   ActionDenied: ActionDeniedData;
   ActionExpired: ActionExpiredData;
   ActionCancelled: ActionCancelledData;
+  ApprovalEscalated: ApprovalEscalatedData;
+  ReviewRequested: ReviewRequestedData;
+  PolicyPublished: PolicyPublishedData;
 }
 
 export type EventType = keyof EventDataByType;
@@ -145,6 +229,9 @@ export const EVENT_TYPES: readonly EventType[] = [
   'ActionDenied',
   'ActionExpired',
   'ActionCancelled',
+  'ApprovalEscalated',
+  'ReviewRequested',
+  'PolicyPublished',
 ];
 
 /** Event types that end an action; exactly one of them per action. */

@@ -3,7 +3,17 @@ export const TOPICS = {
   events: 'countersign.events',
   commands: 'countersign.commands',
   deadLetter: 'countersign.deadletter',
+  /**
+   * Every PolicyPublished event again, written in the same transaction as its action stream: a
+   * small index so an evaluator starting up reads all publications without scanning the events.
+   */
+  policies: 'countersign.policies',
 } as const;
+
+/** The action type that changes the policy set: it always goes through approval. */
+export const POLICY_PUBLISH_ACTION = 'countersign.policy.publish';
+/** The key of records on the policies topic: one key, so publications stay in order. */
+export const POLICY_STREAM_KEY = 'policy-set';
 
 export type Topic = (typeof TOPICS)[keyof typeof TOPICS];
 

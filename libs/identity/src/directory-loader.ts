@@ -79,6 +79,7 @@ function toPrincipal(spec: PrincipalSpec): Principal {
     groups: spec.groups ?? [],
     roles: spec.roles ?? [],
     ...(spec.owner !== undefined ? { owner: spec.owner } : {}),
+    ...(spec.owns?.length ? { owns: [...spec.owns] } : {}),
     identities: spec.identities ?? [],
     apiKeys: (spec.apiKeys ?? []).map((k) => ({ id: k.id, sha256: k.sha256 })),
   };

@@ -87,3 +87,21 @@ describe('directory', () => {
     assert.deepEqual(loaded.directory.principals.map((p) => p.id), ['alice', 'bob']);
   });
 });
+
+describe('resource owners', () => {
+  const directory = directoryOf([
+    { id: 'dana', kind: 'human', owns: ['db/orders/**', 'bucket/exports'] },
+    { id: 'erin', kind: 'human', owns: ['db/**'] },
+    { id: 'frank', kind: 'human' },
+  ]);
+  const cases: [string, string[]][] = [
+    ['db/orders/prod', ['dana', 'erin']],
+    ['db/users', ['erin']],
+    ['bucket/exports', ['dana']],
+    ['bucket/exports/x', []],
+    ['queue/jobs', []],
+  ];
+  for (const [resource, owners] of cases) {
+    it(`${resource} is owned by ${owners.join(', ') || 'nobody'}`, () => assert.deepEqual(directory.ownersOf(resource), owners));
+  }
+});

@@ -1,4 +1,5 @@
 import { timingSafeEqual } from 'node:crypto';
+import picomatch from 'picomatch';
 import { sha256Hex } from '@countersign/contracts';
 import type { PrincipalKind, PrincipalRole } from './principal-schema.ts';
 
@@ -18,6 +19,8 @@ export interface Principal {
   roles: PrincipalRole[];
   /** Agents only: the human the agent acts for. */
   owner?: string;
+  /** Globs over the resource paths this principal owns. */
+  owns?: string[];
   /** Linked identities, e.g. "slack:U0ALICE". */
   identities: string[];
   apiKeys: ApiKeyRef[];
@@ -36,6 +39,8 @@ export interface Directory {
   byIdentity(identity: string): Principal | undefined;
   membersOf(group: string): Principal[];
   identitiesOf(id: string): string[];
+  /** Ids of the principals whose `owns` globs match the resource, sorted. */
+  ownersOf(resource: string): string[];
   snapshot(): DirectorySnapshot;
 }
 
@@ -49,6 +54,7 @@ export function createDirectory(principals: readonly Principal[]): Directory {
   const all = principals.map(freezePrincipal);
   const byId = new Map(all.map((p) => [p.id, p]));
   const byIdentity = new Map(all.flatMap((p) => p.identities.map((i) => [i, p] as const)));
+  const owning = all.filter((p) => p.owns?.length).map((p) => ({ id: p.id, re: p.owns!.map((g) => picomatch.makeRe(g, { dot: true })) }));
   const keys = all.flatMap((p) => p.apiKeys.map((k) => ({ principal: p, keyId: k.id, digest: Buffer.from(k.sha256, 'hex') })));
 
   return {
@@ -68,6 +74,7 @@ export function createDirectory(principals: readonly Principal[]): Directory {
     byIdentity: (identity) => byIdentity.get(identity),
     membersOf: (group) => all.filter((p) => p.groups.includes(group)),
     identitiesOf: (id) => [...(byId.get(id)?.identities ?? [])],
+    ownersOf: (resource) => owning.filter((o) => o.re.some((re) => re.test(resource))).map((o) => o.id).sort(),
     snapshot: () => ({
       principals: Object.fromEntries(all.map((p) => [p.id, { kind: p.kind, groups: [...p.groups] }])),
     }),
@@ -81,6 +88,7 @@ function freezePrincipal(p: Principal): Principal {
     groups: Object.freeze([...p.groups]) as string[],
     roles: Object.freeze([...p.roles]) as PrincipalRole[],
     identities: Object.freeze([...p.identities]) as string[],
+    ...(p.owns ? { owns: Object.freeze([...p.owns]) as string[] } : {}),
     apiKeys: Object.freeze(p.apiKeys.map((k) => Object.freeze({ ...k }))) as ApiKeyRef[],
   });
 }

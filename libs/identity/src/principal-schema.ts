@@ -27,6 +27,8 @@ export interface PrincipalSpec {
   groups?: string[];
   roles?: PrincipalRole[];
   owner?: string;
+  /** Globs over resource paths this principal owns: they may approve where a rule names owners. */
+  owns?: string[];
   identities?: string[];
   apiKeys?: ApiKeySpec[];
 }
@@ -54,6 +56,7 @@ const principalSchema = {
     roles: { type: 'array', items: { enum: ['auditor', 'admin'] }, uniqueItems: true },
     // Agents only: the human the agent acts for, who may not approve its actions.
     owner: name,
+    owns: { type: 'array', items: { type: 'string', minLength: 1, maxLength: 1024 }, uniqueItems: true },
     identities: { type: 'array', items: { type: 'string', pattern: IDENTITY_PATTERN, maxLength: 256 }, uniqueItems: true },
     apiKeys: {
       type: 'array',

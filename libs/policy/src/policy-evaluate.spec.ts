@@ -131,6 +131,7 @@ describe('policy evaluation without defaults', () => {
       matchedRules: [],
       rule: 'default',
       reason: 'no rule matched and no default approval is configured (fail closed)',
+      explanation: `No rule matched data.export on any/thing by agent agent-1. No default approval is configured, so it is denied (fail closed). Policy version ${policy.version.slice(0, 12)}.`,
     });
   });
 

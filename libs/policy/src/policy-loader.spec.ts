@@ -38,8 +38,8 @@ describe('invalid policy files', () => {
     },
     {
       name: 'an unknown property',
-      files: rule('    - id: a\n      match: { action: x }\n      effect: allow\n      when: true\n'),
-      expected: [`${FILE}:9: /spec/rules/0/when is not an allowed property`],
+      files: rule('    - id: a\n      match: { action: x }\n      effect: allow\n      unless: true\n'),
+      expected: [`${FILE}:9: /spec/rules/0/unless is not an allowed property`],
     },
     {
       name: 'an unknown property inside match',
@@ -84,7 +84,7 @@ describe('invalid policy files', () => {
     {
       name: 'an approval nobody can give',
       files: rule('    - id: a\n      match: { action: x }\n      effect: require_approval\n      approval: { quorum: 1 }\n'),
-      expected: [`${FILE}:9: /spec/rules/0/approval must name at least one group or principal`],
+      expected: [`${FILE}:9: /spec/rules/0/approval must name at least one group or principal, or the resource's owners`],
     },
     {
       name: 'a quorum larger than the named principals',
@@ -120,7 +120,7 @@ describe('invalid policy files', () => {
     {
       name: 'a bad defaults approval',
       files: [{ path: FILE, text: 'apiVersion: countersign.dev/v1\nkind: PolicySet\nmetadata: { name: a }\nspec:\n  defaults:\n    approval: { groups: [] }\n' }],
-      expected: [`${FILE}:6: /spec/defaults/approval must name at least one group or principal`],
+      expected: [`${FILE}:6: /spec/defaults/approval must name at least one group or principal, or the resource's owners`],
     },
     {
       name: 'the wrong kind and a missing metadata',

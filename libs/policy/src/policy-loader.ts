@@ -1,4 +1,6 @@
-import { createAjv } from '@countersign/contracts';
+import picomatch from 'picomatch';
+import { createAjv, POLICY_PUBLISH_ACTION } from '@countersign/contracts';
+import { compileCondition } from './conditions.ts';
 import { compilePolicySet, type CompiledPolicySet, type ValidatedPolicyFile } from './compiled-policy.ts';
 import { PATTERN_HINTS, policySetSchema, type PolicySetDocument, type RuleSpec } from './policy-schema.ts';
 import { errorAt as at, formatSourceError, location, readValidatedDocuments, sortErrors, type SourceError, type YamlSource } from '@countersign/config-documents';
@@ -29,7 +31,8 @@ export function loadPolicySet(files: readonly PolicyFile[]): PolicyLoad {
   });
   errors.push(...checkAcrossFiles(valid));
   if (errors.length > 0) return { ok: false, errors: sortErrors(errors, read.order) };
-  return { ok: true, policy: compilePolicySet(valid) };
+  const sources = [...files].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0)).map(({ path, text }) => ({ path, text }));
+  return { ok: true, policy: { ...compilePolicySet(valid), sources } };
 }
 
 /** `config/policies/x.yaml:12: /spec/rules/0/effect must be one of allow, deny, require_approval` */
@@ -48,6 +51,10 @@ function checkRules(source: YamlSource, rules: readonly RuleSpec[]): PolicyError
       errors.push(at(source, `${base}/approval`, `is only allowed when effect is require_approval (effect is ${rule.effect})`));
     }
     if (rule.approval) errors.push(...checkApproval(source, `${base}/approval`, rule.approval));
+    if (rule.effect === 'allow' && publishes(rule)) {
+      errors.push(at(source, `${base}/effect`, `may not be allow for ${POLICY_PUBLISH_ACTION}: publishing a policy always goes through approval`));
+    }
+    errors.push(...checkConditions(source, base, rule));
   });
   const defaults = (source.value as PolicySetDocument).spec.defaults;
   if (defaults) errors.push(...checkApproval(source, '/spec/defaults/approval', defaults.approval));
@@ -59,14 +66,33 @@ function checkApproval(source: YamlSource, pointer: string, a: NonNullable<RuleS
   const groups = a.groups ?? [];
   const principals = a.principals ?? [];
   const quorum = a.quorum ?? 1;
-  if (groups.length === 0 && principals.length === 0) return [at(source, pointer, 'must name at least one group or principal')];
-  if (groups.length === 0 && quorum > principals.length) {
+  if (groups.length === 0 && principals.length === 0 && !a.owners) {
+    return [at(source, pointer, "must name at least one group or principal, or the resource's owners")];
+  }
+  // How many owners a resource has is known only per action: the router denies then if too few.
+  if (groups.length === 0 && !a.owners && quorum > principals.length) {
     return [at(source, `${pointer}/quorum`, `is ${quorum} but only ${principals.length} principal(s) are named and no group`)];
   }
   if (a.distinctGroups && quorum > groups.length) {
     return [at(source, `${pointer}/distinctGroups`, `needs at least as many groups as the quorum (${groups.length} group(s), quorum ${quorum})`)];
   }
   return [];
+}
+
+/** An allow rule for policy publication would let a policy change itself without anyone's approval. */
+function publishes(rule: RuleSpec): boolean {
+  const actions = typeof rule.match.action === 'string' ? [rule.match.action] : rule.match.action;
+  return actions.some((pattern) => picomatch.isMatch(POLICY_PUBLISH_ACTION, pattern, { dot: true }));
+}
+
+/** Every CEL condition must parse and type-check now, not fail at the first action it meets. */
+function checkConditions(source: YamlSource, base: string, rule: RuleSpec): PolicyError[] {
+  if (rule.when === undefined) return [];
+  const list = typeof rule.when === 'string' ? [[`${base}/when`, rule.when]] : rule.when.map((w, j) => [`${base}/when/${j}`, w]);
+  return list.flatMap(([pointer, expression]) => {
+    const compiled = compileCondition(expression);
+    return compiled.ok ? [] : [at(source, pointer, compiled.error)];
+  });
 }
 
 function checkAcrossFiles(files: readonly ValidatedPolicyFile[]): PolicyError[] {

@@ -1,6 +1,7 @@
 /** Test fixtures: a small directory, requesters, and builders for each command. */
 import {
   contentHash,
+  POLICY_PUBLISH_ACTION,
   type ActionCommand,
   type Actor,
   type ApprovalRequirement,
@@ -18,14 +19,18 @@ export const ACTION_ID = 'act-1';
 
 export const directory: Directory = {
   principals: {
-    rita: { kind: 'human', groups: ['sre'] }, // a requester who is also an approver
+    rita: { kind: 'human', groups: ['sre', 'oncall'] }, // a requester who is also an approver, and on call
     'rita-admin': { kind: 'human', groups: ['sre', 'admins'] }, // rita's second account
-    alice: { kind: 'human', groups: ['sre'] },
+    alice: { kind: 'human', groups: ['sre', 'oncall'] },
     bob: { kind: 'human', groups: ['sre'] },
     carol: { kind: 'human', groups: ['security'] },
     erin: { kind: 'human', groups: ['sre', 'security'] },
     dave: { kind: 'human', groups: ['sre'] }, // the human behind agent-7
     zed: { kind: 'human', groups: ['eng'] },
+    olga: { kind: 'human', groups: ['oncall'] }, // on call, but no usual approver
+    lena: { kind: 'human', groups: ['leads'] }, // escalated to
+    leo: { kind: 'human', groups: ['leads'] },
+    'lead-bot': { kind: 'agent', groups: ['leads', 'oncall'] },
     'agent-7': { kind: 'agent', groups: ['sre'] },
     'bot-1': { kind: 'agent', groups: ['sre'] },
   },
@@ -56,13 +61,22 @@ function command<K extends CommandType>(type: K, data: CommandDataByType[K], act
 
 const GATEWAY: Actor = { id: 'gateway', kind: 'service' };
 
-export function propose(requester: Requester = rita): ActionCommand {
+export function propose(requester: Requester = rita, action = 'data.export', params: Record<string, unknown> = PARAMS): ActionCommand {
+  const paramsHash = contentHash(params);
   return command(
     'ProposeAction',
-    { action: 'data.export', resource: 'db/customers', params: PARAMS, paramsHash: PARAMS_HASH, requestHash: contentHash({ PARAMS }), requester },
+    { action, resource: 'db/customers', params, paramsHash, requestHash: contentHash({ params }), requester },
     GATEWAY,
     'propose',
   );
+}
+
+export const POLICY_FILES = [{ path: 'policies/exports.yaml', text: 'rules: []\n' }];
+/** Well-formed params of a policy publication. */
+export const PUBLICATION = { version: contentHash(POLICY_FILES), files: POLICY_FILES, previousVersion: 'pv-1' };
+
+export function proposePublish(params: Record<string, unknown> = PUBLICATION, requester: Requester = rita): ActionCommand {
+  return propose(requester, POLICY_PUBLISH_ACTION, params);
 }
 
 export function evaluate(outcome: PolicyOutcome, approval?: ApprovalRequirement): ActionCommand {
@@ -103,6 +117,14 @@ export const deny = (voter: string, comment = 'not during the freeze') => vote(v
 
 export function cancel(by: string, reason?: string): ActionCommand {
   return command('CancelAction', { by, ...(reason !== undefined ? { reason } : {}) }, GATEWAY, 'cancel');
+}
+
+/** An emergency approval: approve alone, the comment being the justification. */
+export const breakGlass = (voter: string, comment?: string) =>
+  vote(voter, 'approve', { breakGlass: true, ...(comment !== undefined ? { comment } : {}) });
+
+export function escalate(at: Date): ActionCommand {
+  return command('EscalateApproval', { at: at.toISOString() }, { id: 'approval-router', kind: 'service' }, 'escalate');
 }
 
 export function expire(at: Date): ActionCommand {

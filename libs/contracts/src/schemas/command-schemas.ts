@@ -17,6 +17,7 @@ export const COMMAND_DATA_SCHEMAS: Record<CommandType, object> = {
       comment: { type: 'string', maxLength: 4000 },
       via: channel,
       identity: nonEmpty,
+      breakGlass: { type: 'boolean' },
     },
   },
   CancelAction: {
@@ -26,6 +27,12 @@ export const COMMAND_DATA_SCHEMAS: Record<CommandType, object> = {
     properties: { by: nonEmpty, reason: { type: 'string', maxLength: 4000 } },
   },
   ExpireAction: {
+    type: 'object',
+    required: ['at'],
+    additionalProperties: false,
+    properties: { at: isoTime },
+  },
+  EscalateApproval: {
     type: 'object',
     required: ['at'],
     additionalProperties: false,

@@ -1,18 +1,6 @@
 import type { EventType } from '../events.ts';
 import { actor, channel, isoTime, jsonObject, nonEmpty, sha256Hex, stringList } from './primitives.ts';
-
-const approvalRequirement = {
-  type: 'object',
-  required: ['groups', 'principals', 'quorum', 'distinctGroups', 'timeoutSeconds'],
-  additionalProperties: false,
-  properties: {
-    groups: stringList,
-    principals: stringList,
-    quorum: { type: 'integer', minimum: 1 },
-    distinctGroups: { type: 'boolean' },
-    timeoutSeconds: { type: 'integer', minimum: 1 },
-  },
-} as const;
+import { approvalEscalatedSchema, approvalRequirement, conditionResult, policyPublishedSchema, requestBreakGlass, requestEscalation, reviewRequestedSchema } from './policy-schemas.ts';
 
 export const actionProposedSchema = {
   type: 'object',
@@ -52,6 +40,8 @@ export const policyEvaluatedSchema = {
     rule: nonEmpty,
     reason: { type: 'string' },
     approval: approvalRequirement,
+    conditions: { type: 'array', items: conditionResult },
+    explanation: { type: 'string', maxLength: 8000 },
   },
 } as const;
 
@@ -80,6 +70,9 @@ export const EVENT_DATA_SCHEMAS: Record<EventType, object> = {
       eligible: stringList,
       eligibleGroups: { type: 'object', additionalProperties: stringList },
       deadline: isoTime,
+      channels: stringList,
+      escalation: requestEscalation,
+      breakGlass: requestBreakGlass,
     },
   },
   VoteRecorded: {
@@ -92,6 +85,7 @@ export const EVENT_DATA_SCHEMAS: Record<EventType, object> = {
       comment: { type: 'string', maxLength: 4000 },
       via: channel,
       identity: nonEmpty,
+      breakGlass: { type: 'boolean' },
     },
   },
   CommandRejected: {
@@ -112,7 +106,7 @@ export const EVENT_DATA_SCHEMAS: Record<EventType, object> = {
     type: 'object',
     required: [...decisionRequired, 'automatic', 'approvers'],
     additionalProperties: false,
-    properties: { ...decisionBase, automatic: { type: 'boolean' }, approvers: stringList },
+    properties: { ...decisionBase, automatic: { type: 'boolean' }, approvers: stringList, breakGlass: { type: 'boolean' } },
   },
   ActionDenied: {
     type: 'object',
@@ -132,6 +126,9 @@ export const EVENT_DATA_SCHEMAS: Record<EventType, object> = {
     additionalProperties: false,
     properties: { ...decisionBase, cancelledBy: nonEmpty },
   },
+  ApprovalEscalated: approvalEscalatedSchema,
+  ReviewRequested: reviewRequestedSchema,
+  PolicyPublished: policyPublishedSchema,
 };
 
 export const eventEnvelopeSchema = {

@@ -11,7 +11,8 @@ export class HealthController {
   @Get('healthz')
   @HttpCode(200)
   health() {
-    return { status: 'ok' };
+    const details = this.readiness.details();
+    return Object.keys(details).length ? { status: 'ok', details } : { status: 'ok' };
   }
 
   @Get('readyz')

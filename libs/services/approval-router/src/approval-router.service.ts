@@ -1,14 +1,14 @@
 import type { Span } from '@opentelemetry/api';
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
-import { nextDeadline } from '@countersign/approval';
+import { nextTimer, type ApprovalTimer } from '@countersign/approval';
 import {
-  TOPICS, describeErrors, validateCommand, validateEvent, type ActionCommand, type CommandEnvelope, type ExpireActionData,
+  POLICY_STREAM_KEY, TOPICS, describeErrors, validateCommand, validateEvent, type ActionCommand,
 } from '@countersign/contracts';
 import { EVENT_LOG, type BatchContext, type DeliveredRecord, type EventLog, type Subscription } from '@countersign/eventlog';
 import type { Directory } from '@countersign/identity';
 import { startActionSpan } from '@countersign/telemetry';
 import { CLOCK, DIRECTORY, ID_SOURCE, READINESS, deadLetterRecord, type Clock, type IdSource, type Readiness } from '@countersign/runtime';
-import { ExpiryTimers } from './expiry-timers.ts';
+import { ApprovalTimers } from './approval-timers.ts';
 import { StreamTable } from './stream-table.ts';
 
 export const ROUTER_GROUP = 'approval-router';
@@ -34,7 +34,7 @@ const ROUTER_ACTOR = { id: 'approval-router', kind: 'service' as const };
 export class ApprovalRouterService implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger('approval-router');
   private readonly table = new StreamTable();
-  private readonly timers: ExpiryTimers;
+  private readonly timers: ApprovalTimers;
   private subscription?: Subscription;
 
   constructor(
@@ -44,7 +44,7 @@ export class ApprovalRouterService implements OnApplicationBootstrap, OnApplicat
     @Inject(ID_SOURCE) private readonly ids: IdSource,
     @Inject(READINESS) private readonly readiness: Readiness,
   ) {
-    this.timers = new ExpiryTimers(() => this.clock.now(), (id, deadline) => void this.expire(id, deadline));
+    this.timers = new ApprovalTimers(() => this.clock.now(), (id, due) => void this.fire(id, due));
   }
 
   async onApplicationBootstrap(): Promise<void> {
@@ -92,7 +92,7 @@ export class ApprovalRouterService implements OnApplicationBootstrap, OnApplicat
       });
     }
     for (const [id, entry] of this.table.entries()) {
-      if (partitions.includes(entry.partition)) this.timers.set(id, nextDeadline(entry.state));
+      if (partitions.includes(entry.partition)) this.timers.set(id, nextTimer(entry.state));
     }
     this.logger.log(`owning partitions ${partitions.join(', ')}: replayed ${replayed} events; ${this.timers.size} actions pending`);
   }
@@ -127,30 +127,30 @@ export class ApprovalRouterService implements OnApplicationBootstrap, OnApplicat
     const decidesVote = events.some((e) => e.type === 'VoteRecorded');
     crashIf('crash-before-produce', decidesVote);
     if (events.length > 0) context.append(TOPICS.events, events.map((e) => ({ key: e.streamId, value: e })));
+    // Publications again on the policies topic, in the same transaction: evaluators read them there.
+    const published = events.filter((e) => e.type === 'PolicyPublished');
+    if (published.length > 0) context.append(TOPICS.policies, published.map((e) => ({ key: POLICY_STREAM_KEY, value: e })));
     // The table moves only once the events and the consumed offsets are durable together.
     context.afterCommit(() => {
       crashIf('crash-after-commit', decidesVote);
       commit();
-      for (const id of new Set(events.map((e) => e.streamId))) this.timers.set(id, nextDeadline(this.table.get(id)));
+      // Every action touched, not only those with new events: a timer whose command changed
+      // nothing (it fired early by the clock) is armed again rather than lost.
+      const touched = new Set([...events.map((e) => e.streamId), ...commands.map(({ command }) => command.actionId)]);
+      for (const id of touched) this.timers.set(id, nextTimer(this.table.get(id)));
     });
   }
 
-  /** Deadlines become commands, so expiry is ordered with votes on the same action. */
-  private async expire(actionId: string, deadline: string): Promise<void> {
-    const command: CommandEnvelope<'ExpireAction', ExpireActionData> = {
-      id: this.ids.next(),
-      type: 'ExpireAction',
-      actionId,
-      issuedAt: this.clock.now().toISOString(),
-      actor: ROUTER_ACTOR,
-      correlationId: actionId,
-      data: { at: this.clock.now().toISOString() },
-    };
+  /** Timers become commands, so escalation and expiry are ordered with votes on the same action. */
+  private async fire(actionId: string, due: ApprovalTimer): Promise<void> {
+    const at = this.clock.now().toISOString();
+    const base = { id: this.ids.next(), actionId, issuedAt: at, actor: ROUTER_ACTOR, correlationId: actionId, data: { at } };
+    const command: ActionCommand = due.command === 'ExpireAction' ? { ...base, type: 'ExpireAction' } : { ...base, type: 'EscalateApproval' };
     try {
       await this.log.append(TOPICS.commands, [{ key: actionId, value: command }]);
     } catch (error) {
-      this.logger.error(`could not queue expiry of ${actionId} (deadline ${deadline}): ${(error as Error).message}; retrying`);
-      setTimeout(() => void this.expire(actionId, deadline), 1000).unref();
+      this.logger.error(`could not queue ${due.command} of ${actionId} (due ${due.at}): ${(error as Error).message}; retrying`);
+      setTimeout(() => void this.fire(actionId, due), 1000).unref();
     }
   }
 }

@@ -1,4 +1,6 @@
-import { COLLECTIONS, projectBatch, type ActionView, type AuditEntry, type ProjectorCheckpoint, type StoredEvent } from '@countersign/audit';
+import {
+  COLLECTIONS, projectBatch, projectPolicies, type ActionView, type AuditEntry, type PolicyDocument, type ProjectorCheckpoint, type StoredEvent,
+} from '@countersign/audit';
 import { describeErrors, upcast, validateEvent, type ActionEvent } from '@countersign/contracts';
 import type { DeliveredRecord, LogRecord } from '@countersign/eventlog';
 import type { ReadModelStore } from '@countersign/readmodel';
@@ -16,9 +18,10 @@ export interface ProjectorDeps {
 }
 
 /**
- * Projects events into the read models: actions (current state), audit entries and the raw chain
- * per action. Idempotent by (streamId, seq): replaying any range again changes nothing. Used by the
- * projector service and by the rebuild command, so both write exactly the same documents.
+ * Projects events into the read models: actions (current state), audit entries, the raw chain
+ * per action, and the published policy versions. Idempotent by (streamId, seq): replaying any
+ * range again changes nothing. Used by the projector service and by the rebuild command, so both
+ * write exactly the same documents.
  */
 export class Projector {
   projected = 0;
@@ -72,6 +75,10 @@ export class Projector {
     const stored = batch.events.map((e) => asWritten.get(e.id)!).map((e) => ({ ...e, _id: `${e.streamId}:${String(e.seq).padStart(8, '0')}`, eventId: e.id }) as StoredEvent);
     await store.collection<StoredEvent>(COLLECTIONS.events).putMany(stored);
     await store.collection<AuditEntry>(COLLECTIONS.audit).putMany(batch.entries);
+    // Only events new to their action view: a redelivery is dropped there, and by event id here.
+    const policies = store.collection<PolicyDocument>(COLLECTIONS.policies);
+    const published = await projectPolicies(batch.events, (version) => policies.get(version));
+    if (published.length > 0) await policies.putMany(published);
     // Actions last: a waiter that sees the new action state can already read its audit rows.
     await actions.putMany([...batch.views.values()]);
     this.projected += batch.events.length;

@@ -1,19 +1,15 @@
 import { Body, Controller, Get, Headers, HttpCode, Inject, Param, Post, Query, Res, UseGuards } from '@nestjs/common';
 import { COLLECTIONS, isDecided, type ActionView, type StoredEvent } from '@countersign/audit';
-import { contentHash, verifyChain, type ActionEvent } from '@countersign/contracts';
+import { POLICY_PUBLISH_ACTION, verifyChain, type ActionEvent } from '@countersign/contracts';
 import { READ_MODEL_STORE, type Filter, type ReadModelStore } from '@countersign/readmodel';
 import type { Response } from 'express';
-import { v5 as uuidv5, v7 as uuidv7 } from 'uuid';
 import { ActionWaiter } from './action-waiter.ts';
 import { ApiKeyGuard, canReadAll, CurrentCaller, type Caller } from './auth.ts';
-import { CommandSender } from './commands.ts';
 import { Problem, badRequest } from './problem.ts';
+import { Proposer } from './proposer.ts';
 import { checker, getActionQuery, listActionsQuery, proposeActionBody } from './request-schemas.ts';
 import { decodeCursor, encodeCursor, parseWait, presentAction } from './views.ts';
 
-/** Idempotency keys map to action ids deterministically, per requester, so retries converge. */
-const IDEMPOTENCY_NAMESPACE = '6f1c7d2e-9a43-4c55-8b1e-3c0f2b7d9e10';
-const PROPOSAL_WAIT_MS = 10_000;
 const MAX_LONG_POLL_MS = 60_000;
 
 interface ProposeBody { action: string; resource: string; params?: Record<string, unknown>; justification?: string; context?: Record<string, unknown> }
@@ -29,54 +25,20 @@ const canSee = (caller: Caller, view: ActionView) => canReadAll(caller.principal
 export class ActionsController {
   constructor(
     @Inject(ActionWaiter) private readonly waiter: ActionWaiter,
-    @Inject(CommandSender) private readonly commands: CommandSender,
+    @Inject(Proposer) private readonly proposer: Proposer,
     @Inject(READ_MODEL_STORE) private readonly store: ReadModelStore,
   ) {}
 
   @Post()
   async propose(@CurrentCaller() caller: Caller, @Body() raw: unknown, @Headers('idempotency-key') key: string | undefined, @Res({ passthrough: true }) res: Response) {
     const body = parsePropose(raw);
-    if (key !== undefined && !/^[\x21-\x7e]{1,255}$/.test(key)) {
-      throw badRequest([{ header: 'Idempotency-Key', detail: 'must be 1 to 255 visible ASCII characters' }]);
+    // A policy change proposed here would skip the checks of its files: one way in, /v1/policies.
+    if (body.action === POLICY_PUBLISH_ACTION) {
+      throw new Problem(422, 'use-policies-endpoint', 'Propose policy changes with POST /v1/policies.',
+        `${POLICY_PUBLISH_ACTION} actions are created by POST /v1/policies, which validates the policy files first.`,
+        [{ pointer: '/action', detail: `may not be ${POLICY_PUBLISH_ACTION} here; use POST /v1/policies` }]);
     }
-    const requestHash = contentHash(body);
-    const actionId = key ? uuidv5(`${caller.principal.id}\n${key}`, IDEMPOTENCY_NAMESPACE) : uuidv7();
-    if (key) {
-      const existing = await this.waiter.get(actionId);
-      if (existing) return this.replay(existing, requestHash, res);
-    }
-    const p = caller.principal;
-    await this.commands.send('ProposeAction', actionId, caller, {
-      action: body.action,
-      resource: body.resource,
-      params: body.params ?? {},
-      paramsHash: contentHash(body.params ?? {}),
-      requestHash,
-      ...(body.justification !== undefined ? { justification: body.justification } : {}),
-      ...(body.context !== undefined ? { context: body.context } : {}),
-      requester: { id: p.id, kind: p.kind === 'agent' ? 'agent' : 'human', identities: [...p.identities, caller.identity], ...(p.owner ? { onBehalfOf: p.owner } : {}) },
-      ...(key ? { idempotencyKey: key } : {}),
-    });
-    const view = await this.waiter.until(actionId, (v) => !!v && v.status !== 'proposed', PROPOSAL_WAIT_MS);
-    res.location(`/v1/actions/${actionId}`);
-    if (!view) {
-      res.status(202);
-      return { id: actionId, status: 'proposed', links: { self: `/v1/actions/${actionId}` } };
-    }
-    if (view.requestHash !== requestHash) return this.replay(view, requestHash, res);
-    res.status(201);
-    return presentAction(view);
-  }
-
-  /** Same Idempotency-Key: same body gives the same action back; another body is a conflict. */
-  private replay(existing: ActionView, requestHash: string, res: Response) {
-    if (existing.requestHash !== requestHash) {
-      throw new Problem(409, 'idempotency-key-reused', 'This Idempotency-Key was used with a different request.',
-        `Action ${existing._id} was proposed with this key and another body; use a new key for a new action.`,
-        [{ header: 'Idempotency-Key', detail: 'was already used with a different body' }]);
-    }
-    res.status(200).location(`/v1/actions/${existing._id}`).set('Idempotent-Replayed', 'true');
-    return presentAction(existing);
+    return this.proposer.propose(caller, body, body, key, res);
   }
 
   @Get()

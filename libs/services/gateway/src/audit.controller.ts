@@ -13,7 +13,7 @@ const parseAudit = checker<AuditQuery>(auditQuery, 'query');
 
 export const CSV_COLUMNS = [
   'at', 'actionId', 'seq', 'type', 'actor', 'actorKind', 'action', 'resource', 'requester', 'outcome',
-  'approvers', 'reason', 'comment', 'policyVersion', 'rule', 'paramsHash', 'hash', 'prevHash',
+  'approvers', 'reason', 'comment', 'policyVersion', 'rule', 'paramsHash', 'hash', 'prevHash', 'summary',
 ] as const;
 
 /** The audit trail for compliance: every event, oldest first, filterable, as JSON or CSV. */

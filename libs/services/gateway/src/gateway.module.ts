@@ -6,13 +6,15 @@ import { ActionsController } from './actions.controller.ts';
 import { AuditController } from './audit.controller.ts';
 import { ApiKeyGuard } from './auth.ts';
 import { CommandSender } from './commands.ts';
+import { PoliciesController } from './policies.controller.ts';
+import { Proposer } from './proposer.ts';
 import { Problem, ProblemFilter, problemMiddleware } from './problem.ts';
 import { VotesController } from './votes.controller.ts';
 
 /** The HTTP edge: authenticates callers and turns requests into commands and read-model queries. */
 @Module({
-  controllers: [ActionsController, VotesController, AuditController],
-  providers: [ActionWaiter, CommandSender, ApiKeyGuard, { provide: APP_FILTER, useClass: ProblemFilter }],
+  controllers: [ActionsController, VotesController, AuditController, PoliciesController],
+  providers: [ActionWaiter, CommandSender, Proposer, ApiKeyGuard, { provide: APP_FILTER, useClass: ProblemFilter }],
 })
 export class GatewayModule {}
 

@@ -22,7 +22,7 @@ export const proposeActionBody = {
 export const approveBody = {
   type: 'object',
   additionalProperties: false,
-  properties: { comment: text(4000) },
+  properties: { comment: text(4000), breakGlass: { type: 'boolean' } },
 } as const;
 
 export const denyBody = {

@@ -5,7 +5,7 @@ import type { Response } from 'express';
 import { ActionWaiter } from './action-waiter.ts';
 import { ApiKeyGuard, CurrentCaller, type Caller } from './auth.ts';
 import { CommandSender } from './commands.ts';
-import { Problem } from './problem.ts';
+import { Problem, badRequest } from './problem.ts';
 import { approveBody, cancelBody, checker, denyBody } from './request-schemas.ts';
 import { presentAction } from './views.ts';
 
@@ -21,8 +21,28 @@ const REJECTION_STATUS: Record<RejectionCode, [number, string]> = {
   reason_required: [400, 'A reason is required.'],
 };
 
-const parseApprove = checker<{ comment?: string }>(approveBody, 'body');
-const parseDeny = checker<{ reason: string }>(denyBody, 'body');
+interface ApproveBody { comment?: string; breakGlass?: boolean }
+const checkApprove = checker<ApproveBody>(approveBody, 'body');
+const checkDeny = checker<{ reason: string }>(denyBody, 'body');
+
+/** A break-glass approval stands alone and is reviewed later: the comment is the record of why. */
+function parseApprove(raw: unknown): ApproveBody {
+  const body = checkApprove(raw);
+  if (body.breakGlass && !body.comment?.trim()) {
+    throw badRequest([{ pointer: '/comment', detail: 'is required for a break-glass approval: say why it cannot wait' }]);
+  }
+  return body;
+}
+
+/** Break-glass is a way to approve; on a denial it is a mistake worth naming, not a stray field. */
+function parseDeny(raw: unknown): { reason: string } {
+  if (raw !== null && typeof raw === 'object' && !Array.isArray(raw) && 'breakGlass' in raw) {
+    throw new Problem(422, 'break-glass-not-for-denials', 'Break-glass applies to approvals only.',
+      'A denial takes effect on its own already; send the denial without breakGlass.',
+      [{ pointer: '/breakGlass', detail: 'is allowed only when approving' }]);
+  }
+  return checkDeny(raw);
+}
 const parseCancel = checker<{ reason?: string }>(cancelBody, 'body');
 
 /**
@@ -41,7 +61,7 @@ export class VotesController {
   @HttpCode(200)
   approve(@CurrentCaller() caller: Caller, @Param('id') id: string, @Body() raw: unknown, @Res({ passthrough: true }) res: Response) {
     const body = parseApprove(raw);
-    return this.vote(caller, id, 'approve', body.comment, res);
+    return this.vote(caller, id, 'approve', body.comment, res, body.breakGlass === true);
   }
 
   @Post('deny')
@@ -63,7 +83,7 @@ export class VotesController {
     return this.outcome(id, commandId, res);
   }
 
-  private async vote(caller: Caller, id: string, decision: 'approve' | 'deny', comment: string | undefined, res: Response) {
+  private async vote(caller: Caller, id: string, decision: 'approve' | 'deny', comment: string | undefined, res: Response, breakGlass = false) {
     await this.existing(id);
     const p = caller.principal;
     const commandId = await this.commands.send('CastVote', id, caller, {
@@ -73,6 +93,7 @@ export class VotesController {
       ...(comment !== undefined ? { comment } : {}),
       via: 'api',
       identity: caller.identity,
+      ...(breakGlass ? { breakGlass: true } : {}),
     });
     return this.outcome(id, commandId, res);
   }

@@ -43,6 +43,10 @@ export const READ_MODEL_INDEXES: IndexSpecs = {
     // GET /v1/actions/:id/events, in stream order.
     { streamId: 1, seq: 1 },
   ],
+  policies: [
+    // The active version is the one published last, by (publishedAt, eventId); listed newest first.
+    { publishedAt: 1, eventId: 1 },
+  ],
 };
 
 const NAMESPACE_NOT_FOUND = 26;

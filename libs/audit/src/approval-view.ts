@@ -1,0 +1,75 @@
+import type { ApprovalEscalatedData, ApprovalRequestedData, ReviewRequestedData } from '@countersign/contracts';
+
+/** The request's escalation: planned at first, then what happened when it fired. */
+export interface EscalationView {
+  /** When the request escalates (planned at request time). */
+  at: string;
+  groups: string[];
+  channels?: string[];
+  escalated: boolean;
+  /** When it did escalate. */
+  escalatedAt?: string;
+  /** Principals who became eligible at escalation (they are in `eligible` from then on). */
+  added?: string[];
+}
+
+/** Who may approve and how many must: fixed at request time, widened by an escalation. */
+export interface ApprovalView extends Pick<ApprovalRequestedData, 'groups' | 'quorum' | 'distinctGroups' | 'eligible' | 'deadline' | 'channels' | 'breakGlass'> {
+  escalation?: EscalationView;
+}
+
+/** The review a break-glass approval always asks for. */
+export interface ReviewView {
+  status: 'requested';
+  reason: string;
+  approvedBy: string;
+  reviewGroups: string[];
+  reviewers: string[];
+  due: string;
+  requestedAt: string;
+}
+
+export function approvalOf(d: ApprovalRequestedData): ApprovalView {
+  return {
+    groups: d.groups,
+    quorum: d.quorum,
+    distinctGroups: d.distinctGroups,
+    eligible: d.eligible,
+    deadline: d.deadline,
+    ...(d.channels ? { channels: d.channels } : {}),
+    ...(d.escalation ? { escalation: { ...d.escalation, escalated: false } } : {}),
+    ...(d.breakGlass ? { breakGlass: d.breakGlass } : {}),
+  };
+}
+
+/**
+ * As the router counts after an escalation: its groups join `groups` and its principals join
+ * `eligible` (which is what `approver=me` queries).
+ */
+export function escalate(approval: ApprovalView | undefined, d: ApprovalEscalatedData): ApprovalView | undefined {
+  if (!approval) return undefined;
+  const planned: Pick<EscalationView, 'at' | 'groups' | 'channels'> = approval.escalation ?? { at: d.at, groups: d.groups };
+  const channels = d.channels ?? planned.channels;
+  const escalation: EscalationView = {
+    at: planned.at,
+    groups: d.groups,
+    ...(channels ? { channels } : {}),
+    escalated: true,
+    escalatedAt: d.at,
+    added: d.added,
+  };
+  const union = (a: readonly string[], b: readonly string[]) => [...new Set([...a, ...b])];
+  return { ...approval, groups: union(approval.groups, d.groups), eligible: union(approval.eligible, d.added), escalation };
+}
+
+export function reviewOf(d: ReviewRequestedData, requestedAt: string): ReviewView {
+  return {
+    status: 'requested',
+    reason: d.reason,
+    approvedBy: d.approvedBy,
+    reviewGroups: d.reviewGroups,
+    reviewers: d.reviewers,
+    due: d.due,
+    requestedAt,
+  };
+}

@@ -1,0 +1,71 @@
+import type { ActionEvent } from '@countersign/contracts';
+import type { ActionView } from './action-view.ts';
+
+/** Versions are SHA-256 hex: twelve characters name one unambiguously enough for a sentence. */
+export const shortVersion = (version: string) => version.slice(0, 12);
+
+const names = (list: readonly string[]) => (list.length > 0 ? list.join(', ') : 'nobody');
+const withText = (sentence: string, text: string | undefined) => (text ? `${sentence}: ${text}` : sentence);
+
+/**
+ * One sentence a compliance reader can follow without knowing the event schema, for the audit
+ * row of `event`, given the view of its action after the event.
+ */
+export function summarize(view: ActionView, event: ActionEvent): string {
+  switch (event.type) {
+    case 'ActionProposed': {
+      const d = event.data;
+      const who = d.requester.onBehalfOf ? `${d.requester.id} (for ${d.requester.onBehalfOf})` : d.requester.id;
+      return withText(`${who} proposed ${d.action} on ${d.resource}`, d.justification);
+    }
+    case 'PolicyEvaluated': {
+      const d = event.data;
+      return `policy ${shortVersion(d.policyVersion)}: ${d.outcome} under rule ${d.rule} — ${d.explanation ?? d.reason}`;
+    }
+    case 'ApprovalRequested': {
+      const d = event.data;
+      const parts = [`approval requested from ${names(d.groups)} (quorum ${d.quorum}${d.distinctGroups ? ', distinct groups' : ''}): ${names(d.eligible)} may vote until ${d.deadline}`];
+      if (d.escalation) parts.push(`escalates to ${names(d.escalation.groups)} at ${d.escalation.at}`);
+      if (d.breakGlass) parts.push(`break-glass possible for ${names(d.breakGlass.eligible)}`);
+      return parts.join('; ');
+    }
+    case 'ApprovalEscalated': {
+      const d = event.data;
+      return `escalated to ${names(d.groups)}: ${d.added.length > 0 ? `${d.added.join(', ')} may now vote` : 'nobody new may vote'}`;
+    }
+    case 'VoteRecorded': {
+      const d = event.data;
+      if (d.breakGlass) return withText(`break-glass approval by ${d.voter} via ${d.via}`, d.comment);
+      return withText(`${d.voter} ${d.decision === 'approve' ? 'approved' : 'denied'} via ${d.via}`, d.comment);
+    }
+    case 'CommandRejected': {
+      const d = event.data;
+      return `${d.command} by ${d.by} refused (${d.code}): ${d.reason}`;
+    }
+    case 'ActionApproved':
+    case 'ActionDenied':
+    case 'ActionExpired':
+    case 'ActionCancelled': {
+      const d = view.decision!;
+      const how = d.breakGlass ? ' under break-glass' : '';
+      const by = d.automatic ? ' automatically' : ` by ${names(d.by)}`;
+      return withText(`${d.outcome}${how}${by}`, d.reason);
+    }
+    case 'ReviewRequested': {
+      const d = event.data;
+      return `break-glass approval by ${d.approvedBy} — review requested from ${names(d.reviewGroups)} by ${d.due}`;
+    }
+    case 'PolicyPublished': {
+      const d = event.data;
+      const approved = d.approvers.length > 0 ? `, approved by ${d.approvers.join(', ')}` : '';
+      const replaces = d.rollbackOf
+        ? ` (rolls back ${shortVersion(d.rollbackOf)})`
+        : d.previousVersion ? ` (replaces ${shortVersion(d.previousVersion)})` : '';
+      return `policy ${shortVersion(d.version)} published by ${d.author}${approved}${replaces}`;
+    }
+    default: {
+      const unknown: never = event;
+      throw new Error(`unhandled event type ${(unknown as ActionEvent).type}`);
+    }
+  }
+}

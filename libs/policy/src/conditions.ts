@@ -1,0 +1,99 @@
+import { Environment, type ParseResult } from '@marcbachmann/cel-js';
+import type { ConditionResult } from '@countersign/contracts';
+
+/**
+ * CEL conditions of rules. One environment declares the variables a condition may use; each
+ * expression is parsed and type-checked once, when its policy version is compiled, so evaluation
+ * only runs the compiled closure.
+ */
+export interface CompiledCondition {
+  expression: string;
+  run: ParseResult;
+}
+
+/** The variables a condition sees. `now` is a CEL timestamp. */
+export interface ConditionActivation {
+  action: string;
+  resource: string;
+  params: Record<string, unknown>;
+  context: Record<string, unknown>;
+  requester: { id: string; kind: string; groups: string[] };
+  now?: Date;
+}
+
+const environment = new Environment({ unlistedVariablesAreDyn: false, limits: { maxAstNodes: 2000, maxDepth: 64 } })
+  .registerVariable('action', 'string', { description: 'the action type, e.g. data.export' })
+  .registerVariable('resource', 'string', { description: 'the resource path' })
+  .registerVariable('params', 'map', { description: "the action's parameters" })
+  .registerVariable('context', 'map', { description: 'what the requester said about the circumstances' })
+  .registerVariable('requester', 'map', { description: '{ id, kind, groups }' })
+  .registerVariable('now', 'google.protobuf.Timestamp', { description: 'the time of evaluation' })
+  .clone();
+
+export const CONDITION_VARIABLES = ['action', 'resource', 'params', 'context', 'requester', 'now'] as const;
+
+type Compiled = { ok: true; condition: CompiledCondition } | { ok: false; error: string };
+
+// Validation and compilation of a policy version see the same expressions, and most expressions
+// survive from one version to the next: each is parsed once. Bounded, since policies are input.
+const compiled = new Map<string, Compiled>();
+const CACHE_LIMIT = 5_000;
+
+/** Parses and type-checks one expression: the condition, or the one-line reason it is not one. */
+export function compileCondition(expression: string): Compiled {
+  let found = compiled.get(expression);
+  if (!found) {
+    if (compiled.size >= CACHE_LIMIT) compiled.clear();
+    found = parseCondition(expression);
+    compiled.set(expression, found);
+  }
+  return found;
+}
+
+function parseCondition(expression: string): Compiled {
+  let run: ParseResult;
+  try {
+    run = environment.parse(expression);
+  } catch (error) {
+    return { ok: false, error: `is not valid CEL: ${firstLine(error)}` };
+  }
+  const checked = run.check();
+  if (!checked.valid) return { ok: false, error: `is not valid CEL: ${firstLine(checked.error)}` };
+  if (checked.type !== 'bool' && checked.type !== 'dyn') {
+    return { ok: false, error: `must be a boolean CEL expression, but it is of type ${checked.type}` };
+  }
+  return { ok: true, condition: { expression, run } };
+}
+
+/**
+ * Runs a rule's conditions: all must hold. An expression that fails (a missing key, a wrong
+ * type) or yields a non-boolean is an error, not false; as with CEL's own `&&`, one condition
+ * that is false makes the rule not hold even if another errored. Otherwise an error is reported
+ * and the caller decides what it means for the rule (fail closed).
+ */
+export function runConditions(
+  rule: string,
+  conditions: readonly CompiledCondition[],
+  activation: ConditionActivation,
+): { holds: boolean; errored: boolean; results: ConditionResult[] } {
+  const results: ConditionResult[] = [];
+  for (const c of conditions) {
+    let value: unknown;
+    try {
+      value = c.run(activation);
+    } catch (error) {
+      results.push({ rule, expression: c.expression, result: 'error', error: firstLine(error) });
+      continue;
+    }
+    if (value === false) return { holds: false, errored: false, results: [] };
+    if (value === true) results.push({ rule, expression: c.expression, result: 'held' });
+    else results.push({ rule, expression: c.expression, result: 'error', error: `yielded ${typeof value}, not a boolean` });
+  }
+  const errored = results.some((r) => r.result === 'error');
+  return { holds: !errored, errored, results };
+}
+
+function firstLine(error: unknown): string {
+  const message = error instanceof Error ? error.message : String(error);
+  return message.split('\n')[0].trim();
+}

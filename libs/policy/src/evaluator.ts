@@ -1,0 +1,147 @@
+import picomatch from 'picomatch';
+import type { ApprovalRequirement, ConditionResult, PolicyEvaluatedData, PolicyOutcome } from '@countersign/contracts';
+import type { PolicyInput, PolicyRule } from './compiled-policy.ts';
+import { compileCondition, runConditions, type CompiledCondition, type ConditionActivation } from './conditions.ts';
+import { explain } from './explanation.ts';
+import { describeApproval, reasonFor } from './reasons.ts';
+import { compileStaticMatch, GLOB_OPTIONS, type MatchInput } from './rule-match.ts';
+
+/** A rule with its globs and conditions compiled once; `order` is its position in `rules`. */
+interface RuleMatcher {
+  rule: PolicyRule;
+  order: number;
+  actionGlobs: ActionGlob[];
+  matches?: (input: MatchInput) => boolean;
+  conditions: CompiledCondition[];
+}
+
+/** A glob over action types, with its literal prefix as a cheap first test before the regex. */
+interface ActionGlob {
+  prefix: string;
+  re: RegExp;
+}
+
+export interface DefaultApproval {
+  requirement: ApprovalRequirement;
+  ownersApprove: boolean;
+}
+
+function actionGlob(pattern: string): ActionGlob {
+  const special = pattern.search(/[*?[\]{}()!+@\\]/);
+  return { prefix: special < 0 ? pattern : pattern.slice(0, special), re: picomatch.makeRe(pattern, GLOB_OPTIONS) };
+}
+
+function conditionsOf(rule: PolicyRule): CompiledCondition[] {
+  return rule.when.map((expression) => {
+    const c = compileCondition(expression);
+    // The loader refuses invalid expressions, so this only fires on a set built around it.
+    if (!c.ok) throw new Error(`policy: rule ${rule.id}: condition ${JSON.stringify(expression)} ${c.error}`);
+    return c.condition;
+  });
+}
+
+const MEMO_LIMIT = 10_000;
+
+/** The evaluation function of one policy version. */
+export function buildEvaluator(version: string, rules: readonly PolicyRule[], fallback?: DefaultApproval) {
+  // Exact action types go in a map, so unrelated rules cost nothing; only glob patterns are scanned.
+  const byAction = new Map<string, RuleMatcher[]>();
+  const globbed: RuleMatcher[] = [];
+  rules.forEach((rule, order) => {
+    const matches = compileStaticMatch(rule);
+    const matcher: RuleMatcher = { rule, order, actionGlobs: [], conditions: conditionsOf(rule), ...(matches ? { matches } : {}) };
+    for (const action of new Set(rule.actions)) {
+      if (picomatch.scan(action).isGlob) matcher.actionGlobs.push(actionGlob(action));
+      else if (byAction.has(action)) byAction.get(action)?.push(matcher);
+      else byAction.set(action, [matcher]);
+    }
+    if (matcher.actionGlobs.length > 0) globbed.push(matcher);
+  });
+
+  const candidates = (action: string): RuleMatcher[] => {
+    const exact = byAction.get(action) ?? [];
+    const viaGlob = globbed.filter((m) => m.actionGlobs.some((g) => action.startsWith(g.prefix) && g.re.test(action)));
+    if (viaGlob.length === 0) return exact;
+    // Merge both lists back into file order; a rule listing the action both ways counts once.
+    const merged = [...exact, ...viaGlob].sort((a, b) => a.order - b.order);
+    return merged.filter((m, i) => i === 0 || merged[i - 1].order !== m.order);
+  };
+
+  // The candidates of an action type never change for a compiled set: remember them, so glob
+  // rules cost one scan per action type rather than one per evaluation. Bounded, because action
+  // names come from callers.
+  const memo = new Map<string, RuleMatcher[]>();
+  const candidatesOf = (action: string): RuleMatcher[] => {
+    let found = memo.get(action);
+    if (!found) {
+      if (memo.size >= MEMO_LIMIT) memo.clear();
+      found = candidates(action);
+      memo.set(action, found);
+    }
+    return found;
+  };
+
+  return (input: PolicyInput): PolicyEvaluatedData => {
+    const matched: PolicyRule[] = [];
+    const conditions: ConditionResult[] = [];
+    let activation: ConditionActivation | undefined;
+    for (const m of candidatesOf(input.action)) {
+      if (m.matches && !m.matches(input)) continue;
+      if (m.conditions.length > 0) {
+        activation ??= activationOf(input);
+        const run = runConditions(m.rule.id, m.conditions, activation);
+        // Fail closed: a condition that cannot be evaluated never lets an allow rule apply, and
+        // never lets a deny or approval rule off.
+        if (run.errored) {
+          conditions.push(...run.results);
+          if (m.rule.effect === 'allow') continue;
+        } else if (!run.holds) continue;
+        else conditions.push(...run.results);
+      }
+      matched.push(m.rule);
+    }
+    const first: Partial<Record<PolicyOutcome, PolicyRule>> = {};
+    for (const rule of matched) first[rule.effect] ??= rule;
+    const base = { policyVersion: version, matchedRules: matched.map((r) => r.id), ...(conditions.length ? { conditions } : {}) };
+    // Rule 1: deny beats require_approval beats allow. Of several rules requiring approval,
+    // the first one in file order sets the requirement.
+    const winner = first.deny ?? first.require_approval ?? first.allow;
+    if (winner) {
+      if (winner.requireJustification && !input.justification?.trim()) {
+        const reason = `rule ${winner.id} requires a justification and the proposal gave none`;
+        const decided = { ...base, outcome: 'deny' as const, rule: winner.id, reason };
+        return { ...decided, explanation: explain(input, decided, matched) };
+      }
+      const approval = winner.approval ? withOwners(winner.approval, winner.ownersApprove, input) : undefined;
+      const decided = { ...base, outcome: winner.effect, rule: winner.id, reason: reasonFor(winner, input.action, approval), ...(approval ? { approval } : {}) };
+      return { ...decided, explanation: explain(input, decided, matched) };
+    }
+    if (!fallback) {
+      const decided = { ...base, outcome: 'deny' as const, rule: 'default', reason: 'no rule matched and no default approval is configured (fail closed)' };
+      return { ...decided, explanation: explain(input, decided, matched) };
+    }
+    const approval = withOwners(fallback.requirement, fallback.ownersApprove, input);
+    const reason = `no rule matched ${input.action}; the default requires ${describeApproval(approval)}`;
+    const decided = { ...base, outcome: 'require_approval' as const, rule: 'default', reason, approval };
+    return { ...decided, explanation: explain(input, decided, matched) };
+  };
+}
+
+function activationOf(input: PolicyInput): ConditionActivation {
+  return {
+    action: input.action,
+    resource: input.resource,
+    params: input.params,
+    context: input.context ?? {},
+    requester: input.requester,
+    ...(input.now ? { now: input.now } : {}),
+  };
+}
+
+/** The caller's own copy of a requirement, with the resource's owners added when the rule names them. */
+function withOwners(a: ApprovalRequirement, ownersApprove: boolean | undefined, input: PolicyInput): ApprovalRequirement {
+  const copy: ApprovalRequirement = structuredClone(a);
+  if (!ownersApprove) return copy;
+  const owners = [...new Set(input.resourceOwners ?? [])].sort();
+  return { ...copy, principals: [...new Set([...copy.principals, ...owners])], owners };
+}

@@ -1,0 +1,81 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { ActionView } from '@countersign/audit';
+import { contentHash } from '@countersign/contracts';
+import type { Response } from 'express';
+import { v5 as uuidv5, v7 as uuidv7 } from 'uuid';
+import { ActionWaiter } from './action-waiter.ts';
+import type { Caller } from './auth.ts';
+import { CommandSender } from './commands.ts';
+import { Problem, badRequest } from './problem.ts';
+import { presentAction } from './views.ts';
+
+/** Idempotency keys map to action ids deterministically, per requester, so retries converge. */
+const IDEMPOTENCY_NAMESPACE = '6f1c7d2e-9a43-4c55-8b1e-3c0f2b7d9e10';
+const PROPOSAL_WAIT_MS = 10_000;
+
+export interface Proposal {
+  action: string;
+  resource: string;
+  params?: Record<string, unknown>;
+  justification?: string;
+  context?: Record<string, unknown>;
+}
+
+/**
+ * Proposes an action for a caller and answers as POST /v1/actions does: 201 with the action once
+ * policy has answered, 202 if it has not within 10 s, 200 for an idempotent replay, 409 for a
+ * reused key. Shared by the actions and policies endpoints, so publishing a policy is proposed
+ * exactly like any other action. `requestBody` is what the Idempotency-Key is bound to.
+ */
+@Injectable()
+export class Proposer {
+  constructor(
+    @Inject(ActionWaiter) private readonly waiter: ActionWaiter,
+    @Inject(CommandSender) private readonly commands: CommandSender,
+  ) {}
+
+  async propose(caller: Caller, proposal: Proposal, requestBody: unknown, key: string | undefined, res: Response) {
+    if (key !== undefined && !/^[\x21-\x7e]{1,255}$/.test(key)) {
+      throw badRequest([{ header: 'Idempotency-Key', detail: 'must be 1 to 255 visible ASCII characters' }]);
+    }
+    const requestHash = contentHash(requestBody);
+    const actionId = key ? uuidv5(`${caller.principal.id}\n${key}`, IDEMPOTENCY_NAMESPACE) : uuidv7();
+    if (key) {
+      const existing = await this.waiter.get(actionId);
+      if (existing) return this.replay(existing, requestHash, res);
+    }
+    const p = caller.principal;
+    const params = proposal.params ?? {};
+    await this.commands.send('ProposeAction', actionId, caller, {
+      action: proposal.action,
+      resource: proposal.resource,
+      params,
+      paramsHash: contentHash(params),
+      requestHash,
+      ...(proposal.justification !== undefined ? { justification: proposal.justification } : {}),
+      ...(proposal.context !== undefined ? { context: proposal.context } : {}),
+      requester: { id: p.id, kind: p.kind === 'agent' ? 'agent' : 'human', identities: [...p.identities, caller.identity], ...(p.owner ? { onBehalfOf: p.owner } : {}) },
+      ...(key ? { idempotencyKey: key } : {}),
+    });
+    const view = await this.waiter.until(actionId, (v) => !!v && v.status !== 'proposed', PROPOSAL_WAIT_MS);
+    res.location(`/v1/actions/${actionId}`);
+    if (!view) {
+      res.status(202);
+      return { id: actionId, status: 'proposed', links: { self: `/v1/actions/${actionId}` } };
+    }
+    if (view.requestHash !== requestHash) return this.replay(view, requestHash, res);
+    res.status(201);
+    return presentAction(view);
+  }
+
+  /** Same Idempotency-Key: same body gives the same action back; another body is a conflict. */
+  private replay(existing: ActionView, requestHash: string, res: Response) {
+    if (existing.requestHash !== requestHash) {
+      throw new Problem(409, 'idempotency-key-reused', 'This Idempotency-Key was used with a different request.',
+        `Action ${existing._id} was proposed with this key and another body; use a new key for a new action.`,
+        [{ header: 'Idempotency-Key', detail: 'was already used with a different body' }]);
+    }
+    res.status(200).location(`/v1/actions/${existing._id}`).set('Idempotent-Replayed', 'true');
+    return presentAction(existing);
+  }
+}

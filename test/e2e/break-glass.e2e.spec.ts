@@ -1,0 +1,93 @@
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { client, KEYS, type Client } from '../support/api-client.ts';
+import { removeDir, ROOT, startCountersign, type RunningCountersign, SHAPE } from '../support/countersign-process.ts';
+import { E2E_ENV } from '../support/e2e-env.ts';
+
+const ENV = { ...E2E_ENV, COUNTERSIGN_POLICIES: join(ROOT, 'test/fixtures/break-glass-policies') };
+
+/** Asks again every 20 ms until `probe` gives something, for at most `ms`: waits on state, not time. */
+async function eventually<T>(probe: () => Promise<T | undefined>, ms = 10_000): Promise<T | undefined> {
+  const until = Date.now() + ms;
+  for (;;) {
+    const found = await probe();
+    if (found !== undefined || Date.now() > until) return found;
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+describe(`break-glass and escalation through the API (${SHAPE})`, () => {
+  let cs: RunningCountersign;
+  let agent: Client, bob: Client, carol: Client, erin: Client;
+
+  before(async () => {
+    cs = await startCountersign({ env: ENV });
+    [agent, bob, carol, erin] = [KEYS.agent, KEYS.bob, KEYS.carol, KEYS.erin].map((k) => client(cs.url, k));
+  });
+  after(async () => {
+    await cs.stop();
+    await removeDir(cs.dataDir);
+  });
+
+  it('shows why policy asked, lets a steward break glass with a comment, flags it and asks security to review', async () => {
+    const proposed = await agent.propose({ action: 'deploy.hotfix', resource: 'prod/checkout', params: { severity: 'sev1' } });
+    assert.equal(proposed.body.status, 'pending');
+    const id = proposed.body.id;
+    assert.equal(typeof proposed.body.policy.explanation, 'string');
+    assert.ok(proposed.body.policy.conditions.some((c: { rule: string; result: string }) => c.rule === 'hotfix' && c.result === 'held'));
+    assert.deepEqual(proposed.body.approval.channels, ['slack:#deploys']);
+    assert.deepEqual(proposed.body.approval.breakGlass.eligible.sort(), ['alice', 'bob']);
+    assert.deepEqual(proposed.body.approval.eligible, ['erin']);
+
+    const approved = await bob.post(`/v1/actions/${id}/approve`, { breakGlass: true, comment: 'checkout is down, INC-1234' });
+    assert.equal(approved.status, 200, approved.text);
+    assert.equal(approved.body.status, 'approved');
+    assert.equal(approved.body.decision.breakGlass, true);
+    assert.deepEqual(approved.body.decision.by, ['bob']);
+    assert.equal(approved.body.votes[0].breakGlass, true);
+
+    // The review follows the decision in the same stream: wait until it shows.
+    const view = await eventually(async () => {
+      const current = (await bob.get(`/v1/actions/${id}`)).body;
+      return current.review ? current : undefined;
+    });
+    assert.equal(view.review.status, 'requested');
+    assert.equal(view.review.approvedBy, 'bob');
+    assert.deepEqual([view.review.reviewGroups, view.review.reviewers], [['security'], ['erin']]);
+    assert.equal((await erin.get(`/v1/actions/${id}`)).status, 200, 'the reviewer can see the action');
+
+    const rows = (await carol.get(`/v1/audit?limit=1000&action=deploy.hotfix`)).body.items.filter((e: { actionId: string }) => e.actionId === id);
+    const byType = Object.fromEntries(rows.map((e: { type: string }) => [e.type, e]));
+    assert.equal(byType.VoteRecorded.summary, 'break-glass approval by bob via api: checkout is down, INC-1234');
+    assert.deepEqual(byType.ActionApproved.details, { breakGlass: true });
+    assert.match(byType.ReviewRequested.summary, /^break-glass approval by bob — review requested from security by \d{4}-/);
+    assert.match(byType.PolicyEvaluated.summary, /under rule hotfix — /);
+  });
+
+  it('refuses break-glass from someone outside the clause', async () => {
+    const proposed = await agent.propose({ action: 'deploy.hotfix', resource: 'prod/search', params: { severity: 'sev1' } });
+    const res = await erin.post(`/v1/actions/${proposed.body.id}/approve`, { breakGlass: true, comment: 'me too' });
+    assert.equal(res.status, 403);
+    assert.equal(res.body.type, 'https://countersign.dev/problems/not-eligible');
+  });
+
+  it('after the escalation time, the added stewards find the action in their queue and may approve it', async () => {
+    const proposed = await agent.propose({ action: 'ops.failover', resource: 'db/primary' });
+    assert.equal(proposed.body.approval.escalation.escalated, false);
+    const id = proposed.body.id;
+    type Listed = { id: string; approval: { eligible: string[]; escalation: Record<string, unknown> } };
+    const listed = await eventually(async () => {
+      const queue: Listed[] = (await bob.get('/v1/actions?approver=me&limit=1000')).body.items;
+      return queue.find((a) => a.id === id);
+    });
+    assert.ok(listed, 'bob finds the escalated action with approver=me');
+    assert.equal(listed.approval.escalation.escalated, true);
+    assert.deepEqual((listed.approval.escalation.added as string[]).sort(), ['alice', 'bob']);
+    assert.ok(listed.approval.eligible.includes('bob'));
+    const approved = await bob.post(`/v1/actions/${id}/approve`, {});
+    assert.equal(approved.body.status, 'approved');
+    const rows = (await carol.get(`/v1/audit?type=ApprovalEscalated&limit=1000`)).body.items.filter((e: { actionId: string }) => e.actionId === id);
+    assert.match(rows[0].summary, /^escalated to data-stewards: (alice, bob|bob, alice) may now vote$/);
+  });
+});
