@@ -25,13 +25,13 @@ export class PolicyEvaluatorService implements OnApplicationBootstrap, OnApplica
 
   constructor(
     @Inject(EVENT_LOG) private readonly log: EventLog,
-    @Inject(POLICY_SET) seed: CompiledPolicySet,
+    @Inject(POLICY_SET) private readonly seed: CompiledPolicySet,
     @Inject(DIRECTORY) private readonly directory: Directory,
     @Inject(CLOCK) private readonly clock: Clock,
     @Inject(ID_SOURCE) private readonly ids: IdSource,
     @Inject(READINESS) private readonly readiness: Readiness,
   ) {
-    this.policy = new ActivePolicy(seed);
+    this.policy = new ActivePolicy(this.seed);
   }
 
   async onApplicationBootstrap(): Promise<void> {
@@ -45,6 +45,14 @@ export class PolicyEvaluatorService implements OnApplicationBootstrap, OnApplica
       }
     });
     this.report();
+    const info = this.policy.info();
+    if (info.source === 'published' && info.version !== this.seed.version) {
+      // Editing the files after a publication changes nothing: say so, rather than surprise.
+      this.logger.warn(
+        `the configured policy files (version ${this.seed.version.slice(0, 12)}) are not in force: the latest publication on the log ` +
+          `(version ${info.version.slice(0, 12)}) is; propose them with POST /v1/policies to apply them`,
+      );
+    }
     this.subscription = await this.log.subscribe({
       group: EVALUATOR_GROUP,
       topic: TOPICS.events,
