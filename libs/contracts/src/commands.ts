@@ -1,5 +1,7 @@
 import type { CommandEnvelope } from './envelope.ts';
-import type { ActionProposedData, Channel, PolicyEvaluatedData, VoteDecision } from './events.ts';
+import type {
+  ActionProposedData, Channel, NotificationDeliveredData, NotificationFailedData, PolicyEvaluatedData, VoteDecision,
+} from './events.ts';
 
 export type ProposeActionData = ActionProposedData;
 
@@ -40,6 +42,9 @@ export interface CommandDataByType {
   CancelAction: CancelActionData;
   ExpireAction: ExpireActionData;
   EscalateApproval: EscalateApprovalData;
+  /** The notifier reports a delivery; the router records it in the action's stream. */
+  RecordNotificationDelivered: NotificationDeliveredData;
+  RecordNotificationFailed: NotificationFailedData;
 }
 
 export type CommandType = keyof CommandDataByType;
@@ -51,6 +56,8 @@ export const COMMAND_TYPES: readonly CommandType[] = [
   'CancelAction',
   'ExpireAction',
   'EscalateApproval',
+  'RecordNotificationDelivered',
+  'RecordNotificationFailed',
 ];
 
 export type ActionCommand = { [K in CommandType]: CommandEnvelope<K, CommandDataByType[K]> }[CommandType];

@@ -60,6 +60,8 @@ export interface ActionProposedData {
   context?: Record<string, unknown>;
   requester: Requester;
   idempotencyKey?: string;
+  /** Called (a signed webhook) when the action is decided. */
+  callbackUrl?: string;
 }
 
 /** A CEL condition of a matched rule, and what it came to. */
@@ -86,6 +88,8 @@ export interface PolicyEvaluatedData {
   conditions?: ConditionResult[];
   /** The whole decision in one paragraph: what matched, why the winner won, what it requires. */
   explanation?: string;
+  /** Globs over parameter names whose values messages must not show (`*password*`). */
+  redactParams?: string[];
 }
 
 export interface ApprovalRequestedData {
@@ -142,6 +146,34 @@ export interface PolicyPublishedData {
   previousVersion?: string;
   /** Set when this publication restores an earlier version. */
   rollbackOf?: string;
+}
+
+/** Why a message was sent. */
+export type NotificationPurpose = 'request' | 'escalation' | 'decision' | 'callback';
+
+/**
+ * A message reached a channel (`slack:#data-approvals`, `slack:@U123` for a DM, `teams:<conversation>`,
+ * `webhook:<name>`, or `callback` for the requester's callback URL).
+ */
+export interface NotificationDeliveredData {
+  channel: string;
+  purpose: NotificationPurpose;
+  /** 1 for the first try. */
+  attempt: number;
+  /** Where the message lives, to update it after the decision: e.g. Slack `{ channel, ts }`. */
+  ref?: Record<string, string>;
+  /** A message already sent, changed in place to show the outcome (chat.update, card refresh). */
+  updated?: boolean;
+}
+
+/** A delivery attempt failed; the action stays approvable through the API and other channels. */
+export interface NotificationFailedData {
+  channel: string;
+  purpose: NotificationPurpose;
+  attempt: number;
+  reason: string;
+  /** When the next attempt is planned; absent when the notifier gave up. */
+  nextAttemptAt?: string;
 }
 
 export interface VoteRecordedData {
@@ -215,6 +247,8 @@ export interface EventDataByType {
   ApprovalEscalated: ApprovalEscalatedData;
   ReviewRequested: ReviewRequestedData;
   PolicyPublished: PolicyPublishedData;
+  NotificationDelivered: NotificationDeliveredData;
+  NotificationFailed: NotificationFailedData;
 }
 
 export type EventType = keyof EventDataByType;
@@ -232,6 +266,8 @@ export const EVENT_TYPES: readonly EventType[] = [
   'ApprovalEscalated',
   'ReviewRequested',
   'PolicyPublished',
+  'NotificationDelivered',
+  'NotificationFailed',
 ];
 
 /** Event types that end an action; exactly one of them per action. */

@@ -50,6 +50,8 @@ export interface CompiledPolicySet {
   defaultApproval?: ApprovalRequirement;
   /** Whether the default's approval names the resource's owners. */
   defaultOwnersApprove?: boolean;
+  /** Parameter-name globs whose values messages must not show (every file's, merged). */
+  redactParams: readonly string[];
   evaluate(input: PolicyInput): PolicyEvaluatedData;
   /** The files as written, in path order, when the set was loaded from text (to publish it again). */
   sources?: ReadonlyArray<{ path: string; text: string }>;
@@ -100,9 +102,11 @@ export function compilePolicySet(files: readonly ValidatedPolicyFile[]): Compile
   const version = contentHash(files.map((f) => f.document.spec));
   const rules: PolicyRule[] = [];
   let defaults: ApprovalSpec | undefined;
+  const redact = new Set<string>();
   for (const f of files) {
     const spec = f.document.spec;
     if (spec.defaults) defaults = spec.defaults.approval;
+    for (const pattern of spec.redactParams ?? []) redact.add(pattern);
     (spec.rules ?? []).forEach((r, i) => {
       const { match } = r;
       rules.push({
@@ -127,10 +131,12 @@ export function compilePolicySet(files: readonly ValidatedPolicyFile[]): Compile
   const defaultOwnersApprove = defaults?.owners ?? false;
   rules.forEach(deepFreeze);
   if (defaultApproval) deepFreeze(defaultApproval);
-  const evaluate = buildEvaluator(version, rules, defaultApproval ? { requirement: defaultApproval, ownersApprove: defaultOwnersApprove } : undefined);
+  const redactParams = Object.freeze([...redact].sort());
+  const evaluate = buildEvaluator(version, rules, defaultApproval ? { requirement: defaultApproval, ownersApprove: defaultOwnersApprove } : undefined, redactParams);
   return {
     version,
     rules: Object.freeze(rules),
+    redactParams,
     ...(defaultApproval ? { defaultApproval, defaultOwnersApprove } : {}),
     evaluate,
   };

@@ -43,7 +43,7 @@ function conditionsOf(rule: PolicyRule): CompiledCondition[] {
 const MEMO_LIMIT = 10_000;
 
 /** The evaluation function of one policy version. */
-export function buildEvaluator(version: string, rules: readonly PolicyRule[], fallback?: DefaultApproval) {
+export function buildEvaluator(version: string, rules: readonly PolicyRule[], fallback?: DefaultApproval, redactParams: readonly string[] = []) {
   // Exact action types go in a map, so unrelated rules cost nothing; only glob patterns are scanned.
   const byAction = new Map<string, RuleMatcher[]>();
   const globbed: RuleMatcher[] = [];
@@ -102,7 +102,12 @@ export function buildEvaluator(version: string, rules: readonly PolicyRule[], fa
     }
     const first: Partial<Record<PolicyOutcome, PolicyRule>> = {};
     for (const rule of matched) first[rule.effect] ??= rule;
-    const base = { policyVersion: version, matchedRules: matched.map((r) => r.id), ...(conditions.length ? { conditions } : {}) };
+    const base = {
+      policyVersion: version,
+      matchedRules: matched.map((r) => r.id),
+      ...(conditions.length ? { conditions } : {}),
+      ...(redactParams.length ? { redactParams: [...redactParams] } : {}),
+    };
     // Rule 1: deny beats require_approval beats allow. Of several rules requiring approval,
     // the first one in file order sets the requirement.
     const winner = first.deny ?? first.require_approval ?? first.allow;

@@ -83,3 +83,16 @@ describe('approval requirements', () => {
     assert.equal(result.approval?.timeoutSeconds, 4 * 3600);
   });
 });
+
+describe('redacted parameters', () => {
+  it('every evaluation carries the merged redaction globs of every file', () => {
+    const policy = compileSpec({ redactParams: ['*password*', 'token'], rules: [{ id: 'r', match: { action: 'x' }, effect: 'allow' }] });
+    assert.deepEqual(policy.evaluate(inputOf('x')).redactParams, ['*password*', 'token']);
+    assert.deepEqual(policy.evaluate(inputOf('y')).redactParams, ['*password*', 'token']);
+  });
+
+  it('are absent when no file names any', () => {
+    const policy = compileSpec({ rules: [{ id: 'r', match: { action: 'x' }, effect: 'allow' }] });
+    assert.equal(policy.evaluate(inputOf('x')).redactParams, undefined);
+  });
+});

@@ -63,6 +63,8 @@ export interface PolicySetDocument {
   metadata: { name: string; description?: string };
   spec: {
     defaults?: { approval: ApprovalSpec };
+    /** Globs over parameter names whose values notifications never show. */
+    redactParams?: string[];
     rules?: RuleSpec[];
   };
 }
@@ -181,6 +183,7 @@ export const policySetSchema = {
       properties: {
         // Used when no rule matches; without it, an unmatched action is denied (fail closed).
         defaults: { type: 'object', required: ['approval'], additionalProperties: false, properties: { approval: approvalSchema } },
+        redactParams: { type: 'array', items: glob, uniqueItems: true },
         rules: { type: 'array', items: ruleSchema },
       },
     },

@@ -1,5 +1,6 @@
 import type { CommandType } from '../commands.ts';
 import { actionProposedSchema, policyEvaluatedSchema } from './event-schemas.ts';
+import { notificationDeliveredSchema, notificationFailedSchema } from './notification-schemas.ts';
 import { actor, channel, isoTime, nonEmpty, stringList } from './primitives.ts';
 
 /** One schema per command type, for the `data` field. */
@@ -38,6 +39,8 @@ export const COMMAND_DATA_SCHEMAS: Record<CommandType, object> = {
     additionalProperties: false,
     properties: { at: isoTime },
   },
+  RecordNotificationDelivered: notificationDeliveredSchema,
+  RecordNotificationFailed: notificationFailedSchema,
 };
 
 export const commandEnvelopeSchema = {

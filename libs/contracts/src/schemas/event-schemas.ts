@@ -1,5 +1,6 @@
 import type { EventType } from '../events.ts';
 import { actor, channel, isoTime, jsonObject, nonEmpty, sha256Hex, stringList } from './primitives.ts';
+import { notificationDeliveredSchema, notificationFailedSchema } from './notification-schemas.ts';
 import { approvalEscalatedSchema, approvalRequirement, conditionResult, policyPublishedSchema, requestBreakGlass, requestEscalation, reviewRequestedSchema } from './policy-schemas.ts';
 
 export const actionProposedSchema = {
@@ -15,6 +16,7 @@ export const actionProposedSchema = {
     justification: { type: 'string', maxLength: 4000 },
     context: jsonObject,
     idempotencyKey: nonEmpty,
+    callbackUrl: { type: 'string', format: 'uri', maxLength: 2048, pattern: '^https?://' },
     requester: {
       type: 'object',
       required: ['id', 'kind', 'identities'],
@@ -42,6 +44,7 @@ export const policyEvaluatedSchema = {
     approval: approvalRequirement,
     conditions: { type: 'array', items: conditionResult },
     explanation: { type: 'string', maxLength: 8000 },
+    redactParams: stringList,
   },
 } as const;
 
@@ -129,6 +132,8 @@ export const EVENT_DATA_SCHEMAS: Record<EventType, object> = {
   ApprovalEscalated: approvalEscalatedSchema,
   ReviewRequested: reviewRequestedSchema,
   PolicyPublished: policyPublishedSchema,
+  NotificationDelivered: notificationDeliveredSchema,
+  NotificationFailed: notificationFailedSchema,
 };
 
 export const eventEnvelopeSchema = {

@@ -1,0 +1,67 @@
+import type { NotificationPurpose } from '@countersign/contracts';
+
+/**
+ * The notifier's port to the outside: one adapter per kind of channel (Slack, Teams, webhooks).
+ * Adapters turn an ApprovalMessage into the platform's message and back; they decide nothing.
+ * Every adapter passes the contract suite in `channel.contract.ts`.
+ */
+
+/** Everything an approver (or a webhook consumer) is shown about an action, as plain data. */
+export interface ApprovalMessage {
+  actionId: string;
+  purpose: NotificationPurpose;
+  action: string;
+  resource: string;
+  /** Parameters as shown: long values truncated and secrets redacted already. */
+  params: Record<string, unknown>;
+  requester: { id: string; kind: 'agent' | 'human'; onBehalfOf?: string };
+  justification?: string;
+  policy: { rule: string; policyVersion: string; reason: string; explanation?: string };
+  /** Present while approval is asked for. */
+  approval?: {
+    quorum: number;
+    distinctGroups: boolean;
+    groups: string[];
+    eligible: string[];
+    deadline: string;
+    approvals: number;
+    breakGlass?: boolean;
+    escalatedTo?: string[];
+  };
+  /** Present once decided: the message is then updated to show it. */
+  decision?: {
+    status: 'approved' | 'denied' | 'expired' | 'cancelled';
+    at: string;
+    by: string[];
+    reason: string;
+    breakGlass?: boolean;
+    automatic: boolean;
+  };
+  /** Absolute URLs when the public base URL is configured. */
+  links?: { action?: string };
+}
+
+/** A delivery that did not happen, and whether trying again could help. */
+export class DeliveryError extends Error {
+  constructor(
+    message: string,
+    readonly retryable: boolean,
+  ) {
+    super(message);
+  }
+}
+
+export interface NotificationChannel {
+  /** The prefix of the channels this adapter serves: `slack` serves `slack:#data-approvals`. */
+  readonly kind: string;
+  /**
+   * Sends a new message to `address` (the part after `kind:`). Returns where it lives (e.g. Slack
+   * `{ channel, ts }`), which `update` receives later. Throws DeliveryError when it fails.
+   */
+  send(address: string, message: ApprovalMessage): Promise<Record<string, string> | undefined>;
+  /** Changes a message sent earlier to show the outcome. Absent for channels that cannot (webhooks). */
+  update?(ref: Record<string, string>, message: ApprovalMessage): Promise<void>;
+}
+
+/** Nest token: the list of configured channel adapters. */
+export const NOTIFICATION_CHANNELS = Symbol('NOTIFICATION_CHANNELS');
