@@ -78,4 +78,17 @@ describe('action histories folded from the log', () => {
     const events = stream('a', [proposed, { type: 'PolicyEvaluated', data: evaluated('allow', 'first') }, { type: 'PolicyEvaluated', data: evaluated('deny', 'second') }]);
     assert.equal(foldHistories(events)[0].evaluation?.rule, 'first');
   });
+
+  it('given delivery outcomes before and after the decision, they change neither the evaluation nor the decision', () => {
+    const [h] = foldHistories(stream('a1', [
+      proposed,
+      { type: 'PolicyEvaluated', data: evaluated('require_approval', 'prod-export', requirement(['data-stewards'])) },
+      { type: 'NotificationFailed', data: { channel: 'webhook:siem', purpose: 'request', attempt: 1, reason: 'HTTP 503', nextAttemptAt: '2026-03-01T12:01:00.000Z' } },
+      { type: 'NotificationDelivered', data: { channel: 'slack:#data-approvals', purpose: 'request', attempt: 1, ref: { channel: 'C1', ts: '1.2' } } },
+      { type: 'ActionDenied', data: { ...decision, automatic: false, deniedBy: 'bob' } },
+      { type: 'NotificationDelivered', data: { channel: 'slack:#data-approvals', purpose: 'decision', attempt: 1, updated: true } },
+    ]));
+    assert.equal(h.evaluation?.rule, 'prod-export');
+    assert.deepEqual(h.decision, { kind: 'denied', at: '2026-03-01T12:00:04.000Z', automatic: false, deniedBy: 'bob' });
+  });
 });

@@ -68,6 +68,8 @@ function decisionOf(event: ActionEvent): FinalDecision | undefined {
     case 'ApprovalEscalated':
     case 'ReviewRequested':
     case 'PolicyPublished':
+    case 'NotificationDelivered':
+    case 'NotificationFailed':
       return undefined;
     default: {
       const never: never = event;

@@ -152,7 +152,7 @@ describe('policy simulate: what the candidate is asked', () => {
       inputs.push(input);
       return { outcome: 'allow', policyVersion: 'b'.repeat(64), matchedRules: ['all'], rule: 'all', reason: 'all allowed' };
     };
-    return { policy: { version: 'b'.repeat(64), rules: [], evaluate }, inputs };
+    return { policy: { version: 'b'.repeat(64), rules: [], redactParams: [], evaluate }, inputs };
   }
 
   it("given a requester in the directory, evaluates with the directory's groups", () => {

@@ -2,6 +2,7 @@ import type { ActionCommand, CancelActionData, CommandEnvelope, ExpireActionData
 import { principalActor, requesterIds, ROUTER, type ApprovalEventDraft, type DecideContext } from './context.ts';
 import { currentRequest, decideEscalation } from './escalation.ts';
 import { decideEvaluation } from './evaluation.ts';
+import { decideNotification } from './notifications.ts';
 import { notOpen, rejection } from './rejection.ts';
 import { approvalsCounted } from './quorum.ts';
 import type { ApprovalState } from './state.ts';
@@ -36,6 +37,9 @@ export function decide(command: ActionCommand, state: ApprovalState, ctx: Decide
       return decideExpiry(command, state);
     case 'EscalateApproval':
       return decideEscalation(command, state, ctx);
+    case 'RecordNotificationDelivered':
+    case 'RecordNotificationFailed':
+      return decideNotification(command, state);
     default: {
       const unknown: never = command;
       throw new Error(`approval: unknown command type "${(unknown as { type: string }).type}"`);

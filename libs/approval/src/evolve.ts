@@ -53,6 +53,12 @@ export function evolve(state: ApprovalState, event: ActionEvent): ApprovalState 
     case 'PolicyPublished':
       if (state.status !== 'approved' || state.proposal.action !== POLICY_PUBLISH_ACTION || state.publication) break;
       return { ...state, publication: event.data, handledCommands };
+    // Delivery outcomes are a record of messages sent, at any point after the proposal: they
+    // never change the approval status.
+    case 'NotificationDelivered':
+    case 'NotificationFailed':
+      if (state.status === 'none') break;
+      return { ...state, handledCommands };
     default: {
       const unknown: never = event;
       throw new Error(`approval: unknown event type "${(unknown as { type: string }).type}"`);

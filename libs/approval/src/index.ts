@@ -8,3 +8,4 @@ export type { ApprovalEventDraft, DecideContext, Directory } from './context.ts'
 export { distinctGroupCover, approvalsCounted, quorumReached } from './quorum.ts';
 export { currentRequest } from './escalation.ts';
 export { policyPublication, publicationProblem } from './publication.ts';
+export { NOTIFIER } from './notifications.ts';

@@ -8,7 +8,7 @@ import { currentRequest } from './escalation.ts';
 import { distinctGroupCover } from './quorum.ts';
 import { initialState, isFinal, type ApprovalState } from './state.ts';
 import {
-  agent7, cancel, DEADLINE, escalate, evaluate, expire, propose, proposePublish, PUBLICATION, requireApproval, rita, secondsAfter, T0, vote,
+  agent7, cancel, DEADLINE, delivered, escalate, evaluate, expire, failed, propose, proposePublish, PUBLICATION, requireApproval, rita, secondsAfter, T0, vote,
 } from './testing/fixtures.ts';
 import { apply, context } from './testing/given.ts';
 
@@ -49,8 +49,18 @@ function randomRequirement(r: ReturnType<typeof prng>, base: Partial<ApprovalReq
   });
 }
 
+/** A delivery outcome the notifier reports: it may come at any time, before or after the decision. */
+function randomNotification(r: ReturnType<typeof prng>): ActionCommand {
+  const channel = r.pick(['slack:#data-approvals', 'teams:19:abc', 'webhook:siem', 'callback']);
+  const purpose = r.pick(['request', 'escalation', 'decision', 'callback'] as const);
+  const attempt = 1 + r.int(3);
+  return r.int(2)
+    ? delivered({ channel, purpose, attempt, ...(r.int(2) ? { ref: { channel: 'C1', ts: '1.2' }, updated: true } : {}) })
+    : failed({ channel, purpose, attempt, reason: r.pick(['HTTP 503', 'timeout']), ...(r.int(2) ? { nextAttemptAt: secondsAfter(T0, 30).toISOString() } : {}) });
+}
+
 function randomCommand(r: ReturnType<typeof prng>, sent: ActionCommand[]): ActionCommand {
-  switch (r.int(8)) {
+  switch (r.int(9)) {
     case 0: return randomProposal(r);
     case 1: return r.int(3) === 0 ? evaluate(r.pick(['allow', 'deny'] as const)) : randomRequirement(r, {
       groups: r.some(GROUPS), principals: r.some(VOTERS), quorum: 1 + r.int(3), distinctGroups: r.int(2) === 0,
@@ -68,12 +78,15 @@ function randomCommand(r: ReturnType<typeof prng>, sent: ActionCommand[]): Actio
     case 4: return cancel(r.pick(['rita', 'agent-7', 'dave', 'alice']));
     case 5: return expire(secondsAfter(DEADLINE, r.pick([-60, -1, 0, 1, 600])));
     case 6: return escalate(secondsAfter(ESCALATES_AT, r.pick([-60, -1, 0, 1, 600, 3600])));
+    case 7: return randomNotification(r);
     default: return sent.length > 0 ? r.pick(sent) : propose();
   }
 }
 
 /** What may follow a decision in its own batch: the review of a break-glass approval, a publication. */
 const FOLLOW_UPS: ReadonlySet<string> = new Set(['ReviewRequested', 'PolicyPublished']);
+/** What may be recorded at any point after the proposal, the decision included: delivery outcomes. */
+const NOTIFICATIONS: ReadonlySet<string> = new Set(['NotificationDelivered', 'NotificationFailed']);
 
 /** The invariants that must hold for every stream, whatever arrived in whatever order. */
 function checkStream(events: ActionEvent[], state: ApprovalState) {
@@ -86,10 +99,16 @@ function checkStream(events: ActionEvent[], state: ApprovalState) {
   let n = 0;
   while (n < after.length && isFollowUp(after[n])) n += 1;
   const follow = after.slice(0, n);
-  assert.deepEqual(after.slice(n).filter((e) => e.type !== 'CommandRejected').map((e) => e.type), [], 'only refusals after the decision and its follow-ups');
+  assert.deepEqual(
+    after.slice(n).filter((e) => e.type !== 'CommandRejected' && !NOTIFICATIONS.has(e.type)).map((e) => e.type), [],
+    'only refusals and delivery outcomes after the decision and its follow-ups',
+  );
   assert.ok(events.every((e) => !FOLLOW_UPS.has(e.type) || follow.includes(e)), 'follow-ups only right after the decision, in its batch');
 
   const proposal = events.find((e) => e.type === 'ActionProposed');
+  const notifications = events.filter((e) => NOTIFICATIONS.has(e.type));
+  assert.ok(notifications.every((e) => proposal && events.indexOf(e) > events.indexOf(proposal)), 'delivery outcomes only after the proposal');
+  assert.ok(notifications.every((e) => e.actor.id === 'notifier'), 'delivery outcomes are the notifier\'s');
   const request = events.find((e) => e.type === 'ApprovalRequested')?.data as ApprovalRequestedData | undefined;
   const escalations = events.filter((e) => e.type === 'ApprovalEscalated');
   assert.ok(escalations.length <= 1, 'escalates at most once');
@@ -130,6 +149,7 @@ describe('exactly one decision per action, whatever the command sequence', () =>
 
   it(`holds over ${RUNS} seeded random sequences, and every command redelivered changes nothing`, () => {
     let decided = 0;
+    let notifiedAfterDecision = 0;
     const seen = new Map<string, number>();
     for (let seed = 1; seed <= RUNS; seed += 1) {
       const r = prng(seed);
@@ -153,11 +173,14 @@ describe('exactly one decision per action, whatever the command sequence', () =>
         if (stream.state.handledCommands.includes(command.id)) assert.deepEqual(decide(command, stream.state, context()), [], `seed ${seed}`);
       }
       if (isFinal(stream.state)) decided += 1;
+      const decisionAt = stream.events.findIndex((e) => (DECISION_TYPES as readonly string[]).includes(e.type));
+      if (decisionAt >= 0 && stream.events.slice(decisionAt).some((e) => NOTIFICATIONS.has(e.type))) notifiedAfterDecision += 1;
       for (const type of new Set(stream.events.map((e) => e.type))) seen.set(type, (seen.get(type) ?? 0) + 1);
     }
     // The generator must actually reach decisions, or the property says nothing.
     assert.ok(decided > RUNS / 3, `only ${decided} of ${RUNS} sequences reached a decision`);
-    for (const type of ['ApprovalEscalated', 'ReviewRequested', 'PolicyPublished'] as const) {
+    assert.ok(notifiedAfterDecision >= 5, `only ${notifiedAfterDecision} sequences recorded a delivery after the decision`);
+    for (const type of ['ApprovalEscalated', 'ReviewRequested', 'PolicyPublished', 'NotificationDelivered', 'NotificationFailed'] as const) {
       assert.ok((seen.get(type) ?? 0) >= 5, `only ${seen.get(type) ?? 0} sequences produced ${type}`);
     }
   });

@@ -2,9 +2,12 @@ import type {
   ActionEvent, ActionProposedData, Channel, PolicyEvaluatedData, PolicyPublishedData, RejectionCode, VoteDecision,
 } from '@countersign/contracts';
 import { approvalOf, escalate, reviewOf, type ApprovalView, type ReviewView } from './approval-view.ts';
+import { decisionOf, type DecisionView } from './decision-view.ts';
+import { deliveryAfter, noDelivery, notificationOf, type DeliveryView, type NotificationView } from './notification-view.ts';
+
+export type { DecisionOutcome, DecisionView } from './decision-view.ts';
 
 export type ActionStatus = 'proposed' | 'pending' | 'approved' | 'denied' | 'expired' | 'cancelled';
-export type DecisionOutcome = 'approved' | 'denied' | 'expired' | 'cancelled';
 
 export interface VoteView {
   voter: string;
@@ -26,26 +29,12 @@ export interface RejectionView {
   at: string;
 }
 
-export interface DecisionView {
-  outcome: DecisionOutcome;
-  at: string;
-  /** Who decided: approvers, the denier, the canceller, or a service for automatic decisions. */
-  by: string[];
-  automatic: boolean;
-  reason: string;
-  rule: string;
-  policyVersion: string;
-  paramsHash: string;
-  /** Approved alone under break-glass (a review is then requested). */
-  breakGlass?: true;
-}
-
 /** On a `countersign.policy.publish` action, once the new policy took effect. */
 export type PolicyPublishedView = Pick<PolicyPublishedData, 'version' | 'previousVersion' | 'rollbackOf'>;
 
 /** The current state of one action, projected from its stream. `_id` is the actionId. */
 export interface ActionView
-  extends Pick<ActionProposedData, 'action' | 'resource' | 'params' | 'paramsHash' | 'requestHash' | 'justification' | 'context' | 'idempotencyKey'> {
+  extends Pick<ActionProposedData, 'action' | 'resource' | 'params' | 'paramsHash' | 'requestHash' | 'justification' | 'context' | 'idempotencyKey' | 'callbackUrl'> {
   _id: string;
   status: ActionStatus;
   requester: string;
@@ -63,6 +52,9 @@ export interface ActionView
   /** Set after a break-glass approval. */
   review?: ReviewView;
   policyPublished?: PolicyPublishedView;
+  /** Every delivery attempt the notifier reported, in order; `delivery` sums them up. */
+  notifications: NotificationView[];
+  delivery: DeliveryView;
   /**
    * Everyone who may see the action: requester, the human behind an agent, eligible approvers
    * (escalated ones too), break-glass approvers, reviewers, voters.
@@ -116,11 +108,14 @@ export function projectAction(view: ActionView | undefined, event: ActionEvent):
         requesterKind: d.requester.kind,
         ...(d.requester.onBehalfOf ? { onBehalfOf: d.requester.onBehalfOf } : {}),
         ...(d.idempotencyKey ? { idempotencyKey: d.idempotencyKey } : {}),
+        ...(d.callbackUrl ? { callbackUrl: d.callbackUrl } : {}),
         correlationId: event.correlationId,
         createdAt: event.occurredAt,
         updatedAt: event.occurredAt,
         votes: [],
         rejections: [],
+        notifications: [],
+        delivery: noDelivery(),
         involved: union([], d.requester.id, d.requester.onBehalfOf),
         handled: [event.causationId],
         lastSeq: event.seq,
@@ -172,28 +167,17 @@ export function projectAction(view: ActionView | undefined, event: ActionEvent):
       };
       return { ...base(view!), policyPublished };
     }
+    case 'NotificationDelivered':
+    case 'NotificationFailed': {
+      const notification = notificationOf(event);
+      // Views projected before deliveries were recorded lack both fields.
+      const notifications = [...(view!.notifications ?? []), notification];
+      return { ...base(view!), notifications, delivery: deliveryAfter(view!.delivery ?? noDelivery(), notification) };
+    }
     default: {
       const unknown: never = event;
       throw new Error(`unhandled event type ${(unknown as ActionEvent).type}`);
     }
-  }
-}
-
-function decisionOf(event: ActionEvent, outcome: DecisionOutcome): DecisionView {
-  const d = event.data as { rule: string; policyVersion: string; paramsHash: string; reason: string };
-  const common = { outcome, at: event.occurredAt, reason: d.reason, rule: d.rule, policyVersion: d.policyVersion, paramsHash: d.paramsHash };
-  switch (event.type) {
-    case 'ActionApproved':
-      return {
-        ...common, automatic: event.data.automatic, by: event.data.automatic ? [event.actor.id] : event.data.approvers,
-        ...(event.data.breakGlass ? { breakGlass: true as const } : {}),
-      };
-    case 'ActionDenied':
-      return { ...common, automatic: event.data.automatic, by: [event.data.deniedBy ?? event.actor.id] };
-    case 'ActionCancelled':
-      return { ...common, automatic: false, by: [event.data.cancelledBy] };
-    default:
-      return { ...common, automatic: true, by: [event.actor.id] };
   }
 }
 

@@ -99,6 +99,14 @@ export function auditEntryFor(view: ActionView, event: ActionEvent): AuditEntry 
       const details = { author: d.author, files: d.files.map((f) => f.path), ...pick(d, 'previousVersion', 'rollbackOf') };
       return { ...entry, approvers: d.approvers, policyVersion: d.version, details };
     }
+    case 'NotificationDelivered': {
+      const d = event.data;
+      return { ...entry, details: { channel: d.channel, purpose: d.purpose, attempt: d.attempt, ...pick(d, 'ref', 'updated') } };
+    }
+    case 'NotificationFailed': {
+      const d = event.data;
+      return { ...entry, reason: d.reason, details: { channel: d.channel, purpose: d.purpose, attempt: d.attempt, ...pick(d, 'nextAttemptAt') } };
+    }
     default: {
       const unknown: never = event;
       throw new Error(`unhandled event type ${(unknown as ActionEvent).type}`);

@@ -63,6 +63,16 @@ export function summarize(view: ActionView, event: ActionEvent): string {
         : d.previousVersion ? ` (replaces ${shortVersion(d.previousVersion)})` : '';
       return `policy ${shortVersion(d.version)} published by ${d.author}${approved}${replaces}`;
     }
+    case 'NotificationDelivered': {
+      const d = event.data;
+      const what = d.updated ? `${d.purpose} message updated in` : `${d.purpose} delivered to`;
+      return `${what} ${d.channel}${d.attempt > 1 ? ` (attempt ${d.attempt})` : ''}`;
+    }
+    case 'NotificationFailed': {
+      const d = event.data;
+      const next = d.nextAttemptAt ? `next attempt at ${d.nextAttemptAt}` : 'the notifier gave up';
+      return `${d.purpose} delivery to ${d.channel} failed (attempt ${d.attempt}): ${d.reason}; ${next}`;
+    }
     default: {
       const unknown: never = event;
       throw new Error(`unhandled event type ${(unknown as ActionEvent).type}`);

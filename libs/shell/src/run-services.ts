@@ -6,6 +6,7 @@ import { loadDirectory, type Directory } from '@countersign/identity';
 import { loadPolicySet, type CompiledPolicySet } from '@countersign/policy';
 import { HealthModule, RuntimeModule, type RuntimeOptions } from '@countersign/runtime';
 import { configureHttp } from '@countersign/service-gateway';
+import { readNotifierConfig } from '@countersign/service-notifier';
 import { startTelemetry } from '@countersign/telemetry';
 import { openAdapters } from './adapters.ts';
 import { ALL_SERVICES, SERVICES, type ServiceName } from './services.ts';
@@ -40,6 +41,8 @@ export async function runServices(name: string, services: readonly ServiceName[]
   try {
     config = readEnvConfig(process.env);
     workspace = loadWorkspace({ principalsDir: config.principalsDir, policiesDir: config.policiesDir }, { loadDirectory, loadPolicySet });
+    // Checked here so a bad webhook variable stops the process with its name, not a stack trace.
+    if (services.includes('notifier')) readNotifierConfig(process.env);
   } catch (error) {
     fail(name, (error as Error).message);
   }

@@ -132,3 +132,20 @@ export function expire(at: Date): ActionCommand {
 }
 
 export const secondsAfter = (base: Date, seconds: number) => new Date(base.getTime() + seconds * 1000);
+
+const NOTIFIER_ACTOR: Actor = { id: 'notifier', kind: 'service' };
+
+/** The notifier reports that a message reached a channel. */
+export function delivered(extra: Partial<CommandDataByType['RecordNotificationDelivered']> = {}): ActionCommand {
+  return command('RecordNotificationDelivered', { channel: 'slack:#data-approvals', purpose: 'request', attempt: 1, ...extra }, NOTIFIER_ACTOR, 'delivered');
+}
+
+/** The notifier reports a failed delivery attempt. */
+export function failed(extra: Partial<CommandDataByType['RecordNotificationFailed']> = {}): ActionCommand {
+  return command(
+    'RecordNotificationFailed',
+    { channel: 'webhook:siem', purpose: 'request', attempt: 1, reason: 'HTTP 503', ...extra },
+    NOTIFIER_ACTOR,
+    'failed',
+  );
+}

@@ -7,12 +7,12 @@ import { ActionWaiter } from './action-waiter.ts';
 import { ApiKeyGuard, canReadAll, CurrentCaller, type Caller } from './auth.ts';
 import { Problem, badRequest } from './problem.ts';
 import { Proposer } from './proposer.ts';
-import { checker, getActionQuery, listActionsQuery, proposeActionBody } from './request-schemas.ts';
+import { callbackUrlProblem, checker, getActionQuery, listActionsQuery, proposeActionBody } from './request-schemas.ts';
 import { decodeCursor, encodeCursor, parseWait, presentAction } from './views.ts';
 
 const MAX_LONG_POLL_MS = 60_000;
 
-interface ProposeBody { action: string; resource: string; params?: Record<string, unknown>; justification?: string; context?: Record<string, unknown> }
+interface ProposeBody { action: string; resource: string; params?: Record<string, unknown>; justification?: string; context?: Record<string, unknown>; callbackUrl?: string }
 interface ListQuery { status?: string; requester?: string; action?: string; approver?: 'me'; limit?: string; cursor?: string }
 
 const parsePropose = checker<ProposeBody>(proposeActionBody, 'body');
@@ -32,6 +32,8 @@ export class ActionsController {
   @Post()
   async propose(@CurrentCaller() caller: Caller, @Body() raw: unknown, @Headers('idempotency-key') key: string | undefined, @Res({ passthrough: true }) res: Response) {
     const body = parsePropose(raw);
+    const badCallback = body.callbackUrl !== undefined ? callbackUrlProblem(body.callbackUrl) : undefined;
+    if (badCallback) throw badRequest([{ pointer: '/callbackUrl', detail: badCallback }]);
     // A policy change proposed here would skip the checks of its files: one way in, /v1/policies.
     if (body.action === POLICY_PUBLISH_ACTION) {
       throw new Problem(422, 'use-policies-endpoint', 'Propose policy changes with POST /v1/policies.',

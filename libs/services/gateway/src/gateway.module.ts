@@ -9,18 +9,22 @@ import { CommandSender } from './commands.ts';
 import { PoliciesController } from './policies.controller.ts';
 import { Proposer } from './proposer.ts';
 import { Problem, ProblemFilter, problemMiddleware } from './problem.ts';
+import { SLACK_CONTROLLERS, SLACK_INTERACTIONS_PATH, SLACK_PROVIDERS } from './slack/index.ts';
+import { TeamsController } from './teams/teams.controller.ts';
 import { VotesController } from './votes.controller.ts';
 
 /** The HTTP edge: authenticates callers and turns requests into commands and read-model queries. */
 @Module({
-  controllers: [ActionsController, VotesController, AuditController, PoliciesController],
-  providers: [ActionWaiter, CommandSender, Proposer, ApiKeyGuard, { provide: APP_FILTER, useClass: ProblemFilter }],
+  controllers: [ActionsController, VotesController, AuditController, PoliciesController, ...SLACK_CONTROLLERS, TeamsController],
+  providers: [ActionWaiter, CommandSender, Proposer, ApiKeyGuard, { provide: APP_FILTER, useClass: ProblemFilter }, ...SLACK_PROVIDERS],
 })
 export class GatewayModule {}
 
 /**
  * HTTP settings Nest does not own: JSON only, 1 MB bodies, problem+json for errors raised before
- * routing. Create the app with `bodyParser: false` and call this before `listen`.
+ * routing. One exception: Slack posts interactions form-encoded and signs the raw bytes, so that
+ * one path takes a form and keeps it raw (a Buffer) for the signature check. Create the app with
+ * `bodyParser: false` and call this before `listen`.
  */
 export function configureHttp(app: INestApplication): void {
   const http = app.getHttpAdapter().getInstance() as express.Express;
@@ -28,12 +32,14 @@ export function configureHttp(app: INestApplication): void {
   http.set('etag', false);
   http.use((req: Request, _res: Response, next: NextFunction) => {
     const hasBody = Number(req.headers['content-length'] ?? 0) > 0 || req.headers['transfer-encoding'] !== undefined;
-    if (hasBody && !req.is('application/json') && !req.is('application/*+json')) {
+    const slackForm = req.path === SLACK_INTERACTIONS_PATH && req.is('application/x-www-form-urlencoded');
+    if (hasBody && !req.is('application/json') && !req.is('application/*+json') && !slackForm) {
       return next(new Problem(415, 'unsupported-media-type', 'Send JSON.', 'The body must be application/json.',
         [{ header: 'Content-Type', detail: `is ${req.headers['content-type'] ?? 'missing'}, expected application/json` }]));
     }
     next();
   });
   http.use(express.json({ limit: '1mb', strict: true, type: ['application/json', 'application/*+json'] }));
+  http.post(SLACK_INTERACTIONS_PATH, express.raw({ limit: '1mb', type: 'application/x-www-form-urlencoded' }));
   http.use(problemMiddleware);
 }

@@ -19,6 +19,8 @@ export interface Proposal {
   params?: Record<string, unknown>;
   justification?: string;
   context?: Record<string, unknown>;
+  /** Called when the action is decided (checked by the caller: https, or http to this machine). */
+  callbackUrl?: string;
 }
 
 /**
@@ -56,6 +58,7 @@ export class Proposer {
       ...(proposal.context !== undefined ? { context: proposal.context } : {}),
       requester: { id: p.id, kind: p.kind === 'agent' ? 'agent' : 'human', identities: [...p.identities, caller.identity], ...(p.owner ? { onBehalfOf: p.owner } : {}) },
       ...(key ? { idempotencyKey: key } : {}),
+      ...(proposal.callbackUrl !== undefined ? { callbackUrl: proposal.callbackUrl } : {}),
     });
     const view = await this.waiter.until(actionId, (v) => !!v && v.status !== 'proposed', PROPOSAL_WAIT_MS);
     res.location(`/v1/actions/${actionId}`);

@@ -1,9 +1,18 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
-import { TOPICS, validateEvent, type ActionEvent } from '@countersign/contracts';
+import { COLLECTIONS, type ActionView } from '@countersign/audit';
+import { TOPICS, validateEvent, type ActionEvent, type CommandEnvelope } from '@countersign/contracts';
 import { EVENT_LOG, type DeliveredRecord, type EventLog, type Subscription } from '@countersign/eventlog';
-import { READINESS, type Readiness } from '@countersign/runtime';
+import { READ_MODEL_STORE, type ReadModelStore } from '@countersign/readmodel';
+import { CLOCK, ID_SOURCE, READINESS, type Clock, type IdSource, type Readiness } from '@countersign/runtime';
+import { NOTIFICATION_CHANNELS, type NotificationChannel } from './channel.port.ts';
+import { createNotifierCore, type NotifierCore } from './notifier-core.ts';
+import { fromActionView } from './view-fallback.ts';
+import { createCallbackSender } from './webhook/webhook-channel.ts';
+import type { NotifierConfig } from './webhook/webhook-config.ts';
 
 export const NOTIFIER_GROUP = 'notifier';
+export const NOTIFIER_CONFIG = Symbol('NOTIFIER_CONFIG');
+const NOTIFIER_ACTOR = { id: 'notifier', kind: 'service' } as const;
 
 /** A line for the operator console: who must act on what, and what was decided. */
 export function consoleMessage(event: ActionEvent): string | undefined {
@@ -25,18 +34,43 @@ export function consoleMessage(event: ActionEvent): string | undefined {
 }
 
 /**
- * Delivers approval requests and decisions to channels. On the embedded default the only channel
- * is the operator console (the process log); approvers act through the API.
+ * Delivers approval requests and decisions to the channels policy names (Slack, Teams, webhooks)
+ * and calls requesters back. The batch handler only folds events and queues deliveries: a channel
+ * that is slow or down never holds up the log. The operator console (the process log) always gets
+ * a line; approvers can always act through the API.
  */
 @Injectable()
 export class NotifierService implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger('notifier');
   private subscription?: Subscription;
+  readonly core: NotifierCore;
 
   constructor(
     @Inject(EVENT_LOG) private readonly log: EventLog,
+    @Inject(READ_MODEL_STORE) store: ReadModelStore,
     @Inject(READINESS) private readonly readiness: Readiness,
-  ) {}
+    @Inject(CLOCK) private readonly clock: Clock,
+    @Inject(ID_SOURCE) private readonly ids: IdSource,
+    @Inject(NOTIFICATION_CHANNELS) channels: NotificationChannel[],
+    @Inject(NOTIFIER_CONFIG) config: NotifierConfig,
+  ) {
+    const actions = store.collection<ActionView>(COLLECTIONS.actions);
+    this.core = createNotifierCore({
+      channels,
+      callbacks: createCallbackSender(config.callbackSecret),
+      retry: config.retry,
+      now: () => this.clock.now(),
+      ...(config.publicUrl ? { publicUrl: config.publicUrl } : {}),
+      record: (actionId, correlationId, command) => this.record(actionId, correlationId, command),
+      loadAction: async (actionId) => {
+        const view = await actions.get(actionId);
+        return view ? fromActionView(view) : undefined;
+      },
+      log: { info: (m) => this.logger.log(m), warn: (m) => this.logger.warn(m) },
+    });
+    const names = [...config.webhooks.values()].map((w) => `webhook:${w.name.toLowerCase()}`);
+    if (names.length > 0) this.logger.log(`webhooks configured: ${names.join(', ')}`);
+  }
 
   async onApplicationBootstrap(): Promise<void> {
     const ready = this.readiness.pending('notifier');
@@ -50,6 +84,7 @@ export class NotifierService implements OnApplicationBootstrap, OnApplicationShu
 
   async onApplicationShutdown(): Promise<void> {
     await this.subscription?.close();
+    await this.core.close();
   }
 
   private async handle(records: DeliveredRecord[]): Promise<void> {
@@ -58,6 +93,25 @@ export class NotifierService implements OnApplicationBootstrap, OnApplicationShu
       if (!check.ok) continue; // the projector dead-letters invalid events; one letter is enough
       const message = consoleMessage(check.value);
       if (message) this.logger.log(message);
+      try {
+        await this.core.handle(check.value);
+      } catch (error) {
+        // A record the notifier cannot make sense of is skipped, never retried forever.
+        this.logger.error(`skipped ${check.value.type} of action ${check.value.streamId} at offset ${record.offset}: ${(error as Error).message}`);
+      }
     }
+  }
+
+  private async record(actionId: string, correlationId: string, command: { type: 'RecordNotificationDelivered' | 'RecordNotificationFailed'; data: unknown }): Promise<void> {
+    const envelope = {
+      id: this.ids.next(),
+      type: command.type,
+      actionId,
+      issuedAt: this.clock.now().toISOString(),
+      actor: NOTIFIER_ACTOR,
+      correlationId,
+      data: command.data,
+    } as CommandEnvelope;
+    await this.log.append(TOPICS.commands, [{ key: actionId, value: envelope }]);
   }
 }

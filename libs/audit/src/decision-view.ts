@@ -1,0 +1,35 @@
+import type { ActionEvent } from '@countersign/contracts';
+
+export type DecisionOutcome = 'approved' | 'denied' | 'expired' | 'cancelled';
+
+export interface DecisionView {
+  outcome: DecisionOutcome;
+  at: string;
+  /** Who decided: approvers, the denier, the canceller, or a service for automatic decisions. */
+  by: string[];
+  automatic: boolean;
+  reason: string;
+  rule: string;
+  policyVersion: string;
+  paramsHash: string;
+  /** Approved alone under break-glass (a review is then requested). */
+  breakGlass?: true;
+}
+
+export function decisionOf(event: ActionEvent, outcome: DecisionOutcome): DecisionView {
+  const d = event.data as { rule: string; policyVersion: string; paramsHash: string; reason: string };
+  const common = { outcome, at: event.occurredAt, reason: d.reason, rule: d.rule, policyVersion: d.policyVersion, paramsHash: d.paramsHash };
+  switch (event.type) {
+    case 'ActionApproved':
+      return {
+        ...common, automatic: event.data.automatic, by: event.data.automatic ? [event.actor.id] : event.data.approvers,
+        ...(event.data.breakGlass ? { breakGlass: true as const } : {}),
+      };
+    case 'ActionDenied':
+      return { ...common, automatic: event.data.automatic, by: [event.data.deniedBy ?? event.actor.id] };
+    case 'ActionCancelled':
+      return { ...common, automatic: false, by: [event.data.cancelledBy] };
+    default:
+      return { ...common, automatic: true, by: [event.actor.id] };
+  }
+}

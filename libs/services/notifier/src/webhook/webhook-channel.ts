@@ -1,0 +1,63 @@
+import { DeliveryError, type ApprovalMessage, type NotificationChannel } from '../channel.port.ts';
+import { postSigned, webhookEventType, webhookMessageId, type SignedPost } from './signed-post.ts';
+import { webhookEnvName, type WebhookTarget } from './webhook-config.ts';
+
+export interface WebhookChannelOptions {
+  timeoutMs?: number;
+  now?: () => Date;
+}
+
+/**
+ * `webhook:<name>`: a signed POST of `{ type, data: ApprovalMessage }` to the URL configured for
+ * <name>. Webhooks cannot be changed once sent, so there is no `update`: the notifier sends an
+ * `action.decided` message instead.
+ */
+export function createWebhookChannel(targets: ReadonlyMap<string, WebhookTarget>, options: WebhookChannelOptions = {}): NotificationChannel {
+  return {
+    kind: 'webhook',
+    async send(address: string, message: ApprovalMessage) {
+      const envName = webhookEnvName(address);
+      const target = targets.get(envName);
+      if (!target) {
+        throw new DeliveryError(`webhook "${address}" is not configured (set COUNTERSIGN_WEBHOOK_${envName}_URL and COUNTERSIGN_WEBHOOK_${envName}_SECRET)`, false);
+      }
+      await postSigned({
+        url: target.url,
+        secret: target.secret,
+        payload: { type: webhookEventType(message.purpose), data: message },
+        msgId: webhookMessageId(message.actionId, message.purpose, `webhook:${address}`),
+        ...options,
+      } satisfies SignedPost);
+      return undefined;
+    },
+  };
+}
+
+const LOOPBACK = new Set(['127.0.0.1', 'localhost', '[::1]']);
+
+/** Why a callback URL cannot be called, or undefined when it can: https, or http to this machine. */
+export function callbackUrlProblem(raw: string): string | undefined {
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    return 'the callback URL is not a URL';
+  }
+  if (url.protocol === 'https:') return undefined;
+  if (url.protocol === 'http:' && LOOPBACK.has(url.hostname)) return undefined;
+  return 'the callback URL must use https (http only to 127.0.0.1 or localhost)';
+}
+
+/** Calls the requester back when its action is decided: signed like webhooks, with its own secret. */
+export function createCallbackSender(secret: string | undefined, options: WebhookChannelOptions = {}) {
+  return {
+    async send(url: string, message: ApprovalMessage): Promise<void> {
+      if (!secret) throw new DeliveryError('no callback secret configured (COUNTERSIGN_CALLBACK_SECRET)', false);
+      const problem = callbackUrlProblem(url);
+      if (problem) throw new DeliveryError(problem, false);
+      await postSigned({ url, secret, payload: { type: 'action.decided', data: message }, msgId: webhookMessageId(message.actionId, 'callback', 'callback'), ...options });
+    },
+  };
+}
+
+export type CallbackSender = ReturnType<typeof createCallbackSender>;

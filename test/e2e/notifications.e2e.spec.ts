@@ -1,0 +1,143 @@
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { client, KEYS, type Client } from '../support/api-client.ts';
+import { removeDir, ROOT, startCountersign, type RunningCountersign, SHAPE } from '../support/countersign-process.ts';
+import { E2E_ENV } from '../support/e2e-env.ts';
+import { startWebhookReceiver, type ReceivedWebhook, type WebhookReceiver } from '../support/webhook-receiver.ts';
+
+const SIEM_SECRET = `whsec_${Buffer.from('e2e secret of the siem webhook').toString('base64')}`;
+const CALLBACK_SECRET = `whsec_${Buffer.from('e2e secret of requester callbacks').toString('base64')}`;
+
+type Event = { type: string; seq: number; data: Record<string, any> };
+
+/** Asks again every 20 ms until `probe` gives something, for at most `ms`: waits on state, not time. */
+async function eventually<T>(probe: () => Promise<T | undefined>, ms = 15_000): Promise<T> {
+  const until = Date.now() + ms;
+  for (;;) {
+    const found = await probe();
+    if (found !== undefined) return found;
+    if (Date.now() > until) throw new Error(`not within ${ms} ms`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+describe(`notifications: webhooks and callbacks (${SHAPE})`, () => {
+  let cs: RunningCountersign;
+  let siem: WebhookReceiver, requester: WebhookReceiver;
+  let agent: Client, alice: Client, carol: Client;
+
+  /** The action's events once `done` holds for them. */
+  const eventsUntil = (id: string, done: (events: Event[]) => boolean) =>
+    eventually(async () => {
+      const events: Event[] = (await carol.get(`/v1/actions/${id}/events`)).body.events ?? [];
+      return done(events) ? events : undefined;
+    });
+  const about = (id: string, type: string) => (r: ReceivedWebhook) => r.body?.data?.actionId === id && r.body?.type === type;
+
+  before(async () => {
+    [siem, requester] = await Promise.all([startWebhookReceiver(SIEM_SECRET), startWebhookReceiver(CALLBACK_SECRET)]);
+    cs = await startCountersign({
+      env: {
+        ...E2E_ENV,
+        COUNTERSIGN_POLICIES: join(ROOT, 'test/fixtures/notification-policies'),
+        COUNTERSIGN_WEBHOOK_SIEM_URL: siem.url('/hooks/countersign'),
+        COUNTERSIGN_WEBHOOK_SIEM_SECRET: SIEM_SECRET,
+        COUNTERSIGN_CALLBACK_SECRET: CALLBACK_SECRET,
+        // Retries in tenths of a second, so an outage and its recovery fit in a test.
+        COUNTERSIGN_NOTIFY_RETRY_BASE_MS: '100',
+        COUNTERSIGN_NOTIFY_RETRY_MAX_MS: '400',
+      },
+    });
+    [agent, alice, carol] = [KEYS.agent, KEYS.alice, KEYS.carol].map((k) => client(cs.url, k));
+  });
+  after(async () => {
+    await cs?.stop();
+    await Promise.all([siem?.close(), requester?.close()]);
+    if (cs) await removeDir(cs.dataDir);
+  });
+
+  it('a request produces a signed webhook without secrets, and the decision a second one', async () => {
+    // given a production export that the policy sends to the SIEM webhook
+    const proposed = await agent.propose({ action: 'data.export', resource: 'prod/customers', params: { table: 'customers', db_password: 'hunter2' }, justification: 'Q3 report' });
+    assert.equal(proposed.body.status, 'pending', proposed.text);
+    const id = proposed.body.id;
+    // then the SIEM is asked, signed, with the password hidden
+    const request = await siem.waitFor(about(id, 'approval.requested'));
+    assert.ok(request.verified, request.verifyError);
+    assert.match(String(request.headers['webhook-id']), /^msg_/);
+    assert.deepEqual(request.body.data.params, { table: 'customers', db_password: '[redacted]' });
+    assert.equal(request.body.data.justification, 'Q3 report');
+    assert.deepEqual(request.body.data.approval.eligible.sort(), ['alice', 'bob']);
+    assert.ok(!request.raw.includes('hunter2'));
+    // when a steward approves
+    const approved = await alice.post(`/v1/actions/${id}/approve`, { comment: 'ok' });
+    assert.equal(approved.body.status, 'approved', approved.text);
+    // then the SIEM is told the outcome
+    const decided = await siem.waitFor(about(id, 'action.decided'));
+    assert.ok(decided.verified, decided.verifyError);
+    assert.deepEqual([decided.body.data.decision.status, decided.body.data.decision.by], ['approved', ['alice']]);
+    // and both deliveries are in the action's stream
+    const events = await eventsUntil(id, (es) => es.filter((e) => e.type === 'NotificationDelivered').length >= 2);
+    assert.deepEqual(events.filter((e) => e.type === 'NotificationDelivered').map((e) => [e.data.channel, e.data.purpose, e.data.attempt]),
+      [['webhook:siem', 'request', 1], ['webhook:siem', 'decision', 1]]);
+  });
+
+  it('a receiver that is down leaves the action pending and approvable, records each failure, and the retry gets through', async () => {
+    // given the SIEM answers 503 twice
+    siem.failNext(2, 503);
+    const proposed = await agent.propose({ action: 'data.export', resource: 'prod/orders' });
+    const id = proposed.body.id;
+    // then two failures are recorded, with the reason and the next attempt, and the third try is delivered
+    const events = await eventsUntil(id, (es) => es.some((e) => e.type === 'NotificationDelivered' && e.data.purpose === 'request'));
+    const attempts = events.filter((e) => e.type.startsWith('Notification'));
+    assert.deepEqual(attempts.map((e) => [e.type, e.data.attempt]), [['NotificationFailed', 1], ['NotificationFailed', 2], ['NotificationDelivered', 3]]);
+    for (const failed of attempts.slice(0, 2)) {
+      assert.match(failed.data.reason, /^http:\/\/127\.0\.0\.1:\d+ answered 503/);
+      assert.ok(Date.parse(failed.data.nextAttemptAt) > 0, 'the next attempt is planned');
+    }
+    assert.equal((await siem.waitFor(about(id, 'approval.requested'))).verified, true);
+    // and the action stayed pending, approvable through the API
+    assert.equal((await carol.get(`/v1/actions/${id}`)).body.status, 'pending');
+    const approved = await alice.post(`/v1/actions/${id}/approve`, {});
+    assert.equal(approved.body.status, 'approved', approved.text);
+  });
+
+  it('calls the requester back, signed, when its action is decided', async () => {
+    // given a proposal with a callback URL on this machine
+    const proposed = await agent.propose({ action: 'data.export', resource: 'prod/invoices', callbackUrl: requester.url('/countersign/decided?job=42') });
+    assert.equal(proposed.body.status, 'pending', proposed.text);
+    const id = proposed.body.id;
+    // when it is denied
+    const denied = await alice.post(`/v1/actions/${id}/deny`, { reason: 'not this quarter' });
+    assert.equal(denied.body.status, 'denied', denied.text);
+    // then the requester hears of it, signed with the callback secret
+    const callback = await requester.waitFor(about(id, 'action.decided'));
+    assert.equal(callback.path, '/countersign/decided?job=42');
+    assert.ok(callback.verified, callback.verifyError);
+    assert.deepEqual([callback.body.data.decision.status, callback.body.data.decision.reason], ['denied', 'not this quarter']);
+    const events = await eventsUntil(id, (es) => es.some((e) => e.type === 'NotificationDelivered' && e.data.channel === 'callback'));
+    assert.ok(events.some((e) => e.type === 'NotificationDelivered' && e.data.purpose === 'callback'));
+  });
+});
+
+// The distributed shape's config-error start runs the gateway alone, which does not read webhook
+// settings: this check belongs to the embedded shape only (not registered, rather than skipped).
+if (SHAPE === 'embedded') describe('a bad webhook setting stops the notifier with one line naming the variable', () => {
+  it('names the missing secret and shows no secret value', async () => {
+    const cs = await startCountersign({
+      env: { ...E2E_ENV, COUNTERSIGN_WEBHOOK_SIEM_URL: 'http://127.0.0.1:9/hook', COUNTERSIGN_CALLBACK_SECRET: 'not-a-whsec-value' },
+      expectExit: true,
+    });
+    try {
+      assert.equal(await cs.exitCode, 2);
+      const lines = cs.output().trim().split('\n');
+      assert.deepEqual(lines, [
+        'countersign: COUNTERSIGN_WEBHOOK_SIEM_SECRET: must be set when COUNTERSIGN_WEBHOOK_SIEM_URL is (a Standard Webhooks secret, whsec_ followed by base64)',
+        'COUNTERSIGN_CALLBACK_SECRET: must be whsec_ followed by a base64 key (the value is not shown)',
+      ]);
+    } finally {
+      await removeDir(cs.dataDir);
+    }
+  });
+});

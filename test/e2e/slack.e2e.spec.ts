@@ -1,0 +1,203 @@
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { waitFor } from '@countersign/testing';
+import { client, KEYS, type Client } from '../support/api-client.ts';
+import { removeDir, ROOT, SHAPE, startCountersign, type RunningCountersign } from '../support/countersign-process.ts';
+import { blockActionsPayload, postInteraction, startFakeSlack, viewSubmissionPayload, type FakeSlack } from '../support/fake-slack.ts';
+
+const SECRET = 'e2e-slack-signing-secret';
+let replies = 0;
+
+describe(`Slack approvals (${SHAPE})`, () => {
+  let cs: RunningCountersign;
+  let slack: FakeSlack;
+  let agent: Client, alice: Client, bob: Client, carol: Client;
+
+  const env = () => ({
+    COUNTERSIGN_PRINCIPALS: join(ROOT, 'test/fixtures/slack-principals'),
+    COUNTERSIGN_POLICIES: join(ROOT, 'test/fixtures/slack-policies'),
+    COUNTERSIGN_SLACK_BOT_TOKEN: slack.token,
+    COUNTERSIGN_SLACK_SIGNING_SECRET: SECRET,
+    COUNTERSIGN_SLACK_API_URL: slack.apiUrl,
+  });
+
+  before(async () => {
+    slack = await startFakeSlack();
+    cs = await startCountersign({ env: env() });
+    [agent, alice, bob, carol] = [KEYS.agent, KEYS.alice, KEYS.bob, KEYS.carol].map((k) => client(cs.url, k));
+  });
+  after(async () => {
+    await cs?.stop();
+    await slack?.close();
+    if (cs) await removeDir(cs.dataDir);
+  });
+
+  /** A pending production export; `by` proposes it (the agent unless said otherwise). */
+  async function pendingExport(by: Client = agent): Promise<string> {
+    const res = await by.propose({ action: 'data.export', resource: `prod/customers-${Math.random().toString(36).slice(2, 8)}`, params: { table: 'customers', password: 'hunter2' }, justification: 'Quarterly report' });
+    assert.equal(res.status, 201, res.text);
+    assert.equal(res.body.status, 'pending');
+    return res.body.id;
+  }
+  const action = async (id: string) => (await carol.get(`/v1/actions/${id}`)).body;
+  const posted = (id: string) => waitFor(() => slack.callsTo('chat.postMessage').find((c) => JSON.stringify(c.args.blocks).includes(id)), { what: `the Slack message of ${id}` });
+  const decided = (id: string) => waitFor(async () => ((await action(id)).decision ? action(id) : undefined), { what: `a decision on ${id}` });
+
+  /** A click as Slack sends it; the reply id names the response_url where ephemeral answers land. */
+  async function click(user: string, id: string, button: 'countersign_approve' | 'countersign_deny', options: { forgeWith?: string; timestamp?: number } = {}) {
+    const reply = `r${++replies}`;
+    const res = await postInteraction(cs.url, blockActionsPayload({ user, actionId: id, button, responseUrl: slack.responseUrl(reply) }), { secret: SECRET, ...options });
+    return { ...res, reply };
+  }
+  const ephemeral = (reply: string) => waitFor(() => slack.repliesTo(reply)[0]?.body, { what: `an ephemeral reply on ${reply}` });
+
+  it('posts the request to the rule\'s channel with who, what, params (redacted), justification, explanation, deadline and buttons', async () => {
+    const id = await pendingExport();
+    const post = await posted(id);
+    assert.equal(post.token, slack.token);
+    assert.equal(post.args.channel, '#data-approvals');
+    const shown = JSON.stringify(post.args.blocks);
+    for (const part of ['demo-agent', 'data.export', 'prod/customers-', 'Quarterly report', '[redacted]', 'prod-export', '<!date^', '*Approvals* 0 of 1']) assert.ok(shown.includes(part), `missing ${part}`);
+    assert.ok(!shown.includes('hunter2'), 'the password never reaches Slack');
+    const buttons = post.args.blocks.find((b: any) => b.type === 'actions').elements;
+    assert.deepEqual(buttons.map((b: any) => [b.action_id, b.value]), [['countersign_approve', id], ['countersign_deny', id]]);
+  });
+
+  it('a correctly signed Approve click approves, and the message is updated to show it', async () => {
+    const id = await pendingExport();
+    const post = await posted(id);
+    const res = await click('U0BOB', id, 'countersign_approve');
+    assert.equal(res.status, 200);
+    assert.equal(res.text, '', 'acknowledged with an empty body');
+    const view = await decided(id);
+    assert.equal(view.status, 'approved');
+    assert.deepEqual(view.votes.map((v: any) => [v.voter, v.via]), [['bob', 'slack']]);
+    const { events } = (await carol.get(`/v1/actions/${id}/events`)).body;
+    assert.equal(events.find((e: any) => e.type === 'VoteRecorded').data.identity, 'slack:U0BOB');
+    const ts = (await waitFor(async () => (await action(id)).notifications.find((n: any) => n.purpose === 'request' && n.status === 'delivered'), { what: 'the delivery record' })).ref.ts;
+    const update = await waitFor(() => slack.callsTo('chat.update').find((c) => c.args.ts === ts), { what: 'chat.update of the message' });
+    assert.equal(update.args.channel, 'C00000001');
+    assert.match(update.args.text, /^Approved/);
+    assert.ok(!update.args.blocks.some((b: any) => b.type === 'actions'), 'no buttons after the decision');
+    assert.equal(update.args.channel, post.args.channel === '#data-approvals' ? 'C00000001' : post.args.channel);
+  });
+
+  it('forged signatures, stale timestamps and replays are refused with 401 and cast no vote', async () => {
+    const id = await pendingExport();
+    assert.equal((await click('U0BOB', id, 'countersign_approve', { forgeWith: 'not-the-secret' })).status, 401);
+    assert.equal((await click('U0BOB', id, 'countersign_approve', { timestamp: Math.floor(Date.now() / 1000) - 6 * 60 })).status, 401);
+    const unsigned = await fetch(`${cs.url}/v1/integrations/slack/interactions`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'payload=%7B%7D' });
+    assert.equal(unsigned.status, 401);
+    // A click by someone not eligible, answered (so its command was handled), then replayed.
+    const erin = await click('U0ERIN', id, 'countersign_approve');
+    assert.equal(erin.status, 200);
+    await ephemeral(erin.reply);
+    const replay = await postInteraction(cs.url, undefined, { secret: SECRET, replay: erin.sent });
+    assert.equal(replay.status, 401);
+    const view = await action(id);
+    assert.equal(view.status, 'pending');
+    assert.deepEqual(view.votes, []);
+    const { events } = (await carol.get(`/v1/actions/${id}/events`)).body;
+    assert.equal(events.filter((e: any) => e.type === 'CommandRejected').length, 1, 'only the eligible-check of the first click reached the router');
+  });
+
+  it('an unknown Slack user is told the account is not linked; nothing is cast', async () => {
+    const id = await pendingExport();
+    const res = await click('U0NOBODY', id, 'countersign_approve');
+    assert.equal(res.status, 200);
+    const reply = await ephemeral(res.reply);
+    assert.equal(reply.response_type, 'ephemeral');
+    assert.match(reply.text, /not linked to a Countersign principal/);
+    assert.deepEqual((await action(id)).votes, []);
+  });
+
+  it('an ineligible user and the requester herself are told why, ephemerally; nothing is cast', async () => {
+    const id = await pendingExport();
+    const erin = await click('U0ERIN', id, 'countersign_approve');
+    assert.equal(erin.status, 200);
+    assert.match((await ephemeral(erin.reply)).text, /not an eligible approver/);
+
+    const own = await pendingExport(alice);
+    const self = await click('U0ALICE', own, 'countersign_approve');
+    assert.equal(self.status, 200);
+    assert.match((await ephemeral(self.reply)).text, /cannot approve or deny your own action/);
+    for (const a of [id, own]) {
+      const view = await action(a);
+      assert.equal(view.status, 'pending');
+      assert.deepEqual(view.votes, []);
+    }
+  });
+
+  it('Deny opens a modal that requires a reason; the submission denies with it', async () => {
+    const id = await pendingExport();
+    const res = await click('U0ALICE', id, 'countersign_deny');
+    assert.equal(res.status, 200);
+    const open = await waitFor(() => slack.callsTo('views.open').find((c) => c.args.view.private_metadata.includes(id)), { what: 'views.open for the deny modal' });
+    const blank = await postInteraction(cs.url, viewSubmissionPayload({ user: 'U0ALICE', view: open.args.view, reason: '   ' }), { secret: SECRET });
+    assert.equal(blank.status, 200);
+    assert.equal(JSON.parse(blank.text).response_action, 'errors');
+    const submitted = await postInteraction(cs.url, viewSubmissionPayload({ user: 'U0ALICE', view: open.args.view, reason: 'Not this quarter' }), { secret: SECRET });
+    assert.equal(submitted.status, 200);
+    const view = await decided(id);
+    assert.equal(view.status, 'denied');
+    assert.deepEqual(view.decision.by, ['alice']);
+    assert.match(JSON.stringify(view.votes), /Not this quarter/);
+  });
+
+  it('double clicks and a concurrent approve and deny yield exactly one decision', async () => {
+    const id = await pendingExport();
+    const open = click('U0ALICE', id, 'countersign_deny');
+    const [first, second] = await Promise.all([click('U0BOB', id, 'countersign_approve'), click('U0BOB', id, 'countersign_approve')]);
+    assert.deepEqual([first.status, second.status, (await open).status], [200, 200, 200]);
+    const modal = await waitFor(() => slack.callsTo('views.open').find((c) => c.args.view.private_metadata.includes(id)), { what: 'the deny modal' });
+    await postInteraction(cs.url, viewSubmissionPayload({ user: 'U0ALICE', view: modal.args.view, reason: 'Too late?' }), { secret: SECRET });
+    const view = await decided(id);
+    assert.equal(view.status, 'approved');
+    // The losing click and the late deny are each told why, once the router has answered them.
+    const loser = await waitFor(() => [first, second].find((c) => slack.repliesTo(c.reply).length > 0), { what: 'the losing click told why' });
+    assert.match(slack.repliesTo(loser.reply)[0].body.text, /already/);
+    assert.match((await ephemeral((await open).reply)).text, /already been decided/);
+    const { events } = (await carol.get(`/v1/actions/${id}/events`)).body;
+    const list = events as any[];
+    assert.equal(list.filter((e: any) => ['ActionApproved', 'ActionDenied', 'ActionExpired', 'ActionCancelled'].includes(e.type)).length, 1);
+    assert.equal(list.filter((e: any) => e.type === 'VoteRecorded').length, 1);
+  });
+
+  it('with Slack down, the failure is recorded and the action stays approvable through the API', async () => {
+    slack.failWith(500);
+    try {
+      const id = await pendingExport();
+      const failed = await waitFor(async () => (await action(id)).notifications.find((n: any) => n.status === 'failed' && n.channel === 'slack:#data-approvals'), { what: 'a recorded NotificationFailed' });
+      assert.match(failed.reason, /500/);
+      const approved = await bob.post(`/v1/actions/${id}/approve`, { comment: 'via the API while Slack is down' });
+      assert.equal(approved.status, 200, approved.text);
+      assert.equal(approved.body.status, 'approved');
+    } finally {
+      slack.failWith(undefined);
+    }
+  });
+
+  // The edge remembers signatures in memory; a replay reaching a fresh gateway (a restart, another
+  // replica) carries the same derived command id, which the router has handled already.
+  // It restarts the one embedded process; the distributed shape's restarts are covered elsewhere.
+  if (SHAPE === 'embedded') it('a replay the gateway no longer remembers is ignored by the router', async () => {
+    const id = await pendingExport();
+    const approve = await click('U0BOB', id, 'countersign_approve');
+    assert.equal(approve.status, 200);
+    assert.equal((await decided(id)).status, 'approved');
+    await cs.stop();
+    cs = await startCountersign({ dataDir: cs.dataDir, env: env() });
+    [agent, alice, bob, carol] = [KEYS.agent, KEYS.alice, KEYS.bob, KEYS.carol].map((k) => client(cs.url, k));
+
+    const replay = await postInteraction(cs.url, undefined, { secret: SECRET, replay: approve.sent });
+    assert.equal(replay.status, 200, 'a fresh gateway cannot tell it from a first delivery');
+    // A later click on the same action, answered: the replay, sent before it, was handled first.
+    const later = await click('U0ERIN', id, 'countersign_approve');
+    assert.match((await ephemeral(later.reply)).text, /already been decided/);
+    const { events } = (await carol.get(`/v1/actions/${id}/events`)).body;
+    assert.equal(events.filter((e: any) => e.type === 'VoteRecorded').length, 1);
+    assert.equal(events.filter((e: any) => e.type === 'CommandRejected').length, 1, 'only the later click was refused; the replay changed nothing');
+    assert.deepEqual(slack.repliesTo(approve.reply), [], 'nobody was told anything about the replay');
+  });
+});

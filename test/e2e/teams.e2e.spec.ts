@@ -1,0 +1,162 @@
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { client, KEYS, type Client } from '../support/api-client.ts';
+import { removeDir, ROOT, SHAPE, startCountersign, type RunningCountersign } from '../support/countersign-process.ts';
+import { startFakeTeams, type FakeTeams } from '../support/fake-teams.ts';
+
+const CONVERSATION = '19:approvals@thread.tacv2';
+const USERS = { alice: 'aad-alice-0001', bob: 'aad-bob-0002', erin: 'aad-erin-0003', stranger: 'aad-stranger-9999' };
+
+const CARD_WAIT_MS = 10_000;
+
+async function eventually<T>(probe: () => Promise<T | undefined> | T | undefined, ms = 10_000): Promise<T | undefined> {
+  const until = Date.now() + ms;
+  for (;;) {
+    const found = await probe();
+    if (found !== undefined || Date.now() > until) return found;
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+describe(`Teams approvals through the Bot Framework endpoint (${SHAPE})`, () => {
+  let cs: RunningCountersign;
+  let teams: FakeTeams;
+  let agent: Client, alice: Client, carol: Client;
+
+  before(async () => {
+    teams = await startFakeTeams();
+    cs = await startCountersign({
+      env: {
+        COUNTERSIGN_PRINCIPALS: join(ROOT, 'test/fixtures/teams-principals'),
+        COUNTERSIGN_POLICIES: join(ROOT, 'test/fixtures/teams-policies'),
+        ...teams.env(),
+      },
+    });
+    [agent, alice, carol] = [KEYS.agent, KEYS.alice, KEYS.carol].map((k) => client(cs.url, k));
+  });
+  after(async () => {
+    await cs?.stop();
+    if (cs) await removeDir(cs.dataDir);
+    await teams?.close();
+  });
+
+  const propose = async (as: Client = agent) => {
+    const res = await as.propose({ action: 'data.export', resource: 'prod/customers', params: { table: 'customers' }, justification: 'quarterly report' });
+    assert.equal(res.body.status, 'pending', res.text);
+    return res.body.id as string;
+  };
+  const view = async (id: string) => (await carol.get(`/v1/actions/${id}`)).body;
+  const cardsFor = (id: string, method: string) =>
+    teams.connectorCalls().filter((c) => c.method === method && JSON.stringify(c.body ?? {}).includes(id));
+
+  it('a request produces an Adaptive Card in the rule\'s Teams conversation', async () => {
+    const id = await propose();
+    const post = await eventually(() => cardsFor(id, 'POST')[0], CARD_WAIT_MS);
+    assert.ok(post, 'a card was posted');
+    assert.equal(post.path, `/teams/v3/conversations/${CONVERSATION}/activities`);
+    assert.equal(post.authorized, true);
+    const card = post.body.attachments[0].content;
+    assert.equal(card.type, 'AdaptiveCard');
+    for (const shown of ['data.export', 'prod/customers', 'demo-agent', 'quarterly report']) assert.ok(JSON.stringify(card).includes(shown), shown);
+    assert.deepEqual(card.actions[0].data, { actionId: id });
+  });
+
+  it('a signed Approve click from a linked steward approves, answers with the outcome card, and the card is refreshed', async (t) => {
+    const id = await propose();
+    // Let the request card arrive first, so there is a card to refresh.
+    const posted = await eventually(() => cardsFor(id, 'POST')[0], CARD_WAIT_MS);
+    assert.ok(posted?.activityId, 'a card was posted');
+    const res = await teams.invoke(cs.url, { verb: 'countersign.approve', actionId: id, aadObjectId: USERS.bob });
+    assert.equal(res.status, 200, JSON.stringify(res.body));
+    assert.equal(res.body.type, 'application/vnd.microsoft.card.adaptive');
+    assert.match(JSON.stringify(res.body.value), /Approved: data\.export/);
+    const after = await view(id);
+    assert.equal(after.status, 'approved');
+    assert.deepEqual(after.votes.map((v: any) => [v.voter, v.decision, v.via]), [['bob', 'approve', 'teams']]);
+    await t.test('the posted card is updated in place after the decision', async () => {
+      const put = await eventually(() => teams.connectorCalls().find((c) => c.method === 'PUT' && c.path.endsWith(`/activities/${posted!.activityId}`)), CARD_WAIT_MS);
+      assert.ok(put, 'the card was updated');
+      assert.equal(put.authorized, true);
+      assert.match(JSON.stringify(put.body), /Approved/);
+      assert.equal(put.body.attachments[0].content.actions, undefined);
+    });
+  });
+
+  it('a Deny click with a reason denies; without one nothing is cast', async () => {
+    const id = await propose();
+    const bare = await teams.invoke(cs.url, { verb: 'countersign.deny', actionId: id, aadObjectId: USERS.bob, reason: '   ' });
+    assert.equal(bare.body.type, 'application/vnd.microsoft.activity.message');
+    assert.match(bare.body.value, /reason is required/);
+    assert.equal((await view(id)).votes.length, 0);
+    const res = await teams.invoke(cs.url, { verb: 'countersign.deny', actionId: id, aadObjectId: USERS.bob, reason: 'not this quarter' });
+    assert.match(JSON.stringify(res.body.value), /Denied: data\.export/);
+    const after = await view(id);
+    assert.equal(after.status, 'denied');
+    assert.equal(after.votes[0].comment, 'not this quarter');
+  });
+
+  for (const [name, mint] of [
+    ['a forged signature', (t: FakeTeams) => t.mintToken({ forged: true })],
+    ['the wrong audience', (t: FakeTeams) => t.mintToken({ audience: 'some-other-bot' })],
+    ['an expired token', (t: FakeTeams) => t.mintToken({ expiresIn: -3600 })],
+    ['the wrong issuer', (t: FakeTeams) => t.mintToken({ issuer: 'https://evil.example' })],
+    ['a token for another service URL', (t: FakeTeams) => t.mintToken({ serviceUrl: 'https://evil.example/teams/' })],
+  ] as const) {
+    it(`${name} is refused with 401 and casts no vote`, async () => {
+      const id = await propose();
+      const res = await teams.invoke(cs.url, { verb: 'countersign.approve', actionId: id, aadObjectId: USERS.bob, token: await mint(teams) });
+      assert.equal(res.status, 401);
+      assert.equal((await view(id)).votes.length, 0);
+    });
+  }
+
+  it('a request without a token is refused with 401', async () => {
+    const id = await propose();
+    const res = await teams.invoke(cs.url, { verb: 'countersign.approve', actionId: id, aadObjectId: USERS.bob, noAuth: true });
+    assert.equal(res.status, 401);
+    assert.equal((await view(id)).votes.length, 0);
+  });
+
+  for (const [name, who, proposer, expected] of [
+    ['an unlinked Teams user', USERS.stranger, undefined, /not linked/],
+    ['an ineligible user', USERS.erin, undefined, /not an eligible approver/],
+    ['the requester approving their own action', USERS.alice, 'alice', /cannot approve or deny your own action/],
+  ] as const) {
+    it(`${name} is told why, and no vote is cast`, async () => {
+      const id = await propose(proposer === 'alice' ? alice : agent);
+      const res = await teams.invoke(cs.url, { verb: 'countersign.approve', actionId: id, aadObjectId: who });
+      assert.equal(res.status, 200);
+      assert.equal(res.body.type, 'application/vnd.microsoft.activity.message');
+      assert.match(res.body.value, expected);
+      const after = await view(id);
+      assert.equal(after.status, 'pending');
+      assert.equal(after.votes.length, 0);
+    });
+  }
+
+  it('a replayed activity casts no second vote', async () => {
+    const id = await propose();
+    const first = await teams.invoke(cs.url, { verb: 'countersign.approve', actionId: id, aadObjectId: USERS.bob, activityId: 'f:replayed-1' });
+    assert.equal(first.status, 200);
+    const replay = await teams.invoke(cs.url, { verb: 'countersign.approve', actionId: id, aadObjectId: USERS.bob, activityId: 'f:replayed-1' });
+    assert.equal(replay.status, 200);
+    const after = await view(id);
+    assert.equal(after.votes.length, 1);
+    const events = (await carol.get(`/v1/actions/${id}/events`)).body;
+    const types: string[] = events.events.map((e: { type: string }) => e.type);
+    assert.equal(types.filter((t) => t === 'VoteRecorded').length, 1);
+    assert.ok(!types.includes('CommandRejected'), 'the replay was not even processed as a new command');
+    assert.match(JSON.stringify(replay.body.value), /Approved: data\.export/, 'the replay is answered with the same outcome');
+  });
+
+  it('acknowledges activities that are not card actions', async () => {
+    const token = await teams.mintToken();
+    const res = await fetch(`${cs.url}/v1/integrations/teams/messages`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+      body: JSON.stringify({ type: 'conversationUpdate', id: 'x', serviceUrl: teams.serviceUrl }),
+    });
+    assert.equal(res.status, 200);
+  });
+});
