@@ -83,6 +83,19 @@ describe(`Slack approvals (${SHAPE})`, () => {
     assert.equal(update.args.channel, post.args.channel === '#data-approvals' ? 'C00000001' : post.args.channel);
   });
 
+  it('after the decision the requester is told in a direct message', async () => {
+    // given alice, whose Slack account is linked, proposes; when bob approves by a click
+    const id = await pendingExport(alice);
+    await posted(id);
+    assert.equal((await click('U0BOB', id, 'countersign_approve')).status, 200);
+    assert.equal((await decided(id)).status, 'approved');
+    // then a DM is opened with alice and the outcome posted there, without buttons
+    await waitFor(() => slack.callsTo('conversations.open').find((c) => c.args.users === 'U0ALICE'), { what: 'a DM opened with alice' });
+    const dm = await waitFor(() => slack.callsTo('chat.postMessage').find((c) => c.args.channel === 'DU0ALICE' && JSON.stringify(c.args.blocks).includes(id)), { what: 'the outcome in alice\'s DM' });
+    assert.match(dm.args.text, /^Approved/);
+    assert.ok(!dm.args.blocks.some((b: any) => b.type === 'actions'));
+  });
+
   it('forged signatures, stale timestamps and replays are refused with 401 and cast no vote', async () => {
     const id = await pendingExport();
     assert.equal((await click('U0BOB', id, 'countersign_approve', { forgeWith: 'not-the-secret' })).status, 401);

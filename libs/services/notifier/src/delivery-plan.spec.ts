@@ -2,7 +2,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { ActionEvent } from '@countersign/contracts';
 import { emptyAction, foldEvent, type NotifiedAction } from './action-fold.ts';
-import { parseChannel, planDeliveries } from './delivery-plan.ts';
+import { parseChannel, planDeliveries, requesterDeliveries } from './delivery-plan.ts';
 import { approved, delivered, escalated, evaluated, proposed, requested, stream, vote } from './testing/notifier-fixtures.ts';
 
 /** Folds every event and returns the plan of the last one, as the notifier does. */
@@ -76,6 +76,27 @@ describe('planDeliveries', () => {
 
   it('ignores the other events', () => {
     assert.deepEqual(planAfter(stream([proposed(), evaluated()])).plan, []);
+  });
+});
+
+describe('requesterDeliveries', () => {
+  const slack = new Set(['slack', 'webhook']);
+  const human = { id: 'dana', kind: 'human' as const, identities: ['apikey:dana-1', 'slack:U0DANA', 'teams:aad-dana'] };
+
+  it('tells a decided requester in a Slack DM, and the human an agent acts for', () => {
+    // given a decided action proposed by a human with a linked Slack account
+    const state = stream([proposed({ requester: human }), evaluated(), requested(), approved()]).reduce(foldEvent, emptyAction('act-1'));
+    // when the requester's deliveries are planned, with the identities of the human behind an agent
+    const plan = requesterDeliveries(state, ['slack:U0CAROL'], slack);
+    // then each Slack identity gets a direct message about the decision
+    assert.deepEqual(brief(plan), ['send slack:@U0DANA decision', 'send slack:@U0CAROL decision']);
+  });
+
+  it('says nothing before the decision, or without a Slack adapter', () => {
+    const pending = stream([proposed({ requester: human }), evaluated(), requested()]).reduce(foldEvent, emptyAction('act-1'));
+    assert.deepEqual(requesterDeliveries(pending, [], slack), []);
+    const decided = stream([proposed({ requester: human }), evaluated(), requested(), approved()]).reduce(foldEvent, emptyAction('act-1'));
+    assert.deepEqual(requesterDeliveries(decided, [], new Set(['webhook'])), []);
   });
 });
 

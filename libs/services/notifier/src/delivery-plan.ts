@@ -72,3 +72,17 @@ export function decisionDeliveries(state: NotifiedAction): PlannedDelivery[] {
     : [];
   return [...updates, ...webhooks, ...callback];
 }
+
+/**
+ * The requester learns the outcome where they are: a direct message to each of their linked Slack
+ * identities (and those of the human an agent acts for, passed in as `identities`). Only kinds
+ * with a configured adapter, so an installation without Slack records no failure for it.
+ */
+export function requesterDeliveries(state: NotifiedAction, identities: readonly string[], kinds: ReadonlySet<string>): PlannedDelivery[] {
+  if (!state.decision || !kinds.has('slack')) return [];
+  const actionId = state.actionId;
+  const slackUsers = unique([...(state.proposal?.requester.identities ?? []), ...identities])
+    .filter((i) => /^slack:U[A-Z0-9]+$/.test(i))
+    .map((i) => `slack:@${i.slice('slack:'.length)}`);
+  return slackUsers.map((channel) => ({ actionId, channel, purpose: 'decision' as const, op: 'send' as const, key: deliveryKey(channel, 'decision') }));
+}

@@ -3,7 +3,7 @@ import { addDelivery, emptyAction, foldEvent, wasDelivered, type NotifiedAction 
 import { buildMessage } from './approval-message.ts';
 import type { RetryPolicy } from './backoff.ts';
 import { DeliveryError, type ApprovalMessage, type NotificationChannel } from './channel.port.ts';
-import { decisionDeliveries, parseChannel, planDeliveries, type PlannedDelivery } from './delivery-plan.ts';
+import { decisionDeliveries, parseChannel, planDeliveries, requesterDeliveries, type PlannedDelivery } from './delivery-plan.ts';
 import { createDeliveryQueue, type DeliveryOutcome } from './delivery-queue.ts';
 
 /** A delivery with the message it carries, built when it was planned. */
@@ -30,6 +30,8 @@ export interface NotifierCoreOptions {
   log: { info(message: string): void; warn(message: string): void };
   /** Actions remembered at most; decided ones are forgotten first. */
   maxActions?: number;
+  /** Linked identities of a principal (the human an agent acts for is told the outcome too). */
+  identitiesOf?(principal: string): string[];
 }
 
 const NEEDS_HISTORY = new Set<string>(['ApprovalRequested', 'ApprovalEscalated', ...DECISION_TYPES]);
@@ -144,6 +146,11 @@ export function createNotifierCore(options: NotifierCoreOptions) {
       remember(state);
       if (isDecision(event.type)) queue.cancel(event.streamId, ['request', 'escalation'] satisfies NotificationPurpose[]);
       enqueue(state, planDeliveries(state, event), event.correlationId);
+      if (isDecision(event.type)) {
+        const onBehalfOf = state.proposal?.requester.onBehalfOf;
+        const identities = onBehalfOf ? (options.identitiesOf?.(onBehalfOf) ?? []) : [];
+        enqueue(state, requesterDeliveries(state, identities, new Set(adapters.keys())).filter((p) => !wasDelivered(state, p.key)), event.correlationId);
+      }
     },
     state: (actionId: string) => states.get(actionId),
     idle: () => queue.idle(),

@@ -3,7 +3,8 @@ import { COLLECTIONS, type ActionView } from '@countersign/audit';
 import { TOPICS, validateEvent, type ActionEvent, type CommandEnvelope } from '@countersign/contracts';
 import { EVENT_LOG, type DeliveredRecord, type EventLog, type Subscription } from '@countersign/eventlog';
 import { READ_MODEL_STORE, type ReadModelStore } from '@countersign/readmodel';
-import { CLOCK, ID_SOURCE, READINESS, type Clock, type IdSource, type Readiness } from '@countersign/runtime';
+import { CLOCK, DIRECTORY, ID_SOURCE, READINESS, type Clock, type IdSource, type Readiness } from '@countersign/runtime';
+import type { Directory } from '@countersign/identity';
 import { NOTIFICATION_CHANNELS, type NotificationChannel } from './channel.port.ts';
 import { createNotifierCore, type NotifierCore } from './notifier-core.ts';
 import { fromActionView } from './view-fallback.ts';
@@ -53,6 +54,7 @@ export class NotifierService implements OnApplicationBootstrap, OnApplicationShu
     @Inject(ID_SOURCE) private readonly ids: IdSource,
     @Inject(NOTIFICATION_CHANNELS) channels: NotificationChannel[],
     @Inject(NOTIFIER_CONFIG) config: NotifierConfig,
+    @Inject(DIRECTORY) directory: Directory,
   ) {
     const actions = store.collection<ActionView>(COLLECTIONS.actions);
     this.core = createNotifierCore({
@@ -67,6 +69,7 @@ export class NotifierService implements OnApplicationBootstrap, OnApplicationShu
         return view ? fromActionView(view) : undefined;
       },
       log: { info: (m) => this.logger.log(m), warn: (m) => this.logger.warn(m) },
+      identitiesOf: (principal) => directory.identitiesOf(principal),
     });
     const names = [...config.webhooks.values()].map((w) => `webhook:${w.name.toLowerCase()}`);
     if (names.length > 0) this.logger.log(`webhooks configured: ${names.join(', ')}`);
