@@ -83,6 +83,17 @@ describe(`Slack approvals (${SHAPE})`, () => {
     assert.equal(update.args.channel, post.args.channel === '#data-approvals' ? 'C00000001' : post.args.channel);
   });
 
+  it('slack:@approvers asks each eligible approver in a direct message', async () => {
+    const res = await agent.propose({ action: 'iam.escalate', resource: 'iam/role/admin', params: { user: 'dave' } });
+    assert.equal(res.body.status, 'pending');
+    const id = res.body.id;
+    // every eligible approver has a linked Slack account in this fixture: each gets the buttons
+    for (const user of ['U0ALICE', 'U0BOB', 'U0ERIN']) {
+      const dm = await waitFor(() => slack.callsTo('chat.postMessage').find((c) => c.args.channel === `D${user}` && JSON.stringify(c.args.blocks).includes(id)), { what: `the request in ${user}'s DM` });
+      assert.ok(dm.args.blocks.some((b: any) => b.type === 'actions'));
+    }
+  });
+
   it('after the decision the requester is told in a direct message', async () => {
     // given alice, whose Slack account is linked, proposes; when bob approves by a click
     const id = await pendingExport(alice);

@@ -2,7 +2,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { ActionEvent } from '@countersign/contracts';
 import { emptyAction, foldEvent, type NotifiedAction } from './action-fold.ts';
-import { parseChannel, planDeliveries, requesterDeliveries } from './delivery-plan.ts';
+import { expandApproverDMs, parseChannel, planDeliveries, requesterDeliveries, SLACK_APPROVERS } from './delivery-plan.ts';
 import { approved, delivered, escalated, evaluated, proposed, requested, stream, vote } from './testing/notifier-fixtures.ts';
 
 /** Folds every event and returns the plan of the last one, as the notifier does. */
@@ -97,6 +97,25 @@ describe('requesterDeliveries', () => {
     assert.deepEqual(requesterDeliveries(pending, [], slack), []);
     const decided = stream([proposed({ requester: human }), evaluated(), requested(), approved()]).reduce(foldEvent, emptyAction('act-1'));
     assert.deepEqual(requesterDeliveries(decided, [], new Set(['webhook'])), []);
+  });
+});
+
+describe('expandApproverDMs', () => {
+  const identities: Record<string, string[]> = { alice: ['slack:U0ALICE'], bob: ['teams:aad-bob'], erin: ['slack:U0ERIN', 'apikey:erin-1'] };
+  const identitiesOf = (p: string) => identities[p] ?? [];
+
+  it('turns slack:@approvers into a DM to each eligible approver with a linked Slack account', () => {
+    // given a request to slack:@approvers and a webhook, eligible alice and bob
+    const { state, plan } = planAfter(stream([proposed(), evaluated(), requested([SLACK_APPROVERS, 'webhook:siem'])]));
+    // when expanded, then alice gets a DM, bob (no Slack account) none, the webhook stays
+    const expanded = expandApproverDMs(plan, { ...state, request: { ...state.request!, eligible: ['alice', 'bob'] } }, identitiesOf);
+    assert.deepEqual(brief(expanded), ['send slack:@U0ALICE request', 'send webhook:siem request']);
+  });
+
+  it('for an escalation, DMs only the approvers it added', () => {
+    const { state, plan } = planAfter(stream([proposed(), evaluated(), requested(), escalated([SLACK_APPROVERS])]));
+    const expanded = expandApproverDMs(plan, { ...state, escalation: { ...state.escalation!, added: ['erin'] } }, identitiesOf);
+    assert.deepEqual(brief(expanded), ['send slack:@U0ERIN escalation']);
   });
 });
 

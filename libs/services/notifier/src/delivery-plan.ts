@@ -86,3 +86,23 @@ export function requesterDeliveries(state: NotifiedAction, identities: readonly 
     .map((i) => `slack:@${i.slice('slack:'.length)}`);
   return slackUsers.map((channel) => ({ actionId, channel, purpose: 'decision' as const, op: 'send' as const, key: deliveryKey(channel, 'decision') }));
 }
+
+/** The channel that stands for direct messages to each approver with a linked Slack account. */
+export const SLACK_APPROVERS = 'slack:@approvers';
+
+/**
+ * Replaces `slack:@approvers` by one direct message per approver: for a request, every eligible
+ * principal; for an escalation, the principals it added. Approvers without a linked Slack account
+ * are left out (they still have the API and the other channels).
+ */
+export function expandApproverDMs(planned: readonly PlannedDelivery[], state: NotifiedAction, identitiesOf: (principal: string) => readonly string[]): PlannedDelivery[] {
+  return planned.flatMap((p) => {
+    if (p.channel !== SLACK_APPROVERS || p.op !== 'send') return [p];
+    const who = p.purpose === 'escalation' ? (state.escalation?.added ?? []) : (state.request?.eligible ?? []);
+    const users = unique(who.flatMap((id) => identitiesOf(id).filter((i) => /^slack:U[A-Z0-9]+$/.test(i))));
+    return users.map((i) => {
+      const channel = `slack:@${i.slice('slack:'.length)}`;
+      return { ...p, channel, key: deliveryKey(channel, p.purpose) };
+    });
+  });
+}

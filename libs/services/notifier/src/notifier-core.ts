@@ -3,7 +3,7 @@ import { addDelivery, emptyAction, foldEvent, wasDelivered, type NotifiedAction 
 import { buildMessage } from './approval-message.ts';
 import type { RetryPolicy } from './backoff.ts';
 import { DeliveryError, type ApprovalMessage, type NotificationChannel } from './channel.port.ts';
-import { decisionDeliveries, parseChannel, planDeliveries, requesterDeliveries, type PlannedDelivery } from './delivery-plan.ts';
+import { decisionDeliveries, expandApproverDMs, parseChannel, planDeliveries, requesterDeliveries, type PlannedDelivery } from './delivery-plan.ts';
 import { createDeliveryQueue, type DeliveryOutcome } from './delivery-queue.ts';
 
 /** A delivery with the message it carries, built when it was planned. */
@@ -145,7 +145,8 @@ export function createNotifierCore(options: NotifierCoreOptions) {
       const state = foldEvent(await stateFor(event), event);
       remember(state);
       if (isDecision(event.type)) queue.cancel(event.streamId, ['request', 'escalation'] satisfies NotificationPurpose[]);
-      enqueue(state, planDeliveries(state, event), event.correlationId);
+      const planned = expandApproverDMs(planDeliveries(state, event), state, (p) => options.identitiesOf?.(p) ?? []);
+      enqueue(state, planned.filter((p) => !wasDelivered(state, p.key)), event.correlationId);
       if (isDecision(event.type)) {
         const onBehalfOf = state.proposal?.requester.onBehalfOf;
         const identities = onBehalfOf ? (options.identitiesOf?.(onBehalfOf) ?? []) : [];
