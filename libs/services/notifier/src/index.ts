@@ -2,7 +2,7 @@ export * from './notifier.module.ts';
 export { NotifierService, NOTIFIER_GROUP, NOTIFIER_CONFIG, consoleMessage } from './notifier.service.ts';
 export { DeliveryError, NOTIFICATION_CHANNELS, type ApprovalMessage, type NotificationChannel } from './channel.port.ts';
 export { readNotifierConfig, webhookEnvName, type NotifierConfig, type WebhookTarget } from './webhook/webhook-config.ts';
-export { createWebhookChannel, createCallbackSender, callbackUrlProblem } from './webhook/webhook-channel.ts';
+export { createWebhookChannel, createCallbackSender } from './webhook/webhook-channel.ts';
 export { webhookEventType, webhookMessageId, type WebhookPayload, type WebhookEventType } from './webhook/signed-post.ts';
 export { configuredSlackChannels, readSlackConfig, slackChannel, SlackChannel, type SlackConfig } from './slack/index.ts';
 export { readTeamsConfig, teamsChannel, type TeamsConfig } from './teams/index.ts';

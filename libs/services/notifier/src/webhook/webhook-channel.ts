@@ -1,3 +1,4 @@
+import { callbackUrlProblem } from '@countersign/contracts';
 import { DeliveryError, type ApprovalMessage, type NotificationChannel } from '../channel.port.ts';
 import { postSigned, webhookEventType, webhookMessageId, type SignedPost } from './signed-post.ts';
 import { webhookEnvName, type WebhookTarget } from './webhook-config.ts';
@@ -33,20 +34,6 @@ export function createWebhookChannel(targets: ReadonlyMap<string, WebhookTarget>
   };
 }
 
-const LOOPBACK = new Set(['127.0.0.1', 'localhost', '[::1]']);
-
-/** Why a callback URL cannot be called, or undefined when it can: https, or http to this machine. */
-export function callbackUrlProblem(raw: string): string | undefined {
-  let url: URL;
-  try {
-    url = new URL(raw);
-  } catch {
-    return 'the callback URL is not a URL';
-  }
-  if (url.protocol === 'https:') return undefined;
-  if (url.protocol === 'http:' && LOOPBACK.has(url.hostname)) return undefined;
-  return 'the callback URL must use https (http only to 127.0.0.1 or localhost)';
-}
 
 /** Calls the requester back when its action is decided: signed like webhooks, with its own secret. */
 export function createCallbackSender(secret: string | undefined, options: WebhookChannelOptions = {}) {
@@ -54,7 +41,7 @@ export function createCallbackSender(secret: string | undefined, options: Webhoo
     async send(url: string, message: ApprovalMessage): Promise<void> {
       if (!secret) throw new DeliveryError('no callback secret configured (COUNTERSIGN_CALLBACK_SECRET)', false);
       const problem = callbackUrlProblem(url);
-      if (problem) throw new DeliveryError(problem, false);
+      if (problem) throw new DeliveryError(`the callback URL ${problem}`, false);
       await postSigned({ url, secret, payload: { type: 'action.decided', data: message }, msgId: webhookMessageId(message.actionId, 'callback', 'callback'), ...options });
     },
   };
