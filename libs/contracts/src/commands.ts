@@ -1,7 +1,6 @@
 import type { CommandEnvelope } from './envelope.ts';
-import type {
-  ActionProposedData, Channel, NotificationDeliveredData, NotificationFailedData, PolicyEvaluatedData, VoteDecision,
-} from './events.ts';
+import type { ActionProposedData, Channel, PolicyEvaluatedData, VoteDecision } from './events.ts';
+import type { NotificationDeliveredData, NotificationFailedData } from './notification-events.ts';
 
 export type ProposeActionData = ActionProposedData;
 

@@ -1,3 +1,5 @@
+import type { NotificationDeliveredData, NotificationFailedData } from './notification-events.ts';
+import type { ApprovalEscalatedData, PolicyPublishedData, ReviewRequestedData } from './policy-events.ts';
 import type { EventEnvelope } from './envelope.ts';
 
 /** What policy said about a proposal. */
@@ -108,72 +110,6 @@ export interface ApprovalRequestedData {
   escalation?: { at: string; groups: string[]; channels?: string[] };
   /** Who may approve alone in an emergency (requester excluded), and the review that follows. */
   breakGlass?: { groups: string[]; eligible: string[]; reviewGroups: string[]; reviewWithinSeconds: number };
-}
-
-/** The request was still pending at its escalation time: more principals may now vote. */
-export interface ApprovalEscalatedData {
-  groups: string[];
-  /** Principals newly eligible (requester excluded), with the groups they count for. */
-  added: string[];
-  addedGroups: Record<string, string[]>;
-  channels?: string[];
-  at: string;
-}
-
-/** A break-glass approval happened: someone must look at it afterwards. */
-export interface ReviewRequestedData {
-  reason: string;
-  approvedBy: string;
-  reviewGroups: string[];
-  /** Principals who may record the review (the approver and requester excluded). */
-  reviewers: string[];
-  due: string;
-}
-
-/** One file of a published policy set, exactly as written. */
-export interface PolicyFileContent {
-  path: string;
-  text: string;
-}
-
-/** An approved `countersign.policy.publish` took effect: evaluators now use this content. */
-export interface PolicyPublishedData {
-  version: string;
-  files: PolicyFileContent[];
-  author: string;
-  approvers: string[];
-  /** The version active when the change was proposed. */
-  previousVersion?: string;
-  /** Set when this publication restores an earlier version. */
-  rollbackOf?: string;
-}
-
-/** Why a message was sent. */
-export type NotificationPurpose = 'request' | 'escalation' | 'decision' | 'callback';
-
-/**
- * A message reached a channel (`slack:#data-approvals`, `slack:@U123` for a DM, `teams:<conversation>`,
- * `webhook:<name>`, or `callback` for the requester's callback URL).
- */
-export interface NotificationDeliveredData {
-  channel: string;
-  purpose: NotificationPurpose;
-  /** 1 for the first try. */
-  attempt: number;
-  /** Where the message lives, to update it after the decision: e.g. Slack `{ channel, ts }`. */
-  ref?: Record<string, string>;
-  /** A message already sent, changed in place to show the outcome (chat.update, card refresh). */
-  updated?: boolean;
-}
-
-/** A delivery attempt failed; the action stays approvable through the API and other channels. */
-export interface NotificationFailedData {
-  channel: string;
-  purpose: NotificationPurpose;
-  attempt: number;
-  reason: string;
-  /** When the next attempt is planned; absent when the notifier gave up. */
-  nextAttemptAt?: string;
 }
 
 export interface VoteRecordedData {

@@ -1,0 +1,39 @@
+/** What escalation, break-glass and policy publication add to an action's stream. */
+
+/** The request was still pending at its escalation time: more principals may now vote. */
+export interface ApprovalEscalatedData {
+  groups: string[];
+  /** Principals newly eligible (requester excluded), with the groups they count for. */
+  added: string[];
+  addedGroups: Record<string, string[]>;
+  channels?: string[];
+  at: string;
+}
+
+/** A break-glass approval happened: someone must look at it afterwards. */
+export interface ReviewRequestedData {
+  reason: string;
+  approvedBy: string;
+  reviewGroups: string[];
+  /** Principals who may record the review (the approver and requester excluded). */
+  reviewers: string[];
+  due: string;
+}
+
+/** One file of a published policy set, exactly as written. */
+export interface PolicyFileContent {
+  path: string;
+  text: string;
+}
+
+/** An approved `countersign.policy.publish` took effect: evaluators now use this content. */
+export interface PolicyPublishedData {
+  version: string;
+  files: PolicyFileContent[];
+  author: string;
+  approvers: string[];
+  /** The version active when the change was proposed. */
+  previousVersion?: string;
+  /** Set when this publication restores an earlier version. */
+  rollbackOf?: string;
+}
