@@ -33,7 +33,7 @@ export interface TeamsBenchResult {
 
 type Outcome = 'decided' | 'refused' | 'timed-out';
 
-function outcomeOf(res: { status: number; body: any }): Outcome {
+function outcomeOf(res: { status: number; body: { type?: string; value?: unknown } | undefined }): Outcome {
   if (res.status !== 200) throw new Error(`invoke answered ${res.status}: ${JSON.stringify(res.body)}`);
   if (res.body?.type === 'application/vnd.microsoft.card.adaptive') return 'decided';
   const text = String(res.body?.value ?? '');
