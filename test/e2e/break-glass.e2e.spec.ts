@@ -65,6 +65,44 @@ describe(`break-glass and escalation through the API (${SHAPE})`, () => {
     assert.match(byType.PolicyEvaluated.summary, /under rule hotfix — /);
   });
 
+  it('records the review once, from a reviewer only, and lists the action as pending review until then', async () => {
+    const proposed = await agent.propose({ action: 'deploy.hotfix', resource: 'prod/payments', params: { severity: 'sev1' } });
+    const id = proposed.body.id;
+    assert.equal((await bob.post(`/v1/actions/${id}/approve`, { breakGlass: true, comment: 'payments down, INC-77' })).status, 200);
+    type Listed = { id: string; review: { status: string } };
+    const listed = await eventually(async () => {
+      const items: Listed[] = (await erin.get('/v1/actions?review=pending&limit=1000')).body.items;
+      return items.find((a) => a.id === id);
+    });
+    assert.equal(listed?.review.status, 'requested', 'the reviewer finds the action with review=pending');
+
+    const bad = await erin.post(`/v1/actions/${id}/review`, { verdict: 'fine', comment: ' ' });
+    assert.equal(bad.status, 400, bad.text);
+    assert.deepEqual([...new Set(bad.body.errors.map((e: { pointer: string }) => e.pointer))].sort(), ['/comment', '/verdict']);
+    const byApprover = await bob.post(`/v1/actions/${id}/review`, { verdict: 'upheld', comment: 'it was fine' });
+    assert.equal(byApprover.status, 403, byApprover.text);
+    assert.equal(byApprover.body.type, 'https://countersign.dev/problems/not-eligible');
+
+    const reviewed = await erin.post(`/v1/actions/${id}/review`, { verdict: 'concerns', comment: 'no incident ticket was linked' });
+    assert.equal(reviewed.status, 200, reviewed.text);
+    assert.equal(reviewed.body.status, 'approved', 'the approval stands');
+    const { status, reviewedBy, comment, late } = reviewed.body.review;
+    assert.deepEqual({ status, reviewedBy, comment, late }, { status: 'concerns', reviewedBy: 'erin', comment: 'no incident ticket was linked', late: false });
+    assert.equal(typeof reviewed.body.review.reviewedAt, 'string');
+    assert.deepEqual((await erin.get(`/v1/actions/${id}`)).body.review, reviewed.body.review);
+    const pending: Listed[] = (await erin.get('/v1/actions?review=pending&limit=1000')).body.items;
+    assert.ok(!pending.some((a) => a.id === id), 'a recorded review is no longer pending');
+
+    const again = await erin.post(`/v1/actions/${id}/review`, { verdict: 'upheld', comment: 'on second thought' });
+    assert.equal(again.status, 409, again.text);
+    assert.equal(again.body.type, 'https://countersign.dev/problems/already-reviewed');
+
+    const rows = (await carol.get('/v1/audit?type=ReviewRecorded&limit=1000')).body.items.filter((e: { actionId: string }) => e.actionId === id);
+    assert.equal(rows.length, 1);
+    assert.equal(rows[0].summary, 'break-glass approval reviewed by erin: concerns — no incident ticket was linked');
+    assert.deepEqual([rows[0].actor, rows[0].approvers], ['erin', ['bob']]);
+  });
+
   it('refuses break-glass from someone outside the clause', async () => {
     const proposed = await agent.propose({ action: 'deploy.hotfix', resource: 'prod/search', params: { severity: 'sev1' } });
     const res = await erin.post(`/v1/actions/${proposed.body.id}/approve`, { breakGlass: true, comment: 'me too' });

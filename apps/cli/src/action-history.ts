@@ -67,6 +67,7 @@ function decisionOf(event: ActionEvent): FinalDecision | undefined {
     case 'CommandRejected':
     case 'ApprovalEscalated':
     case 'ReviewRequested':
+    case 'ReviewRecorded':
     case 'PolicyPublished':
     case 'NotificationDelivered':
     case 'NotificationFailed':

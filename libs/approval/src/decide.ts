@@ -5,6 +5,7 @@ import { decideEvaluation } from './evaluation.ts';
 import { decideNotification } from './notifications.ts';
 import { notOpen, rejection } from './rejection.ts';
 import { approvalsCounted } from './quorum.ts';
+import { decideReview } from './review.ts';
 import type { ApprovalState } from './state.ts';
 import { decideVote } from './votes.ts';
 
@@ -37,6 +38,8 @@ export function decide(command: ActionCommand, state: ApprovalState, ctx: Decide
       return decideExpiry(command, state);
     case 'EscalateApproval':
       return decideEscalation(command, state, ctx);
+    case 'RecordReview':
+      return decideReview(command, state, ctx);
     case 'RecordNotificationDelivered':
     case 'RecordNotificationFailed':
       return decideNotification(command, state);

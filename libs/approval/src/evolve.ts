@@ -50,6 +50,10 @@ export function evolve(state: ApprovalState, event: ActionEvent): ApprovalState 
     case 'ReviewRequested':
       if (state.status !== 'approved' || !state.decision.breakGlass || state.review) break;
       return { ...state, review: event.data, handledCommands };
+    // The review itself comes later, by its own command: once, and only where one was asked for.
+    case 'ReviewRecorded':
+      if (state.status !== 'approved' || !state.review || state.reviewed) break;
+      return { ...state, reviewed: event.data, handledCommands };
     case 'PolicyPublished':
       if (state.status !== 'approved' || state.proposal.action !== POLICY_PUBLISH_ACTION || state.publication) break;
       return { ...state, publication: event.data, handledCommands };

@@ -8,7 +8,7 @@ import { currentRequest } from './escalation.ts';
 import { distinctGroupCover } from './quorum.ts';
 import { initialState, isFinal, type ApprovalState } from './state.ts';
 import {
-  agent7, cancel, DEADLINE, delivered, escalate, evaluate, expire, failed, propose, proposePublish, PUBLICATION, requireApproval, rita, secondsAfter, T0, vote,
+  agent7, cancel, DEADLINE, delivered, escalate, evaluate, expire, failed, propose, proposePublish, PUBLICATION, requireApproval, review, rita, secondsAfter, T0, vote,
 } from './testing/fixtures.ts';
 import { apply, context } from './testing/given.ts';
 
@@ -59,7 +59,17 @@ function randomNotification(r: ReturnType<typeof prng>): ActionCommand {
     : failed({ channel, purpose, attempt, reason: r.pick(['HTTP 503', 'timeout']), ...(r.int(2) ? { nextAttemptAt: secondsAfter(T0, 30).toISOString() } : {}) });
 }
 
-function randomCommand(r: ReturnType<typeof prng>, sent: ActionCommand[]): ActionCommand {
+/** A review, by a reviewer or not, with a comment or a blank one, at any point: only one after a ReviewRequested counts. */
+function randomReview(r: ReturnType<typeof prng>, reviewers: readonly string[] = []): ActionCommand {
+  const anyone = ['alice', 'carol', 'erin', 'olga', 'rita', 'zed'];
+  const reviewer = r.pick(reviewers.length > 0 && r.int(2) ? reviewers : anyone);
+  return review(reviewer, r.pick(['upheld', 'concerns'] as const), r.pick(['ok', 'no ticket', 'ok', ' ']));
+}
+
+function randomCommand(r: ReturnType<typeof prng>, sent: ActionCommand[], reviewers?: readonly string[]): ActionCommand {
+  // Reviews may come at any time; break-glass approvals are rare and come late, so once one asks
+  // for a review, reviews come often, half of them from its reviewers.
+  if (r.int(reviewers ? 2 : 12) === 0) return randomReview(r, reviewers);
   switch (r.int(9)) {
     case 0: return randomProposal(r);
     case 1: return r.int(3) === 0 ? evaluate(r.pick(['allow', 'deny'] as const)) : randomRequirement(r, {
@@ -85,6 +95,8 @@ function randomCommand(r: ReturnType<typeof prng>, sent: ActionCommand[]): Actio
 
 /** What may follow a decision in its own batch: the review of a break-glass approval, a publication. */
 const FOLLOW_UPS: ReadonlySet<string> = new Set(['ReviewRequested', 'PolicyPublished']);
+/** What may follow the decision later, by its own command: the review a ReviewRequested asked for. */
+const LATER: ReadonlySet<string> = new Set(['ReviewRecorded']);
 /** What may be recorded at any point after the proposal, the decision included: delivery outcomes. */
 const NOTIFICATIONS: ReadonlySet<string> = new Set(['NotificationDelivered', 'NotificationFailed']);
 
@@ -100,9 +112,17 @@ function checkStream(events: ActionEvent[], state: ApprovalState) {
   while (n < after.length && isFollowUp(after[n])) n += 1;
   const follow = after.slice(0, n);
   assert.deepEqual(
-    after.slice(n).filter((e) => e.type !== 'CommandRejected' && !NOTIFICATIONS.has(e.type)).map((e) => e.type), [],
-    'only refusals and delivery outcomes after the decision and its follow-ups',
+    after.slice(n).filter((e) => e.type !== 'CommandRejected' && !NOTIFICATIONS.has(e.type) && !LATER.has(e.type)).map((e) => e.type), [],
+    'only refusals, delivery outcomes and the review after the decision and its follow-ups',
   );
+  const reviewRequest = follow.find((e) => e.type === 'ReviewRequested');
+  const reviews = events.filter((e) => e.type === 'ReviewRecorded');
+  assert.ok(reviews.length <= (reviewRequest ? 1 : 0), `${reviews.length} reviews recorded${reviewRequest ? '' : ' with none requested'}`);
+  for (const e of reviews) {
+    assert.ok(events.indexOf(e) > events.indexOf(reviewRequest!), 'a review only after it was requested');
+    assert.ok(reviewRequest?.type === 'ReviewRequested' && reviewRequest.data.reviewers.includes(e.actor.id), `${e.actor.id} reviewed without being a reviewer`);
+    assert.ok(e.type === 'ReviewRecorded' && e.data.comment.trim() !== '', 'a review says what was found');
+  }
   assert.ok(events.every((e) => !FOLLOW_UPS.has(e.type) || follow.includes(e)), 'follow-ups only right after the decision, in its batch');
 
   const proposal = events.find((e) => e.type === 'ActionProposed');
@@ -159,7 +179,8 @@ describe('exactly one decision per action, whatever the command sequence', () =>
       // Most runs start like real life (a proposal, then policy), so that votes and timers matter.
       const opening = r.int(4) === 0 ? [] : [randomProposal(r), randomRequirement(r, { groups: r.some(GROUPS), quorum: 1 + r.int(2) })];
       for (let i = 0; i < length; i += 1) {
-        const command = opening[i] ?? randomCommand(r, sent);
+        const reviewers = stream.state.status === 'approved' ? stream.state.review?.reviewers : undefined;
+        const command = opening[i] ?? randomCommand(r, sent, reviewers);
         try {
           stream = apply(stream, decide(command, stream.state, context()), command.id, T0);
           checkStream(stream.events, stream.state);
@@ -180,7 +201,7 @@ describe('exactly one decision per action, whatever the command sequence', () =>
     // The generator must actually reach decisions, or the property says nothing.
     assert.ok(decided > RUNS / 3, `only ${decided} of ${RUNS} sequences reached a decision`);
     assert.ok(notifiedAfterDecision >= 5, `only ${notifiedAfterDecision} sequences recorded a delivery after the decision`);
-    for (const type of ['ApprovalEscalated', 'ReviewRequested', 'PolicyPublished', 'NotificationDelivered', 'NotificationFailed'] as const) {
+    for (const type of ['ApprovalEscalated', 'ReviewRequested', 'ReviewRecorded', 'PolicyPublished', 'NotificationDelivered', 'NotificationFailed'] as const) {
       assert.ok((seen.get(type) ?? 0) >= 5, `only ${seen.get(type) ?? 0} sequences produced ${type}`);
     }
   });

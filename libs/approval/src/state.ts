@@ -8,6 +8,7 @@ import type {
   ApprovalRequestedData,
   PolicyEvaluatedData,
   PolicyPublishedData,
+  ReviewRecordedData,
   ReviewRequestedData,
   VoteRecordedData,
 } from '@countersign/contracts';
@@ -62,6 +63,8 @@ export type Decided = Common &
     escalated?: ApprovalEscalatedData;
     /** The review that follows a break-glass approval (in the same batch). */
     review?: ReviewRequestedData;
+    /** The review as recorded by one of its reviewers, afterwards (RecordReview). */
+    reviewed?: ReviewRecordedData;
     /** The policy set an approved `countersign.policy.publish` published (in the same batch). */
     publication?: PolicyPublishedData;
   };

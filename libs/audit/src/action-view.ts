@@ -1,7 +1,7 @@
 import type {
   ActionEvent, ActionProposedData, Channel, PolicyEvaluatedData, PolicyPublishedData, RejectionCode, VoteDecision,
 } from '@countersign/contracts';
-import { approvalOf, escalate, reviewOf, type ApprovalView, type ReviewView } from './approval-view.ts';
+import { approvalOf, escalate, reviewed, reviewOf, type ApprovalView, type ReviewView } from './approval-view.ts';
 import { decisionOf, type DecisionView } from './decision-view.ts';
 import { deliveryAfter, noDelivery, notificationOf, type DeliveryView, type NotificationView } from './notification-view.ts';
 
@@ -49,7 +49,7 @@ export interface ActionView
   votes: VoteView[];
   rejections: RejectionView[];
   decision?: DecisionView;
-  /** Set after a break-glass approval. */
+  /** Set after a break-glass approval; `review.status` says whether it was recorded (`review=pending` lists the open ones). */
   review?: ReviewView;
   policyPublished?: PolicyPublishedView;
   /** Every delivery attempt the notifier reported, in order; `delivery` sums them up. */
@@ -159,6 +159,10 @@ export function projectAction(view: ActionView | undefined, event: ActionEvent):
     case 'ReviewRequested': {
       const d = event.data;
       return { ...base(view!), review: reviewOf(d, event.occurredAt), involved: union(view!.involved, ...d.reviewers) };
+    }
+    case 'ReviewRecorded': {
+      const review = reviewed(view!.review, event.data, event.occurredAt);
+      return { ...base(view!), ...(review ? { review } : {}) };
     }
     case 'PolicyPublished': {
       const { version, previousVersion, rollbackOf } = event.data;

@@ -1,4 +1,4 @@
-import type { ApprovalEscalatedData, ApprovalRequestedData, ReviewRequestedData } from '@countersign/contracts';
+import type { ApprovalEscalatedData, ApprovalRequestedData, ReviewRecordedData, ReviewRequestedData, ReviewVerdict } from '@countersign/contracts';
 
 /** The request's escalation: planned at first, then what happened when it fired. */
 export interface EscalationView {
@@ -18,15 +18,21 @@ export interface ApprovalView extends Pick<ApprovalRequestedData, 'groups' | 'qu
   escalation?: EscalationView;
 }
 
-/** The review a break-glass approval always asks for. */
+/** The review a break-glass approval always asks for: `requested` until a reviewer records a verdict. */
 export interface ReviewView {
-  status: 'requested';
+  status: 'requested' | ReviewVerdict;
   reason: string;
   approvedBy: string;
   reviewGroups: string[];
   reviewers: string[];
   due: string;
   requestedAt: string;
+  /** Set once recorded. */
+  reviewedBy?: string;
+  reviewedAt?: string;
+  comment?: string;
+  /** Recorded after `due`. */
+  late?: boolean;
 }
 
 export function approvalOf(d: ApprovalRequestedData): ApprovalView {
@@ -72,4 +78,9 @@ export function reviewOf(d: ReviewRequestedData, requestedAt: string): ReviewVie
     due: d.due,
     requestedAt,
   };
+}
+
+export function reviewed(review: ReviewView | undefined, d: ReviewRecordedData, reviewedAt: string): ReviewView | undefined {
+  if (!review) return undefined;
+  return { ...review, status: d.verdict, reviewedBy: d.reviewer, reviewedAt, comment: d.comment, late: d.late };
 }

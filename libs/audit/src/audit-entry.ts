@@ -94,6 +94,13 @@ export function auditEntryFor(view: ActionView, event: ActionEvent): AuditEntry 
       // The approver under review is named, so `approver=<them>` finds the review with their approval.
       return { ...entry, approvers: [d.approvedBy], reason: d.reason, details: { reviewGroups: d.reviewGroups, reviewers: d.reviewers, due: d.due } };
     }
+    case 'ReviewRecorded': {
+      const d = event.data;
+      // As on ReviewRequested, the approver under review is named, so `approver=<them>` finds the verdict too.
+      const approvers = view.review ? { approvers: [view.review.approvedBy] } : {};
+      const due = view.review ? { due: view.review.due } : {};
+      return { ...entry, ...approvers, comment: d.comment, details: { reviewer: d.reviewer, verdict: d.verdict, late: d.late, ...due } };
+    }
     case 'PolicyPublished': {
       const d = event.data;
       const details = { author: d.author, files: d.files.map((f) => f.path), ...pick(d, 'previousVersion', 'rollbackOf') };

@@ -55,6 +55,12 @@ export function summarize(view: ActionView, event: ActionEvent): string {
       const d = event.data;
       return `break-glass approval by ${d.approvedBy} — review requested from ${names(d.reviewGroups)} by ${d.due}`;
     }
+    case 'ReviewRecorded': {
+      const d = event.data;
+      const verdict = d.verdict === 'concerns' ? `concerns — ${d.comment}` : d.verdict;
+      const late = d.late ? ` (late: it was due ${view.review?.due ?? 'earlier'})` : '';
+      return `break-glass approval reviewed by ${d.reviewer}: ${verdict}${late}`;
+    }
     case 'PolicyPublished': {
       const d = event.data;
       const approved = d.approvers.length > 0 ? `, approved by ${d.approvers.join(', ')}` : '';

@@ -34,6 +34,11 @@ const body = {
 } satisfies Record<string, DomainEventBody>;
 
 const fold = (events: ActionEvent[]) => events.reduce<ActionView | undefined>((v, e) => projectAction(v, e), undefined)!;
+/** The audit rows of a stream, each built from the view after its event. */
+const rows = (bodies: DomainEventBody[]) => {
+  let view: ActionView | undefined;
+  return sealStream(bodies).map((e) => auditEntryFor((view = projectAction(view, e)!), e));
+};
 
 describe('action view: explanation, escalation, break-glass and publication', () => {
   it('given an evaluation with an explanation, the view shows it and the conditions that held', () => {
@@ -95,12 +100,6 @@ describe('action view: explanation, escalation, break-glass and publication', ()
 });
 
 describe('audit rows of the new events', () => {
-  const rows = (bodies: DomainEventBody[]) => {
-    const events = sealStream(bodies);
-    let view: ActionView | undefined;
-    return events.map((e) => auditEntryFor((view = projectAction(view, e)!), e));
-  };
-
   it('say in a sentence who may now vote, who broke glass and who must review by when', () => {
     const [, evaluated, requested, escalated, vote, approved, review] = rows([
       body.proposed, body.evaluated, body.requested, body.escalated, body.breakGlassVote, body.approved, body.review,
@@ -136,5 +135,31 @@ describe('audit rows of the new events', () => {
     assert.equal(summaries[0], 'demo-agent proposed deploy.release on prod/c');
     assert.equal(summaries[3], 'alice denied via slack: not today');
     assert.equal(summaries[4], 'denied by alice: not today');
+  });
+});
+
+describe('the recorded review of a break-glass approval', () => {
+  const approvedAlone = [body.proposed, body.evaluated, body.requested, body.breakGlassVote, body.approved, body.review];
+  const recorded = (verdict: 'upheld' | 'concerns', comment: string, late: boolean) =>
+    ({ type: 'ReviewRecorded', data: { reviewer: 'erin', verdict, comment, late } }) satisfies DomainEventBody;
+
+  it('when the reviewer raises concerns, the view shows the verdict, who, when and the comment', () => {
+    const view = fold(sealStream([...approvedAlone, recorded('concerns', 'no incident ticket', false)]));
+    assert.deepEqual(view.review, {
+      status: 'concerns', reason: 'break-glass approval by dave', approvedBy: 'dave', reviewGroups: ['security'], reviewers: ['erin'],
+      due: '2026-01-02T00:00:06.000Z', requestedAt: '2026-01-01T00:00:05.000Z',
+      reviewedBy: 'erin', reviewedAt: '2026-01-01T00:00:06.000Z', comment: 'no incident ticket', late: false,
+    });
+    assert.equal(view.status, 'approved', 'the approval stands whatever the verdict');
+  });
+
+  it('the audit row says who reviewed with what verdict, and names the approver under review', () => {
+    const upheld = rows([...approvedAlone, recorded('upheld', 'INC-1 confirms it', false)]).at(-1)!;
+    assert.equal(upheld.summary, 'break-glass approval reviewed by erin: upheld');
+    assert.deepEqual([upheld.type, upheld.actor, upheld.approvers, upheld.comment], ['ReviewRecorded', 'erin', ['dave'], 'INC-1 confirms it']);
+    assert.deepEqual(upheld.details, { reviewer: 'erin', verdict: 'upheld', late: false, due: '2026-01-02T00:00:06.000Z' });
+    const concerns = rows([...approvedAlone, recorded('concerns', 'no incident ticket', true)]).at(-1)!;
+    assert.equal(concerns.summary, 'break-glass approval reviewed by erin: concerns — no incident ticket (late: it was due 2026-01-02T00:00:06.000Z)');
+    assert.equal(concerns.details?.late, true);
   });
 });

@@ -1,6 +1,7 @@
 import type { CommandEnvelope } from './envelope.ts';
 import type { ActionProposedData, Channel, PolicyEvaluatedData, VoteDecision } from './events.ts';
 import type { NotificationDeliveredData, NotificationFailedData } from './notification-events.ts';
+import type { ReviewVerdict } from './policy-events.ts';
 
 export type ProposeActionData = ActionProposedData;
 
@@ -34,6 +35,13 @@ export interface EscalateApprovalData {
   at: string;
 }
 
+/** A reviewer's verdict on a break-glass approval; the comment, required, is the record of what they found. */
+export interface RecordReviewData {
+  reviewer: string;
+  verdict: ReviewVerdict;
+  comment: string;
+}
+
 export interface CommandDataByType {
   ProposeAction: ProposeActionData;
   RecordPolicyEvaluation: RecordPolicyEvaluationData;
@@ -41,6 +49,7 @@ export interface CommandDataByType {
   CancelAction: CancelActionData;
   ExpireAction: ExpireActionData;
   EscalateApproval: EscalateApprovalData;
+  RecordReview: RecordReviewData;
   /** The notifier reports a delivery; the router records it in the action's stream. */
   RecordNotificationDelivered: NotificationDeliveredData;
   RecordNotificationFailed: NotificationFailedData;
@@ -55,6 +64,7 @@ export const COMMAND_TYPES: readonly CommandType[] = [
   'CancelAction',
   'ExpireAction',
   'EscalateApproval',
+  'RecordReview',
   'RecordNotificationDelivered',
   'RecordNotificationFailed',
 ];

@@ -1,5 +1,5 @@
 import type { NotificationDeliveredData, NotificationFailedData } from './notification-events.ts';
-import type { ApprovalEscalatedData, PolicyPublishedData, ReviewRequestedData } from './policy-events.ts';
+import type { ApprovalEscalatedData, PolicyPublishedData, ReviewRecordedData, ReviewRequestedData } from './policy-events.ts';
 import type { EventEnvelope } from './envelope.ts';
 
 /** What policy said about a proposal. */
@@ -130,7 +130,9 @@ export type RejectionCode =
   | 'not_pending'
   | 'duplicate_vote'
   | 'not_requester'
-  | 'reason_required';
+  | 'reason_required'
+  | 'no_review_requested'
+  | 'already_reviewed';
 
 export interface CommandRejectedData {
   command: string;
@@ -182,6 +184,7 @@ export interface EventDataByType {
   ActionCancelled: ActionCancelledData;
   ApprovalEscalated: ApprovalEscalatedData;
   ReviewRequested: ReviewRequestedData;
+  ReviewRecorded: ReviewRecordedData;
   PolicyPublished: PolicyPublishedData;
   NotificationDelivered: NotificationDeliveredData;
   NotificationFailed: NotificationFailedData;
@@ -201,6 +204,7 @@ export const EVENT_TYPES: readonly EventType[] = [
   'ActionCancelled',
   'ApprovalEscalated',
   'ReviewRequested',
+  'ReviewRecorded',
   'PolicyPublished',
   'NotificationDelivered',
   'NotificationFailed',

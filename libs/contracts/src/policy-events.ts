@@ -1,4 +1,4 @@
-/** What escalation, break-glass and policy publication add to an action's stream. */
+/** What escalation, break-glass (and its review) and policy publication add to an action's stream. */
 
 /** The request was still pending at its escalation time: more principals may now vote. */
 export interface ApprovalEscalatedData {
@@ -18,6 +18,17 @@ export interface ReviewRequestedData {
   /** Principals who may record the review (the approver and requester excluded). */
   reviewers: string[];
   due: string;
+}
+
+export type ReviewVerdict = 'upheld' | 'concerns';
+
+/** A reviewer looked at a break-glass approval: it stands either way; `concerns` says what to follow up. */
+export interface ReviewRecordedData {
+  reviewer: string;
+  verdict: ReviewVerdict;
+  comment: string;
+  /** Recorded after the review was due. */
+  late: boolean;
 }
 
 /** One file of a published policy set, exactly as written. */

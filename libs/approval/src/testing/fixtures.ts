@@ -123,6 +123,11 @@ export function cancel(by: string, reason?: string): ActionCommand {
 export const breakGlass = (voter: string, comment?: string) =>
   vote(voter, 'approve', { breakGlass: true, ...(comment !== undefined ? { comment } : {}) });
 
+/** A reviewer's verdict on a break-glass approval. */
+export function review(reviewer: string, verdict: 'upheld' | 'concerns' = 'upheld', comment = 'checked the incident and the change'): ActionCommand {
+  return command('RecordReview', { reviewer, verdict, comment }, GATEWAY, 'review');
+}
+
 export function escalate(at: Date): ActionCommand {
   return command('EscalateApproval', { at: at.toISOString() }, { id: 'approval-router', kind: 'service' }, 'escalate');
 }

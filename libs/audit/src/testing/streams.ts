@@ -21,6 +21,7 @@ export function sealStream(bodies: readonly DomainEventBody[], { streamId = 'act
 function actorOf(body: DomainEventBody): Actor {
   if (body.type === 'ActionProposed') return { id: body.data.requester.id, kind: body.data.requester.kind };
   if (body.type === 'VoteRecorded') return { id: body.data.voter, kind: 'human' };
+  if (body.type === 'ReviewRecorded') return { id: body.data.reviewer, kind: 'human' };
   if (body.type === 'NotificationDelivered' || body.type === 'NotificationFailed') return { id: 'notifier', kind: 'service' };
   return router;
 }

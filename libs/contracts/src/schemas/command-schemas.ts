@@ -1,6 +1,7 @@
 import type { CommandType } from '../commands.ts';
 import { actionProposedSchema, policyEvaluatedSchema } from './event-schemas.ts';
 import { notificationDeliveredSchema, notificationFailedSchema } from './notification-schemas.ts';
+import { recordReviewSchema } from './policy-schemas.ts';
 import { actor, channel, isoTime, nonEmpty, stringList } from './primitives.ts';
 
 /** One schema per command type, for the `data` field. */
@@ -39,6 +40,7 @@ export const COMMAND_DATA_SCHEMAS: Record<CommandType, object> = {
     additionalProperties: false,
     properties: { at: isoTime },
   },
+  RecordReview: recordReviewSchema,
   RecordNotificationDelivered: notificationDeliveredSchema,
   RecordNotificationFailed: notificationFailedSchema,
 };

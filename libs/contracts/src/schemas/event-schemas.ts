@@ -1,7 +1,7 @@
 import type { EventType } from '../events.ts';
 import { actor, channel, isoTime, jsonObject, nonEmpty, sha256Hex, stringList } from './primitives.ts';
 import { notificationDeliveredSchema, notificationFailedSchema } from './notification-schemas.ts';
-import { approvalEscalatedSchema, approvalRequirement, conditionResult, policyPublishedSchema, requestBreakGlass, requestEscalation, reviewRequestedSchema } from './policy-schemas.ts';
+import { approvalEscalatedSchema, approvalRequirement, conditionResult, policyPublishedSchema, requestBreakGlass, requestEscalation, reviewRecordedSchema, reviewRequestedSchema } from './policy-schemas.ts';
 
 export const actionProposedSchema = {
   type: 'object',
@@ -100,7 +100,10 @@ export const EVENT_DATA_SCHEMAS: Record<EventType, object> = {
       commandId: nonEmpty,
       by: nonEmpty,
       code: {
-        enum: ['self_approval', 'not_eligible', 'already_decided', 'not_pending', 'duplicate_vote', 'not_requester', 'reason_required'],
+        enum: [
+          'self_approval', 'not_eligible', 'already_decided', 'not_pending', 'duplicate_vote', 'not_requester', 'reason_required',
+          'no_review_requested', 'already_reviewed',
+        ],
       },
       reason: { type: 'string' },
     },
@@ -131,6 +134,7 @@ export const EVENT_DATA_SCHEMAS: Record<EventType, object> = {
   },
   ApprovalEscalated: approvalEscalatedSchema,
   ReviewRequested: reviewRequestedSchema,
+  ReviewRecorded: reviewRecordedSchema,
   PolicyPublished: policyPublishedSchema,
   NotificationDelivered: notificationDeliveredSchema,
   NotificationFailed: notificationFailedSchema,

@@ -1,4 +1,4 @@
-/** Schemas of what policy adds to the action streams: requirements, explanations, escalation, break-glass, publication. */
+/** Schemas of what policy adds to the action streams: requirements, explanations, escalation, break-glass and its review, publication. */
 import { isoTime, nonEmpty, sha256Hex, stringList } from './primitives.ts';
 
 const seconds = { type: 'integer', minimum: 1 } as const;
@@ -69,6 +69,23 @@ export const reviewRequestedSchema = {
   required: ['reason', 'approvedBy', 'reviewGroups', 'reviewers', 'due'],
   additionalProperties: false,
   properties: { reason: { type: 'string' }, approvedBy: nonEmpty, reviewGroups: stringList, reviewers: stringList, due: isoTime },
+} as const;
+
+const verdict = { enum: ['upheld', 'concerns'] } as const;
+const reviewComment = { type: 'string', minLength: 1, maxLength: 4000, pattern: '\\S' } as const;
+
+export const recordReviewSchema = {
+  type: 'object',
+  required: ['reviewer', 'verdict', 'comment'],
+  additionalProperties: false,
+  properties: { reviewer: nonEmpty, verdict, comment: reviewComment },
+} as const;
+
+export const reviewRecordedSchema = {
+  type: 'object',
+  required: ['reviewer', 'verdict', 'comment', 'late'],
+  additionalProperties: false,
+  properties: { reviewer: nonEmpty, verdict, comment: reviewComment, late: { type: 'boolean' } },
 } as const;
 
 export const policyPublishedSchema = {

@@ -13,7 +13,7 @@ import { decodeCursor, encodeCursor, parseWait, presentAction } from './views.ts
 const MAX_LONG_POLL_MS = 60_000;
 
 interface ProposeBody { action: string; resource: string; params?: Record<string, unknown>; justification?: string; context?: Record<string, unknown>; callbackUrl?: string }
-interface ListQuery { status?: string; requester?: string; action?: string; approver?: 'me'; limit?: string; cursor?: string }
+interface ListQuery { status?: string; requester?: string; action?: string; approver?: 'me'; review?: 'pending'; limit?: string; cursor?: string }
 
 const parsePropose = checker<ProposeBody>(proposeActionBody, 'body');
 const parseList = checker<ListQuery>(listActionsQuery, 'query');
@@ -53,6 +53,8 @@ export class ActionsController {
     if (q.requester) and.push({ requester: q.requester === 'me' ? me : q.requester });
     if (q.action) and.push({ action: q.action });
     if (q.approver === 'me') and.push({ status: 'pending', 'approval.eligible': me, 'votes.voter': { $ne: me } });
+    // Break-glass approvals still awaiting their review; reviewers are `involved`, so they find theirs.
+    if (q.review === 'pending') and.push({ 'review.status': 'requested' });
     const after = decodeCursor(q.cursor);
     if (q.cursor && !after) throw badRequest([{ parameter: 'cursor', detail: 'is not a cursor this API returned' }]);
     if (after) and.push({ $or: [{ createdAt: { $lt: after[0] } }, { createdAt: after[0], _id: { $lt: after[1] } }] });

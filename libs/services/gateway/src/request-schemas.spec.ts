@@ -1,7 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { Problem } from './problem.ts';
-import { callbackUrlProblem, checker, proposeActionBody } from './request-schemas.ts';
+import { callbackUrlProblem, checker, proposeActionBody, reviewBody } from './request-schemas.ts';
 
 const parsePropose = checker<{ callbackUrl?: string }>(proposeActionBody, 'body');
 const proposal = (callbackUrl: unknown) => ({ action: 'data.export', resource: 'prod/x', callbackUrl });
@@ -44,5 +44,30 @@ describe('the callback URL of a proposal', () => {
     for (const bad of ['ftp://ci.example.com/cb', 'ci.example.com/cb', 'javascript:alert(1)', '', 42, `https://ci.example.com/${'x'.repeat(2100)}`]) {
       assert.deepEqual(pointers(proposal(bad)), ['/callbackUrl'], String(bad).slice(0, 40));
     }
+  });
+});
+
+describe('the body of a review', () => {
+  const parseReview = checker<{ verdict: string; comment: string }>(reviewBody, 'body');
+  const named = (body: unknown) => {
+    try {
+      parseReview(body);
+      return [];
+    } catch (error) {
+      assert.ok(error instanceof Problem && error.status === 400, String(error));
+      return [...new Set((error.errors ?? []).map((e) => e.pointer ?? ''))].sort();
+    }
+  };
+
+  it('given a verdict and a comment, then it is accepted', () => {
+    assert.deepEqual(named({ verdict: 'upheld', comment: 'INC-1 confirms it' }), []);
+    assert.deepEqual(named({ verdict: 'concerns', comment: 'no ticket' }), []);
+  });
+
+  it('given an unknown verdict, a blank or missing comment, or a stray field, then the 400 names each', () => {
+    assert.deepEqual(named({ verdict: 'fine', comment: ' \n' }), ['/comment', '/verdict']);
+    assert.deepEqual(named({ verdict: 'upheld' }), ['/comment']);
+    assert.deepEqual(named(undefined), ['/comment', '/verdict']);
+    assert.deepEqual(named({ verdict: 'upheld', comment: 'ok', breakGlass: true }), ['/breakGlass']);
   });
 });

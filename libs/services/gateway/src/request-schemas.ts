@@ -43,6 +43,14 @@ export const cancelBody = {
   properties: { reason: text(4000) },
 } as const;
 
+/** Upheld or not, a review says what was checked: the comment is the record. */
+export const reviewBody = {
+  type: 'object',
+  required: ['verdict', 'comment'],
+  additionalProperties: false,
+  properties: { verdict: { enum: ['upheld', 'concerns'] }, comment: nonBlank(4000) },
+} as const;
+
 const limit = { type: 'string', pattern: '^(?:[1-9]\\d{0,2}|1000)$' } as const;
 const cursor = { type: 'string', pattern: '^[A-Za-z0-9_-]{1,512}$' } as const;
 
@@ -54,6 +62,7 @@ export const listActionsQuery = {
     requester: id,
     action: id,
     approver: { const: 'me' },
+    review: { const: 'pending' },
     limit,
     cursor,
   },

@@ -6,7 +6,7 @@ import { ActionWaiter } from './action-waiter.ts';
 import { ApiKeyGuard, CurrentCaller, type Caller } from './auth.ts';
 import { CommandSender } from './commands.ts';
 import { Problem, badRequest } from './problem.ts';
-import { approveBody, cancelBody, checker, denyBody } from './request-schemas.ts';
+import { approveBody, cancelBody, checker, denyBody, reviewBody } from './request-schemas.ts';
 import { presentAction } from './views.ts';
 
 const OUTCOME_WAIT_MS = 10_000;
@@ -19,6 +19,8 @@ const REJECTION_STATUS: Record<RejectionCode, [number, string]> = {
   not_pending: [409, 'This action is not awaiting approval.'],
   duplicate_vote: [409, 'You have already voted on this action.'],
   reason_required: [400, 'A reason is required.'],
+  no_review_requested: [409, 'This action has no break-glass review to record.'],
+  already_reviewed: [409, 'This break-glass approval has already been reviewed.'],
 };
 
 interface ApproveBody { comment?: string; breakGlass?: boolean }
@@ -44,10 +46,11 @@ function parseDeny(raw: unknown): { reason: string } {
   return checkDeny(raw);
 }
 const parseCancel = checker<{ reason?: string }>(cancelBody, 'body');
+const parseReview = checker<{ verdict: 'upheld' | 'concerns'; comment: string }>(reviewBody, 'body');
 
 /**
- * Approve, deny and cancel are commands for the approval router, which alone decides; the
- * gateway waits for the router's answer (a recorded vote or a rejection) and reports it.
+ * Approve, deny, cancel and review are commands for the approval router, which alone decides;
+ * the gateway waits for the router's answer (a recorded vote or review, or a rejection) and reports it.
  */
 @Controller('v1/actions/:id')
 @UseGuards(ApiKeyGuard)
@@ -80,6 +83,16 @@ export class VotesController {
       by: caller.principal.id,
       ...(body.reason !== undefined ? { reason: body.reason } : {}),
     });
+    return this.outcome(id, commandId, res);
+  }
+
+  /** The review a break-glass approval asked for: only its reviewers, once. */
+  @Post('review')
+  @HttpCode(200)
+  async review(@CurrentCaller() caller: Caller, @Param('id') id: string, @Body() raw: unknown, @Res({ passthrough: true }) res: Response) {
+    const body = parseReview(raw);
+    await this.existing(id);
+    const commandId = await this.commands.send('RecordReview', id, caller, { reviewer: caller.principal.id, verdict: body.verdict, comment: body.comment });
     return this.outcome(id, commandId, res);
   }
 

@@ -80,6 +80,7 @@ export function foldEvent(state: NotifiedAction, event: ActionEvent): NotifiedAc
     case 'NotificationFailed':
     case 'CommandRejected':
     case 'ReviewRequested':
+    case 'ReviewRecorded':
     case 'PolicyPublished':
       return state;
     default: {

@@ -21,6 +21,8 @@ const REFUSALS: Record<RejectionCode, string> = {
   not_pending: 'This action is not awaiting approval.',
   duplicate_vote: 'You have already voted on this action.',
   reason_required: 'A reason is required.',
+  no_review_requested: 'This action has no break-glass review to record.',
+  already_reviewed: 'This break-glass approval has already been reviewed.',
 };
 
 /**

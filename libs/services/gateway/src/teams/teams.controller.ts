@@ -23,6 +23,8 @@ const REFUSAL: Record<RejectionCode, string> = {
   duplicate_vote: 'You have already voted on this action.',
   reason_required: 'A reason is required to deny.',
   not_requester: 'Only the requester can do that.',
+  no_review_requested: 'This action has no break-glass review to record.',
+  already_reviewed: 'This break-glass approval has already been reviewed.',
 };
 
 /**
