@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { ActionView } from '@countersign/audit';
+import type { RejectionCode } from '@countersign/contracts';
 import { READ_MODEL_STORE, type ReadModelStore } from '@countersign/readmodel';
 import { CHANGE_FEED, type ChangeFeed } from '@countersign/runtime';
 import { COLLECTIONS } from '@countersign/audit';
@@ -10,6 +11,12 @@ import { COLLECTIONS } from '@countersign/audit';
  */
 const FIRST_POLL_MS = 2;
 const MAX_POLL_MS = 100;
+
+/** The router's answer to one command, as the read model shows it; `pending` when none came in time. */
+export type CommandAnswer =
+  | { kind: 'done'; view: ActionView }
+  | { kind: 'rejected'; view: ActionView; code: RejectionCode; reason: string }
+  | { kind: 'pending'; view: ActionView | undefined };
 
 /**
  * Waits until an action's read model satisfies a predicate: woken by the change feed, with a slow
@@ -24,6 +31,14 @@ export class ActionWaiter {
 
   get(actionId: string): Promise<ActionView | undefined> {
     return this.store.collection<ActionView>(COLLECTIONS.actions).get(actionId);
+  }
+
+  /** Waits for the router to handle a command: it then shows in `handled`, and in `rejections` if refused. */
+  async answer(actionId: string, commandId: string, timeoutMs: number): Promise<CommandAnswer> {
+    const view = await this.until(actionId, (v) => !!v && v.handled.includes(commandId), timeoutMs);
+    if (!view?.handled.includes(commandId)) return { kind: 'pending', view };
+    const rejection = view.rejections.find((r) => r.commandId === commandId);
+    return rejection ? { kind: 'rejected', view, code: rejection.code, reason: rejection.reason } : { kind: 'done', view };
   }
 
   async until(actionId: string, done: (view: ActionView | undefined) => boolean, timeoutMs: number): Promise<ActionView | undefined> {

@@ -11,12 +11,13 @@ import { Proposer } from './proposer.ts';
 import { Problem, ProblemFilter, problemMiddleware } from './problem.ts';
 import { SLACK_CONTROLLERS, SLACK_INTERACTIONS_PATH, SLACK_PROVIDERS } from './slack/index.ts';
 import { TeamsController } from './teams/teams.controller.ts';
+import { VoteCaster } from './vote-caster.ts';
 import { VotesController } from './votes.controller.ts';
 
 /** The HTTP edge: authenticates callers and turns requests into commands and read-model queries. */
 @Module({
   controllers: [ActionsController, VotesController, AuditController, PoliciesController, ...SLACK_CONTROLLERS, TeamsController],
-  providers: [ActionWaiter, CommandSender, Proposer, ApiKeyGuard, { provide: APP_FILTER, useClass: ProblemFilter }, ...SLACK_PROVIDERS],
+  providers: [ActionWaiter, CommandSender, VoteCaster, Proposer, ApiKeyGuard, { provide: APP_FILTER, useClass: ProblemFilter }, ...SLACK_PROVIDERS],
 })
 export class GatewayModule {}
 

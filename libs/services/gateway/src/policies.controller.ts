@@ -46,8 +46,7 @@ export class PoliciesController {
   @Get('active')
   async active(@Query() rawQuery: unknown) {
     parseEmpty(rawQuery);
-    const docs = await this.published();
-    const doc = activePolicy(docs);
+    const doc = await this.activeDoc();
     return doc ? present(doc) : { version: this.seed.version, source: 'seed', files: this.seedFiles(this.seed.version) ?? [], links: links(this.seed.version) };
   }
 
@@ -103,8 +102,14 @@ export class PoliciesController {
     return this.seed.sources.map((f) => ({ path: basename(f.path), text: f.text }));
   }
 
-  private published(): Promise<PolicyDocument[]> {
-    return this.store.collection<PolicyDocument>(COLLECTIONS.policies).find({}, { sort: { publishedAt: -1, eventId: -1 } });
+  /** Latest publication first, by (publishedAt, eventId) as audit's `publicationOrder`: the first is the active one. */
+  private published(limit?: number): Promise<PolicyDocument[]> {
+    return this.store.collection<PolicyDocument>(COLLECTIONS.policies).find({}, { sort: { publishedAt: -1, eventId: -1 }, ...(limit ? { limit } : {}) });
+  }
+
+  /** Loads the active document alone, not every version with its files. */
+  private async activeDoc(): Promise<PolicyDocument | undefined> {
+    return activePolicy(await this.published(1));
   }
 
   private async find(version: string): Promise<PolicyDocument | undefined> {
@@ -114,7 +119,7 @@ export class PoliciesController {
   }
 
   private async activeVersion(): Promise<string> {
-    return activePolicy(await this.published())?.version ?? this.seed.version;
+    return (await this.activeDoc())?.version ?? this.seed.version;
   }
 
   private describeActive(docs: PolicyDocument[]) {

@@ -48,7 +48,7 @@ export class Proposer {
     }
     const p = caller.principal;
     const params = proposal.params ?? {};
-    await this.commands.send('ProposeAction', actionId, caller, {
+    await this.commands.send('ProposeAction', actionId, caller.principal, {
       action: proposal.action,
       resource: proposal.resource,
       params,

@@ -2,25 +2,27 @@ import { Body, Controller, HttpCode, Inject, Param, Post, Res, UseGuards } from 
 import type { ActionView } from '@countersign/audit';
 import type { RejectionCode } from '@countersign/contracts';
 import type { Response } from 'express';
-import { ActionWaiter } from './action-waiter.ts';
+import { ActionWaiter, type CommandAnswer } from './action-waiter.ts';
 import { ApiKeyGuard, CurrentCaller, type Caller } from './auth.ts';
 import { CommandSender } from './commands.ts';
 import { Problem, badRequest } from './problem.ts';
 import { approveBody, cancelBody, checker, denyBody, reviewBody } from './request-schemas.ts';
+import { REJECTION_TITLES } from './rejections.ts';
+import { VoteCaster } from './vote-caster.ts';
 import { presentAction } from './views.ts';
 
 const OUTCOME_WAIT_MS = 10_000;
 
-const REJECTION_STATUS: Record<RejectionCode, [number, string]> = {
-  self_approval: [403, 'You cannot approve or deny your own action.'],
-  not_eligible: [403, 'You are not an eligible approver for this action.'],
-  not_requester: [403, 'Only the requester can cancel an action.'],
-  already_decided: [409, 'This action has already been decided.'],
-  not_pending: [409, 'This action is not awaiting approval.'],
-  duplicate_vote: [409, 'You have already voted on this action.'],
-  reason_required: [400, 'A reason is required.'],
-  no_review_requested: [409, 'This action has no break-glass review to record.'],
-  already_reviewed: [409, 'This break-glass approval has already been reviewed.'],
+const REJECTION_STATUS: Record<RejectionCode, number> = {
+  self_approval: 403,
+  not_eligible: 403,
+  not_requester: 403,
+  already_decided: 409,
+  not_pending: 409,
+  duplicate_vote: 409,
+  reason_required: 400,
+  no_review_requested: 409,
+  already_reviewed: 409,
 };
 
 interface ApproveBody { comment?: string; breakGlass?: boolean }
@@ -58,6 +60,7 @@ export class VotesController {
   constructor(
     @Inject(ActionWaiter) private readonly waiter: ActionWaiter,
     @Inject(CommandSender) private readonly commands: CommandSender,
+    @Inject(VoteCaster) private readonly votes: VoteCaster,
   ) {}
 
   @Post('approve')
@@ -79,7 +82,7 @@ export class VotesController {
   async cancel(@CurrentCaller() caller: Caller, @Param('id') id: string, @Body() raw: unknown, @Res({ passthrough: true }) res: Response) {
     const body = parseCancel(raw);
     await this.existing(id);
-    const commandId = await this.commands.send('CancelAction', id, caller, {
+    const commandId = await this.commands.send('CancelAction', id, caller.principal, {
       by: caller.principal.id,
       ...(body.reason !== undefined ? { reason: body.reason } : {}),
     });
@@ -92,23 +95,15 @@ export class VotesController {
   async review(@CurrentCaller() caller: Caller, @Param('id') id: string, @Body() raw: unknown, @Res({ passthrough: true }) res: Response) {
     const body = parseReview(raw);
     await this.existing(id);
-    const commandId = await this.commands.send('RecordReview', id, caller, { reviewer: caller.principal.id, verdict: body.verdict, comment: body.comment });
+    const commandId = await this.commands.send('RecordReview', id, caller.principal, { reviewer: caller.principal.id, verdict: body.verdict, comment: body.comment });
     return this.outcome(id, commandId, res);
   }
 
   private async vote(caller: Caller, id: string, decision: 'approve' | 'deny', comment: string | undefined, res: Response, breakGlass = false) {
     await this.existing(id);
-    const p = caller.principal;
-    const commandId = await this.commands.send('CastVote', id, caller, {
-      voter: p.id,
-      voterIdentities: [...p.identities, caller.identity],
-      decision,
-      ...(comment !== undefined ? { comment } : {}),
-      via: 'api',
-      identity: caller.identity,
-      ...(breakGlass ? { breakGlass: true } : {}),
-    });
-    return this.outcome(id, commandId, res);
+    const { identity, principal: voter } = caller;
+    const answer = await this.votes.cast({ actionId: id, voter, identity, via: 'api', decision, comment, breakGlass }, OUTCOME_WAIT_MS);
+    return this.present(id, answer.commandId, answer, res);
   }
 
   private async existing(id: string): Promise<void> {
@@ -116,18 +111,26 @@ export class VotesController {
   }
 
   private async outcome(id: string, commandId: string, res: Response) {
-    const view = await this.waiter.until(id, (v) => !!v && v.handled.includes(commandId), OUTCOME_WAIT_MS);
-    if (!view || !view.handled.includes(commandId)) {
-      res.status(202).location(`/v1/actions/${id}`);
-      return { id, status: view?.status ?? 'proposed', accepted: commandId, detail: 'Queued; the decision will show on the action.' };
+    return this.present(id, commandId, await this.waiter.answer(id, commandId, OUTCOME_WAIT_MS), res);
+  }
+
+  private present(id: string, commandId: string, answer: CommandAnswer, res: Response) {
+    switch (answer.kind) {
+      case 'pending':
+        res.status(202).location(`/v1/actions/${id}`);
+        return { id, status: answer.view?.status ?? 'proposed', accepted: commandId, detail: 'Queued; the decision will show on the action.' };
+      case 'rejected':
+        throw rejected(answer.view, answer.code, answer.reason);
+      case 'done':
+        return presentAction(answer.view);
+      default: {
+        const unknown: never = answer;
+        throw new Error(`unhandled answer ${(unknown as CommandAnswer).kind}`);
+      }
     }
-    const rejection = view.rejections.find((r) => r.commandId === commandId);
-    if (rejection) throw rejected(view, rejection.code, rejection.reason);
-    return presentAction(view);
   }
 }
 
 function rejected(view: ActionView, code: RejectionCode, reason: string): Problem {
-  const [status, title] = REJECTION_STATUS[code];
-  return new Problem(status, code.replace(/_/g, '-'), title, reason, undefined, { actionId: view._id, actionStatus: view.status });
+  return new Problem(REJECTION_STATUS[code], code.replace(/_/g, '-'), REJECTION_TITLES[code], reason, undefined, { actionId: view._id, actionStatus: view.status });
 }

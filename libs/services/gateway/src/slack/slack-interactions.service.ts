@@ -1,10 +1,9 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { TOPICS, type CastVoteData, type CommandEnvelope, type RejectionCode } from '@countersign/contracts';
-import { EVENT_LOG, type EventLog } from '@countersign/eventlog';
 import type { Directory, Principal } from '@countersign/identity';
-import { CLOCK, DIRECTORY, type Clock } from '@countersign/runtime';
-import { startActionSpan } from '@countersign/telemetry';
+import { DIRECTORY } from '@countersign/runtime';
 import { ActionWaiter } from '../action-waiter.ts';
+import { refusalText } from '../rejections.ts';
+import { VoteCaster } from '../vote-caster.ts';
 import { denyModal, type SlackInteraction, type SlackUser } from './slack-payload.ts';
 import { SlackResponder } from './slack-responder.ts';
 
@@ -12,18 +11,6 @@ import { SlackResponder } from './slack-responder.ts';
 const OUTCOME_WAIT_MS = 10_000;
 
 export const NOT_LINKED = 'Your Slack account is not linked to a Countersign principal, so your click was not counted. Ask an administrator to add your Slack user id to your principal\'s identities.';
-
-const REFUSALS: Record<RejectionCode, string> = {
-  self_approval: 'You cannot approve or deny your own action.',
-  not_eligible: 'You are not an eligible approver for this action.',
-  not_requester: 'Only the requester can cancel an action.',
-  already_decided: 'This action has already been decided.',
-  not_pending: 'This action is not awaiting approval.',
-  duplicate_vote: 'You have already voted on this action.',
-  reason_required: 'A reason is required.',
-  no_review_requested: 'This action has no break-glass review to record.',
-  already_reviewed: 'This break-glass approval has already been reviewed.',
-};
 
 /**
  * What a verified Slack interaction leads to: a vote for the router (which alone decides), the
@@ -35,9 +22,8 @@ export class SlackInteractions {
 
   constructor(
     @Inject(DIRECTORY) private readonly directory: Directory,
-    @Inject(EVENT_LOG) private readonly log: EventLog,
-    @Inject(CLOCK) private readonly clock: Clock,
     @Inject(ActionWaiter) private readonly waiter: ActionWaiter,
+    @Inject(VoteCaster) private readonly votes: VoteCaster,
     @Inject(SlackResponder) private readonly slack: SlackResponder,
   ) {}
 
@@ -70,41 +56,14 @@ export class SlackInteractions {
 
   /** A CastVote whose id comes from the payload: the router ignores a command id it has handled. */
   private async vote(principal: Principal, interaction: Extract<SlackInteraction, { commandId: string }>, decision: 'approve' | 'deny', comment?: string): Promise<void> {
-    const identity = `slack:${interaction.user.id}`;
-    const data: CastVoteData = {
-      voter: principal.id,
-      voterIdentities: [...new Set([...principal.identities, identity])],
-      decision,
-      ...(comment ? { comment } : {}),
-      via: 'slack',
-      identity,
-    };
-    await this.send(interaction.actionId, interaction.commandId, principal, data);
-    const view = await this.waiter.until(interaction.actionId, (v) => !!v && v.handled.includes(interaction.commandId), OUTCOME_WAIT_MS);
-    if (!view?.handled.includes(interaction.commandId)) {
-      this.logger.warn(`no answer from the router within ${OUTCOME_WAIT_MS} ms for Slack vote ${interaction.commandId} on ${interaction.actionId}`);
-      return;
-    }
-    const rejection = view.rejections.find((r) => r.commandId === interaction.commandId);
-    if (rejection) await this.slack.ephemeral(interaction.responseUrl, `${REFUSALS[rejection.code]} ${rejection.reason}`);
-  }
-
-  private async send(actionId: string, commandId: string, principal: Principal, data: CastVoteData): Promise<void> {
-    const { span, traceparent } = startActionSpan('gateway CastVote (slack)', undefined, { 'countersign.action_id': actionId, 'countersign.actor': principal.id });
-    const command: CommandEnvelope<'CastVote', CastVoteData> = {
-      id: commandId,
-      type: 'CastVote',
-      actionId,
-      issuedAt: this.clock.now().toISOString(),
-      actor: { id: principal.id, kind: principal.kind },
-      correlationId: actionId,
-      ...(traceparent ? { traceparent } : {}),
-      data,
-    };
-    try {
-      await this.log.append(TOPICS.commands, [{ key: actionId, value: command }]);
-    } finally {
-      span.end();
+    const { actionId, commandId } = interaction;
+    const answer = await this.votes.cast({
+      actionId, voter: principal, identity: `slack:${interaction.user.id}`, via: 'slack', decision, comment: comment || undefined, commandId,
+    }, OUTCOME_WAIT_MS);
+    if (answer.kind === 'pending') {
+      this.logger.warn(`no answer from the router within ${OUTCOME_WAIT_MS} ms for Slack vote ${commandId} on ${actionId}`);
+    } else if (answer.kind === 'rejected') {
+      await this.slack.ephemeral(interaction.responseUrl, refusalText(answer.code, answer.reason));
     }
   }
 }

@@ -1,31 +1,19 @@
 import { Body, Controller, Headers, HttpCode, Inject, Logger, Post } from '@nestjs/common';
 import type { ActionView } from '@countersign/audit';
-import type { RejectionCode } from '@countersign/contracts';
-import { EVENT_LOG, type EventLog } from '@countersign/eventlog';
 import type { Directory } from '@countersign/identity';
-import { CLOCK, DIRECTORY, type Clock } from '@countersign/runtime';
+import { DIRECTORY } from '@countersign/runtime';
 import { ActionWaiter } from '../action-waiter.ts';
 import { Problem } from '../problem.ts';
+import { refusalText } from '../rejections.ts';
+import { VoteCaster } from '../vote-caster.ts';
 import { BotAuthError, BotFrameworkTokenValidator } from './bot-framework-auth.ts';
 import { badRequestResponse, messageResponse, outcomeCardResponse, type InvokeResponse } from './invoke-responses.ts';
 import { parseActivity, type TeamsVoteClick } from './teams-activity.ts';
 import { readTeamsGatewayConfig } from './teams-gateway-config.ts';
-import { TeamsVoteSender } from './teams-votes.ts';
+import { teamsCommandId } from './teams-votes.ts';
 
 /** Teams gives a bot 5 s to answer an invoke (DESIGN: ack p99 ≤ 150 ms); past this we say "received". */
 const OUTCOME_WAIT_MS = 3_000;
-
-const REFUSAL: Record<RejectionCode, string> = {
-  self_approval: 'You cannot approve or deny your own action.',
-  not_eligible: 'You are not an eligible approver for this action.',
-  already_decided: 'This action has already been decided.',
-  not_pending: 'This action is not awaiting approval.',
-  duplicate_vote: 'You have already voted on this action.',
-  reason_required: 'A reason is required to deny.',
-  not_requester: 'Only the requester can do that.',
-  no_review_requested: 'This action has no break-glass review to record.',
-  already_reviewed: 'This break-glass approval has already been reviewed.',
-};
 
 /**
  * The Teams bot's messaging endpoint. No API key: the Bot Framework's signed JWT authenticates the
@@ -37,16 +25,12 @@ export class TeamsController {
   private readonly logger = new Logger('teams');
   private readonly config = readTeamsGatewayConfig();
   private readonly validator = this.config && new BotFrameworkTokenValidator(this.config);
-  private readonly votes: TeamsVoteSender;
 
   constructor(
     @Inject(ActionWaiter) private readonly waiter: ActionWaiter,
     @Inject(DIRECTORY) private readonly directory: Directory,
-    @Inject(EVENT_LOG) log: EventLog,
-    @Inject(CLOCK) clock: Clock,
-  ) {
-    this.votes = new TeamsVoteSender(log, clock);
-  }
+    @Inject(VoteCaster) private readonly votes: VoteCaster,
+  ) {}
 
   @Post('messages')
   @HttpCode(200)
@@ -87,15 +71,21 @@ export class TeamsController {
     }
     if (click.decision === 'deny' && !click.comment) return messageResponse('A reason is required to deny.');
     if (!(await this.waiter.get(click.actionId))) return messageResponse('This action is not known to Countersign.');
-    const commandId = await this.votes.send(click, principal);
-    const view = await this.waiter.until(click.actionId, (v) => !!v && v.handled.includes(commandId), OUTCOME_WAIT_MS);
-    if (!view || !view.handled.includes(commandId)) {
-      return messageResponse('Your vote was received; the card will show the decision once it is recorded.');
+    const answer = await this.votes.cast({
+      actionId: click.actionId, voter: principal, identity, via: 'teams', decision: click.decision, comment: click.comment || undefined, commandId: teamsCommandId(click),
+    }, OUTCOME_WAIT_MS);
+    switch (answer.kind) {
+      case 'pending':
+        return messageResponse('Your vote was received; the card will show the decision once it is recorded.');
+      case 'rejected':
+        return messageResponse(refusalText(answer.code, answer.reason));
+      case 'done':
+        return answer.view.decision ? outcomeCardResponse(answer.view) : messageResponse(pendingText(answer.view, click));
+      default: {
+        const never: never = answer;
+        return never;
+      }
     }
-    const rejection = view.rejections.find((r) => r.commandId === commandId);
-    if (rejection) return messageResponse(`${REFUSAL[rejection.code]} ${rejection.reason}`.trim());
-    if (view.decision) return outcomeCardResponse(view);
-    return messageResponse(pendingText(view, click));
   }
 }
 

@@ -1,0 +1,45 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { Channel, VoteDecision } from '@countersign/contracts';
+import type { Principal } from '@countersign/identity';
+import { ActionWaiter, type CommandAnswer } from './action-waiter.ts';
+import { CommandSender } from './commands.ts';
+
+/** A vote from any channel, by a principal already resolved from the identity it came in under. */
+export interface Vote {
+  actionId: string;
+  voter: Principal;
+  /** The linked identity the vote came in under: `apikey:…`, `slack:…`, `teams:…`. */
+  identity: string;
+  via: Channel;
+  decision: VoteDecision;
+  comment?: string;
+  breakGlass?: boolean;
+  /** Derived from the channel's delivery id, so a redelivered click is the same command (applied once). */
+  commandId?: string;
+}
+
+/**
+ * Casts a vote for the approval router, which alone decides, and waits for its answer. The one way
+ * the API, Slack and Teams vote: only how they show the answer differs.
+ */
+@Injectable()
+export class VoteCaster {
+  constructor(
+    @Inject(CommandSender) private readonly commands: CommandSender,
+    @Inject(ActionWaiter) private readonly waiter: ActionWaiter,
+  ) {}
+
+  async cast(vote: Vote, waitMs: number): Promise<CommandAnswer & { commandId: string }> {
+    const { actionId, voter, identity, comment, via } = vote;
+    const commandId = await this.commands.send('CastVote', actionId, voter, {
+      voter: voter.id,
+      voterIdentities: [...new Set([...voter.identities, identity])],
+      decision: vote.decision,
+      ...(comment !== undefined ? { comment } : {}),
+      via,
+      identity,
+      ...(vote.breakGlass ? { breakGlass: true } : {}),
+    }, { id: vote.commandId, via });
+    return { commandId, ...(await this.waiter.answer(actionId, commandId, waitMs)) };
+  }
+}
