@@ -15,7 +15,7 @@ export interface ValidatedDocument<T> {
 /**
  * Parses and schema-checks a set of YAML files, taken in path order so results never depend on
  * how a directory was listed. Every problem of every file is collected; valid files come back
- * with their documents for the caller's own cross-file checks.
+ * with their documents for the caller's own cross-file checks. `files` is the input in that order.
  */
 export function readValidatedDocuments<T>(files: readonly SourceText[], validate: ValidateFunction, hints: Record<string, string>) {
   const sorted = [...files].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
@@ -34,7 +34,7 @@ export function readValidatedDocuments<T>(files: readonly SourceText[], validate
     }
     documents.push({ source, document: source.value as T });
   }
-  return { order: sorted.map((f) => f.path), errors, documents };
+  return { files: sorted, order: sorted.map((f) => f.path), errors, documents };
 }
 
 /** An error at a field of a source file, with the line the field was written on. */

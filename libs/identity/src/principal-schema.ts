@@ -1,11 +1,11 @@
-/** Principal ids, group names and key ids: lowercase, so a typo in case cannot create a new one. */
-export const NAME_PATTERN = '^[a-z0-9][a-z0-9._-]*$';
+import { documentSchema, NAME_HINTS, nameSchema as name } from '@countersign/config-documents';
+
 /** A linked identity is `provider:id`, e.g. `slack:U0ALICE` or `teams:29:alice`. */
 export const IDENTITY_PATTERN = '^[a-z][a-z0-9-]*:\\S+$';
 export const SHA256_PATTERN = '^[0-9a-f]{64}$';
 
 export const PATTERN_HINTS: Record<string, string> = {
-  [NAME_PATTERN]: "must be lowercase letters, digits, '.', '_' or '-', starting with a letter or digit",
+  ...NAME_HINTS,
   [IDENTITY_PATTERN]: 'must be provider:id, e.g. slack:U0ALICE',
   [SHA256_PATTERN]: 'must be 64 lowercase hex digits: the SHA-256 of the key, never the key itself',
 };
@@ -40,7 +40,6 @@ export interface PrincipalListDocument {
   spec: { principals: PrincipalSpec[] };
 }
 
-const name = { type: 'string', pattern: NAME_PATTERN, maxLength: 128 } as const;
 const text = { type: 'string', minLength: 1, maxLength: 512 } as const;
 
 const principalSchema = {
@@ -71,25 +70,15 @@ const principalSchema = {
 } as const;
 
 /** JSON Schema of one principals file (`kind: PrincipalList`). */
-export const principalListSchema = {
+export const principalListSchema = documentSchema({
   $id: 'https://countersign.dev/schemas/v1/principal-list.json',
-  type: 'object',
-  required: ['apiVersion', 'kind', 'spec'],
-  additionalProperties: false,
-  properties: {
-    apiVersion: { const: 'countersign.dev/v1' },
-    kind: { const: 'PrincipalList' },
-    metadata: {
-      type: 'object',
-      required: ['name'],
-      additionalProperties: false,
-      properties: { name, description: text },
-    },
-    spec: {
-      type: 'object',
-      required: ['principals'],
-      additionalProperties: false,
-      properties: { principals: { type: 'array', items: principalSchema } },
-    },
+  kind: 'PrincipalList',
+  metadataRequired: false,
+  description: text,
+  spec: {
+    type: 'object',
+    required: ['principals'],
+    additionalProperties: false,
+    properties: { principals: { type: 'array', items: principalSchema } },
   },
-} as const;
+});

@@ -3,6 +3,7 @@ import { createAjv, POLICY_PUBLISH_ACTION } from '@countersign/contracts';
 import { compileCondition } from './conditions.ts';
 import { compilePolicySet, type CompiledPolicySet, type ValidatedPolicyFile } from './compiled-policy.ts';
 import { PATTERN_HINTS, policySetSchema, type PolicySetDocument, type RuleSpec } from './policy-schema.ts';
+import { asList, GLOB_OPTIONS } from './rule-match.ts';
 import { errorAt as at, formatSourceError, location, readValidatedDocuments, sortErrors, type SourceError, type YamlSource } from '@countersign/config-documents';
 
 export interface PolicyFile {
@@ -31,7 +32,7 @@ export function loadPolicySet(files: readonly PolicyFile[]): PolicyLoad {
   });
   errors.push(...checkAcrossFiles(valid));
   if (errors.length > 0) return { ok: false, errors: sortErrors(errors, read.order) };
-  const sources = [...files].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0)).map(({ path, text }) => ({ path, text }));
+  const sources = read.files.map(({ path, text }) => ({ path, text }));
   return { ok: true, policy: { ...compilePolicySet(valid), sources } };
 }
 
@@ -81,8 +82,7 @@ function checkApproval(source: YamlSource, pointer: string, a: NonNullable<RuleS
 
 /** An allow rule for policy publication would let a policy change itself without anyone's approval. */
 function publishes(rule: RuleSpec): boolean {
-  const actions = typeof rule.match.action === 'string' ? [rule.match.action] : rule.match.action;
-  return actions.some((pattern) => picomatch.isMatch(POLICY_PUBLISH_ACTION, pattern, { dot: true }));
+  return asList(rule.match.action).some((pattern) => picomatch.isMatch(POLICY_PUBLISH_ACTION, pattern, GLOB_OPTIONS));
 }
 
 /** Every CEL condition must parse and type-check now, not fail at the first action it meets. */

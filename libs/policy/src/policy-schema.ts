@@ -1,14 +1,13 @@
 import type { PolicyOutcome } from '@countersign/contracts';
+import { documentSchema, NAME_HINTS, nameSchema as name } from '@countersign/config-documents';
 
-/** Rule ids, group and principal names: lowercase, so a typo in case cannot create a new group. */
-export const NAME_PATTERN = '^[a-z0-9][a-z0-9._-]*$';
 /** Durations are a whole number of seconds, minutes, hours or days. */
 export const DURATION_PATTERN = '^[1-9][0-9]{0,8}[smhd]$';
 /** Where notifications go: `slack:#channel`, `teams:<conversation>`, `webhook:<name>`. */
 export const CHANNEL_PATTERN = '^(slack|teams|webhook):\\S+$';
 
 export const PATTERN_HINTS: Record<string, string> = {
-  [NAME_PATTERN]: "must be lowercase letters, digits, '.', '_' or '-', starting with a letter or digit",
+  ...NAME_HINTS,
   [DURATION_PATTERN]: 'must be a duration such as 30s, 15m, 1h or 2d',
   [CHANNEL_PATTERN]: 'must be slack:<channel>, teams:<conversation> or webhook:<name>',
 };
@@ -69,7 +68,6 @@ export interface PolicySetDocument {
   };
 }
 
-const name = { type: 'string', pattern: NAME_PATTERN, maxLength: 128 } as const;
 const text = { type: 'string', minLength: 1, maxLength: 4000 } as const;
 const names = { type: 'array', items: name, uniqueItems: true } as const;
 const groupList = { ...names, minItems: 1 } as const;
@@ -163,29 +161,19 @@ const ruleSchema = {
 } as const;
 
 /** JSON Schema of one policy file (`kind: PolicySet`). */
-export const policySetSchema = {
+export const policySetSchema = documentSchema({
   $id: 'https://countersign.dev/schemas/v1/policy-set.json',
-  type: 'object',
-  required: ['apiVersion', 'kind', 'metadata', 'spec'],
-  additionalProperties: false,
-  properties: {
-    apiVersion: { const: 'countersign.dev/v1' },
-    kind: { const: 'PolicySet' },
-    metadata: {
-      type: 'object',
-      required: ['name'],
-      additionalProperties: false,
-      properties: { name, description: text },
-    },
-    spec: {
-      type: 'object',
-      additionalProperties: false,
-      properties: {
-        // Used when no rule matches; without it, an unmatched action is denied (fail closed).
-        defaults: { type: 'object', required: ['approval'], additionalProperties: false, properties: { approval: approvalSchema } },
-        redactParams: { type: 'array', items: glob, uniqueItems: true },
-        rules: { type: 'array', items: ruleSchema },
-      },
+  kind: 'PolicySet',
+  metadataRequired: true,
+  description: text,
+  spec: {
+    type: 'object',
+    additionalProperties: false,
+    properties: {
+      // Used when no rule matches; without it, an unmatched action is denied (fail closed).
+      defaults: { type: 'object', required: ['approval'], additionalProperties: false, properties: { approval: approvalSchema } },
+      redactParams: { type: 'array', items: glob, uniqueItems: true },
+      rules: { type: 'array', items: ruleSchema },
     },
   },
-} as const;
+});
