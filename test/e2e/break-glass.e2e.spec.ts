@@ -1,21 +1,12 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
+import { waitFor } from '@countersign/testing';
 import { client, KEYS, type Client } from '../support/api-client.ts';
 import { removeDir, ROOT, startCountersign, type RunningCountersign, SHAPE } from '../support/countersign-process.ts';
 import { E2E_ENV } from '../support/e2e-env.ts';
 
 const ENV = { ...E2E_ENV, COUNTERSIGN_POLICIES: join(ROOT, 'test/fixtures/break-glass-policies') };
-
-/** Asks again every 20 ms until `probe` gives something, for at most `ms`: waits on state, not time. */
-async function eventually<T>(probe: () => Promise<T | undefined>, ms = 10_000): Promise<T | undefined> {
-  const until = Date.now() + ms;
-  for (;;) {
-    const found = await probe();
-    if (found !== undefined || Date.now() > until) return found;
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
 
 describe(`break-glass and escalation through the API (${SHAPE})`, () => {
   let cs: RunningCountersign;
@@ -48,10 +39,10 @@ describe(`break-glass and escalation through the API (${SHAPE})`, () => {
     assert.equal(approved.body.votes[0].breakGlass, true);
 
     // The review follows the decision in the same stream: wait until it shows.
-    const view = await eventually(async () => {
+    const view = await waitFor(async () => {
       const current = (await bob.get(`/v1/actions/${id}`)).body;
       return current.review ? current : undefined;
-    });
+    }, { what: `the review of ${id}` });
     assert.equal(view.review.status, 'requested');
     assert.equal(view.review.approvedBy, 'bob');
     assert.deepEqual([view.review.reviewGroups, view.review.reviewers], [['security'], ['erin']]);
@@ -70,10 +61,10 @@ describe(`break-glass and escalation through the API (${SHAPE})`, () => {
     const id = proposed.body.id;
     assert.equal((await bob.post(`/v1/actions/${id}/approve`, { breakGlass: true, comment: 'payments down, INC-77' })).status, 200);
     type Listed = { id: string; review: { status: string } };
-    const listed = await eventually(async () => {
+    const listed = await waitFor(async () => {
       const items: Listed[] = (await erin.get('/v1/actions?review=pending&limit=1000')).body.items;
       return items.find((a) => a.id === id);
-    });
+    }, { what: `${id} among the pending reviews` });
     assert.equal(listed?.review.status, 'requested', 'the reviewer finds the action with review=pending');
 
     const bad = await erin.post(`/v1/actions/${id}/review`, { verdict: 'fine', comment: ' ' });
@@ -115,10 +106,10 @@ describe(`break-glass and escalation through the API (${SHAPE})`, () => {
     assert.equal(proposed.body.approval.escalation.escalated, false);
     const id = proposed.body.id;
     type Listed = { id: string; approval: { eligible: string[]; escalation: Record<string, unknown> } };
-    const listed = await eventually(async () => {
+    const listed = await waitFor(async () => {
       const queue: Listed[] = (await bob.get('/v1/actions?approver=me&limit=1000')).body.items;
       return queue.find((a) => a.id === id);
-    });
+    }, { what: `${id} in bob's queue` });
     assert.ok(listed, 'bob finds the escalated action with approver=me');
     assert.equal(listed.approval.escalation.escalated, true);
     assert.deepEqual((listed.approval.escalation.added as string[]).sort(), ['alice', 'bob']);

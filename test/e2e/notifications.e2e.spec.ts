@@ -1,6 +1,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
+import { waitFor } from '@countersign/testing';
 import { client, KEYS, type Client } from '../support/api-client.ts';
 import { removeDir, ROOT, startCountersign, type RunningCountersign, SHAPE } from '../support/countersign-process.ts';
 import { E2E_ENV } from '../support/e2e-env.ts';
@@ -11,17 +12,6 @@ const CALLBACK_SECRET = `whsec_${Buffer.from('e2e secret of requester callbacks'
 
 type Event = { type: string; seq: number; data: Record<string, any> };
 
-/** Asks again every 20 ms until `probe` gives something, for at most `ms`: waits on state, not time. */
-async function eventually<T>(probe: () => Promise<T | undefined>, ms = 15_000): Promise<T> {
-  const until = Date.now() + ms;
-  for (;;) {
-    const found = await probe();
-    if (found !== undefined) return found;
-    if (Date.now() > until) throw new Error(`not within ${ms} ms`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
-
 describe(`notifications: webhooks and callbacks (${SHAPE})`, () => {
   let cs: RunningCountersign;
   let siem: WebhookReceiver, requester: WebhookReceiver;
@@ -29,10 +19,10 @@ describe(`notifications: webhooks and callbacks (${SHAPE})`, () => {
 
   /** The action's events once `done` holds for them. */
   const eventsUntil = (id: string, done: (events: Event[]) => boolean) =>
-    eventually(async () => {
+    waitFor(async () => {
       const events: Event[] = (await carol.get(`/v1/actions/${id}/events`)).body.events ?? [];
       return done(events) ? events : undefined;
-    });
+    }, { what: `the events of ${id}`, timeoutMs: 15_000 });
   const about = (id: string, type: string) => (r: ReceivedWebhook) => r.body?.data?.actionId === id && r.body?.type === type;
 
   before(async () => {

@@ -2,6 +2,7 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { waitFor } from '@countersign/testing';
 import { client, KEYS, type Client } from '../support/api-client.ts';
 import { removeDir, ROOT, startCountersign, type RunningCountersign, SHAPE } from '../support/countersign-process.ts';
 import { E2E_ENV } from '../support/e2e-env.ts';
@@ -12,18 +13,6 @@ const FROZEN_TEXT = SEED_TEXT.replace(
   '    - id: data-read\n      match: { action: data.read }\n      effect: allow\n',
   '    - id: data-read\n      match: { action: data.read }\n      effect: deny\n      reason: Reads are frozen during the audit.\n',
 );
-
-/** Polls `read` until `done` holds: the tests wait on observable state, never on a fixed delay. */
-async function eventually<T>(what: string, read: () => Promise<T>, done: (value: T) => boolean, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: T = await read();
-  for (let delay = 10; !done(last); delay = Math.min(delay * 2, 200)) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; last seen: ${JSON.stringify(last)}`);
-    await new Promise((r) => setTimeout(r, delay));
-    last = await read();
-  }
-  return last;
-}
 
 describe(`policy changes through approval (${SHAPE})`, () => {
   let cs: RunningCountersign;
@@ -42,8 +31,8 @@ describe(`policy changes through approval (${SHAPE})`, () => {
   const evaluatorVersion = async () => ((await (await fetch(`${cs.serviceUrl('policy-evaluator')}/healthz`)).json()) as any).details?.policy?.version;
   const apiVersion = async () => (await agent.get('/v1/policies/active')).body.version;
   const inForce = async (version: string) => {
-    await eventually(`the evaluator to use ${version}`, evaluatorVersion, (v) => v === version);
-    await eventually(`the API to report ${version}`, apiVersion, (v) => v === version);
+    await waitFor(async () => (await evaluatorVersion()) === version, { what: `the evaluator to use ${version}`, timeoutMs: 20_000 });
+    await waitFor(async () => (await apiVersion()) === version, { what: `the API to report ${version}`, timeoutMs: 20_000 });
   };
 
   async function publishAndApprove(propose: () => Promise<{ status: number; body: any }>): Promise<{ id: string; version: string }> {

@@ -1,22 +1,13 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { DeliveryError, slackChannel, type ApprovalMessage } from '@countersign/service-notifier';
+import { DeliveryError, slackChannel } from '@countersign/service-notifier';
+import { sampleMessage } from '@countersign/service-notifier/testing';
 import { freePort } from '../support/countersign-process.ts';
 import { startFakeSlack, type FakeSlack } from '../support/fake-slack.ts';
 
 /** The notifier's Slack adapter against the local fake of Slack's Web API. */
 
-const message: ApprovalMessage = {
-  actionId: '0190a0b0-0000-7000-8000-00000000abcd',
-  purpose: 'request',
-  action: 'data.export',
-  resource: 'prod/customers',
-  params: { table: 'customers', password: '[redacted]' },
-  requester: { id: 'demo-agent', kind: 'agent', onBehalfOf: 'alice' },
-  justification: 'Quarterly report',
-  policy: { rule: 'prod-export', policyVersion: 'f'.repeat(64), reason: 'Production exports need a data steward.' },
-  approval: { quorum: 1, distinctGroups: false, groups: ['data-stewards'], eligible: ['alice', 'bob'], deadline: '2030-01-01T00:00:00.000Z', approvals: 0 },
-};
+const message = sampleMessage('request');
 
 describe('Slack channel adapter', () => {
   let slack: FakeSlack;

@@ -1,28 +1,15 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { DeliveryError, type ApprovalMessage } from '@countersign/service-notifier';
-import { channelContract } from '@countersign/service-notifier/testing';
+import { DeliveryError } from '@countersign/service-notifier';
+import { channelContract, sampleMessage } from '@countersign/service-notifier/testing';
 import { readTeamsConfig, teamsChannel } from '@countersign/service-notifier';
 import { freePort } from '../support/countersign-process.ts';
 import { startFakeTeams, type FakeTeams } from '../support/fake-teams.ts';
 
 const CONVERSATION = '19:approvals@thread.tacv2';
 
-const message: ApprovalMessage = {
-  actionId: 'act-teams-1',
-  purpose: 'request',
-  action: 'data.export',
-  resource: 'prod/customers',
-  params: { table: 'customers' },
-  requester: { id: 'demo-agent', kind: 'agent' },
-  justification: 'quarterly report',
-  policy: { rule: 'prod-export', policyVersion: 'v1', reason: 'prod exports need a steward' },
-  approval: { quorum: 1, distinctGroups: false, groups: ['data-stewards'], eligible: ['alice', 'bob'], deadline: '2026-01-01T01:00:00.000Z', approvals: 0 },
-};
-const decided: ApprovalMessage = {
-  ...message, purpose: 'decision', approval: undefined,
-  decision: { status: 'approved', at: '2026-01-01T00:02:00.000Z', by: ['bob'], reason: 'approved by bob', automatic: false },
-};
+const message = sampleMessage('request');
+const decided = sampleMessage('decision', message.actionId);
 
 /** The Teams adapter of the notifier against a local Bot Connector and token endpoint. */
 describe('Teams channel adapter against a fake Bot Connector', () => {

@@ -1,6 +1,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
+import { waitFor } from '@countersign/testing';
 import { client, KEYS, type Client } from '../support/api-client.ts';
 import { removeDir, ROOT, SHAPE, startCountersign, type RunningCountersign } from '../support/countersign-process.ts';
 import { startFakeTeams, type FakeTeams } from '../support/fake-teams.ts';
@@ -9,15 +10,6 @@ const CONVERSATION = '19:approvals@thread.tacv2';
 const USERS = { alice: 'aad-alice-0001', bob: 'aad-bob-0002', erin: 'aad-erin-0003', stranger: 'aad-stranger-9999' };
 
 const CARD_WAIT_MS = 10_000;
-
-async function eventually<T>(probe: () => Promise<T | undefined> | T | undefined, ms = 10_000): Promise<T | undefined> {
-  const until = Date.now() + ms;
-  for (;;) {
-    const found = await probe();
-    if (found !== undefined || Date.now() > until) return found;
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
 
 describe(`Teams approvals through the Bot Framework endpoint (${SHAPE})`, () => {
   let cs: RunningCountersign;
@@ -52,7 +44,7 @@ describe(`Teams approvals through the Bot Framework endpoint (${SHAPE})`, () => 
 
   it('a request produces an Adaptive Card in the rule\'s Teams conversation', async () => {
     const id = await propose();
-    const post = await eventually(() => cardsFor(id, 'POST')[0], CARD_WAIT_MS);
+    const post = await waitFor(() => cardsFor(id, 'POST')[0], { what: `the card of ${id}`, timeoutMs: CARD_WAIT_MS });
     assert.ok(post, 'a card was posted');
     assert.equal(post.path, `/teams/v3/conversations/${CONVERSATION}/activities`);
     assert.equal(post.authorized, true);
@@ -65,7 +57,7 @@ describe(`Teams approvals through the Bot Framework endpoint (${SHAPE})`, () => 
   it('a signed Approve click from a linked steward approves, answers with the outcome card, and the card is refreshed', async (t) => {
     const id = await propose();
     // Let the request card arrive first, so there is a card to refresh.
-    const posted = await eventually(() => cardsFor(id, 'POST')[0], CARD_WAIT_MS);
+    const posted = await waitFor(() => cardsFor(id, 'POST')[0], { what: `the card of ${id}`, timeoutMs: CARD_WAIT_MS });
     assert.ok(posted?.activityId, 'a card was posted');
     const res = await teams.invoke(cs.url, { verb: 'countersign.approve', actionId: id, aadObjectId: USERS.bob });
     assert.equal(res.status, 200, JSON.stringify(res.body));
@@ -75,7 +67,7 @@ describe(`Teams approvals through the Bot Framework endpoint (${SHAPE})`, () => 
     assert.equal(after.status, 'approved');
     assert.deepEqual(after.votes.map((v: any) => [v.voter, v.decision, v.via]), [['bob', 'approve', 'teams']]);
     await t.test('the posted card is updated in place after the decision', async () => {
-      const put = await eventually(() => teams.connectorCalls().find((c) => c.method === 'PUT' && c.path.endsWith(`/activities/${posted!.activityId}`)), CARD_WAIT_MS);
+      const put = await waitFor(() => teams.connectorCalls().find((c) => c.method === 'PUT' && c.path.endsWith(`/activities/${posted!.activityId}`)), { what: 'the update of the card', timeoutMs: CARD_WAIT_MS });
       assert.ok(put, 'the card was updated');
       assert.equal(put.authorized, true);
       assert.match(JSON.stringify(put.body), /Approved/);

@@ -41,6 +41,17 @@ export interface ApprovalMessage {
   links?: { action?: string };
 }
 
+/** The outcome as every channel words it, in titles and headers. */
+export const OUTCOME_WORDS: Record<NonNullable<ApprovalMessage['decision']>['status'], string> = {
+  approved: 'Approved',
+  denied: 'Denied',
+  expired: 'Expired',
+  cancelled: 'Cancelled',
+};
+
+/** 429 and 5xx may pass with time; any other failed answer (a 4xx) will not heal by itself. */
+export const isRetryableStatus = (status: number): boolean => status === 429 || status >= 500;
+
 /** A delivery that did not happen, and whether trying again could help. */
 export class DeliveryError extends Error {
   constructor(

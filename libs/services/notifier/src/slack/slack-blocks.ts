@@ -1,5 +1,5 @@
 import type { KnownBlock } from '@slack/web-api';
-import type { ApprovalMessage } from '../channel.port.ts';
+import { OUTCOME_WORDS, type ApprovalMessage } from '../channel.port.ts';
 
 /** The action ids of the two buttons: the gateway's interactivity endpoint answers to these. */
 export const APPROVE_ACTION_ID = 'countersign_approve';
@@ -92,18 +92,11 @@ export function requestBlocks(m: ApprovalMessage): SlackMessageBody {
   return { text: `${title}: ${subject(m)}, requested by ${m.requester.id}`, blocks };
 }
 
-const STATUS_WORDS: Record<NonNullable<ApprovalMessage['decision']>['status'], string> = {
-  approved: 'Approved',
-  denied: 'Denied',
-  expired: 'Expired',
-  cancelled: 'Cancelled',
-};
-
 /** The same message once decided: the outcome (who, when, why), and no buttons left to click. */
 export function outcomeBlocks(m: ApprovalMessage): SlackMessageBody {
   const d = m.decision;
   if (!d) return requestBlocks(m);
-  const word = STATUS_WORDS[d.status];
+  const word = OUTCOME_WORDS[d.status];
   const by = d.automatic ? 'policy' : d.by.length ? d.by.map((p) => `\`${escapeMrkdwn(p)}\``).join(', ') : 'nobody';
   const who = d.status === 'expired' ? 'nobody decided in time' : `by ${by}${d.breakGlass ? ' (break-glass: a review follows)' : ''}`;
   const blocks: KnownBlock[] = [

@@ -1,7 +1,7 @@
 import {
   WebAPIHTTPError, WebAPIPlatformError, WebAPIRateLimitedError, WebAPIRequestError, WebClient, LogLevel, type Logger,
 } from '@slack/web-api';
-import { DeliveryError, type ApprovalMessage, type NotificationChannel } from '../channel.port.ts';
+import { DeliveryError, isRetryableStatus, type ApprovalMessage, type NotificationChannel } from '../channel.port.ts';
 import { slackMessage } from './slack-blocks.ts';
 import type { SlackConfig } from './slack-config.ts';
 
@@ -24,7 +24,7 @@ const quietLogger: Logger = {
 /** Turns whatever the Web API client threw into a DeliveryError that says whether retrying can help. */
 export function toDeliveryError(method: string, error: unknown): DeliveryError {
   if (error instanceof WebAPIRateLimitedError) return new DeliveryError(`slack ${method}: rate limited (retry after ${error.retryAfter} s)`, true);
-  if (error instanceof WebAPIHTTPError) return new DeliveryError(`slack ${method}: HTTP ${error.statusCode}`, error.statusCode >= 500 || error.statusCode === 429);
+  if (error instanceof WebAPIHTTPError) return new DeliveryError(`slack ${method}: HTTP ${error.statusCode}`, isRetryableStatus(error.statusCode));
   if (error instanceof WebAPIPlatformError) {
     const code = error.data.error;
     return new DeliveryError(`slack ${method}: ${code}`, RETRYABLE_PLATFORM_ERRORS.has(code));

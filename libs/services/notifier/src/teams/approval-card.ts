@@ -1,5 +1,5 @@
 import type { IAdaptiveCard, IFact, ITextBlock, CardElementArray, ActionArray } from '@microsoft/teams.cards';
-import type { ApprovalMessage } from '../channel.port.ts';
+import { OUTCOME_WORDS, type ApprovalMessage } from '../channel.port.ts';
 
 /** Action.Execute (Universal Actions) needs schema 1.4; 1.5 adds nothing we rely on but is what Teams renders today. */
 export const CARD_VERSION = '1.5';
@@ -81,7 +81,6 @@ export function approvalCard(m: ApprovalMessage): IAdaptiveCard {
   } as IAdaptiveCard;
 }
 
-const OUTCOME_WORD = { approved: 'Approved', denied: 'Denied', expired: 'Expired', cancelled: 'Cancelled' } as const;
 const OUTCOME_COLOR = { approved: 'Good', denied: 'Attention', expired: 'Warning', cancelled: 'Default' } as const;
 
 /** The card after the decision: who, when and why, and no buttons left to press. */
@@ -93,9 +92,9 @@ export function outcomeCard(m: ApprovalMessage): IAdaptiveCard {
     type: 'AdaptiveCard',
     $schema: 'http://adaptivecards.io/schemas/adaptive-card.json',
     version: CARD_VERSION,
-    fallbackText: `${OUTCOME_WORD[d.status]}: ${m.action} on ${m.resource}`,
+    fallbackText: `${OUTCOME_WORDS[d.status]}: ${m.action} on ${m.resource}`,
     body: [
-      text(`${OUTCOME_WORD[d.status]}: ${m.action}`, { size: 'Large', weight: 'Bolder', color: OUTCOME_COLOR[d.status] }),
+      text(`${OUTCOME_WORDS[d.status]}: ${m.action}`, { size: 'Large', weight: 'Bolder', color: OUTCOME_COLOR[d.status] }),
       { type: 'FactSet', facts: [{ title: 'By', value: by }, { title: 'At', value: d.at }, { title: 'Why', value: d.reason }] },
       ...(d.breakGlass ? [text('Approved under break-glass: a review has been requested.', { color: 'Attention' })] : []),
       ...summary(m),

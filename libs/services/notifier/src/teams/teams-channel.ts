@@ -1,5 +1,5 @@
 import { Client } from '@microsoft/teams.api';
-import { DeliveryError, type ApprovalMessage, type NotificationChannel } from '../channel.port.ts';
+import { DeliveryError, isRetryableStatus, type ApprovalMessage, type NotificationChannel } from '../channel.port.ts';
 import { approvalCard, outcomeCard } from './approval-card.ts';
 import { botTokenSource } from './bot-token.ts';
 import type { TeamsConfig } from './teams-config.ts';
@@ -29,7 +29,7 @@ function deliveryError(operation: string, error: unknown): DeliveryError {
   }
   const data = failure.response?.data as { error?: { code?: string; message?: string } } | undefined;
   const detail = data?.error?.code ? ` (${data.error.code}${data.error.message ? `: ${data.error.message}` : ''})` : '';
-  return new DeliveryError(`Teams ${operation} answered HTTP ${status}${detail}`, status === 429 || status >= 500);
+  return new DeliveryError(`Teams ${operation} answered HTTP ${status}${detail}`, isRetryableStatus(status));
 }
 
 /**

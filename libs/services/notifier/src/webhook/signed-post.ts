@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { Webhook } from 'standardwebhooks';
 import type { NotificationPurpose } from '@countersign/contracts';
-import { DeliveryError, type ApprovalMessage } from '../channel.port.ts';
+import { DeliveryError, isRetryableStatus, type ApprovalMessage } from '../channel.port.ts';
 
 export const WEBHOOK_TIMEOUT_MS = 5000;
 
@@ -70,8 +70,7 @@ export async function postSigned({ url, payload, msgId, secret, timeoutMs = WEBH
   // The body is of no use, but reading it lets the connection be reused.
   await res.arrayBuffer().catch(() => undefined);
   if (res.status >= 200 && res.status < 300) return;
-  const retryable = res.status >= 500 || res.status === 429;
-  throw new DeliveryError(`${origin(url)} answered ${res.status}${res.statusText ? ` ${res.statusText}` : ''}`, retryable);
+  throw new DeliveryError(`${origin(url)} answered ${res.status}${res.statusText ? ` ${res.statusText}` : ''}`, isRetryableStatus(res.status));
 }
 
 /** Scheme, host and port only: paths and queries may carry tokens that logs must not show. */
