@@ -52,7 +52,8 @@ export function approvalRequest(
   };
 }
 
-const secondsFrom = (now: Date, seconds: number) => new Date(now.getTime() + seconds * 1000).toISOString();
+/** The instant `seconds` after `now`, as the events carry it. */
+export const secondsFrom = (now: Date, seconds: number) => new Date(now.getTime() + seconds * 1000).toISOString();
 
 function plannedEscalation(escalation: EscalationRequirement, now: Date): NonNullable<ApprovalRequestedData['escalation']> {
   return {

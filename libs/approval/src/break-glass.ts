@@ -1,6 +1,6 @@
 import type { CastVoteData, CommandEnvelope } from '@countersign/contracts';
 import { listWords, principalActor, ROUTER, type ApprovalEventDraft, type DecideContext } from './context.ts';
-import { describeRequirement } from './approval-request.ts';
+import { describeRequirement, secondsFrom } from './approval-request.ts';
 import { humanMembers, requesterExclusions } from './members.ts';
 import { approvalOutcome } from './publication.ts';
 import type { Pending } from './state.ts';
@@ -49,7 +49,7 @@ export function decideBreakGlass(
       approvedBy: voter,
       reviewGroups: clause.reviewGroups,
       reviewers: humanMembers(ctx.directory, clause.reviewGroups, excluded),
-      due: new Date(ctx.now.getTime() + clause.reviewWithinSeconds * 1000).toISOString(),
+      due: secondsFrom(ctx.now, clause.reviewWithinSeconds),
     },
     actor: ROUTER,
   };

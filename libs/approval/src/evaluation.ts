@@ -3,8 +3,6 @@ import { POLICY_EVALUATOR, ROUTER, type ApprovalEventDraft, type Directory } fro
 import { approvalRequest } from './approval-request.ts';
 import { approvalOutcome, publicationProblem } from './publication.ts';
 
-export { approvalRequest, describeRequirement } from './approval-request.ts';
-
 /**
  * Policy has answered a proposal: record the answer and act on it. Allow and deny decide at once;
  * require_approval opens a request, unless the eligible approvers can never reach the quorum, or

@@ -34,8 +34,7 @@ export function decideVote(command: CastVote, state: ApprovalState, ctx: DecideC
 
   const request = currentRequest(state);
   if (!request.eligible.includes(voter)) {
-    const approval = state.evaluation.approval ?? { groups: state.request.groups, principals: [] };
-    const accepted = { groups: request.groups, principals: approval.principals };
+    const accepted = { groups: request.groups, principals: state.evaluation.approval?.principals ?? [] };
     return refuse(
       'not_eligible',
       `${voter} is not eligible to vote on this action: rule ${request.rule} accepts votes only from ${describeRequirement(accepted)}.`,

@@ -20,10 +20,14 @@ export async function projectBatch(
   load: (actionId: string) => Promise<ActionView | undefined>,
 ): Promise<ProjectionBatch> {
   const views = new Map<string, ActionView>();
+  // Each stream's view as of the last event seen, loaded once per batch: redelivered and orphan
+  // events change nothing, and must not send every later event of their stream back to the store.
+  const current = new Map<string, ActionView | undefined>();
   const batch: ProjectionBatch = { views, entries: [], events: [], orphans: [] };
   for (const event of events) {
-    const before = views.has(event.streamId) ? views.get(event.streamId) : await load(event.streamId);
+    const before = current.has(event.streamId) ? current.get(event.streamId) : await load(event.streamId);
     const after = projectAction(before, event);
+    current.set(event.streamId, after);
     if (!after) {
       batch.orphans.push(event);
       continue;

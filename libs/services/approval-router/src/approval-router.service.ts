@@ -134,9 +134,9 @@ export class ApprovalRouterService implements OnApplicationBootstrap, OnApplicat
     context.afterCommit(() => {
       crashIf('crash-after-commit', decidesVote);
       commit();
-      // Every action touched, not only those with new events: a timer whose command changed
-      // nothing (it fired early by the clock) is armed again rather than lost.
-      const touched = new Set([...events.map((e) => e.streamId), ...commands.map(({ command }) => command.actionId)]);
+      // Every action a command was for (all events are of those), not only those with new events:
+      // a timer whose command changed nothing (it fired early by the clock) is armed again rather than lost.
+      const touched = new Set(commands.map(({ command }) => command.actionId));
       for (const id of touched) this.timers.set(id, nextTimer(this.table.get(id)));
     });
   }
