@@ -28,7 +28,7 @@ export interface PolicyDocument extends PolicyPublication {
 }
 
 /** Orders publications by (publishedAt, eventId): ISO-8601 UTC and UUIDv7 both sort as text. */
-export const publicationOrder = (a: PolicyPublication, b: PolicyPublication) =>
+export const publicationOrder = (a: Pick<PolicyPublication, 'publishedAt' | 'eventId'>, b: Pick<PolicyPublication, 'publishedAt' | 'eventId'>) =>
   a.publishedAt === b.publishedAt ? cmp(a.eventId, b.eventId) : cmp(a.publishedAt, b.publishedAt);
 const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 

@@ -1,3 +1,4 @@
+import { publicationOrder } from '@countersign/audit';
 import type { EventEnvelope, PolicyPublishedData } from '@countersign/contracts';
 import { formatPolicyError, loadPolicySet, type CompiledPolicySet } from '@countersign/policy';
 
@@ -65,7 +66,7 @@ export class ActivePolicy {
   }
 }
 
+/** The same order as the policies read model's (audit's `publicationOrder`), so the API and evaluators agree. */
 function isLater(a: PolicyPublished, b: PolicyPublished): boolean {
-  if (a.occurredAt !== b.occurredAt) return Date.parse(a.occurredAt) > Date.parse(b.occurredAt);
-  return a.id > b.id;
+  return publicationOrder({ publishedAt: a.occurredAt, eventId: a.id }, { publishedAt: b.occurredAt, eventId: b.id }) > 0;
 }
