@@ -1,5 +1,5 @@
 import type { EventType } from '../events.ts';
-import { actor, channel, isoTime, jsonObject, nonEmpty, sha256Hex, stringList } from './primitives.ts';
+import { actor, channel, groupsByPrincipal, isoTime, jsonObject, nonEmpty, sha256Hex, stringList } from './primitives.ts';
 import { notificationDeliveredSchema, notificationFailedSchema } from './notification-schemas.ts';
 import { approvalEscalatedSchema, approvalRequirement, conditionResult, policyPublishedSchema, requestBreakGlass, requestEscalation, reviewRecordedSchema, reviewRequestedSchema } from './policy-schemas.ts';
 
@@ -71,7 +71,7 @@ export const EVENT_DATA_SCHEMAS: Record<EventType, object> = {
       distinctGroups: { type: 'boolean' },
       groups: stringList,
       eligible: stringList,
-      eligibleGroups: { type: 'object', additionalProperties: stringList },
+      eligibleGroups: groupsByPrincipal,
       deadline: isoTime,
       channels: stringList,
       escalation: requestEscalation,

@@ -1,8 +1,7 @@
 /** Schemas of what policy adds to the action streams: requirements, explanations, escalation, break-glass and its review, publication. */
-import { isoTime, nonEmpty, sha256Hex, stringList } from './primitives.ts';
+import { groupsByPrincipal, isoTime, nonEmpty, sha256Hex, stringList } from './primitives.ts';
 
 const seconds = { type: 'integer', minimum: 1 } as const;
-const groupsByPrincipal = { type: 'object', additionalProperties: stringList } as const;
 
 export const approvalRequirement = {
   type: 'object',

@@ -48,6 +48,9 @@ export const DEMO_WORKSPACE = {
 
 type Env = Readonly<Record<string, string | undefined>>;
 
+/** What COUNTERSIGN_INSTANCE_ID (and HOSTNAME, its default) must look like: it goes into Kafka ids. */
+const INSTANCE_ID = /^[A-Za-z0-9._-]{1,100}$/;
+
 /**
  * Reads and checks every setting, then throws one ConfigError naming every bad variable
  * (`PORT: must be an integer from 1 to 65535 (got "http")`), or returns them all.
@@ -76,7 +79,7 @@ export function readEnvConfig(env: Env = process.env): EnvConfig {
     kafkaNamespace: read('COUNTERSIGN_KAFKA_NAMESPACE', undefined as string | undefined, (raw) => (/^[A-Za-z0-9_-]{1,64}$/.test(raw) ? raw : undefined), 'letters, digits, "_" or "-" (at most 64)'),
     mongoUrl: read('COUNTERSIGN_MONGO_URL', undefined as string | undefined, (raw) => (/^mongodb(\+srv)?:\/\/\S+$/.test(raw) ? raw : undefined), 'a mongodb:// or mongodb+srv:// URL'),
     mongoDatabase: read('COUNTERSIGN_MONGO_DB', 'countersign', (raw) => (/^[A-Za-z0-9_-]{1,63}$/.test(raw) ? raw : undefined), 'a database name (letters, digits, _ and -)'),
-    instanceId: read('COUNTERSIGN_INSTANCE_ID', defaultInstanceId(env), (raw) => (/^[A-Za-z0-9._-]{1,100}$/.test(raw) ? raw : undefined), 'letters, digits, ".", "_" or "-"'),
+    instanceId: read('COUNTERSIGN_INSTANCE_ID', defaultInstanceId(env), (raw) => (INSTANCE_ID.test(raw) ? raw : undefined), 'letters, digits, ".", "_" or "-"'),
   };
   if (problems.length > 0) throw new ConfigError(problems);
   return config;
@@ -96,7 +99,7 @@ function parseIntIn(raw: string, min: number, max: number): number | undefined {
 /** Kubernetes sets HOSTNAME to the pod name, which is what replicas should be told apart by. */
 function defaultInstanceId(env: Env): string {
   const host = env.HOSTNAME ?? '';
-  return /^[A-Za-z0-9._-]{1,100}$/.test(host) ? host : 'local';
+  return INSTANCE_ID.test(host) ? host : 'local';
 }
 
 function parsePort(raw: string): number | undefined {

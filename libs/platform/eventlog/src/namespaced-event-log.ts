@@ -1,4 +1,4 @@
-import type { DeliveredRecord, EventLog, LogRecord, SubscribeOptions } from './event-log.port.ts';
+import type { BatchContext, DeliveredRecord, EventLog, LogRecord, RawLogRecord } from './event-log.port.ts';
 
 /**
  * Prefixes every topic and consumer group of a log with `<namespace>.`, so several Countersign
@@ -8,13 +8,13 @@ import type { DeliveredRecord, EventLog, LogRecord, SubscribeOptions } from './e
 export function namespacedEventLog(log: EventLog, namespace: string): EventLog {
   const topic = (name: string) => `${namespace}.${name}`;
   const strip = (records: DeliveredRecord[], name: string) => records.map((r) => ({ ...r, topic: name }));
-  const stage = (context: Parameters<SubscribeOptions['handler']>[1]) => ({
+  const stage = (context: BatchContext): BatchContext => ({
     append: (name: string, records: readonly LogRecord[]) => context.append(topic(name), records),
     afterCommit: context.afterCommit,
   });
   return {
     append: (name, records) => log.append(topic(name), records),
-    ...(log.appendRaw ? { appendRaw: (name: string, records: Parameters<NonNullable<EventLog['appendRaw']>>[1]) => log.appendRaw!(topic(name), records) } : {}),
+    ...(log.appendRaw ? { appendRaw: (name: string, records: readonly RawLogRecord[]) => log.appendRaw!(topic(name), records) } : {}),
     subscribe: (options) =>
       log.subscribe({
         ...options,
