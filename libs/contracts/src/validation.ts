@@ -4,6 +4,7 @@ import { COMMAND_TYPES, type ActionCommand } from './commands.ts';
 import { EVENT_TYPES, type ActionEvent } from './events.ts';
 import { COMMAND_DATA_SCHEMAS, commandEnvelopeSchema } from './schemas/command-schemas.ts';
 import { EVENT_DATA_SCHEMAS, eventEnvelopeSchema } from './schemas/event-schemas.ts';
+import { jsonValueProblems, RECORD_LIMITS } from './json-limits.ts';
 
 // ajv-formats ships CommonJS with a default export; unwrap it under both module systems.
 const addFormats = ((addFormatsModule as unknown as { default?: unknown }).default ?? addFormatsModule) as (a: Ajv) => Ajv;
@@ -49,8 +50,20 @@ const eventData = Object.fromEntries(EVENT_TYPES.map((t) => [t, validator(EVENT_
 const commandEnvelope = validator<ActionCommand>(commandEnvelopeSchema);
 const commandData = Object.fromEntries(COMMAND_TYPES.map((t) => [t, validator(COMMAND_DATA_SCHEMAS[t])]));
 
-/** Validates a whole event: envelope, known type, and the data of that type. */
+/**
+ * Bounded, plain JSON with well-formed text: checked before any schema, so that a record no
+ * process could hash or store (a lone surrogate, a hostile depth) is refused as invalid, with the
+ * field named, instead of failing later in every consumer that touches it.
+ */
+function plainJson<T>(value: unknown): Validation<T> | undefined {
+  const problems = jsonValueProblems(value, RECORD_LIMITS);
+  return problems.length > 0 ? { ok: false, errors: problems } : undefined;
+}
+
+/** Validates a whole event: bounds and text, envelope, known type, and the data of that type. */
 export function validateEvent(value: unknown): Validation<ActionEvent> {
+  const bad = plainJson<ActionEvent>(value);
+  if (bad) return bad;
   const env = eventEnvelope(value);
   if (!env.ok) return env;
   const check = eventData[env.value.type];
@@ -59,8 +72,10 @@ export function validateEvent(value: unknown): Validation<ActionEvent> {
   return data.ok ? env : data;
 }
 
-/** Validates a whole command: envelope, known type, and the data of that type. */
+/** Validates a whole command: bounds and text, envelope, known type, and the data of that type. */
 export function validateCommand(value: unknown): Validation<ActionCommand> {
+  const bad = plainJson<ActionCommand>(value);
+  if (bad) return bad;
   const env = commandEnvelope(value);
   if (!env.ok) return env;
   const check = commandData[env.value.type];
