@@ -6,6 +6,8 @@ export * from './commands.ts';
 export * from './topics.ts';
 export * from './validation.ts';
 export * from './json-limits.ts';
+export * from './strict-json.ts';
+export * from './resource-path.ts';
 export * from './hash-chain.ts';
 export * from './upcasting.ts';
 export { EVENT_DATA_SCHEMAS, eventEnvelopeSchema, actionProposedSchema } from './schemas/event-schemas.ts';

@@ -1,2 +1,3 @@
 export { startTelemetry, type Telemetry } from './telemetry.ts';
 export { startActionSpan } from './action-spans.ts';
+export { escapeForLog } from './log-text.ts';

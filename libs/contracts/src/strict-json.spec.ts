@@ -1,0 +1,54 @@
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import fc from 'fast-check';
+import { parseStrictJson, PARAMS_LIMITS } from './index.ts';
+
+const utf8 = (s: string) => new TextEncoder().encode(s);
+
+describe('strict JSON', () => {
+  it('given valid JSON, returns the value', () => {
+    assert.deepEqual(parseStrictJson('{"a":[1,{"b":"😀"}]}', PARAMS_LIMITS), { ok: true, value: { a: [1, { b: '😀' }] } });
+  });
+
+  it('given a duplicate key, names it with its pointer', () => {
+    assert.deepEqual(parseStrictJson('{"a":{"b":1,"b":2}}', PARAMS_LIMITS), {
+      ok: false, errors: [{ pointer: '/a/b', message: 'is a duplicate key: each member name may appear once per object' }],
+    });
+  });
+
+  it('given an escaped lone surrogate, refuses it at its field', () => {
+    const check = parseStrictJson('{"reason":"bye \\ud800"}', PARAMS_LIMITS);
+    assert.equal(check.ok, false);
+    assert.equal(!check.ok && check.errors[0].pointer, '/reason');
+  });
+
+  it('given bytes that are not UTF-8, refuses them', () => {
+    assert.deepEqual(parseStrictJson(new Uint8Array([0x7b, 0x22, 0xff, 0x22, 0x3a, 0x31, 0x7d]), PARAMS_LIMITS), {
+      ok: false, errors: [{ pointer: '/', message: 'is not valid UTF-8' }],
+    });
+  });
+
+  it('given a hostile depth, refuses it before parsing, without overflowing the stack', () => {
+    const deep = '['.repeat(500_000) + ']'.repeat(500_000);
+    assert.deepEqual(parseStrictJson(deep, PARAMS_LIMITS), { ok: false, errors: [{ pointer: '/', message: 'is nested more than 32 levels deep' }] });
+  });
+
+  it('given brackets inside strings, does not count them as depth', () => {
+    assert.equal(parseStrictJson(JSON.stringify({ a: '[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[' }), PARAMS_LIMITS).ok, true);
+  });
+
+  it('given comments or trailing commas, refuses them as JSON does', () => {
+    assert.equal(parseStrictJson('{"a":1,}', PARAMS_LIMITS).ok, false);
+    assert.equal(parseStrictJson('{"a":1 /* x */}', PARAMS_LIMITS).ok, false);
+  });
+
+  it('property: agrees with JSON.parse on every value it accepts, and never throws', () => {
+    fc.assert(
+      fc.property(fc.oneof(fc.jsonValue({ maxDepth: 6 }).map((v) => JSON.stringify(v)), fc.string({ unit: 'binary' })), (text) => {
+        const check = parseStrictJson(utf8(text), PARAMS_LIMITS);
+        if (check.ok) assert.deepEqual(check.value, JSON.parse(text));
+      }),
+      { numRuns: 500 },
+    );
+  });
+});

@@ -1,0 +1,76 @@
+import { visit } from 'jsonc-parser';
+import { jsonValueProblems, pointerToken, type JsonLimits } from './json-limits.ts';
+import type { FieldError } from './validation.ts';
+
+/**
+ * JSON as the boundaries accept it: UTF-8 that decodes without replacement characters, RFC 8259
+ * syntax (no comments, no trailing commas), no duplicate keys (parsers disagree on which one wins,
+ * so a signed or approved body could mean two things), bounded depth and size, well-formed text.
+ * The depth is measured by an iterative scan before any recursive parser sees the text.
+ */
+export type StrictJson = { ok: true; value: unknown } | { ok: false; errors: FieldError[] };
+
+const fatalUtf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false });
+
+export function decodeUtf8(bytes: Uint8Array): string | undefined {
+  try {
+    return fatalUtf8.decode(bytes);
+  } catch {
+    return undefined;
+  }
+}
+
+export function parseStrictJson(input: string | Uint8Array, limits: JsonLimits): StrictJson {
+  const text = typeof input === 'string' ? input : decodeUtf8(input);
+  if (text === undefined) return fail('', 'is not valid UTF-8');
+  const depth = maxDepth(text);
+  if (depth > limits.maxDepth) return fail('', `is nested more than ${limits.maxDepth} levels deep`);
+  const duplicate = firstDuplicateKey(text);
+  if (duplicate) return fail(duplicate, 'is a duplicate key: each member name may appear once per object');
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (error) {
+    return fail('', `is not valid JSON: ${(error as Error).message}`);
+  }
+  const problems = jsonValueProblems(value, limits);
+  return problems.length > 0 ? { ok: false, errors: problems } : { ok: true, value };
+}
+
+const fail = (pointer: string, message: string): StrictJson => ({ ok: false, errors: [{ pointer: pointer || '/', message }] });
+
+/** Deepest bracket nesting outside strings; a single pass, no recursion. */
+function maxDepth(text: string): number {
+  let depth = 0;
+  let deepest = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i += 1) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === 0x5c) i += 1;
+      else if (c === 0x22) inString = false;
+    } else if (c === 0x22) inString = true;
+    else if (c === 0x7b || c === 0x5b) deepest = Math.max(deepest, ++depth);
+    else if (c === 0x7d || c === 0x5d) depth -= 1;
+  }
+  return deepest;
+}
+
+/** The pointer of the first member name repeated within one object, or undefined. */
+function firstDuplicateKey(text: string): string | undefined {
+  const open: Array<Set<string>> = [];
+  let found: string | undefined;
+  let syntaxError = false;
+  visit(text, {
+    onObjectBegin: () => void open.push(new Set()),
+    onObjectEnd: () => void open.pop(),
+    onObjectProperty: (name, _offset, _length, _line, _column, pathSupplier) => {
+      const keys = open.at(-1)!;
+      if (keys.has(name) && found === undefined) found = [...pathSupplier(), name].map((t) => `/${pointerToken(t)}`).join('');
+      keys.add(name);
+    },
+    onError: () => void (syntaxError = true),
+  }, { disallowComments: true, allowTrailingComma: false });
+  // Syntax errors are JSON.parse's to report, with its own message.
+  return syntaxError ? undefined : found;
+}
