@@ -8,7 +8,7 @@ import { E2E_ENV } from '../support/e2e-env.ts';
 describe('an approval router killed with kill -9 around a vote (kafka)', () => {
   for (const fault of ['crash-before-produce', 'crash-after-commit']) {
     it(`${fault}: after restart the vote counts once and the action has one decision`, async () => {
-      const cs = await startCountersign({ env: { ...E2E_ENV, COUNTERSIGN_FAULT_INJECTION: fault } });
+      const cs = await startCountersign({ env: { ...E2E_ENV, COUNTERSIGN_TEST_FAULT: fault }, entries: { 'approval-router': 'test/support/faulty-router.main.ts' } });
       try {
         const agent = client(cs.url, KEYS.agent);
         const proposed = await agent.propose({ action: 'data.export', resource: `prod/${fault}` });
@@ -17,7 +17,7 @@ describe('an approval router killed with kill -9 around a vote (kafka)', () => {
         const vote = client(cs.url, KEYS.bob).post(`/v1/actions/${proposed.body.id}/approve`, { comment: 'once' });
         assert.equal(await router.exited, null, 'the router died by SIGKILL');
         // Same instance id, so the same transactional id: the restart fences the dead instance.
-        await cs.startService('approval-router', 'approval-router', { COUNTERSIGN_FAULT_INJECTION: '' });
+        await cs.startService('approval-router', 'approval-router');
         await vote;
         const decided = await agent.get(`/v1/actions/${proposed.body.id}?wait=30s`);
         assert.equal(decided.body.status, 'approved');

@@ -35,6 +35,8 @@ export interface StartOptions {
   env?: Record<string, string>;
   /** Resolve once the process exits instead of waiting for readiness (config error tests). */
   expectExit?: boolean;
+  /** Distributed shape: another entry point for some services (a test composition, e.g. with faults). */
+  entries?: Partial<Record<(typeof SERVICES)[number], string>>;
 }
 
 export async function freePort(): Promise<number> {
@@ -109,7 +111,7 @@ export async function startCountersign(options: StartOptions = {}): Promise<Runn
       const port = await freePort();
       ports.push(port);
       const env = { ...distributedEnv(dataDir), PORT: String(port), COUNTERSIGN_INSTANCE_ID: service, ...options.env };
-      procs.push(spawnApp(`apps/${service}/src/main.ts`, env, (text) => sink(`[${service}] ${text}`)));
+      procs.push(spawnApp(options.entries?.[service] ?? `apps/${service}/src/main.ts`, env, (text) => sink(`[${service}] ${text}`)));
     }
   }
   const gatewayPort = ports[ports.length - 1];

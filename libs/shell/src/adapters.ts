@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { TOPICS } from '@countersign/contracts';
 import type { EnvConfig } from '@countersign/config';
 import { createFileEventLog, createKafkaEventLog, namespacedEventLog, type EventLog } from '@countersign/eventlog';
-import { createMemoryReadModelStore, createMongoReadModelStore, READ_MODEL_INDEXES, type ReadModelStore } from '@countersign/readmodel';
+import { createMemoryReadModelStore, createMongoReadModelStore, lazyReadModelStore, READ_MODEL_INDEXES, type ReadModelStore } from '@countersign/readmodel';
 import type { ServiceName } from './services.ts';
 
 export interface Adapters {
@@ -39,13 +39,19 @@ export async function openAdapters(config: EnvConfig, services: readonly Service
   const eventLog = config.kafkaNamespace ? namespacedEventLog(base, config.kafkaNamespace) : base;
   try {
     if (kafka) await kafka.ensureTopics(Object.values(TOPICS).map((t) => (config.kafkaNamespace ? `${config.kafkaNamespace}.${t}` : t)));
-    const readModels = config.mongoUrl
-      ? await createMongoReadModelStore({
-          url: config.mongoUrl, database: config.mongoDatabase, indexes: READ_MODEL_INDEXES,
-          // Connection lost / restored messages; the adapter redacts credentials itself.
-          log: (message) => process.stderr.write(`${message}\n`),
-        })
-      : createMemoryReadModelStore();
+    const openMongo = (url: string) => createMongoReadModelStore({
+      url, database: config.mongoDatabase, indexes: READ_MODEL_INDEXES,
+      // Connection lost / restored messages; the adapter redacts credentials itself.
+      log: (message) => process.stderr.write(`${message}\n`),
+    });
+    // The gateway and the projector cannot work without the read models: they connect at start. The
+    // router, evaluator and notifier decide without them, so they connect on first use (never, for
+    // the first two) and keep working while MongoDB is away.
+    const readModels = !config.mongoUrl
+      ? createMemoryReadModelStore()
+      : needsStore
+        ? await openMongo(config.mongoUrl)
+        : lazyReadModelStore(true, () => openMongo(config.mongoUrl!));
     return {
       eventLog,
       readModels,

@@ -4,7 +4,9 @@ import { NestFactory } from '@nestjs/core';
 import { loadWorkspace, readEnvConfig, type EnvConfig } from '@countersign/config';
 import { loadDirectory, type Directory } from '@countersign/identity';
 import { loadPolicySet, type CompiledPolicySet } from '@countersign/policy';
-import { HealthModule, RuntimeModule, type RuntimeOptions } from '@countersign/runtime';
+import type { EventLog } from '@countersign/eventlog';
+import { EventLogServer, RethrowFilter } from '@countersign/messaging';
+import { createReadiness, HealthModule, RuntimeModule, type RuntimeOptions } from '@countersign/runtime';
 import { configureHttp } from '@countersign/service-gateway';
 import { readNotifierConfig } from '@countersign/service-notifier';
 import { startTelemetry } from '@countersign/telemetry';
@@ -31,11 +33,18 @@ function fail(name: string, message: string): never {
   process.exit(2);
 }
 
+/** How a composition (a test harness) may wrap the adapters the configuration chose. */
+export interface Composition {
+  /** Wraps the event log every service of the process uses (fault injection in crash tests). */
+  eventLog?: (log: EventLog) => EventLog;
+}
+
 /**
  * Starts the given services in this process: one of them (`npm run serve:<app>`, `node dist/...`),
- * or all five (`npm start`). Every process answers /healthz and /readyz on PORT.
+ * or all five (`npm start`). Every process answers /healthz and /readyz on PORT. Services consume
+ * the log through one Nest microservice, the EventLogServer transport.
  */
-export async function runServices(name: string, services: readonly ServiceName[]): Promise<void> {
+export async function runServices(name: string, services: readonly ServiceName[], composition: Composition = {}): Promise<void> {
   let config: EnvConfig;
   let workspace: { directory: Directory; policy: CompiledPolicySet };
   try {
@@ -49,11 +58,21 @@ export async function runServices(name: string, services: readonly ServiceName[]
   const telemetry = startTelemetry(name);
   const all = services.length === ALL_SERVICES.length;
   const adapters = await openAdapters(config, services, all).catch((error: Error) => fail(name, error.message));
+  const eventLog = composition.eventLog ? composition.eventLog(adapters.eventLog) : adapters.eventLog;
+  const readiness = createReadiness();
   const app = await NestFactory.create(
-    ServicesModule.register({ eventLog: adapters.eventLog, readModels: adapters.readModels, directory: workspace.directory, policy: workspace.policy }, services),
+    ServicesModule.register({ eventLog, readModels: adapters.readModels, directory: workspace.directory, policy: workspace.policy, readiness }, services),
     { bodyParser: false, logger: LEVELS[config.logLevel] ?? LEVELS.info },
   );
   configureHttp(app);
+  // Deferred, so the transport's own filter is in place before its handlers are wrapped; the
+  // lifecycle hooks are the app's (they must not run a second time for the transport).
+  const transport = app.connectMicroservice(
+    { strategy: new EventLogServer({ log: eventLog, readiness, facts: { storeDurable: adapters.readModels.durable, instanceId: config.instanceId } }) },
+    { inheritAppConfig: false, deferInitialization: true },
+  );
+  transport.useGlobalFilters(new RethrowFilter());
+  (transport as unknown as { setIsInitHookCalled(called: boolean): void }).setIsInitHookCalled(true);
   let closing = false;
   const shutdown = async () => {
     if (closing) return;
@@ -65,6 +84,9 @@ export async function runServices(name: string, services: readonly ServiceName[]
   };
   process.once('SIGTERM', () => void shutdown());
   process.once('SIGINT', () => void shutdown());
+  // Lifecycle hooks first (the evaluator reads the policies in force), then the consumers, then HTTP.
+  await app.init();
+  await app.startAllMicroservices();
   await app.listen(config.port, config.host);
   process.stdout.write(`${name}: ${services.join(', ')} listening on http://${config.host}:${config.port} ` +
     `(${adapters.describe}; policy ${workspace.policy.version.slice(0, 12)})\n`);

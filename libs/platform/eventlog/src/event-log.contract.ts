@@ -164,6 +164,58 @@ export function eventLogContract(name: string, open: () => Promise<EventLogFixtu
         assert.deepEqual(ns(seen.records), Array.from({ length: 25 }, (_, i) => i));
       }));
 
+    it('a handler that takes only the first records of a batch gets the rest again, with only its staged output for those', () =>
+      withLog(async ({ log }) => {
+        const [input, output] = [unique('in'), unique('out')];
+        await log.append(input, values(0, 5, () => 'one-key'));
+        const seen: number[][] = [];
+        const committed: number[] = [];
+        const sub = await log.subscribe({
+          group: unique('g'), topic: input,
+          handler: async (records, context) => {
+            seen.push(ns(records));
+            // Takes one record per call: stages output for it alone.
+            context.append(output, [{ key: records[0].key, value: records[0].value }]);
+            context.afterCommit(() => committed.push(ns(records)[0]));
+            return { handled: 1 };
+          },
+        });
+        const deadline = Date.now() + 30_000;
+        while (committed.length < 5 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+        await sub.close();
+        assert.deepEqual(committed, [0, 1, 2, 3, 4]);
+        assert.deepEqual(seen.map((batch) => batch[0]), [0, 1, 2, 3, 4], `each call starts after the last handled record: ${JSON.stringify(seen)}`);
+        const written: number[] = [];
+        await log.readAll(output, (records) => void written.push(...ns(records)));
+        assert.deepEqual(written, [0, 1, 2, 3, 4]);
+      }));
+
+    it('lag counts the records the group has not handled yet', () =>
+      withLog(async ({ log }) => {
+        const topic = unique('t');
+        await log.append(topic, values(0, 4));
+        let release!: () => void;
+        const gate = new Promise<void>((resolve) => (release = resolve));
+        const seen = collectDeliveries(() => gate);
+        const sub = await log.subscribe({ group: unique('g'), topic, handler: seen.handler });
+        // Nothing is handled while the gate is shut: the whole topic is behind.
+        let lag: number | undefined;
+        const deadline = Date.now() + 20_000;
+        while (lag !== 4 && Date.now() < deadline) {
+          lag = await sub.lag();
+          if (lag !== 4) await new Promise((r) => setTimeout(r, 50));
+        }
+        assert.equal(lag, 4);
+        release();
+        await seen.until(4, 'all records');
+        while (lag !== 0 && Date.now() < deadline + 20_000) {
+          lag = await sub.lag();
+          if (lag !== 0) await new Promise((r) => setTimeout(r, 50));
+        }
+        await sub.close();
+        assert.equal(lag, 0);
+      }));
+
     it('readAll sees every record appended before it, in order; an unknown topic has none', () =>
       withLog(async ({ log }) => {
         const topic = unique('t');

@@ -39,7 +39,25 @@ export interface BatchContext {
   afterCommit(callback: () => void): void;
 }
 
-export type BatchHandler = (records: DeliveredRecord[], context: BatchContext) => Promise<void>;
+/**
+ * A handler may take only the first `handled` records of a batch (at least one): only those count
+ * as handled, with the output it staged, and the rest are delivered again at once, without a
+ * backoff. The transport uses this to walk a failing batch one record at a time.
+ */
+export interface BatchResult {
+  handled: number;
+}
+
+export type BatchHandler = (records: DeliveredRecord[], context: BatchContext) => Promise<void | BatchResult>;
+
+/**
+ * How a subscription is doing, as the adapter sees it: `recovering` while its consumer is being
+ * rebuilt after a crash (the brokers went away, a coordinator could not be found), with why.
+ */
+export interface SubscriptionStatus {
+  state: 'running' | 'recovering';
+  detail?: string;
+}
 
 export interface SubscribeOptions {
   /**
@@ -69,11 +87,22 @@ export interface SubscribeOptions {
   transactional?: boolean;
   /** Called when partitions stop being this subscriber's (rebalance, close). */
   onPartitionsRevoked?: (partitions: number[]) => Promise<void>;
+  /**
+   * Told when the subscription stops delivering for a reason of its own (its consumer crashed and
+   * is being rebuilt) and when it delivers again. An adapter never gives up on a subscription: it
+   * recovers by itself once the log is reachable again.
+   */
+  onStatus?: (status: SubscriptionStatus) => void;
 }
 
 export interface Subscription {
   /** Stops delivery; resolves once the handler in flight has finished and positions are saved. */
   close(): Promise<void>;
+  /**
+   * How many records of the topic the group has not handled yet (all partitions), or undefined
+   * when the log cannot tell right now (brokers unreachable). Readiness reports a lagging consumer.
+   */
+  lag(): Promise<number | undefined>;
 }
 
 export interface EventLog {

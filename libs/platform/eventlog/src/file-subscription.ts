@@ -7,6 +7,7 @@ import type { BatchHandler, DeliveredRecord, LogRecord, Subscription } from './e
 import type { CheckpointWriter } from './checkpoint-file.ts';
 import type { StoredRecord } from './record-codec.ts';
 import type { TopicFile } from './topic-file.ts';
+import { handledCount } from './batch-result.ts';
 
 export interface SubscriptionLoopOptions {
   topic: TopicFile;
@@ -68,12 +69,13 @@ export function startSubscription(options: SubscriptionLoopOptions): Subscriptio
         await waitUntil((resolve) => void topic.whenLongerThan(position).then(resolve));
         continue;
       }
-      const end = Math.min(topic.length, position + maxBatch);
+      let end = Math.min(topic.length, position + maxBatch);
       const batch = toDelivered(topic.name, topic.records.slice(position, end), position);
       const staged: Array<[string, readonly LogRecord[]]> = [];
       const committed: Array<() => void> = [];
       try {
-        await handler(batch, { append: (t, records) => void staged.push([t, records]), afterCommit: (cb) => void committed.push(cb) });
+        const result = await handler(batch, { append: (t, records) => void staged.push([t, records]), afterCommit: (cb) => void committed.push(cb) });
+        if (result) end = position + handledCount(result.handled, batch.length);
         // Output first, then the position: a crash in between redelivers the batch, and the
         // idempotent handler produces nothing twice.
         for (const [t, records] of staged) await options.write(t, records);
@@ -102,6 +104,7 @@ export function startSubscription(options: SubscriptionLoopOptions): Subscriptio
   })();
   let closing: Promise<void> | undefined;
   return {
+    lag: async () => Math.max(0, topic.length - position),
     close() {
       closing ??= (async () => {
         stopping = true;

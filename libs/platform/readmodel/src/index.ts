@@ -1,5 +1,5 @@
 export * from './read-model.port.ts';
 export { createMemoryReadModelStore } from './memory-read-model.ts';
-export { readModelContract, type ReadModelFixture } from './read-model.contract.ts';
 export { createMongoReadModelStore, type MongoReadModelOptions } from './mongo/mongo-read-model.ts';
 export { READ_MODEL_INDEXES, type IndexKey, type IndexSpecs } from './mongo/read-model-indexes.ts';
+export { lazyReadModelStore, ReadModelUnavailableError } from './lazy-read-model.ts';

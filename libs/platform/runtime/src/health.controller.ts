@@ -15,11 +15,15 @@ export class HealthController {
     return Object.keys(details).length ? { status: 'ok', details } : { status: 'ok' };
   }
 
+  /** 503 while a service is starting, and while one is unhealthy (a stuck, lagging or recovering consumer). */
   @Get('readyz')
   ready(@Res({ passthrough: true }) res: Response) {
     const waiting = this.readiness.notReady();
-    res.status(waiting.length ? 503 : 200);
-    return waiting.length ? { status: 'starting', waitingFor: waiting } : { status: 'ready' };
+    const problems = this.readiness.problems();
+    const unhealthy = Object.keys(problems).length > 0;
+    res.status(waiting.length || unhealthy ? 503 : 200);
+    if (waiting.length) return { status: 'starting', waitingFor: waiting, ...(unhealthy ? { problems } : {}) };
+    return unhealthy ? { status: 'unhealthy', problems } : { status: 'ready' };
   }
 }
 

@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
-import { ApprovalRouterService } from './approval-router.service.ts';
+import { ApprovalRouter } from './approval-router.ts';
+import { ApprovalRouterController } from './approval-router.controller.ts';
 
 /** The approval router: the only writer of action streams and their decisions. */
-@Module({ providers: [ApprovalRouterService] })
+@Module({ controllers: [ApprovalRouterController], providers: [ApprovalRouter] })
 export class ApprovalRouterModule {}

@@ -1,3 +1,4 @@
 export * from './approval-router.module.ts';
-export { ApprovalRouterService, ROUTER_GROUP } from './approval-router.service.ts';
+export { ApprovalRouter } from './approval-router.ts';
+export { ApprovalRouterController, ROUTER_CONSUMER, ROUTER_GROUP } from './approval-router.controller.ts';
 export { StreamTable } from './stream-table.ts';

@@ -1,6 +1,6 @@
 import { Module } from '@nestjs/common';
-import { AuditProjectorService } from './audit-projector.service.ts';
+import { AuditProjectorController } from './audit-projector.controller.ts';
 
 /** The audit projector: the read models, derived from the log and disposable. */
-@Module({ providers: [AuditProjectorService] })
+@Module({ controllers: [AuditProjectorController] })
 export class AuditProjectorModule {}

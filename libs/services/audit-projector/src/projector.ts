@@ -5,7 +5,7 @@ import { describeErrors, upcast, validateEvent, type ActionEvent } from '@counte
 import type { DeliveredRecord, LogRecord } from '@countersign/eventlog';
 import type { ReadModelStore } from '@countersign/readmodel';
 import { deadLetterRecord } from '@countersign/runtime';
-import { startActionSpan } from '@countersign/telemetry';
+import { escapeForLog } from '@countersign/telemetry';
 
 export const PROJECTOR_GROUP = 'audit-projector';
 
@@ -28,27 +28,30 @@ export class Projector {
 
   constructor(private readonly deps: ProjectorDeps) {}
 
-  /** Projects a batch; returns dead letters for the records that are not valid events. */
+  /**
+   * Projects raw records (the rebuild command, which reads the log itself); returns dead letters
+   * for the records that are not valid events.
+   */
   async project(records: readonly DeliveredRecord[]): Promise<LogRecord[]> {
     const letters: LogRecord[] = [];
     const events: ActionEvent[] = [];
     for (const record of records) {
       const check = validateEvent(record.value);
       if (!check.ok) {
-        this.deps.warn(`dead-lettering event at ${record.partition}/${record.offset}: ${describeErrors(check.errors)}`);
+        this.deps.warn(`dead-lettering event at ${record.partition}/${record.offset}: ${escapeForLog(describeErrors(check.errors))}`);
         letters.push(deadLetterRecord(PROJECTOR_GROUP, record, describeErrors(check.errors), this.deps.now()));
         continue;
       }
       events.push(check.value);
     }
-    const spans = events.map((e) => startActionSpan(`audit-projector ${e.type}`, e.traceparent, { 'countersign.action_id': e.streamId, 'countersign.seq': e.seq }).span);
-    try {
-      await this.write(events);
-    } finally {
-      for (const span of spans) span.end();
-    }
-    await this.checkpoint(records);
+    await this.projectEvents(events, records);
     return letters;
+  }
+
+  /** Projects events already validated (by the transport), then records how far the log was read. */
+  async projectEvents(events: ActionEvent[], records: readonly DeliveredRecord[]): Promise<void> {
+    await this.write(events);
+    await this.checkpoint(records);
   }
 
   private async checkpoint(records: readonly DeliveredRecord[]): Promise<void> {
@@ -70,7 +73,7 @@ export class Projector {
     const asWritten = new Map(events.map((e) => [e.id, e]));
     const batch = await projectBatch(events.map(upcast), (id) => actions.get(id));
     for (const orphan of batch.orphans) {
-      this.deps.warn(`event ${orphan.type} #${orphan.seq} of ${orphan.streamId} has no proposal before it; skipped`);
+      this.deps.warn(`event ${orphan.type} #${orphan.seq} of ${escapeForLog(orphan.streamId)} has no proposal before it; skipped`);
     }
     const stored = batch.events.map((e) => asWritten.get(e.id)!).map((e) => ({ ...e, _id: `${e.streamId}:${String(e.seq).padStart(8, '0')}`, eventId: e.id }) as StoredEvent);
     await store.collection<StoredEvent>(COLLECTIONS.events).putMany(stored);

@@ -1,9 +1,9 @@
-import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
 import { COLLECTIONS, type ActionView } from '@countersign/audit';
-import { TOPICS, validateEvent, type ActionEvent, type CommandEnvelope } from '@countersign/contracts';
-import { EVENT_LOG, type DeliveredRecord, type EventLog, type Subscription } from '@countersign/eventlog';
+import { TOPICS, type ActionEvent, type CommandEnvelope } from '@countersign/contracts';
+import { EVENT_LOG, type EventLog } from '@countersign/eventlog';
 import { READ_MODEL_STORE, type ReadModelStore } from '@countersign/readmodel';
-import { CLOCK, DIRECTORY, ID_SOURCE, READINESS, type Clock, type IdSource, type Readiness } from '@countersign/runtime';
+import { CLOCK, DIRECTORY, ID_SOURCE, type Clock, type IdSource } from '@countersign/runtime';
 import type { Directory } from '@countersign/identity';
 import { NOTIFICATION_CHANNELS, type NotificationChannel } from './channel.port.ts';
 import { createNotifierCore, type NotifierCore } from './notifier-core.ts';
@@ -11,7 +11,6 @@ import { fromActionView } from './view-fallback.ts';
 import { createCallbackSender } from './webhook/webhook-channel.ts';
 import type { NotifierConfig } from './webhook/webhook-config.ts';
 
-export const NOTIFIER_GROUP = 'notifier';
 export const NOTIFIER_CONFIG = Symbol('NOTIFIER_CONFIG');
 const NOTIFIER_ACTOR = { id: 'notifier', kind: 'service' } as const;
 
@@ -41,15 +40,13 @@ export function consoleMessage(event: ActionEvent): string | undefined {
  * a line; approvers can always act through the API.
  */
 @Injectable()
-export class NotifierService implements OnApplicationBootstrap, OnApplicationShutdown {
+export class NotifierService implements OnApplicationShutdown {
   private readonly logger = new Logger('notifier');
-  private subscription?: Subscription;
   readonly core: NotifierCore;
 
   constructor(
     @Inject(EVENT_LOG) private readonly log: EventLog,
     @Inject(READ_MODEL_STORE) store: ReadModelStore,
-    @Inject(READINESS) private readonly readiness: Readiness,
     @Inject(CLOCK) private readonly clock: Clock,
     @Inject(ID_SOURCE) private readonly ids: IdSource,
     @Inject(NOTIFICATION_CHANNELS) channels: NotificationChannel[],
@@ -75,34 +72,15 @@ export class NotifierService implements OnApplicationBootstrap, OnApplicationShu
     if (names.length > 0) this.logger.log(`webhooks configured: ${names.join(', ')}`);
   }
 
-  async onApplicationBootstrap(): Promise<void> {
-    const ready = this.readiness.pending('notifier');
-    this.subscription = await this.log.subscribe({
-      group: NOTIFIER_GROUP,
-      topic: TOPICS.events,
-      handler: async (records) => this.handle(records),
-    });
-    ready();
-  }
-
   async onApplicationShutdown(): Promise<void> {
-    await this.subscription?.close();
     await this.core.close();
   }
 
-  private async handle(records: DeliveredRecord[]): Promise<void> {
-    for (const record of records) {
-      const check = validateEvent(record.value);
-      if (!check.ok) continue; // the projector dead-letters invalid events; one letter is enough
-      const message = consoleMessage(check.value);
-      if (message) this.logger.log(message);
-      try {
-        await this.core.handle(check.value);
-      } catch (error) {
-        // A record the notifier cannot make sense of is skipped, never retried forever.
-        this.logger.error(`skipped ${check.value.type} of action ${check.value.streamId} at offset ${record.offset}: ${(error as Error).message}`);
-      }
-    }
+  /** Folds one event and queues what it calls for; a slow or failing channel never holds up the log. */
+  async handle(event: ActionEvent): Promise<void> {
+    const message = consoleMessage(event);
+    if (message) this.logger.log(message);
+    await this.core.handle(event);
   }
 
   private async record(actionId: string, correlationId: string, command: { type: 'RecordNotificationDelivered' | 'RecordNotificationFailed'; data: unknown }): Promise<void> {

@@ -1,2 +1,3 @@
 export * from './policy-evaluator.module.ts';
-export { PolicyEvaluatorService, EVALUATOR_GROUP } from './policy-evaluator.service.ts';
+export { PolicyEvaluator } from './policy-evaluator.ts';
+export { PolicyEvaluatorController, EVALUATOR_GROUP } from './policy-evaluator.controller.ts';

@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
-import { PolicyEvaluatorService } from './policy-evaluator.service.ts';
+import { PolicyEvaluator } from './policy-evaluator.ts';
+import { PolicyEvaluatorController } from './policy-evaluator.controller.ts';
 
 /** The policy evaluator: ActionProposed → policy decision, with no per-action state. */
-@Module({ providers: [PolicyEvaluatorService] })
+@Module({ controllers: [PolicyEvaluatorController], providers: [PolicyEvaluator] })
 export class PolicyEvaluatorModule {}

@@ -70,6 +70,25 @@ export async function createKafkaEventLog(options: KafkaEventLogOptions): Promis
     if (closed) throw new Error('event log is closed');
   };
 
+  /**
+   * The group's committed offsets against each partition's end. Transaction markers make it an
+   * overestimate by a few records per transaction, which is fine for a readiness bound.
+   */
+  async function groupLag(group: string, topic: string): Promise<number | undefined> {
+    try {
+      const [ends, [committed]] = await Promise.all([admin.fetchTopicOffsets(topic), admin.fetchOffsets({ groupId: group, topics: [topic] })]);
+      let lag = 0;
+      for (const end of ends) {
+        const at = committed?.partitions.find((p) => p.partition === end.partition)?.offset;
+        const from = at === undefined || Number(at) < 0 ? Number(end.low) : Math.max(Number(at), Number(end.low));
+        lag += Math.max(0, Number(end.high) - from);
+      }
+      return lag;
+    } catch {
+      return undefined;
+    }
+  }
+
   async function send(topic: string, messages: OutgoingMessage[]): Promise<void> {
     open();
     if (messages.length === 0) return;
@@ -95,12 +114,13 @@ export async function createKafkaEventLog(options: KafkaEventLogOptions): Promis
         const bounds = await reader.bounds(o.topic, await reader.partitionsOf(o.topic));
         startOffsets = new Map([...bounds].map(([p, b]) => [p, o.fromBeginning ? b.start : b.end]));
       }
-      const sub = await startKafkaSubscription(o, { kafka, writer, maxBatch, startOffsets, log });
+      const sub = await startKafkaSubscription(o, { kafka, writer, maxBatch, startOffsets, log, lag: () => groupLag(o.group, o.topic) });
       if (closed) {
         await sub.close();
         throw new Error('event log is closed');
       }
       const tracked: Subscription = {
+        lag: sub.lag,
         close: async () => {
           subscriptions.delete(tracked);
           await sub.close();

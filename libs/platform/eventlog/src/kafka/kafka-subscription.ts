@@ -6,11 +6,17 @@
  * again after a backoff, inside the same `eachBatch` call (heartbeating meanwhile), so the consumer
  * neither crashes nor skips the batch; a rebalance seen by a heartbeat abandons the batch
  * uncommitted, for the partition's next owner.
+ *
+ * A consumer that kafkajs gives up on (a crash it calls non-retriable, such as "Failed to find
+ * group coordinator" while the brokers restart) is rebuilt here, with a backoff, for as long as it
+ * takes: the subscription never stops by itself. `onStatus` says `recovering` meanwhile, so
+ * readiness can show it, and `running` once the new consumer has joined its group.
  */
 import type { Consumer, EachBatchPayload, Kafka } from 'kafkajs';
 import type { DeliveredRecord, SubscribeOptions, Subscription } from '../event-log.port.ts';
 import type { BatchWriter, StagedOutput } from './batch-writer.ts';
 import { encodeRecords, toDelivered } from './kafka-codec.ts';
+import { handledCount } from '../batch-result.ts';
 import { PartitionAnnouncer } from './partition-announcer.ts';
 
 export interface KafkaSubscriptionDeps {
@@ -19,6 +25,8 @@ export interface KafkaSubscriptionDeps {
   maxBatch: number;
   /** Where each partition starts when first assigned (fromBeginning / fromEnd), else the group's offset. */
   startOffsets?: Map<number, bigint>;
+  /** The group's lag on the topic (committed offsets against the end), or undefined when unknown. */
+  lag: () => Promise<number | undefined>;
   log: (msg: string) => void;
 }
 
@@ -26,6 +34,8 @@ const FIRST_BACKOFF_MS = 100;
 const MAX_BACKOFF_MS = 5000;
 const HEARTBEAT_EVERY_MS = 1000;
 const SESSION_TIMEOUT_MS = 8000;
+const FIRST_RECOVERY_MS = 500;
+const MAX_RECOVERY_MS = 30_000;
 
 export async function startKafkaSubscription(o: SubscribeOptions, deps: KafkaSubscriptionDeps): Promise<Subscription> {
   const { topic, group, handler } = o;
@@ -37,31 +47,92 @@ export async function startKafkaSubscription(o: SubscribeOptions, deps: KafkaSub
   /** Ends the backoff in progress, if any, when the subscription closes. */
   let cancelPause: (() => void) | undefined;
 
-  const consumer: Consumer = deps.kafka.consumer({
-    groupId: group,
-    maxWaitTimeInMs: 20,
-    heartbeatInterval: HEARTBEAT_EVERY_MS,
-    // A member that died (kill -9) holds its partitions until its session expires: keep that short
-    // (the broker's minimum is 6 s) so a replacement takes over in seconds, not kafkajs's 30.
-    sessionTimeout: SESSION_TIMEOUT_MS,
-    allowAutoTopicCreation: false,
-    readUncommitted: false,
-  });
-  consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => {
-    const partitions = payload.memberAssignment[topic] ?? [];
-    // Must run before the first fetch of the generation, which it does: kafkajs emits
-    // synchronously at the end of the join.
-    for (const partition of partitions) {
-      const start = deps.startOffsets?.get(partition);
-      if (start !== undefined && !positioned.has(partition)) consumer.seek({ topic, partition, offset: start.toString() });
-      positioned.add(partition);
+  let consumer: Consumer;
+  let recovering: Promise<void> | undefined;
+  /** Why the current consumer crashed, until a rebuild starts; a crash during a rebuild starts another. */
+  let crashed: string | undefined;
+
+  /** A consumer of the group with every listener this subscription needs (built again after a crash). */
+  function createConsumer(): Consumer {
+    const created = deps.kafka.consumer({
+      groupId: group,
+      maxWaitTimeInMs: 20,
+      heartbeatInterval: HEARTBEAT_EVERY_MS,
+      // A member that died (kill -9) holds its partitions until its session expires: keep that short
+      // (the broker's minimum is 6 s) so a replacement takes over in seconds, not kafkajs's 30.
+      sessionTimeout: SESSION_TIMEOUT_MS,
+      allowAutoTopicCreation: false,
+      readUncommitted: false,
+    });
+    created.on(created.events.GROUP_JOIN, ({ payload }) => {
+      const partitions = payload.memberAssignment[topic] ?? [];
+      // Must run before the first fetch of the generation, which it does: kafkajs emits
+      // synchronously at the end of the join.
+      for (const partition of partitions) {
+        const start = deps.startOffsets?.get(partition);
+        if (start !== undefined && !positioned.has(partition)) created.seek({ topic, partition, offset: start.toString() });
+        positioned.add(partition);
+      }
+      announcer.joined(payload.memberId, partitions);
+      o.onStatus?.({ state: 'running' });
+    });
+    created.on(created.events.CRASH, ({ payload }) => {
+      log(`event log: ${describe}: consumer crashed (${payload.restart ? 'kafkajs restarts it' : 'rebuilding it'}): ${payload.error.message}`);
+      announcer.left();
+      if (payload.restart) {
+        o.onStatus?.({ state: 'recovering', detail: `consumer crashed, kafkajs restarts it: ${payload.error.message}` });
+        return;
+      }
+      if (created !== consumer || stopping) return;
+      crashed = payload.error.message;
+      recovering ??= (async () => {
+        while (crashed !== undefined && !stopping) {
+          const why = crashed;
+          crashed = undefined;
+          await recover(why);
+        }
+      })().finally(() => (recovering = undefined));
+    });
+    return created;
+  }
+
+  async function start(candidate: Consumer): Promise<void> {
+    await candidate.connect();
+    try {
+      await candidate.subscribe({ topic, fromBeginning: true });
+      await candidate.run({ autoCommit: false, eachBatchAutoResolve: false, partitionsConsumedConcurrently: 1, eachBatch });
+    } catch (error) {
+      await candidate.disconnect().catch(() => undefined);
+      throw error;
     }
-    announcer.joined(payload.memberId, partitions);
-  });
-  consumer.on(consumer.events.CRASH, ({ payload }) => {
-    log(`event log: ${describe}: consumer crashed (${payload.restart ? 'restarting' : 'not restarting'}): ${payload.error.message}`);
-    announcer.left();
-  });
+  }
+
+  /** Replaces a consumer kafkajs gave up on, retrying until the brokers answer again. */
+  async function recover(why: string): Promise<void> {
+    o.onStatus?.({ state: 'recovering', detail: `consumer crashed and is being rebuilt: ${why}` });
+    const previous = consumer;
+    await previous.disconnect().catch(() => undefined);
+    for (let wait = FIRST_RECOVERY_MS, attempt = 1; !stopping; wait = Math.min(wait * 2, MAX_RECOVERY_MS), attempt += 1) {
+      const candidate = createConsumer();
+      consumer = candidate;
+      try {
+        await start(candidate);
+        log(`event log: ${describe}: consumer rebuilt (attempt ${attempt})`);
+        return;
+      } catch (error) {
+        log(`event log: ${describe}: could not rebuild the consumer (attempt ${attempt}; next in ${wait} ms): ${(error as Error).message}`);
+        o.onStatus?.({ state: 'recovering', detail: `cannot rebuild the consumer: ${(error as Error).message}` });
+      }
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, wait);
+        cancelPause = () => {
+          clearTimeout(timer);
+          resolve();
+        };
+      });
+      cancelPause = undefined;
+    }
+  }
 
   /** Waits for `work`, heartbeating so a long wait neither expels us nor hides a rebalance. */
   async function withHeartbeats<T>(work: Promise<T>, heartbeat: () => Promise<void>): Promise<T> {
@@ -91,21 +162,28 @@ export async function startKafkaSubscription(o: SubscribeOptions, deps: KafkaSub
     }
   }
 
-  /** Handles one chunk until it is durable; false if the subscription is closing first. */
-  async function handleChunk(records: DeliveredRecord[], nextOffset: bigint, payload: EachBatchPayload): Promise<boolean> {
+  /**
+   * Handles one chunk until it is durable: how many of its records were handled (all, unless the
+   * handler took only the first few), or 0 if the subscription is closing first.
+   */
+  async function handleChunk(records: DeliveredRecord[], lastOffset: bigint, payload: EachBatchPayload): Promise<number> {
     const { partition } = payload.batch;
     let backoff = FIRST_BACKOFF_MS;
     for (let attempt = 1; ; attempt += 1) {
-      if (stopping && attempt > 1) return false;
+      if (stopping && attempt > 1) return 0;
       const staged: StagedOutput[] = [];
       const callbacks: Array<() => void> = [];
+      let handled = records.length;
       try {
         await withHeartbeats(announcer.ready(partition), payload.heartbeat);
         // A slow handler (a large batch into a slow store) must not cost us the membership.
-        await withHeartbeats(handler(records, {
+        const result = await withHeartbeats(handler(records, {
           append: (t, output) => void staged.push({ topic: t, messages: encodeRecords(t, output) }),
           afterCommit: (callback) => void callbacks.push(callback),
         }), payload.heartbeat);
+        if (result) handled = handledCount(result.handled, records.length);
+        // After the chunk's last record, resume after any control records that follow it.
+        const nextOffset = handled === records.length ? lastOffset + 1n : BigInt(records[handled - 1].offset) + 1n;
         await writer.commit({
           group, topic, partition, nextOffset, staged, transactional: o.transactional === true,
           commitOffset: (offset) => payload.commitOffsetsIfNecessary({ topics: [{ topic, partitions: [{ partition, offset }] }] }),
@@ -115,7 +193,7 @@ export async function startKafkaSubscription(o: SubscribeOptions, deps: KafkaSub
         const next = stopping ? 'closing; it is delivered again next time' : `redelivering in ${backoff} ms`;
         log(`event log: ${describe} failed on partition ${partition} offsets ${records[0].offset}..${records.at(-1)!.offset} ` +
           `(attempt ${attempt}); ${next}: ${error instanceof Error ? error.stack ?? error.message : String(error)}`);
-        if (stopping) return false;
+        if (stopping) return 0;
         await pause(backoff, payload.heartbeat);
         backoff = Math.min(backoff * 2, MAX_BACKOFF_MS);
         continue;
@@ -127,41 +205,37 @@ export async function startKafkaSubscription(o: SubscribeOptions, deps: KafkaSub
           log(`event log: ${describe}: an afterCommit callback failed: ${error instanceof Error ? error.stack ?? error.message : String(error)}`);
         }
       }
-      return true;
+      return handled;
     }
   }
 
   async function eachBatch(payload: EachBatchPayload): Promise<void> {
     const { batch } = payload;
-    for (let from = 0; from < batch.messages.length; from += maxBatch) {
+    for (let from = 0; from < batch.messages.length; ) {
       if (stopping || !payload.isRunning() || payload.isStale()) return;
       const chunk = batch.messages.slice(from, from + maxBatch);
-      const last = chunk.at(-1)!;
-      // After the batch's last record, resume after any control records that follow it.
       const isLastChunk = from + maxBatch >= batch.messages.length;
-      const nextOffset = BigInt(isLastChunk ? batch.lastOffset() : last.offset) + 1n;
+      const lastOffset = BigInt(isLastChunk ? batch.lastOffset() : chunk.at(-1)!.offset);
       const records = chunk.map((m) => toDelivered(topic, batch.partition, m));
-      if (!(await handleChunk(records, nextOffset, payload))) return;
-      payload.resolveOffset(last.offset);
+      const handled = await handleChunk(records, lastOffset, payload);
+      if (handled === 0) return;
+      payload.resolveOffset(chunk[handled - 1].offset);
+      from += handled;
       await payload.heartbeat();
     }
   }
 
-  await consumer.connect();
-  try {
-    await consumer.subscribe({ topic, fromBeginning: true });
-    await consumer.run({ autoCommit: false, eachBatchAutoResolve: false, partitionsConsumedConcurrently: 1, eachBatch });
-  } catch (error) {
-    await consumer.disconnect().catch(() => undefined);
-    throw error;
-  }
+  consumer = createConsumer();
+  await start(consumer);
 
   let closing: Promise<void> | undefined;
   return {
+    lag: deps.lag,
     close() {
       closing ??= (async () => {
         stopping = true;
         cancelPause?.();
+        await recovering;
         // Returns once the batch in flight has finished (and committed) and the member has left.
         await consumer.disconnect();
         announcer.left();

@@ -4,10 +4,10 @@ import {
   contentHash, POLICY_PUBLISH_ACTION, POLICY_STREAM_KEY, TOPICS,
   type ActionCommand, type ActionEvent, type ApprovalRequirement, type CommandDataByType, type CommandType,
 } from '@countersign/contracts';
-import type { BatchContext, BatchHandler, DeliveredRecord, EventLog, LogRecord } from '@countersign/eventlog';
+import type { BatchContext, DeliveredRecord, EventLog, LogRecord } from '@countersign/eventlog';
 import type { Directory } from '@countersign/identity';
-import type { Readiness } from '@countersign/runtime';
-import { ApprovalRouterService } from './approval-router.service.ts';
+import { LogContext } from '@countersign/messaging';
+import { ApprovalRouter } from './approval-router.ts';
 
 const T0 = Date.parse('2026-03-01T12:00:00.000Z');
 const ACTION = 'act-1';
@@ -19,23 +19,16 @@ const principals = {
 const files = [{ path: 'policies/a.yaml', text: 'rules: []\n' }];
 const publication = { version: contentHash(files), files };
 
-/** The router over a log that only records: the handler is driven by hand, batch by batch. */
+/** The router over a log that only records: batches are handed to it by hand, as the transport would. */
 function harness(clock = { now: () => new Date() }) {
-  let handler: BatchHandler | undefined;
   const appended: Array<{ topic: string; records: readonly LogRecord[] }> = [];
   const log = {
-    subscribe: async (options: { handler: BatchHandler; onPartitionsAssigned?: (p: number[]) => Promise<void> }) => {
-      handler = options.handler;
-      await options.onPartitionsAssigned?.([0]);
-      return { close: async () => undefined };
-    },
     readPartition: async () => undefined,
     append: async (topic: string, records: readonly LogRecord[]) => void appended.push({ topic, records }),
   } as unknown as EventLog;
   const directory = { snapshot: () => ({ principals }) } as unknown as Directory;
-  const readiness = { pending: () => () => undefined } as unknown as Readiness;
   let nextId = 0;
-  const router = new ApprovalRouterService(log, directory, clock, { next: () => `id-${++nextId}` }, readiness);
+  const router = new ApprovalRouter(log, directory, clock, { next: () => `id-${++nextId}` });
 
   /** Delivers commands as one batch and commits it; returns what the batch staged, by topic. */
   async function deliver(...commands: ActionCommand[]) {
@@ -45,8 +38,7 @@ function harness(clock = { now: () => new Date() }) {
     const records: DeliveredRecord[] = commands.map((value, i) => ({
       topic: TOPICS.commands, key: ACTION, offset: String(i), partition: 0, raw: JSON.stringify(value), value,
     }));
-    assert.ok(handler, 'subscribed');
-    await handler(records, context);
+    router.decide(records.map((record) => ({ record, message: record.value as ActionCommand })), new LogContext(context, undefined, 'approval-router'));
     for (const callback of committed) callback();
     const on = (topic: string) => staged.filter((s) => s.topic === topic).flatMap((s) => s.records);
     return { events: on(TOPICS.events).map((r) => r.value as ActionEvent), policies: on(TOPICS.policies) };
@@ -74,27 +66,27 @@ describe('approval router', () => {
 
   it('given an approved policy publication, then its PolicyPublished also goes to the policies topic, in the same batch', async () => {
     const { router, deliver } = harness();
-    await router.onApplicationBootstrap();
+    await router.replay([0]);
     const { events, policies } = await deliver(propose(POLICY_PUBLISH_ACTION, publication), requireApproval(), approve('alice'));
     const published = events.filter((e) => e.type === 'PolicyPublished');
     assert.equal(published.length, 1);
     assert.deepEqual(policies, [{ key: POLICY_STREAM_KEY, value: published[0] }]);
     assert.equal(policies[0].value, published[0], 'the same sealed event, not a copy');
-    await router.onApplicationShutdown();
+    router.onApplicationShutdown();
   });
 
   it('given any other action approved, then nothing goes to the policies topic', async () => {
     const { router, deliver } = harness();
-    await router.onApplicationBootstrap();
+    await router.replay([0]);
     const { events, policies } = await deliver(propose('data.export', { table: 't' }), requireApproval(), approve('alice'));
     assert.ok(events.some((e) => e.type === 'ActionApproved'));
     assert.deepEqual(policies, []);
-    await router.onApplicationShutdown();
+    router.onApplicationShutdown();
   });
 
   it('given a request that escalates, then the router queues the escalation at its time, and the expiry after it', async () => {
     const { router, deliver, appended } = harness();
-    await router.onApplicationBootstrap();
+    await router.replay([0]);
     await deliver(propose('data.export', { table: 't' }), requireApproval({ quorum: 2, escalation: { afterSeconds: 900, groups: ['leads'] } }));
     mock.timers.tick(899_999);
     assert.equal(appended.length, 0);
@@ -110,13 +102,13 @@ describe('approval router', () => {
     const next = appended.flatMap((a) => a.records.map((r) => r.value as ActionCommand)).slice(1);
     assert.deepEqual(next.map((c) => c.type), ['ExpireAction']);
     assert.deepEqual((await deliver(next[0])).events.map((e) => e.type), ['ActionExpired']);
-    await router.onApplicationShutdown();
+    router.onApplicationShutdown();
   });
 
   it('given the clock set back after the escalation was armed, when the timer fires too early for it, then it is armed again, not lost', async () => {
     let setBack = 0;
     const { router, deliver, appended } = harness({ now: () => new Date(Date.now() - setBack) });
-    await router.onApplicationBootstrap();
+    await router.replay([0]);
     await deliver(propose('data.export', { table: 't' }), requireApproval({ quorum: 2, escalation: { afterSeconds: 900, groups: ['leads'] } }));
     setBack = 10_000;
     mock.timers.tick(900_000);
@@ -127,6 +119,6 @@ describe('approval router', () => {
     await Promise.resolve();
     assert.deepEqual(queued().map((c) => c.type), ['EscalateApproval', 'EscalateApproval']);
     assert.deepEqual((await deliver(queued()[1])).events.map((e) => e.type), ['ApprovalEscalated']);
-    await router.onApplicationShutdown();
+    router.onApplicationShutdown();
   });
 });

@@ -1,26 +1,22 @@
-import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
-import {
-  TOPICS, describeErrors, validateEvent, type ActionEvent, type CommandEnvelope, type PolicyEvaluatedData,
-} from '@countersign/contracts';
-import { EVENT_LOG, type BatchContext, type DeliveredRecord, type EventLog, type Subscription } from '@countersign/eventlog';
+import { Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
+import { TOPICS, validateEvent, type ActionEvent, type CommandEnvelope, type PolicyEvaluatedData } from '@countersign/contracts';
+import { EVENT_LOG, type EventLog } from '@countersign/eventlog';
 import type { Directory } from '@countersign/identity';
 import type { CompiledPolicySet } from '@countersign/policy';
+import { CLOCK, DIRECTORY, ID_SOURCE, POLICY_SET, READINESS, type Clock, type IdSource, type Readiness } from '@countersign/runtime';
+import { escapeForLog } from '@countersign/telemetry';
 import { ActivePolicy, type PolicyPublished } from './active-policy.ts';
-import { startActionSpan } from '@countersign/telemetry';
-import { CLOCK, DIRECTORY, ID_SOURCE, POLICY_SET, READINESS, deadLetterRecord, type Clock, type IdSource, type Readiness } from '@countersign/runtime';
 
-export const EVALUATOR_GROUP = 'policy-evaluator';
 const EVALUATOR_ACTOR = { id: 'policy-evaluator', kind: 'service' as const };
 
 /**
- * Turns each ActionProposed into a RecordPolicyEvaluation command for the router, with the policy
- * set built from PolicyPublished events (the configured files until the first publication).
- * Redelivery yields a second command that the router ignores (the action is no longer proposed).
+ * Evaluates proposals with the policy in force: the configured files until the first
+ * publication, then the latest PolicyPublished. Keeps no per-action state; a redelivered proposal
+ * yields a second command that the router ignores (the action is no longer proposed).
  */
 @Injectable()
-export class PolicyEvaluatorService implements OnApplicationBootstrap, OnApplicationShutdown {
+export class PolicyEvaluator implements OnApplicationBootstrap {
   private readonly logger = new Logger('policy-evaluator');
-  private subscription?: Subscription;
   private readonly policy: ActivePolicy;
 
   constructor(
@@ -34,9 +30,9 @@ export class PolicyEvaluatorService implements OnApplicationBootstrap, OnApplica
     this.policy = new ActivePolicy(this.seed);
   }
 
+  /** Every publication so far, from the small policies topic, before the first evaluation. */
   async onApplicationBootstrap(): Promise<void> {
     const ready = this.readiness.pending('policy-evaluator');
-    // Every publication so far, from the small policies topic, before the first evaluation.
     await this.log.readAll(TOPICS.policies, (records) => {
       for (const record of records) {
         const check = validateEvent(record.value);
@@ -53,11 +49,6 @@ export class PolicyEvaluatorService implements OnApplicationBootstrap, OnApplica
           `(version ${info.version.slice(0, 12)}) is; propose them with POST /v1/policies to apply them`,
       );
     }
-    this.subscription = await this.log.subscribe({
-      group: EVALUATOR_GROUP,
-      topic: TOPICS.events,
-      handler: (records, context) => this.handle(records, context),
-    });
     ready();
   }
 
@@ -68,43 +59,20 @@ export class PolicyEvaluatorService implements OnApplicationBootstrap, OnApplica
     this.logger.log(`evaluating with policy version ${info.version.slice(0, 12)} (${info.source})`);
   }
 
-  private adopt(event: PolicyPublished): string | undefined {
+  /** Takes a publication into use; returns why it cannot be, if so (it is then ignored). */
+  adopt(event: PolicyPublished): string | undefined {
     const applied = this.policy.apply(event);
     if (!applied.ok) {
-      this.logger.error(`ignoring publication ${event.id} of action ${event.streamId}: ${applied.reason}`);
+      this.logger.error(`ignoring publication ${event.id} of action ${event.streamId}: ${escapeForLog(applied.reason)}`);
       return applied.reason;
     }
     if (applied.changed) this.report();
     return undefined;
   }
 
-  async onApplicationShutdown(): Promise<void> {
-    await this.subscription?.close();
-  }
-
-  private async handle(records: DeliveredRecord[], context: BatchContext): Promise<void> {
-    const commands = [];
-    for (const record of records) {
-      const check = validateEvent(record.value);
-      if (!check.ok) {
-        context.append(TOPICS.deadLetter, [deadLetterRecord(EVALUATOR_GROUP, record, describeErrors(check.errors), this.clock.now())]);
-        continue;
-      }
-      // In log order: a publication applies to the proposals after it in the same batch.
-      if (check.value.type === 'PolicyPublished') {
-        const problem = this.adopt(check.value);
-        if (problem) context.append(TOPICS.deadLetter, [deadLetterRecord(EVALUATOR_GROUP, record, problem, this.clock.now())]);
-        continue;
-      }
-      if (check.value.type !== 'ActionProposed') continue;
-      commands.push(this.evaluate(check.value));
-    }
-    if (commands.length > 0) context.append(TOPICS.commands, commands.map((c) => ({ key: c.actionId, value: c })));
-  }
-
-  private evaluate(event: Extract<ActionEvent, { type: 'ActionProposed' }>): CommandEnvelope<'RecordPolicyEvaluation', PolicyEvaluatedData> {
+  /** The command that records what policy says about a proposal. */
+  evaluate(event: Extract<ActionEvent, { type: 'ActionProposed' }>): CommandEnvelope<'RecordPolicyEvaluation', PolicyEvaluatedData> {
     const d = event.data;
-    const { span, traceparent } = startActionSpan('policy-evaluator evaluate', event.traceparent, { 'countersign.action_id': event.streamId, 'countersign.action': d.action });
     const groups = this.directory.get(d.requester.id)?.groups ?? [];
     const evaluation = this.policy.current().evaluate({
       action: d.action,
@@ -123,11 +91,10 @@ export class PolicyEvaluatorService implements OnApplicationBootstrap, OnApplica
       issuedAt: this.clock.now().toISOString(),
       actor: EVALUATOR_ACTOR,
       correlationId: event.correlationId,
-      ...(traceparent ? { traceparent } : {}),
+      // The transport's span for this message: the router's step is its child.
+      ...(event.traceparent ? { traceparent: event.traceparent } : {}),
       data: evaluation,
     };
-    span.setAttribute('countersign.policy_outcome', evaluation.outcome);
-    span.end();
     return command;
   }
 }

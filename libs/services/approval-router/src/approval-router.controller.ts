@@ -1,0 +1,30 @@
+import { Controller, Inject } from '@nestjs/common';
+import { Ctx, Payload } from '@nestjs/microservices';
+import { TOPICS, type ActionCommand } from '@countersign/contracts';
+import { LogContext, OnLogBatch, OnPartitionsAssigned, OnPartitionsRevoked, type ConsumerOptions, type LogMessage } from '@countersign/messaging';
+import { ApprovalRouter } from './approval-router.ts';
+
+export const ROUTER_GROUP = 'approval-router';
+/** Commands in order per action, decided in batches; events and consumed offsets in one transaction. */
+export const ROUTER_CONSUMER: ConsumerOptions = { group: ROUTER_GROUP, topic: TOPICS.commands, transactional: true };
+
+/** The router's handlers: the transport validates, traces and retries; the router decides. */
+@Controller()
+export class ApprovalRouterController {
+  constructor(@Inject(ApprovalRouter) private readonly router: ApprovalRouter) {}
+
+  @OnPartitionsAssigned(ROUTER_CONSUMER)
+  assigned(@Payload() partitions: number[]): Promise<void> {
+    return this.router.replay(partitions);
+  }
+
+  @OnPartitionsRevoked(ROUTER_CONSUMER)
+  revoked(@Payload() partitions: number[]): void {
+    this.router.release(partitions);
+  }
+
+  @OnLogBatch(ROUTER_CONSUMER)
+  decide(@Payload() messages: LogMessage<ActionCommand>[], @Ctx() context: LogContext): void {
+    this.router.decide(messages, context);
+  }
+}

@@ -1,0 +1,98 @@
+import { Inject, Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
+import { nextTimer, type ApprovalTimer } from '@countersign/approval';
+import { POLICY_STREAM_KEY, TOPICS, describeErrors, validateEvent, type ActionCommand } from '@countersign/contracts';
+import { EVENT_LOG, type EventLog } from '@countersign/eventlog';
+import type { Directory } from '@countersign/identity';
+import type { LogContext, LogMessage } from '@countersign/messaging';
+import { CLOCK, DIRECTORY, ID_SOURCE, type Clock, type IdSource } from '@countersign/runtime';
+import { escapeForLog } from '@countersign/telemetry';
+import { ApprovalTimers } from './approval-timers.ts';
+import { StreamTable } from './stream-table.ts';
+
+const ROUTER_ACTOR = { id: 'approval-router', kind: 'service' as const };
+
+/**
+ * The single writer of action streams: decides each batch of commands with the pure approval
+ * domain against a working copy, stages the sealed events for the transport to commit with the
+ * consumed offsets, and moves its table only once they are durable. Timers become commands.
+ */
+@Injectable()
+export class ApprovalRouter implements OnApplicationShutdown {
+  private readonly logger = new Logger('approval-router');
+  private readonly table = new StreamTable();
+  private readonly timers: ApprovalTimers;
+
+  constructor(
+    @Inject(EVENT_LOG) private readonly log: EventLog,
+    @Inject(DIRECTORY) private readonly directory: Directory,
+    @Inject(CLOCK) private readonly clock: Clock,
+    @Inject(ID_SOURCE) private readonly ids: IdSource,
+  ) {
+    this.timers = new ApprovalTimers(() => this.clock.now(), (id, due) => void this.fire(id, due));
+  }
+
+  onApplicationShutdown(): void {
+    this.timers.clear();
+  }
+
+  /** Rebuilds the streams of newly owned partitions from the events topic before deciding. */
+  async replay(partitions: number[]): Promise<void> {
+    let replayed = 0;
+    for (const partition of partitions) {
+      await this.log.readPartition(TOPICS.events, partition, (records) => {
+        for (const record of records) {
+          const check = validateEvent(record.value);
+          if (!check.ok) {
+            this.logger.error(`skipping invalid event at ${partition}/${record.offset} while replaying: ${escapeForLog(describeErrors(check.errors))}`);
+            continue;
+          }
+          const problem = this.table.apply(check.value, partition);
+          if (problem) this.logger.error(`stream ${check.value.streamId} is inconsistent at seq ${check.value.seq}: ${escapeForLog(problem)}`);
+          else replayed += 1;
+        }
+      });
+    }
+    for (const [id, entry] of this.table.entries()) {
+      if (partitions.includes(entry.partition)) this.timers.set(id, nextTimer(entry.state));
+    }
+    this.logger.log(`owning partitions ${partitions.join(', ')}: replayed ${replayed} events; ${this.timers.size} actions pending`);
+  }
+
+  release(partitions: number[]): void {
+    for (const id of this.table.dropPartitions(partitions)) this.timers.set(id, undefined);
+    this.logger.log(`released partitions ${partitions.join(', ')}`);
+  }
+
+  /** Decides a batch; the events go out with the consumed offsets, the table moves after both. */
+  decide(messages: LogMessage<ActionCommand>[], context: LogContext): void {
+    const commands = messages.map(({ message, record }) => ({ command: message, partition: record.partition }));
+    const { events, commit } = this.table.decideBatch(commands, () => ({
+      now: this.clock.now(),
+      directory: this.directory.snapshot(),
+      newId: () => this.ids.next(),
+    }));
+    if (events.length > 0) context.append(TOPICS.events, events.map((e) => ({ key: e.streamId, value: e })));
+    // Publications again on the policies topic, in the same transaction: evaluators read them there.
+    const published = events.filter((e) => e.type === 'PolicyPublished');
+    if (published.length > 0) context.append(TOPICS.policies, published.map((e) => ({ key: POLICY_STREAM_KEY, value: e })));
+    context.afterCommit(() => {
+      commit();
+      // Every action a command was for, not only those with new events: a timer whose command
+      // changed nothing (it fired early by the clock) is armed again rather than lost.
+      for (const id of new Set(commands.map(({ command }) => command.actionId))) this.timers.set(id, nextTimer(this.table.get(id)));
+    });
+  }
+
+  /** Timers become commands, so escalation and expiry are ordered with votes on the same action. */
+  private async fire(actionId: string, due: ApprovalTimer): Promise<void> {
+    const at = this.clock.now().toISOString();
+    const base = { id: this.ids.next(), actionId, issuedAt: at, actor: ROUTER_ACTOR, correlationId: actionId, data: { at } };
+    const command: ActionCommand = due.command === 'ExpireAction' ? { ...base, type: 'ExpireAction' } : { ...base, type: 'EscalateApproval' };
+    try {
+      await this.log.append(TOPICS.commands, [{ key: actionId, value: command }]);
+    } catch (error) {
+      this.logger.error(`could not queue ${due.command} of ${actionId} (due ${due.at}): ${(error as Error).message}; retrying`);
+      setTimeout(() => void this.fire(actionId, due), 1000).unref();
+    }
+  }
+}
