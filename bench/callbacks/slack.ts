@@ -26,6 +26,7 @@ export async function benchSlack(o: SlackBenchOptions): Promise<{ clicks: Stats;
       COUNTERSIGN_POLICIES: join(ROOT, 'test/fixtures/slack-policies'),
       COUNTERSIGN_SLACK_BOT_TOKEN: slack.token,
       COUNTERSIGN_SLACK_SIGNING_SECRET: SECRET,
+      COUNTERSIGN_SLACK_TEAM_ID: 'T0COUNTER',
       COUNTERSIGN_SLACK_API_URL: slack.apiUrl,
     },
   });

@@ -19,6 +19,7 @@ describe(`Slack approvals (${SHAPE})`, () => {
     COUNTERSIGN_POLICIES: join(ROOT, 'test/fixtures/slack-policies'),
     COUNTERSIGN_SLACK_BOT_TOKEN: slack.token,
     COUNTERSIGN_SLACK_SIGNING_SECRET: SECRET,
+    COUNTERSIGN_SLACK_TEAM_ID: 'T0COUNTER',
     COUNTERSIGN_SLACK_API_URL: slack.apiUrl,
   });
 
@@ -45,9 +46,10 @@ describe(`Slack approvals (${SHAPE})`, () => {
   const decided = (id: string) => waitFor(async () => ((await action(id)).decision ? action(id) : undefined), { what: `a decision on ${id}` });
 
   /** A click as Slack sends it; the reply id names the response_url where ephemeral answers land. */
-  async function click(user: string, id: string, button: 'countersign_approve' | 'countersign_deny', options: { forgeWith?: string; timestamp?: number } = {}) {
+  async function click(user: string, id: string, button: 'countersign_approve' | 'countersign_deny', options: { forgeWith?: string; timestamp?: number; team?: string; value?: string } = {}) {
     const reply = `r${++replies}`;
-    const res = await postInteraction(cs.url, blockActionsPayload({ user, actionId: id, button, responseUrl: slack.responseUrl(reply) }), { secret: SECRET, ...options });
+    const { team, value, ...signing } = options;
+    const res = await postInteraction(cs.url, blockActionsPayload({ user, actionId: value ?? id, button, responseUrl: slack.responseUrl(reply), team }), { secret: SECRET, ...signing });
     return { ...res, reply };
   }
   const ephemeral = (reply: string) => waitFor(() => slack.repliesTo(reply)[0]?.body, { what: `an ephemeral reply on ${reply}` });
@@ -124,6 +126,90 @@ describe(`Slack approvals (${SHAPE})`, () => {
     assert.deepEqual(view.votes, []);
     const { events } = (await carol.get(`/v1/actions/${id}/events`)).body;
     assert.equal(events.filter((e: any) => e.type === 'CommandRejected').length, 1, 'only the eligible-check of the first click reached the router');
+  });
+
+  it('a click stamped more than a minute ahead is refused; one within the minute counts, and its replay is refused', async () => {
+    const id = await pendingExport();
+    const now = Math.floor(Date.now() / 1000);
+    assert.equal((await click('U0BOB', id, 'countersign_approve', { timestamp: now + 299 })).status, 401, 'was accepted (and replayable for 6 minutes)');
+    const ahead = await click('U0BOB', id, 'countersign_approve', { timestamp: now + 30 });
+    assert.equal(ahead.status, 200);
+    assert.equal((await postInteraction(cs.url, undefined, { secret: SECRET, replay: ahead.sent })).status, 401);
+    assert.equal((await decided(id)).status, 'approved');
+  });
+
+  it('the same Slack user id from another workspace maps to nobody: told so, nothing cast', async () => {
+    const id = await pendingExport();
+    const foreign = await click('U0BOB', id, 'countersign_approve', { team: 'T0ELSEWHERE' });
+    assert.equal(foreign.status, 200);
+    assert.match((await ephemeral(foreign.reply)).text, /workspace is not one Countersign accepts/);
+    const dave = await click('U0DAVE', id, 'countersign_approve', { team: 'T0ELSEWHERE' });
+    assert.match((await ephemeral(dave.reply)).text, /workspace is not one Countersign accepts/);
+    assert.deepEqual((await action(id)).votes, []);
+    // the deny form from another workspace is refused in the modal itself
+    const modal = { blocks: [{ type: 'input', block_id: 'countersign_reason', element: { action_id: 'reason' } }], callback_id: 'countersign_deny_reason', private_metadata: JSON.stringify({ actionId: id }) };
+    const submitted = await postInteraction(cs.url, viewSubmissionPayload({ user: 'U0BOB', view: modal, reason: 'no', team: 'T0ELSEWHERE' }), { secret: SECRET });
+    assert.match(JSON.parse(submitted.text).errors.countersign_reason, /workspace is not one Countersign accepts/);
+    assert.deepEqual((await action(id)).votes, []);
+  });
+
+  it('a gateway given the signing secret but no workspace stops at start, naming the variable', async () => {
+    const stopped = await startCountersign({ env: { ...env(), COUNTERSIGN_SLACK_TEAM_ID: '' }, expectExit: true });
+    assert.equal(await stopped.exitCode, 2);
+    assert.match(stopped.output(), /COUNTERSIGN_SLACK_TEAM_ID: required with COUNTERSIGN_SLACK_SIGNING_SECRET/);
+    await removeDir(stopped.dataDir);
+  });
+
+  it('a workspace-qualified identity (slack:T0COUNTER:U0DAVE) votes, recorded under that identity', async () => {
+    const id = await pendingExport();
+    assert.equal((await click('U0DAVE', id, 'countersign_approve')).status, 200);
+    assert.equal((await decided(id)).status, 'approved');
+    const { events } = (await carol.get(`/v1/actions/${id}/events`)).body;
+    assert.equal(events.find((e: any) => e.type === 'VoteRecorded').data.identity, 'slack:T0COUNTER:U0DAVE');
+  });
+
+  it('a button carrying the proposal\'s params hash (<actionId>:<paramsHash>) votes; a malformed hash is refused with 400', async () => {
+    const id = await pendingExport();
+    const { paramsHash } = await action(id);
+    const malformed = await click('U0BOB', id, 'countersign_approve', { value: `${id}:${paramsHash.toUpperCase()}` });
+    assert.equal(malformed.status, 400);
+    const problem = JSON.parse(malformed.text);
+    assert.deepEqual(problem.errors, [{ parameter: 'payload', pointer: '/actions/0/value', detail: 'must be an action id, or <actionId>:<paramsHash> with the hash as 64 lowercase hex digits' }]);
+    assert.deepEqual((await action(id)).votes, []);
+    assert.equal((await click('U0BOB', id, 'countersign_approve', { value: `${id}:${paramsHash}` })).status, 200);
+    assert.equal((await decided(id)).status, 'approved');
+  });
+
+  it('hostile input is refused before anything is cast, the signature checked before any parsing', async () => {
+    const id = await pendingExport();
+    const form = (json: string) => `payload=${encodeURIComponent(json)}`;
+    // forged: 401 whatever the body holds
+    assert.equal((await postInteraction(cs.url, undefined, { secret: SECRET, forgeWith: 'x', rawBody: form('{"a":1,"a":2}') })).status, 401);
+    // signed, but a lone surrogate in the payload: 400 naming the field
+    const surrogate = await postInteraction(cs.url, { ...blockActionsPayload({ user: 'U0BOB', actionId: id, button: 'countersign_approve', responseUrl: slack.responseUrl('x') }), channel: { name: 'bye \ud800' } }, { secret: SECRET });
+    assert.equal(surrogate.status, 400);
+    assert.match(JSON.parse(surrogate.text).detail, /payload \/channel\/name: has a string that is not well-formed Unicode/);
+    // duplicate keys, not a form, too large
+    const duplicate = await postInteraction(cs.url, undefined, { secret: SECRET, rawBody: form(`{"type":"block_actions","actions":[{"action_id":"countersign_approve","value":"${id}","value":"other"}]}`) });
+    assert.equal(duplicate.status, 400);
+    assert.equal(JSON.parse(duplicate.text).errors[0].pointer, '/actions/0/value');
+    const json = await postInteraction(cs.url, undefined, { secret: SECRET, rawBody: '{}', contentType: 'application/json' });
+    assert.equal(json.status, 415);
+    assert.equal(json.text.includes('Content-Type'), true);
+    const huge = await postInteraction(cs.url, undefined, { secret: SECRET, rawBody: form(JSON.stringify({ pad: 'x'.repeat(140_000) })) });
+    assert.equal(huge.status, 413);
+    // a deny reason with a lone surrogate is answered in the modal, under the reason
+    assert.equal((await click('U0ALICE', id, 'countersign_deny')).status, 200);
+    const open = await waitFor(() => slack.callsTo('views.open').find((c) => c.args.view.private_metadata.includes(id)), { what: 'the deny modal' });
+    const bad = await postInteraction(cs.url, viewSubmissionPayload({ user: 'U0ALICE', view: open.args.view, reason: 'no \udc00 way' }), { secret: SECRET });
+    assert.equal(bad.status, 200);
+    assert.match(JSON.parse(bad.text).errors.countersign_reason, /^The reason has a string that is not well-formed Unicode \(a lone surrogate at index 3\)/);
+    const view = await action(id);
+    assert.equal(view.status, 'pending');
+    assert.deepEqual(view.votes, []);
+    // and the router is not wedged: the same modal, properly filled in, denies
+    assert.equal((await postInteraction(cs.url, viewSubmissionPayload({ user: 'U0ALICE', view: open.args.view, reason: 'no way' }), { secret: SECRET })).status, 200);
+    assert.equal((await decided(id)).status, 'denied');
   });
 
   it('an unknown Slack user is told the account is not linked; nothing is cast', async () => {

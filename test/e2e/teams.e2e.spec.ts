@@ -142,6 +142,50 @@ describe(`Teams approvals through the Bot Framework endpoint (${SHAPE})`, () => 
     assert.match(JSON.stringify(replay.body.value), /Approved: data\.export/, 'the replay is answered with the same outcome');
   });
 
+  it('a card carrying the proposal\'s params hash votes; a malformed hash is refused and casts nothing', async () => {
+    const id = await propose();
+    const { paramsHash } = await view(id);
+    const malformed = await teams.invoke(cs.url, { verb: 'countersign.approve', actionId: id, paramsHash: 'not-a-hash', aadObjectId: USERS.bob });
+    assert.equal(malformed.status, 200);
+    assert.deepEqual(malformed.body, { statusCode: 400, type: 'application/vnd.microsoft.error', value: { code: 'BadRequest', message: 'value.action.data.paramsHash: must be 64 lowercase hex digits' } });
+    assert.equal((await view(id)).votes.length, 0);
+    const res = await teams.invoke(cs.url, { verb: 'countersign.approve', actionId: id, paramsHash, aadObjectId: USERS.bob });
+    assert.match(JSON.stringify(res.body.value), /Approved: data\.export/);
+  });
+
+  it('a Deny reason with a lone surrogate is refused in Teams\' own terms, and the router is not wedged', async () => {
+    const id = await propose();
+    const bad = await teams.invoke(cs.url, { verb: 'countersign.deny', actionId: id, aadObjectId: USERS.bob, reason: 'no \ud800' });
+    assert.equal(bad.status, 200);
+    assert.equal(bad.body.statusCode, 400);
+    assert.match(bad.body.value.message, /^The reason has a string that is not well-formed Unicode/);
+    assert.equal((await view(id)).votes.length, 0);
+    const res = await teams.invoke(cs.url, { verb: 'countersign.deny', actionId: id, aadObjectId: USERS.bob, reason: 'no' });
+    assert.match(JSON.stringify(res.body.value), /Denied: data\.export/);
+  });
+
+  it('checks the token before reading the body; a malformed body with a good token is a 4xx problem, never a 5xx', async () => {
+    const forged = await teams.mintToken({ forged: true });
+    for (const body of ['{"a":', '{"type":"invoke","type":"message"}', 'x'.repeat(100_000)]) {
+      assert.equal((await teams.post(cs.url, body, { token: forged })).status, 401, 'refused before the body is looked at');
+    }
+    const cases: [string | Buffer, string | null, number, RegExp][] = [
+      ['{"a":', 'application/json', 400, /not valid JSON/],
+      ['{"type":"invoke","type":"message"}', 'application/json', 400, /\/type: is a duplicate key/],
+      [`{"a":${'['.repeat(100)}${']'.repeat(100)}}`, 'application/json', 400, /nested more than 32 levels/],
+      [Buffer.from([0x7b, 0x22, 0xff, 0x22, 0x3a, 0x31, 0x7d]), 'application/json', 400, /not valid UTF-8/],
+      ['{}', 'text/plain', 415, /Content-Type/],
+      ['{}', 'application/json; charset=iso-8859-1', 415, /Content-Type/],
+      [JSON.stringify({ pad: 'x'.repeat(70_000) }), 'application/json', 413, /At most 65536 bytes/],
+    ];
+    for (const [body, contentType, status, detail] of cases) {
+      const res = await teams.post(cs.url, body, { contentType });
+      assert.equal(res.status, status, JSON.stringify(res.body));
+      assert.match(res.contentType, /^application\/problem\+json/);
+      assert.match(JSON.stringify(res.body), detail);
+    }
+  });
+
   it('acknowledges activities that are not card actions', async () => {
     const token = await teams.mintToken();
     const res = await fetch(`${cs.url}/v1/integrations/teams/messages`, {

@@ -112,8 +112,8 @@ export async function startFakeSlack(options: { token?: string } = {}): Promise<
 }
 
 /** `v0=` + HMAC-SHA256(secret, `v0:{timestamp}:{body}`): what Slack sends in X-Slack-Signature. */
-export function signSlack(secret: string, timestamp: string, body: string): string {
-  return `v0=${createHmac('sha256', secret).update(`v0:${timestamp}:${body}`).digest('hex')}`;
+export function signSlack(secret: string, timestamp: string, body: string | Buffer): string {
+  return `v0=${createHmac('sha256', secret).update(`v0:${timestamp}:`).update(body).digest('hex')}`;
 }
 
 export interface PostOptions {
@@ -124,10 +124,16 @@ export interface PostOptions {
   forgeWith?: string;
   /** Send exactly these bytes and headers again (a replay): from a previous `postInteraction`. */
   replay?: SignedInteraction;
+  /** Sign and send these bytes instead of `payload=<JSON>` (hostile bodies). */
+  rawBody?: string | Buffer;
+  /** Default `application/x-www-form-urlencoded`; null sends none. */
+  contentType?: string | null;
+  /** Another spelling of the endpoint's path (trailing slash, capitals). */
+  path?: string;
 }
 
 export interface SignedInteraction {
-  body: string;
+  body: string | Buffer;
   headers: Record<string, string>;
 }
 
@@ -142,19 +148,20 @@ export interface InteractionResponse {
 /** Posts an interaction payload to the gateway as Slack does: form-encoded `payload=`, signed. */
 export async function postInteraction(gatewayUrl: string, payload: unknown, options: PostOptions): Promise<InteractionResponse> {
   const sent = options.replay ?? (() => {
-    const body = new URLSearchParams({ payload: JSON.stringify(payload) }).toString();
+    const body = options.rawBody ?? new URLSearchParams({ payload: JSON.stringify(payload) }).toString();
     const timestamp = String(options.timestamp ?? Math.floor(Date.now() / 1000));
+    const contentType = options.contentType === undefined ? 'application/x-www-form-urlencoded' : options.contentType;
     return {
       body,
       headers: {
-        'content-type': 'application/x-www-form-urlencoded',
+        ...(contentType !== null ? { 'content-type': contentType } : {}),
         'x-slack-request-timestamp': timestamp,
         'x-slack-signature': signSlack(options.forgeWith ?? options.secret, timestamp, body),
       },
     };
   })();
   const started = performance.now();
-  const res = await fetch(`${gatewayUrl}/v1/integrations/slack/interactions`, { method: 'POST', headers: sent.headers, body: sent.body });
+  const res = await fetch(`${gatewayUrl}${options.path ?? '/v1/integrations/slack/interactions'}`, { method: 'POST', headers: sent.headers, body: sent.body });
   const text = await res.text();
   return { status: res.status, text, sent, ms: performance.now() - started };
 }

@@ -37,6 +37,8 @@ export interface MintOptions {
 export interface InvokeOptions {
   verb: 'countersign.approve' | 'countersign.deny' | string;
   actionId: string;
+  /** The paramsHash the card carries (cards sent before hashes were shown carry none). */
+  paramsHash?: string;
   /** AAD object id of the clicking user. */
   aadObjectId: string;
   reason?: string;
@@ -63,6 +65,8 @@ export interface FakeTeams {
   failNext(status: number, n?: number): void;
   mintToken(options?: MintOptions): Promise<string>;
   invoke(gatewayUrl: string, options: InvokeOptions): Promise<{ status: number; body: any; activity: any }>;
+  /** Posts any body to the bot endpoint, with a valid channel token unless another (or none) is given. */
+  post(gatewayUrl: string, body: string | Buffer, options?: { token?: string | null; contentType?: string | null; path?: string }): Promise<{ status: number; contentType: string; body: any }>;
   close(): Promise<void>;
 }
 
@@ -194,7 +198,7 @@ export async function startFakeTeams(options: { appId?: string; appPassword?: st
         conversation: { id: '19:approvals@thread.tacv2', conversationType: 'channel', tenantId: 'fake-tenant' },
         channelData: { tenant: { id: 'fake-tenant' } },
         value: {
-          action: { type: 'Action.Execute', verb: o.verb, data: { actionId: o.actionId, ...(o.reason !== undefined ? { reason: o.reason } : {}) } },
+          action: { type: 'Action.Execute', verb: o.verb, data: { actionId: o.actionId, ...(o.paramsHash !== undefined ? { paramsHash: o.paramsHash } : {}), ...(o.reason !== undefined ? { reason: o.reason } : {}) } },
           trigger: 'manual',
         },
       };
@@ -212,6 +216,18 @@ export async function startFakeTeams(options: { appId?: string; appPassword?: st
         /* not JSON: keep the text */
       }
       return { status: res.status, body, activity };
+    },
+    async post(gatewayUrl, body, o = {}) {
+      const token = o.token === undefined ? await fake.mintToken() : o.token;
+      const contentType = o.contentType === undefined ? 'application/json' : o.contentType;
+      const res = await fetch(`${gatewayUrl}${o.path ?? '/v1/integrations/teams/messages'}`, {
+        method: 'POST',
+        headers: { ...(contentType !== null ? { 'content-type': contentType } : {}), ...(token !== null ? { authorization: `Bearer ${token}` } : {}) },
+        body,
+      });
+      const text = await res.text();
+      const type = res.headers.get('content-type') ?? '';
+      return { status: res.status, contentType: type, body: type.includes('json') ? JSON.parse(text) : text };
     },
     close: () => new Promise((r) => server.close(() => r())),
   };

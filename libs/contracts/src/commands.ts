@@ -18,6 +18,11 @@ export interface CastVoteData {
   identity?: string;
   /** Approve alone under the rule's break-glass clause (approve only; the comment says why). */
   breakGlass?: boolean;
+  /**
+   * The paramsHash the voter was shown (chat buttons carry it): the router refuses the vote with
+   * `params_mismatch` when it is not the proposal's. Absent: the vote is not bound to a hash.
+   */
+  paramsHash?: string;
 }
 
 export interface CancelActionData {

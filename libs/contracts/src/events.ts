@@ -132,7 +132,9 @@ export type RejectionCode =
   | 'not_requester'
   | 'reason_required'
   | 'no_review_requested'
-  | 'already_reviewed';
+  | 'already_reviewed'
+  /** The vote named a paramsHash that is not the proposal's (a chat message about other parameters). */
+  | 'params_mismatch';
 
 export interface CommandRejectedData {
   command: string;

@@ -7,7 +7,7 @@ import { loadPolicySet, type CompiledPolicySet } from '@countersign/policy';
 import type { EventLog } from '@countersign/eventlog';
 import { EventLogServer, RethrowFilter } from '@countersign/messaging';
 import { createReadiness, HealthModule, RuntimeModule, type RuntimeOptions } from '@countersign/runtime';
-import { configureHttp } from '@countersign/service-gateway';
+import { checkGatewayConfig, configureHttp } from '@countersign/service-gateway';
 import { readNotifierConfig } from '@countersign/service-notifier';
 import { startTelemetry } from '@countersign/telemetry';
 import { openAdapters } from './adapters.ts';
@@ -52,6 +52,7 @@ export async function runServices(name: string, services: readonly ServiceName[]
     workspace = loadWorkspace({ principalsDir: config.principalsDir, policiesDir: config.policiesDir }, { loadDirectory, loadPolicySet });
     // Checked here so a bad webhook variable stops the process with its name, not a stack trace.
     if (services.includes('notifier')) readNotifierConfig(process.env);
+    if (services.includes('gateway')) checkGatewayConfig(process.env, workspace.directory.principals);
   } catch (error) {
     fail(name, (error as Error).message);
   }

@@ -102,7 +102,7 @@ export const EVENT_DATA_SCHEMAS: Record<EventType, object> = {
       code: {
         enum: [
           'self_approval', 'not_eligible', 'already_decided', 'not_pending', 'duplicate_vote', 'not_requester', 'reason_required',
-          'no_review_requested', 'already_reviewed',
+          'no_review_requested', 'already_reviewed', 'params_mismatch',
         ],
       },
       reason: { type: 'string' },

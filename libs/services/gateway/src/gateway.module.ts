@@ -9,7 +9,9 @@ import { CommandSender } from './commands.ts';
 import { PoliciesController } from './policies.controller.ts';
 import { Proposer } from './proposer.ts';
 import { Problem, ProblemFilter, problemMiddleware } from './problem.ts';
-import { SLACK_CONTROLLERS, SLACK_INTERACTIONS_PATH, SLACK_PROVIDERS } from './slack/index.ts';
+import { readsOwnBody } from './integrations/paths.ts';
+import { SLACK_CONTROLLERS, SLACK_PROVIDERS } from './slack/index.ts';
+import { teamsAuthProvider } from './teams/teams-gateway-config.ts';
 import { TeamsController } from './teams/teams.controller.ts';
 import { VoteCaster } from './vote-caster.ts';
 import { VotesController } from './votes.controller.ts';
@@ -17,30 +19,30 @@ import { VotesController } from './votes.controller.ts';
 /** The HTTP edge: authenticates callers and turns requests into commands and read-model queries. */
 @Module({
   controllers: [ActionsController, VotesController, AuditController, PoliciesController, ...SLACK_CONTROLLERS, TeamsController],
-  providers: [ActionWaiter, CommandSender, VoteCaster, Proposer, ApiKeyGuard, { provide: APP_FILTER, useClass: ProblemFilter }, ...SLACK_PROVIDERS],
+  providers: [ActionWaiter, CommandSender, VoteCaster, Proposer, ApiKeyGuard, { provide: APP_FILTER, useClass: ProblemFilter }, ...SLACK_PROVIDERS, teamsAuthProvider],
 })
 export class GatewayModule {}
 
 /**
  * HTTP settings Nest does not own: JSON only, 1 MB bodies, problem+json for errors raised before
- * routing. One exception: Slack posts interactions form-encoded and signs the raw bytes, so that
- * one path takes a form and keeps it raw (a Buffer) for the signature check. Create the app with
- * `bodyParser: false` and call this before `listen`.
+ * routing. The chat endpoints (Slack, Teams) are left alone: they authenticate first (signature,
+ * JWT) and then read their own bodies, bounded. Create the app with `bodyParser: false` and call
+ * this before `listen`.
  */
 export function configureHttp(app: INestApplication): void {
   const http = app.getHttpAdapter().getInstance() as express.Express;
   http.disable('x-powered-by');
   http.set('etag', false);
   http.use((req: Request, _res: Response, next: NextFunction) => {
+    if (readsOwnBody(req.path)) return next();
     const hasBody = Number(req.headers['content-length'] ?? 0) > 0 || req.headers['transfer-encoding'] !== undefined;
-    const slackForm = req.path === SLACK_INTERACTIONS_PATH && req.is('application/x-www-form-urlencoded');
-    if (hasBody && !req.is('application/json') && !req.is('application/*+json') && !slackForm) {
+    if (hasBody && !req.is('application/json') && !req.is('application/*+json')) {
       return next(new Problem(415, 'unsupported-media-type', 'Send JSON.', 'The body must be application/json.',
         [{ header: 'Content-Type', detail: `is ${req.headers['content-type'] ?? 'missing'}, expected application/json` }]));
     }
     next();
   });
-  http.use(express.json({ limit: '1mb', strict: true, type: ['application/json', 'application/*+json'] }));
-  http.post(SLACK_INTERACTIONS_PATH, express.raw({ limit: '1mb', type: 'application/x-www-form-urlencoded' }));
+  const json = express.json({ limit: '1mb', strict: true, type: ['application/json', 'application/*+json'] });
+  http.use((req: Request, res: Response, next: NextFunction) => (readsOwnBody(req.path) ? next() : json(req, res, next)));
   http.use(problemMiddleware);
 }

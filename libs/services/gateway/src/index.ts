@@ -1,2 +1,3 @@
 export { GatewayModule, configureHttp } from './gateway.module.ts';
+export { checkGatewayConfig } from './gateway-config.ts';
 export { Problem } from './problem.ts';

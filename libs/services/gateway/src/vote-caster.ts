@@ -16,6 +16,8 @@ export interface Vote {
   breakGlass?: boolean;
   /** Derived from the channel's delivery id, so a redelivered click is the same command (applied once). */
   commandId?: string;
+  /** The paramsHash the message clicked showed: the router refuses the vote if it is not the action's. */
+  paramsHash?: string;
 }
 
 /**
@@ -39,6 +41,7 @@ export class VoteCaster {
       via,
       identity,
       ...(vote.breakGlass ? { breakGlass: true } : {}),
+      ...(vote.paramsHash ? { paramsHash: vote.paramsHash } : {}),
     }, { id: vote.commandId, via });
     return { commandId, ...(await this.waiter.answer(actionId, commandId, waitMs)) };
   }

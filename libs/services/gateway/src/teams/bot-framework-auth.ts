@@ -13,14 +13,16 @@ export interface BotAuthConfig {
 
 /** Why a request was not let in: said to the operator log, never to the caller. */
 export class BotAuthError extends Error {}
+/** The Bot Framework's signing keys could not be had: nothing can be authenticated (503, retried by the channel). */
+export class BotKeysUnavailable extends Error {}
 
 type KeySet = ReturnType<typeof createRemoteJWKSet>;
 
 /**
  * Validates the JWT the Bot Framework puts on every activity it sends to the bot: RS256 signature
- * by a key from the JWKS named in the OpenID metadata, issuer, audience (our app id), expiry, and
- * that the `serviceurl` claim is the service URL the activity asks us to answer on (so a token
- * cannot be replayed to make the bot talk to another endpoint).
+ * by a key from the JWKS named in the OpenID metadata, issuer, audience (our app id), expiry; and,
+ * once the body is read, that the `serviceurl` claim is the service URL the activity asks us to
+ * answer on (so a token cannot be replayed to make the bot talk to another endpoint).
  *
  * Written with jose rather than the Teams SDK: the SDK's validator sits inside its HTTP server
  * (not exported) and derives the keys URL from the metadata URL by string substitution instead
@@ -31,27 +33,36 @@ export class BotFrameworkTokenValidator {
 
   constructor(private readonly config: BotAuthConfig) {}
 
-  async validate(authorization: string | undefined, activityServiceUrl: string | undefined): Promise<JWTPayload> {
-    const token = /^Bearer\s+(\S+)\s*$/i.exec(authorization ?? '')?.[1];
+  /** The header alone: called before the body is read, so nobody unauthenticated gets it parsed. */
+  async validate(authorization: string | undefined): Promise<JWTPayload> {
+    const token = /^Bearer +([A-Za-z0-9._~+/=-]{1,8192}) *$/i.exec(authorization ?? '')?.[1];
     if (!token) throw new BotAuthError(authorization ? 'Authorization is not a bearer token' : 'Authorization is missing');
-    let payload: JWTPayload;
+    const keys = await this.keySet().catch((error: Error) => {
+      throw new BotKeysUnavailable(`Bot Framework signing keys unavailable: ${error.message}`);
+    });
     try {
-      ({ payload } = await jwtVerify(token, await this.keySet(), {
+      const { payload } = await jwtVerify(token, keys, {
         issuer: BOT_FRAMEWORK_ISSUER,
         audience: this.config.appId,
         algorithms: ['RS256'],
         clockTolerance: CLOCK_TOLERANCE_S,
         requiredClaims: ['exp'],
-      }));
+      });
+      return payload;
     } catch (error) {
-      if (error instanceof errors.JOSEError) throw new BotAuthError(`token refused: ${error.code} ${error.message}`);
-      throw error;
+      if (error instanceof errors.JWKSTimeout || !(error instanceof errors.JOSEError)) {
+        throw new BotKeysUnavailable(`Bot Framework signing keys unavailable: ${(error as Error).message}`);
+      }
+      throw new BotAuthError(`token refused: ${error.code} ${error.message}`);
     }
+  }
+
+  /** The token must have been issued for the service URL the activity would have us answer on. */
+  checkServiceUrl(payload: JWTPayload, activityServiceUrl: string | undefined): void {
     const claimed = typeof payload.serviceurl === 'string' ? payload.serviceurl : undefined;
     if (claimed && activityServiceUrl && normalize(claimed) !== normalize(activityServiceUrl)) {
       throw new BotAuthError(`token refused: serviceurl claim ${claimed} is not the activity's ${activityServiceUrl}`);
     }
-    return payload;
   }
 
   /** Reads the metadata once; a failure is not cached, so the next request tries again. */

@@ -1,4 +1,5 @@
-import { BOT_FRAMEWORK_OPENID_METADATA_URL, type BotAuthConfig } from './bot-framework-auth.ts';
+import type { Provider } from '@nestjs/common';
+import { BOT_FRAMEWORK_OPENID_METADATA_URL, BotFrameworkTokenValidator, type BotAuthConfig } from './bot-framework-auth.ts';
 
 type Env = Readonly<Record<string, string | undefined>>;
 
@@ -16,3 +17,18 @@ export function readTeamsGatewayConfig(env: Env = process.env): BotAuthConfig | 
   }
   return { appId, openIdMetadataUrl };
 }
+
+export const TEAMS_AUTH = Symbol('TEAMS_AUTH');
+
+/** How the gateway authenticates Teams, built once at start; no validator when Teams is off. */
+export interface TeamsAuth {
+  validator?: BotFrameworkTokenValidator;
+}
+
+export const teamsAuthProvider: Provider = {
+  provide: TEAMS_AUTH,
+  useFactory: (): TeamsAuth => {
+    const config = readTeamsGatewayConfig(process.env);
+    return config ? { validator: new BotFrameworkTokenValidator(config) } : {};
+  },
+};

@@ -1,0 +1,46 @@
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { validateCommand, type CastVoteData } from '@countersign/contracts';
+import type { Principal } from '@countersign/identity';
+import type { ActionWaiter } from './action-waiter.ts';
+import type { CommandSender } from './commands.ts';
+import { VoteCaster } from './vote-caster.ts';
+
+const bob: Principal = { id: 'bob', kind: 'human', groups: ['data-stewards'], roles: [], identities: ['slack:U0BOB'], apiKeys: [] };
+const HASH = 'c'.repeat(64);
+
+/** A VoteCaster whose sender records the CastVote it would append, as the envelope the router reads. */
+function recordingCaster() {
+  const sent: unknown[] = [];
+  const sender = {
+    send: async (type: string, actionId: string, actor: Pick<Principal, 'id' | 'kind'>, data: CastVoteData, o: { id?: string } = {}) => {
+      sent.push({ id: o.id ?? '018f0000-0000-7000-8000-000000000001', type, actionId, issuedAt: '2026-01-01T00:00:00.000Z', actor: { id: actor.id, kind: actor.kind }, correlationId: actionId, data });
+      return o.id ?? 'generated';
+    },
+  } as unknown as CommandSender;
+  const waiter = { answer: async () => ({ kind: 'pending', view: undefined }) } as unknown as ActionWaiter;
+  return { caster: new VoteCaster(sender, waiter), sent };
+}
+
+describe('VoteCaster', () => {
+  it('given a click bound to a params hash, the CastVote carries it, and the contract accepts it', async () => {
+    const { caster, sent } = recordingCaster();
+    await caster.cast({ actionId: 'act-1', voter: bob, identity: 'slack:T0A:U0BOB', via: 'slack', decision: 'approve', paramsHash: HASH, commandId: '018f0000-0000-7000-8000-000000000002' }, 0);
+    const command = sent[0] as { data: CastVoteData };
+    assert.equal(command.data.paramsHash, HASH);
+    assert.deepEqual(command.data.voterIdentities, ['slack:U0BOB', 'slack:T0A:U0BOB']);
+    assert.deepEqual(validateCommand(command), { ok: true, value: command });
+  });
+
+  it('given a vote without a hash (the API, old chat messages), the CastVote has no paramsHash field', async () => {
+    const { caster, sent } = recordingCaster();
+    await caster.cast({ actionId: 'act-1', voter: bob, identity: 'apikey:bob-1', via: 'api', decision: 'approve' }, 0);
+    assert.equal('paramsHash' in (sent[0] as { data: object }).data, false);
+  });
+
+  it('the contract refuses a CastVote whose paramsHash is not 64 lowercase hex digits', () => {
+    const command = { id: 'c-1', type: 'CastVote', actionId: 'act-1', issuedAt: '2026-01-01T00:00:00.000Z', actor: { id: 'bob', kind: 'human' }, correlationId: 'act-1',
+      data: { voter: 'bob', voterIdentities: [], decision: 'approve', via: 'slack', paramsHash: HASH.toUpperCase() } };
+    assert.equal(validateCommand(command).ok, false);
+  });
+});
