@@ -64,10 +64,20 @@ interface Proc {
   exit: Promise<number | null>;
 }
 
+/**
+ * The environment a spawned app inherits: the embedded shape means the file log and memory read
+ * models even when the test runner exported the shared infrastructure's settings (int tier).
+ */
+function inherited(): NodeJS.ProcessEnv {
+  if (SHAPE !== 'embedded') return process.env;
+  const { COUNTERSIGN_KAFKA_BROKERS: _k, COUNTERSIGN_MONGO_URL: _m, ...rest } = process.env;
+  return rest;
+}
+
 function spawnApp(entry: string, env: Record<string, string>, sink: (text: string) => void): Proc {
   const child = spawn(process.execPath, ['--import', 'tsx', entry], {
     cwd: ROOT,
-    env: { ...process.env, HOST: '127.0.0.1', COUNTERSIGN_LOG_LEVEL: 'warn', ...env },
+    env: { ...inherited(), HOST: '127.0.0.1', COUNTERSIGN_LOG_LEVEL: 'warn', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   child.stdout!.on('data', (b) => sink(String(b)));
