@@ -18,6 +18,11 @@ export interface CastVoteData {
   identity?: string;
   /** Approve alone under the rule's break-glass clause (approve only; the comment says why). */
   breakGlass?: boolean;
+  /**
+   * The params hash the voter was shown (chat buttons carry it): a vote for other parameters than
+   * the proposal's is refused (`params_mismatch`) rather than counted.
+   */
+  paramsHash?: string;
 }
 
 export interface CancelActionData {

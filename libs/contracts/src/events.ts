@@ -121,6 +121,8 @@ export interface VoteRecordedData {
   identity?: string;
   /** An emergency approval under the rule's break-glass clause. */
   breakGlass?: boolean;
+  /** The params hash the voter was shown and approved (sent by chat buttons); equal to the proposal's. */
+  paramsHash?: string;
 }
 
 export type RejectionCode =
@@ -132,7 +134,11 @@ export type RejectionCode =
   | 'not_requester'
   | 'reason_required'
   | 'no_review_requested'
-  | 'already_reviewed';
+  | 'already_reviewed'
+  /** The vote came at or after the request's deadline: the action expires instead. */
+  | 'past_deadline'
+  /** The vote names a params hash other than the proposal's: the voter saw other parameters. */
+  | 'params_mismatch';
 
 export interface CommandRejectedData {
   command: string;

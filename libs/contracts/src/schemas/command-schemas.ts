@@ -2,7 +2,7 @@ import type { CommandType } from '../commands.ts';
 import { actionProposedSchema, policyEvaluatedSchema } from './event-schemas.ts';
 import { notificationDeliveredSchema, notificationFailedSchema } from './notification-schemas.ts';
 import { recordReviewSchema } from './policy-schemas.ts';
-import { actor, channel, isoTime, nonEmpty, stringList } from './primitives.ts';
+import { actor, channel, isoTime, nonEmpty, sha256Hex, stringList } from './primitives.ts';
 
 /** One schema per command type, for the `data` field. */
 export const COMMAND_DATA_SCHEMAS: Record<CommandType, object> = {
@@ -20,6 +20,7 @@ export const COMMAND_DATA_SCHEMAS: Record<CommandType, object> = {
       via: channel,
       identity: nonEmpty,
       breakGlass: { type: 'boolean' },
+      paramsHash: sha256Hex,
     },
   },
   CancelAction: {

@@ -11,6 +11,8 @@ export const REJECTION_TITLES: Record<RejectionCode, string> = {
   reason_required: 'A reason is required.',
   no_review_requested: 'This action has no break-glass review to record.',
   already_reviewed: 'This break-glass approval has already been reviewed.',
+  past_deadline: 'The deadline for this action has passed.',
+  params_mismatch: 'This action\'s parameters are not the ones you were shown.',
 };
 
 /** A refusal as one line of chat: what it means, then the router's own reason. */
