@@ -102,6 +102,9 @@ export class PolicyEvaluatorService implements OnApplicationBootstrap, OnApplica
     if (commands.length > 0) context.append(TOPICS.commands, commands.map((c) => ({ key: c.actionId, value: c })));
   }
 
+  /** Times each condition, so one that runs over its budget counts as an error (fail closed). */
+  private readonly elapsed = () => this.clock.now().getTime();
+
   private evaluate(event: Extract<ActionEvent, { type: 'ActionProposed' }>): CommandEnvelope<'RecordPolicyEvaluation', PolicyEvaluatedData> {
     const d = event.data;
     const { span, traceparent } = startActionSpan('policy-evaluator evaluate', event.traceparent, { 'countersign.action_id': event.streamId, 'countersign.action': d.action });
@@ -115,7 +118,7 @@ export class PolicyEvaluatorService implements OnApplicationBootstrap, OnApplica
       requester: { id: d.requester.id, kind: d.requester.kind, groups: [...groups] },
       resourceOwners: this.directory.ownersOf(d.resource),
       now: this.clock.now(),
-    });
+    }, { clock: this.elapsed });
     const command: CommandEnvelope<'RecordPolicyEvaluation', PolicyEvaluatedData> = {
       id: this.ids.next(),
       type: 'RecordPolicyEvaluation',
