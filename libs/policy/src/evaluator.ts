@@ -1,5 +1,5 @@
 import picomatch from 'picomatch';
-import { checkResource, type ApprovalRequirement, type ConditionResult, type PolicyEvaluatedData, type PolicyOutcome } from '@countersign/contracts';
+import { checkResource, type ApprovalRequirement, type ResourceCheck, type ConditionResult, type PolicyEvaluatedData, type PolicyOutcome } from '@countersign/contracts';
 import type { PolicyInput, PolicyRule } from './compiled-policy.ts';
 import { compileCondition, runConditions, type CompiledCondition, type ConditionActivation } from './conditions.ts';
 import { explain } from './explanation.ts';
@@ -83,6 +83,19 @@ export function buildEvaluator(version: string, rules: readonly PolicyRule[], fa
     return found;
   };
 
+  // Checking a resource's spelling costs about as much as the rest of an evaluation, and the
+  // answer never changes: remember it, bounded like the candidates (resources come from callers).
+  const spellings = new Map<string, ResourceCheck>();
+  const spellingOf = (resource: string): ResourceCheck => {
+    let found = spellings.get(resource);
+    if (!found) {
+      if (spellings.size >= MEMO_LIMIT) spellings.clear();
+      found = checkResource(resource);
+      spellings.set(resource, found);
+    }
+    return found;
+  };
+
   return (input: PolicyInput, options: EvaluationOptions = {}): PolicyEvaluatedData => {
     const matched: PolicyRule[] = [];
     const conditions: ConditionResult[] = [];
@@ -90,7 +103,7 @@ export function buildEvaluator(version: string, rules: readonly PolicyRule[], fa
     // Rules are written for canonical resources (the gateway refuses any other spelling). One that
     // reaches us anyway (an old log, a direct caller) is matched in its canonical spelling when it
     // has one, and no allow rule applies to it: fail closed, and say so.
-    const spelled = checkResource(input.resource);
+    const spelled = spellingOf(input.resource);
     const subject = spelled.ok || spelled.canonical === undefined ? input : { ...input, resource: spelled.canonical };
     if (!spelled.ok) notes.push(nonCanonical(input.resource, spelled));
     let activation: ConditionActivation | undefined;
