@@ -82,7 +82,9 @@ function parseCondition(expression: string): Compiled {
   if (estimated.cost > COST_BUDGET) {
     return {
       ok: false,
-      error: `could cost up to ${estimated.cost} units to evaluate, over the budget of ${COST_BUDGET} (a macro costs its list's size times its body, and an input list holds up to 1000 items: avoid macros nested over inputs)`,
+      error:
+        `could cost up to ${estimated.cost} units to evaluate, over the budget of ${COST_BUDGET}: a macro costs its list's size (up to 1000 ` +
+        'items for an input) times its body, and comparing whole inputs walks up to 10000 values (compare them as text with string())',
     };
   }
   if (rewritten.text !== expression) {
