@@ -1,5 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import fc from 'fast-check';
 import { nextTimer } from './state.ts';
 import { breakGlass, DEADLINE, deny, expire, propose, requireApproval, secondsAfter, vote } from './testing/fixtures.ts';
 import { draftOf, given } from './testing/given.ts';
@@ -42,5 +43,20 @@ describe('votes at or after the deadline', () => {
 
   it('given a pending action, when a vote comes one millisecond before the deadline, then it counts', () => {
     given(...pending()).when(vote('bob'), { now: new Date(DEADLINE.getTime() - 1) }).then(['VoteRecorded', 'ActionApproved']);
+  });
+
+  it('property: whoever votes, however, a vote decided or issued at or after the deadline never counts and the action expires', () => {
+    const voters = fc.constantFrom('alice', 'bob', 'erin', 'olga', 'zed', 'rita', 'mallory');
+    fc.assert(
+      fc.property(voters, fc.boolean(), fc.boolean(), fc.integer({ min: -120, max: 120 }), fc.integer({ min: -120, max: 120 }), (voter, approve, glass, nowOffset, issuedOffset) => {
+        const clause = requireApproval({ breakGlass: { groups: ['oncall'], reviewGroups: ['security'], reviewWithinSeconds: 60 } });
+        const command = { ...vote(voter, approve ? 'approve' : 'deny', { comment: 'why', ...(glass ? { breakGlass: true } : {}) }), issuedAt: secondsAfter(DEADLINE, issuedOffset).toISOString() };
+        const outcome = given(propose(), clause).when(command, { now: secondsAfter(DEADLINE, nowOffset) });
+        const late = nowOffset >= 0 || issuedOffset >= 0;
+        if (late) assert.deepEqual(outcome.drafts.map((d) => d.type), ['CommandRejected', 'ActionExpired']);
+        else assert.ok(!outcome.drafts.some((d) => d.type === 'ActionExpired'));
+      }),
+      { numRuns: 200 },
+    );
   });
 });

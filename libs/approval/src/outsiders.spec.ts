@@ -1,5 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import fc from 'fast-check';
+import { decide } from './decide.ts';
 import type { ActionCommand } from '@countersign/contracts';
 import { outsiderRefusal, REJECTION_LIMIT } from './outsiders.ts';
 import { rejectionsOf } from './state.ts';
@@ -99,5 +101,32 @@ describe('an involved principal refused too often', () => {
     assert.equal(rejectionsOf(scenario.state, 'alice'), 2);
     assert.equal(rejectionsOf(scenario.state, 'bob'), 0);
     assert.equal(rejectionsOf(scenario.state, '__proto__'), 0);
+  });
+});
+
+describe('outsider refusals (property)', () => {
+  it('only ever divert a command decide refuses, with decide\'s own refusal; an accepted command always goes to the stream', () => {
+    const principal = fc.constantFrom('alice', 'bob', 'carol', 'erin', 'dave', 'zed', 'olga', 'lena', 'rita', 'mallory', 'bot-1');
+    const command = fc.oneof(
+      fc.tuple(principal, fc.boolean(), fc.boolean()).map(([p, approve, glass]) => vote(p, approve ? 'approve' : 'deny', glass ? { breakGlass: true, comment: 'now' } : {})),
+      principal.map((p) => cancel(p)),
+      principal.map((p) => review(p)),
+    );
+    const requirement = fc.record({ quorum: fc.integer({ min: 1, max: 2 }), escalate: fc.boolean(), glass: fc.boolean() });
+    fc.assert(
+      fc.property(requirement, fc.array(command, { maxLength: 8 }), command, (req, history, next) => {
+        let scenario: Scenario = given(propose(agent7), requireApproval({
+          quorum: req.quorum,
+          ...(req.escalate ? { escalation: { afterSeconds: 60, groups: ['leads'] } } : {}),
+          ...(req.glass ? { breakGlass: { groups: ['oncall'], reviewGroups: ['security'], reviewWithinSeconds: 60 } } : {}),
+        }));
+        for (const c of history) if (!refusal(scenario, c)) scenario = scenario.when(c);
+        const found = refusal(scenario, next);
+        const drafts = decide(next, scenario.state, context());
+        if (found) assert.deepEqual(drafts, [found.rejection]);
+        if (drafts.some((d) => d.type !== 'CommandRejected')) assert.equal(found, undefined);
+      }),
+      { numRuns: 200 },
+    );
   });
 });
