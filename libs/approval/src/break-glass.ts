@@ -58,6 +58,7 @@ export function decideBreakGlass(
     ...approvalOutcome(
       { type: 'ActionApproved', data: { ...decisionBase(state), reason, automatic: false, approvers: [voter], breakGlass: true }, actor },
       proposal,
+      ctx.policyInForce,
       [review],
     ),
   ];

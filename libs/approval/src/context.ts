@@ -9,6 +9,12 @@ export interface Directory {
 export interface DecideContext {
   now: Date;
   directory: Directory;
+  /**
+   * The policy version in force when the command is decided (see `policyVersionInForce`). With it,
+   * a policy publication proposed against another version is denied instead of approved
+   * (compare-and-set); without it, that check is not made.
+   */
+  policyInForce?: string;
 }
 
 /** An event `decide` asks the router to append: data typed by event type, plus who caused it. */

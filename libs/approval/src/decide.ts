@@ -1,10 +1,10 @@
-import type { ActionCommand, CancelActionData, CommandEnvelope, ExpireActionData } from '@countersign/contracts';
-import { principalActor, requesterIds, ROUTER, type ApprovalEventDraft, type DecideContext } from './context.ts';
-import { currentRequest, decideEscalation } from './escalation.ts';
+import type { ActionCommand, CancelActionData, CommandEnvelope } from '@countersign/contracts';
+import { principalActor, requesterIds, type ApprovalEventDraft, type DecideContext } from './context.ts';
+import { decideEscalation } from './escalation.ts';
 import { decideEvaluation } from './evaluation.ts';
+import { decideExpiry } from './expiry.ts';
 import { decideNotification } from './notifications.ts';
 import { notOpen, rejection } from './rejection.ts';
-import { approvalsCounted } from './quorum.ts';
 import { decideReview } from './review.ts';
 import type { ApprovalState } from './state.ts';
 import { decideVote } from './votes.ts';
@@ -29,7 +29,7 @@ export function decide(command: ActionCommand, state: ApprovalState, ctx: Decide
     }
     case 'RecordPolicyEvaluation':
       if (state.status !== 'proposed' || state.evaluation) return [];
-      return decideEvaluation(command.data, state.proposal, ctx.now, ctx.directory);
+      return decideEvaluation(command.data, state.proposal, ctx);
     case 'CastVote':
       return decideVote(command, state, ctx);
     case 'CancelAction':
@@ -76,28 +76,6 @@ function decideCancel(
         cancelledBy: by,
       },
       actor: principalActor(by, ctx.directory, requester),
-    },
-  ];
-}
-
-/** A timer fired: a pending action past its deadline expires (a denial, rule 4); an early or late timer is ignored. */
-function decideExpiry(command: CommandEnvelope<'ExpireAction', ExpireActionData>, state: ApprovalState): ApprovalEventDraft[] {
-  if (state.status !== 'pending') return [];
-  const { deadline, quorum, rule, policyVersion } = state.request;
-  if (!(Date.parse(command.data.at) >= Date.parse(deadline))) return [];
-  const approvers = state.votes.filter((v) => v.decision === 'approve').map((v) => v.voter);
-  const counted = approvalsCounted(approvers, currentRequest(state));
-  return [
-    {
-      type: 'ActionExpired',
-      data: {
-        rule,
-        policyVersion,
-        paramsHash: state.proposal.paramsHash,
-        reason: `No decision before the deadline ${deadline}: ${counted} of ${quorum} required approval(s) given.`,
-        deadline,
-      },
-      actor: ROUTER,
     },
   ];
 }

@@ -1,5 +1,5 @@
 import { POLICY_PUBLISH_ACTION, type ActionEvent } from '@countersign/contracts';
-import type { ApprovalState, Decided, FinalDecision } from './state.ts';
+import { rejectionsOf, type ApprovalState, type Decided, type FinalDecision } from './state.ts';
 
 /**
  * Folds one event of an action's stream into its state. Every event was written by `decide`, so
@@ -14,7 +14,7 @@ export function evolve(state: ApprovalState, event: ActionEvent): ApprovalState 
   switch (event.type) {
     case 'ActionProposed':
       if (state.status !== 'none') break;
-      return { status: 'proposed', proposal: event.data, handledCommands };
+      return { status: 'proposed', proposal: event.data, handledCommands, ...rejections(state) };
     case 'PolicyEvaluated':
       if (state.status !== 'proposed') break;
       return { ...state, evaluation: event.data, handledCommands };
@@ -27,6 +27,7 @@ export function evolve(state: ApprovalState, event: ActionEvent): ApprovalState 
         request: event.data,
         votes: [],
         handledCommands,
+        ...rejections(state),
       };
     case 'VoteRecorded':
       if (state.status !== 'pending') break;
@@ -34,9 +35,11 @@ export function evolve(state: ApprovalState, event: ActionEvent): ApprovalState 
     case 'ApprovalEscalated':
       if (state.status !== 'pending' || state.escalated) break;
       return { ...state, escalated: event.data, handledCommands };
-    case 'CommandRejected':
-      // A refusal changes nothing but the record that the command was answered.
-      return { ...state, handledCommands };
+    case 'CommandRejected': {
+      // A refusal changes nothing but the record that the command was answered, and by whom.
+      const { by } = event.data;
+      return { ...state, handledCommands, rejections: { ...state.rejections, [by]: rejectionsOf(state, by) + 1 } };
+    }
     case 'ActionApproved':
       return decided(state, { status: 'approved', decision: event.data }, handledCommands) ?? invalid(state, event);
     case 'ActionDenied':
@@ -82,8 +85,11 @@ function decided(state: ApprovalState, final: FinalDecision, handledCommands: st
     ...(state.status === 'pending' && state.escalated ? { escalated: state.escalated } : {}),
     votes: state.status === 'pending' ? state.votes : [],
     handledCommands,
+    ...rejections(state),
   };
 }
+
+const rejections = (state: ApprovalState) => (state.rejections ? { rejections: state.rejections } : {});
 
 function invalid(state: ApprovalState, event: ActionEvent): never {
   throw new Error(

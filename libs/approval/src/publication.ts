@@ -3,6 +3,7 @@ import {
   describeErrors,
   EVENT_DATA_SCHEMAS,
   POLICY_PUBLISH_ACTION,
+  publicationOrder,
   toFieldErrors,
   type ActionApprovedData,
   type ActionProposedData,
@@ -27,11 +28,47 @@ export function policyPublication(
   return { problem: describeErrors(toFieldErrors(publishedDataIsValid.errors, '/params')) };
 }
 
-/** Why a publish action's params cannot be published, or undefined (also for any other action). */
-export function publicationProblem(proposal: ActionProposedData): string | undefined {
+/**
+ * Why a publish action cannot be published, or undefined (also for any other action): its params
+ * are not a publication, or it was proposed against another version than the one in force now.
+ */
+export function publicationProblem(proposal: ActionProposedData, policyInForce?: string): string | undefined {
   if (proposal.action !== POLICY_PUBLISH_ACTION) return undefined;
   const checked = policyPublication(proposal, []);
-  return 'problem' in checked ? notAPublication(checked.problem) : undefined;
+  return 'problem' in checked ? notAPublication(checked.problem) : stalePublication(proposal, policyInForce);
+}
+
+/**
+ * Publication is compare-and-set: a change was reviewed as a change *from* the version it was
+ * proposed on (`previousVersion`). If another version took effect since, approving it would
+ * silently undo that version, so it is denied (fail closed) and has to be proposed again. Without
+ * a version in force to compare with, undefined.
+ */
+export function stalePublication(proposal: ActionProposedData, policyInForce: string | undefined): string | undefined {
+  if (proposal.action !== POLICY_PUBLISH_ACTION || policyInForce === undefined) return undefined;
+  const proposedOn = proposal.params.previousVersion;
+  if (proposedOn === policyInForce) return undefined;
+  const against = typeof proposedOn === 'string' ? `proposed against ${proposedOn}` : 'proposed against no recorded version';
+  return `This policy publication was ${against} but ${policyInForce} is in force; propose it again. Denied (fail closed).`;
+}
+
+/** A publication as the log records it: enough to order it. */
+export interface PublishedRecord {
+  id: string;
+  occurredAt: string;
+  data: { version: string };
+}
+
+/**
+ * The policy version in force: the latest publication by (time, event id), as every evaluator and
+ * the policies read model decide it, whatever order `publications` come in; the seed before any.
+ */
+export function policyVersionInForce(seedVersion: string, publications: readonly PublishedRecord[]): string {
+  let latest: PublishedRecord | undefined;
+  for (const p of publications) {
+    if (!latest || publicationOrder({ publishedAt: p.occurredAt, eventId: p.id }, { publishedAt: latest.occurredAt, eventId: latest.id }) > 0) latest = p;
+  }
+  return latest?.data.version ?? seedVersion;
 }
 
 const notAPublication = (problem: string) =>
@@ -42,24 +79,23 @@ const notAPublication = (problem: string) =>
  * The events that make an approval final. Any action but a policy publication: the approval,
  * then its follow-ups. A publication: also `PolicyPublished`, last, in the same batch, so the
  * policy takes effect exactly when its approval does; and when its params are not a publication,
- * no approval at all but a denial (fail closed: nothing half-published).
+ * or it was proposed against a version no longer in force, no approval at all but a denial (fail
+ * closed: nothing half-published, nothing published over a change its approvers never saw).
  */
 export function approvalOutcome(
   approved: ApprovalEventDraft & { type: 'ActionApproved'; data: ActionApprovedData },
   proposal: ActionProposedData,
+  policyInForce: string | undefined,
   followUps: ApprovalEventDraft[] = [],
 ): ApprovalEventDraft[] {
   if (proposal.action !== POLICY_PUBLISH_ACTION) return [approved, ...followUps];
+  const { rule, policyVersion, paramsHash } = approved.data;
+  const denied = (reason: string): ApprovalEventDraft[] => [
+    { type: 'ActionDenied', data: { rule, policyVersion, paramsHash, reason, automatic: true }, actor: ROUTER },
+  ];
   const published = policyPublication(proposal, approved.data.approvers);
-  if ('problem' in published) {
-    const { rule, policyVersion, paramsHash } = approved.data;
-    return [
-      {
-        type: 'ActionDenied',
-        data: { rule, policyVersion, paramsHash, reason: notAPublication(published.problem), automatic: true },
-        actor: ROUTER,
-      },
-    ];
-  }
+  if ('problem' in published) return denied(notAPublication(published.problem));
+  const stale = stalePublication(proposal, policyInForce);
+  if (stale) return denied(stale);
   return [approved, ...followUps, { type: 'PolicyPublished', data: published.data, actor: ROUTER }];
 }

@@ -22,6 +22,8 @@ export type ApprovalState = NoAction | Proposed | Pending | Decided;
 interface Common {
   /** causationIds of every applied event: a command already handled is a no-op when redelivered. */
   handledCommands: string[];
+  /** How many of its commands were refused in this stream, by principal (see `outsiderRefusal`). */
+  rejections?: Readonly<Record<string, number>>;
 }
 
 export interface NoAction extends Common {
@@ -78,6 +80,11 @@ const FINAL_STATUSES: ReadonlySet<ApprovalStatus> = new Set<FinalStatus>(['appro
 
 export function isFinal(state: ApprovalState): state is Decided {
   return FINAL_STATUSES.has(state.status);
+}
+
+/** How many commands of `principal` this stream has refused. */
+export function rejectionsOf(state: ApprovalState, principal: string): number {
+  return state.rejections && Object.hasOwn(state.rejections, principal) ? state.rejections[principal] : 0;
 }
 
 /** The instant a pending action expires; undefined unless pending. */

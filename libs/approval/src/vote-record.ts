@@ -14,6 +14,7 @@ export function voteRecorded(vote: CastVoteData, breakGlass = false): VoteRecord
     ...(vote.comment !== undefined ? { comment: vote.comment } : {}),
     ...(vote.identity !== undefined ? { identity: vote.identity } : {}),
     ...(breakGlass ? { breakGlass: true } : {}),
+    ...(vote.paramsHash !== undefined ? { paramsHash: vote.paramsHash } : {}),
   };
 }
 

@@ -3,6 +3,7 @@ import { principalActor, requesterIds, type ApprovalEventDraft, type DecideConte
 import { describeRequirement } from './approval-request.ts';
 import { decideBreakGlass } from './break-glass.ts';
 import { currentRequest } from './escalation.ts';
+import { voteAfterDeadline } from './expiry.ts';
 import { approvalOutcome } from './publication.ts';
 import { quorumReached } from './quorum.ts';
 import { notOpen, rejection } from './rejection.ts';
@@ -13,10 +14,12 @@ type CastVote = CommandEnvelope<'CastVote', CastVoteData>;
 
 /**
  * A vote on an action. Refusals are checked in a fixed order so the answer is predictable: is
- * the action open, is the voter the requester (rule 2, whatever else they are), may they vote at
- * all, have they voted already, does a denial say why. An accepted deny decides at once; an
- * approval decides when it completes the quorum. A break-glass approval takes its own path after
- * the self-approval check; a break-glass denial is just a denial (denying needs no emergency).
+ * the action open, is it before the deadline (a late vote expires the action instead), is the vote
+ * for the parameters proposed, is the voter the requester (rule 2, whatever else they are), may
+ * they vote at all, have they voted already, does a denial say why. An accepted deny decides at
+ * once; an approval decides when it completes the quorum. A break-glass approval takes its own
+ * path after the self-approval check; a break-glass denial is just a denial (denying needs no
+ * emergency).
  */
 export function decideVote(command: CastVote, state: ApprovalState, ctx: DecideContext): ApprovalEventDraft[] {
   const { voter } = command.data;
@@ -26,6 +29,16 @@ export function decideVote(command: CastVote, state: ApprovalState, ctx: DecideC
   if (closed) return refuse(closed.code, closed.reason);
   if (state.status !== 'pending') {
     return refuse('not_pending', 'Policy has not asked for approval of this action yet; votes are accepted only while it is pending.');
+  }
+
+  const late = voteAfterDeadline(command, state, ctx);
+  if (late) return late;
+  const shown = command.data.paramsHash;
+  if (shown !== undefined && shown !== state.proposal.paramsHash) {
+    return refuse(
+      'params_mismatch',
+      `${voter} voted on parameters with hash ${shown}, but this action's parameters hash to ${state.proposal.paramsHash}: the vote does not count. Look at the action again before voting.`,
+    );
   }
 
   const self = selfApproval(command.data, state);
@@ -60,7 +73,7 @@ export function decideVote(command: CastVote, state: ApprovalState, ctx: DecideC
   const reason = `Approved by ${approvers.join(', ')}: quorum of ${request.quorum}${distinct} reached.`;
   return [
     recorded,
-    ...approvalOutcome({ type: 'ActionApproved', data: { ...base, reason, automatic: false, approvers }, actor }, state.proposal),
+    ...approvalOutcome({ type: 'ActionApproved', data: { ...base, reason, automatic: false, approvers }, actor }, state.proposal, ctx.policyInForce),
   ];
 }
 

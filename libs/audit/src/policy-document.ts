@@ -1,4 +1,8 @@
-import type { ActionEvent, PolicyFileContent } from '@countersign/contracts';
+import { publicationOrder, type ActionEvent, type PolicyFileContent } from '@countersign/contracts';
+
+// The order of publications is a contract (the router and evaluators use it too); re-exported here
+// for the read model's callers.
+export { publicationOrder };
 
 export type PolicyPublishedEvent = Extract<ActionEvent, { type: 'PolicyPublished' }>;
 
@@ -26,11 +30,6 @@ export interface PolicyDocument extends PolicyPublication {
   publications: PolicyPublication[];
   [key: string]: unknown;
 }
-
-/** Orders publications by (publishedAt, eventId): ISO-8601 UTC and UUIDv7 both sort as text. */
-export const publicationOrder = (a: Pick<PolicyPublication, 'publishedAt' | 'eventId'>, b: Pick<PolicyPublication, 'publishedAt' | 'eventId'>) =>
-  a.publishedAt === b.publishedAt ? cmp(a.eventId, b.eventId) : cmp(a.publishedAt, b.publishedAt);
-const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
 function publicationOf(event: PolicyPublishedEvent): PolicyPublication {
   const d = event.data;

@@ -19,8 +19,8 @@ export interface CastVoteData {
   /** Approve alone under the rule's break-glass clause (approve only; the comment says why). */
   breakGlass?: boolean;
   /**
-   * The paramsHash the voter was shown (chat buttons carry it): the router refuses the vote with
-   * `params_mismatch` when it is not the proposal's. Absent: the vote is not bound to a hash.
+   * The params hash the voter was shown (chat buttons carry it): a vote for other parameters than
+   * the proposal's is refused (`params_mismatch`) rather than counted.
    */
   paramsHash?: string;
 }

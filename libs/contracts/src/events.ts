@@ -121,6 +121,8 @@ export interface VoteRecordedData {
   identity?: string;
   /** An emergency approval under the rule's break-glass clause. */
   breakGlass?: boolean;
+  /** The params hash the voter was shown and approved (sent by chat buttons); equal to the proposal's. */
+  paramsHash?: string;
 }
 
 export type RejectionCode =
@@ -133,7 +135,9 @@ export type RejectionCode =
   | 'reason_required'
   | 'no_review_requested'
   | 'already_reviewed'
-  /** The vote named a paramsHash that is not the proposal's (a chat message about other parameters). */
+  /** The vote came at or after the request's deadline: the action expires instead. */
+  | 'past_deadline'
+  /** The vote names a params hash other than the proposal's: the voter saw other parameters. */
   | 'params_mismatch';
 
 export interface CommandRejectedData {

@@ -13,3 +13,4 @@ export * from './upcasting.ts';
 export { EVENT_DATA_SCHEMAS, eventEnvelopeSchema, actionProposedSchema } from './schemas/event-schemas.ts';
 export { COMMAND_DATA_SCHEMAS, commandEnvelopeSchema } from './schemas/command-schemas.ts';
 export { callbackUrlProblem } from './callback-url.ts';
+export * from './glob-pattern.ts';

@@ -48,3 +48,18 @@ export interface PolicyPublishedData {
   /** Set when this publication restores an earlier version. */
   rollbackOf?: string;
 }
+
+/** When and as which event a publication took effect: what orders publications. */
+export interface PublicationKey {
+  publishedAt: string;
+  eventId: string;
+}
+
+/**
+ * Orders publications by (publishedAt, eventId): ISO-8601 UTC and UUIDv7 both sort as text. The
+ * latest by this order is the version in force, whatever order the publications were seen in, so
+ * the API, every evaluator and the router agree on it.
+ */
+export const publicationOrder = (a: PublicationKey, b: PublicationKey): number =>
+  a.publishedAt === b.publishedAt ? compareText(a.eventId, b.eventId) : compareText(a.publishedAt, b.publishedAt);
+const compareText = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);

@@ -111,6 +111,16 @@ describe('invalid principals files', () => {
       expected: [`${FILE}:7: /spec/principals/0/owner is only allowed on agents (a is a human)`],
     },
     {
+      name: 'owns globs that are not canonical, negated, or could never match',
+      files: principals('    - id: a\n      kind: human\n      owns: ["/prod/**", "prod//x", "!prod/**", "prod\\\\x", "prod/**"]\n'),
+      expected: [
+        `${FILE}:7: /spec/principals/0/owns/0 is not in canonical form (resources have no empty, "." or ".." segments and no leading or trailing "/", and a glob is written as the paths it matches): write "prod/**"`,
+        `${FILE}:7: /spec/principals/0/owns/1 is not in canonical form (resources have no empty, "." or ".." segments and no leading or trailing "/", and a glob is written as the paths it matches): write "prod/x"`,
+        `${FILE}:7: /spec/principals/0/owns/2 is negated ("!…"), which is not supported: a pattern matches what it names. For an exception, add a condition (when: 'action != "data.read"') or a more specific rule (deny beats require_approval beats allow)`,
+        `${FILE}:7: /spec/principals/0/owns/3 contains a backslash, which no resource path contains; separate segments with "/", and match a literal *, ? or [ with [*], [?] or [[]`,
+      ],
+    },
+    {
       name: 'the wrong kind of file',
       files: [{ path: FILE, text: 'apiVersion: countersign.dev/v1\nkind: PolicySet\nspec: { principals: [] }\n' }],
       expected: [`${FILE}:2: /kind must be PrincipalList (got "PolicySet")`],

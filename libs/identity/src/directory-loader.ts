@@ -1,4 +1,4 @@
-import { createAjv } from '@countersign/contracts';
+import { createAjv, resourceGlobProblem } from '@countersign/contracts';
 import { createDirectory, type Directory, type Principal } from './directory.ts';
 import { PATTERN_HINTS, principalListSchema, type PrincipalListDocument, type PrincipalSpec } from './principal-schema.ts';
 import { errorAt as at, formatSourceError, location, readValidatedDocuments, sortErrors, type SourceError, type YamlSource } from '@countersign/config-documents';
@@ -32,7 +32,7 @@ export function loadDirectory(files: readonly PrincipalFile[]): DirectoryLoad {
 
 export const formatDirectoryError: (e: DirectoryError) => string = formatSourceError;
 
-/** Checks across every file: ids, keys and identities are unique; owners are existing humans. */
+/** Checks across every file: ids, keys and identities are unique; owners are existing humans; `owns` globs are canonical. */
 function checkConsistency(entries: readonly Entry[]): DirectoryError[] {
   const errors: DirectoryError[] = [];
   const principalAt = new Map<string, { entry: Entry; where: string }>();
@@ -60,6 +60,11 @@ function checkConsistency(entries: readonly Entry[]): DirectoryError[] {
     });
   }
   for (const { source, index, spec } of entries) {
+    // Resources are matched in canonical form only: an `owns` glob must be one too, or it owns nothing.
+    (spec.owns ?? []).forEach((glob, k) => {
+      const problem = resourceGlobProblem(glob);
+      if (problem) errors.push(at(source, `/spec/principals/${index}/owns/${k}`, problem));
+    });
     if (spec.owner === undefined) continue;
     const pointer = `/spec/principals/${index}/owner`;
     const owner = principalAt.get(spec.owner)?.entry.spec;

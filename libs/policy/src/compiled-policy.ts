@@ -1,6 +1,6 @@
 import { contentHash, type ApprovalRequirement, type PolicyEvaluatedData, type PolicyOutcome } from '@countersign/contracts';
 import { parseDuration } from './duration.ts';
-import { buildEvaluator } from './evaluator.ts';
+import { buildEvaluator, type EvaluationOptions } from './evaluator.ts';
 import type { ApprovalSpec, PolicySetDocument, RequesterMatch } from './policy-schema.ts';
 import { asList } from './rule-match.ts';
 
@@ -52,7 +52,8 @@ export interface CompiledPolicySet {
   defaultOwnersApprove?: boolean;
   /** Parameter-name globs whose values messages must not show (every file's, merged). */
   redactParams: readonly string[];
-  evaluate(input: PolicyInput): PolicyEvaluatedData;
+  /** With `options.clock` (milliseconds), each condition also runs under a time budget. */
+  evaluate(input: PolicyInput, options?: EvaluationOptions): PolicyEvaluatedData;
   /** The files as written, in path order, when the set was loaded from text (to publish it again). */
   sources?: ReadonlyArray<{ path: string; text: string }>;
 }

@@ -1,5 +1,5 @@
 import picomatch from 'picomatch';
-import type { ApprovalRequirement, ConditionResult, PolicyEvaluatedData, PolicyOutcome } from '@countersign/contracts';
+import { checkResource, type ApprovalRequirement, type ResourceCheck, type ConditionResult, type PolicyEvaluatedData, type PolicyOutcome } from '@countersign/contracts';
 import type { PolicyInput, PolicyRule } from './compiled-policy.ts';
 import { compileCondition, runConditions, type CompiledCondition, type ConditionActivation } from './conditions.ts';
 import { explain } from './explanation.ts';
@@ -51,7 +51,9 @@ export function buildEvaluator(version: string, rules: readonly PolicyRule[], fa
     const matches = compileStaticMatch(rule);
     const matcher: RuleMatcher = { rule, order, actionGlobs: [], conditions: conditionsOf(rule), ...(matches ? { matches } : {}) };
     for (const action of new Set(rule.actions)) {
-      if (picomatch.scan(action).isGlob) matcher.actionGlobs.push(actionGlob(action));
+      // The loader refuses negated patterns; a set built around it still never files one under a literal name.
+      const scan = picomatch.scan(action);
+      if (scan.isGlob || scan.negated) matcher.actionGlobs.push(actionGlob(action));
       else if (byAction.has(action)) byAction.get(action)?.push(matcher);
       else byAction.set(action, [matcher]);
     }
@@ -81,17 +83,38 @@ export function buildEvaluator(version: string, rules: readonly PolicyRule[], fa
     return found;
   };
 
-  return (input: PolicyInput): PolicyEvaluatedData => {
+  // Checking a resource's spelling costs about as much as the rest of an evaluation, and the
+  // answer never changes: remember it, bounded like the candidates (resources come from callers).
+  const spellings = new Map<string, ResourceCheck>();
+  const spellingOf = (resource: string): ResourceCheck => {
+    let found = spellings.get(resource);
+    if (!found) {
+      if (spellings.size >= MEMO_LIMIT) spellings.clear();
+      found = checkResource(resource);
+      spellings.set(resource, found);
+    }
+    return found;
+  };
+
+  return (input: PolicyInput, options: EvaluationOptions = {}): PolicyEvaluatedData => {
     const matched: PolicyRule[] = [];
     const conditions: ConditionResult[] = [];
+    const notes: string[] = [];
+    // Rules are written for canonical resources (the gateway refuses any other spelling). One that
+    // reaches us anyway (an old log, a direct caller) is matched in its canonical spelling when it
+    // has one, and no allow rule applies to it: fail closed, and say so.
+    const spelled = spellingOf(input.resource);
+    const subject = spelled.ok || spelled.canonical === undefined ? input : { ...input, resource: spelled.canonical };
+    if (!spelled.ok) notes.push(nonCanonical(input.resource, spelled));
     let activation: ConditionActivation | undefined;
     for (const m of candidatesOf(input.action)) {
-      if (m.matches && !m.matches(input)) continue;
+      if (!spelled.ok && m.rule.effect === 'allow') continue;
+      if (m.matches && !m.matches(subject)) continue;
       if (m.conditions.length > 0) {
-        activation ??= activationOf(input);
-        const run = runConditions(m.rule.id, m.conditions, activation);
-        // Fail closed: a condition that cannot be evaluated never lets an allow rule apply, and
-        // never lets a deny or approval rule off.
+        activation ??= activationOf(subject);
+        const run = runConditions(m.rule.id, m.conditions, activation, options.clock);
+        // Fail closed: a condition that cannot be evaluated (or runs over its budget) never lets
+        // an allow rule apply, and never lets a deny or approval rule off.
         if (run.errored) {
           conditions.push(...run.results);
           if (m.rule.effect === 'allow') continue;
@@ -108,28 +131,36 @@ export function buildEvaluator(version: string, rules: readonly PolicyRule[], fa
       ...(conditions.length ? { conditions } : {}),
       ...(redactParams.length ? { redactParams: [...redactParams] } : {}),
     };
+    const explained = <T extends Omit<PolicyEvaluatedData, 'explanation'>>(decided: T) => ({ ...decided, explanation: explain(input, decided, matched, notes) });
     // Rule 1: deny beats require_approval beats allow. Of several rules requiring approval,
     // the first one in file order sets the requirement.
     const winner = first.deny ?? first.require_approval ?? first.allow;
     if (winner) {
       if (winner.requireJustification && !input.justification?.trim()) {
         const reason = `rule ${winner.id} requires a justification and the proposal gave none`;
-        const decided = { ...base, outcome: 'deny' as const, rule: winner.id, reason };
-        return { ...decided, explanation: explain(input, decided, matched) };
+        return explained({ ...base, outcome: 'deny' as const, rule: winner.id, reason });
       }
       const approval = winner.approval ? withOwners(winner.approval, winner.ownersApprove, input) : undefined;
-      const decided = { ...base, outcome: winner.effect, rule: winner.id, reason: reasonFor(winner, input.action, approval), ...(approval ? { approval } : {}) };
-      return { ...decided, explanation: explain(input, decided, matched) };
+      return explained({ ...base, outcome: winner.effect, rule: winner.id, reason: reasonFor(winner, input.action, approval), ...(approval ? { approval } : {}) });
     }
     if (!fallback) {
-      const decided = { ...base, outcome: 'deny' as const, rule: 'default', reason: 'no rule matched and no default approval is configured (fail closed)' };
-      return { ...decided, explanation: explain(input, decided, matched) };
+      return explained({ ...base, outcome: 'deny' as const, rule: 'default', reason: 'no rule matched and no default approval is configured (fail closed)' });
     }
     const approval = withOwners(fallback.requirement, fallback.ownersApprove, input);
     const reason = `no rule matched ${input.action}; the default requires ${describeApproval(approval)}`;
-    const decided = { ...base, outcome: 'require_approval' as const, rule: 'default', reason, approval };
-    return { ...decided, explanation: explain(input, decided, matched) };
+    return explained({ ...base, outcome: 'require_approval' as const, rule: 'default', reason, approval });
   };
+}
+
+/** Whoever evaluates may pass a clock (milliseconds): then each condition runs under a time budget too. */
+export interface EvaluationOptions {
+  clock?: () => number;
+}
+
+function nonCanonical(resource: string, spelled: { problem: string; canonical?: string }): string {
+  const shown = JSON.stringify(resource);
+  if (spelled.canonical === undefined) return `The resource ${shown} ${spelled.problem}, so no allow rule applies (fail closed).`;
+  return `The resource ${shown} is not in canonical form, so no allow rule applies (fail closed); the other rules were matched against its canonical form ${JSON.stringify(spelled.canonical)}.`;
 }
 
 function activationOf(input: PolicyInput): ConditionActivation {

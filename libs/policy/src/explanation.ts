@@ -9,7 +9,7 @@ type Decided = Omit<PolicyEvaluatedData, 'explanation'>;
  * (and which conditions held), why the winner won, and what it asks for. Recorded in
  * PolicyEvaluated, so the audit trail explains itself without the policy at hand.
  */
-export function explain(input: PolicyInput, decided: Decided, matched: readonly PolicyRule[]): string {
+export function explain(input: PolicyInput, decided: Decided, matched: readonly PolicyRule[], notes: readonly string[] = []): string {
   const subject = `${input.action} on ${input.resource} by ${input.requester.kind} ${input.requester.id}`;
   const sentences: string[] = [];
   if (matched.length === 0) {
@@ -27,6 +27,7 @@ export function explain(input: PolicyInput, decided: Decided, matched: readonly 
   }
   const skipped = (decided.conditions ?? []).filter((c) => c.result === 'error' && !decided.matchedRules.includes(c.rule));
   for (const c of skipped) sentences.push(`Allow rule ${c.rule} was not applied: ${c.expression} could not be evaluated (${c.error}).`);
+  sentences.push(...notes);
   sentences.push(outcomeSentence(decided));
   sentences.push(`Policy version ${decided.policyVersion.slice(0, 12)}.`);
   return sentences.join(' ');

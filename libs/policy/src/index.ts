@@ -1,6 +1,8 @@
 export { loadPolicySet, formatPolicyError, type PolicyFile, type PolicyError, type PolicyLoad } from './policy-loader.ts';
 export { compilePolicySet, type CompiledPolicySet, type PolicyInput, type PolicyRule, type ValidatedPolicyFile } from './compiled-policy.ts';
 export { policySetSchema, type PolicySetDocument, type RuleSpec, type ApprovalSpec, type MatchSpec, type RequesterMatch } from './policy-schema.ts';
-export { CONDITION_VARIABLES } from './conditions.ts';
+export { CONDITION_VARIABLES, RUNTIME_BUDGET_MS } from './conditions.ts';
+export { COST_BUDGET } from './condition-cost.ts';
+export type { EvaluationOptions } from './evaluator.ts';
 export { parseDuration } from './duration.ts';
 export { describeApproval } from './reasons.ts';

@@ -1,5 +1,5 @@
 import picomatch from 'picomatch';
-import { createAjv, POLICY_PUBLISH_ACTION } from '@countersign/contracts';
+import { createAjv, globProblem, pointerToken, POLICY_PUBLISH_ACTION, resourceGlobProblem } from '@countersign/contracts';
 import { compileCondition } from './conditions.ts';
 import { compilePolicySet, type CompiledPolicySet, type ValidatedPolicyFile } from './compiled-policy.ts';
 import { PATTERN_HINTS, policySetSchema, type PolicySetDocument, type RuleSpec } from './policy-schema.ts';
@@ -56,9 +56,37 @@ function checkRules(source: YamlSource, rules: readonly RuleSpec[]): PolicyError
       errors.push(at(source, `${base}/effect`, `may not be allow for ${POLICY_PUBLISH_ACTION}: publishing a policy always goes through approval`));
     }
     errors.push(...checkConditions(source, base, rule));
+    errors.push(...checkPatterns(source, `${base}/match`, rule.match));
   });
-  const defaults = (source.value as PolicySetDocument).spec.defaults;
-  if (defaults) errors.push(...checkApproval(source, '/spec/defaults/approval', defaults.approval));
+  const spec = (source.value as PolicySetDocument).spec;
+  if (spec.defaults) errors.push(...checkApproval(source, '/spec/defaults/approval', spec.defaults.approval));
+  (spec.redactParams ?? []).forEach((glob, i) => {
+    const problem = globProblem(glob);
+    if (problem) errors.push(at(source, `/spec/redactParams/${i}`, problem));
+  });
+  return errors;
+}
+
+/**
+ * Every glob of a match must mean what it reads and match in bounded time (see `globProblem`);
+ * resource globs must also be canonical, since only canonical resources are matched. Environment
+ * and labels are matched against what the requester writes in the context (up to 16 KiB), so
+ * there one wildcard at most competes for the same characters.
+ */
+function checkPatterns(source: YamlSource, base: string, match: RuleSpec['match']): PolicyError[] {
+  const errors: PolicyError[] = [];
+  const each = (pointer: string, value: string | string[], problem: (glob: string) => string | undefined) => {
+    const list = typeof value === 'string' ? [[pointer, value]] : value.map((v, i) => [`${pointer}/${i}`, v]);
+    for (const [where, glob] of list) {
+      const found = problem(glob);
+      if (found) errors.push(at(source, where, found));
+    }
+  };
+  each(`${base}/action`, match.action, (g) => globProblem(g));
+  if (match.resource !== undefined) each(`${base}/resource`, match.resource, resourceGlobProblem);
+  if (match.requester?.principals) each(`${base}/requester/principals`, match.requester.principals, (g) => globProblem(g));
+  if (match.environment !== undefined) each(`${base}/environment`, match.environment, (g) => globProblem(g, 1));
+  for (const [key, values] of Object.entries(match.labels ?? {})) each(`${base}/labels/${pointerToken(key)}`, values, (g) => globProblem(g, 1));
   return errors;
 }
 

@@ -23,6 +23,7 @@ const REJECTION_STATUS: Record<RejectionCode, number> = {
   reason_required: 400,
   no_review_requested: 409,
   already_reviewed: 409,
+  past_deadline: 409,
   params_mismatch: 409,
 };
 

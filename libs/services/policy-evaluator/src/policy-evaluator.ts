@@ -70,6 +70,9 @@ export class PolicyEvaluator implements OnApplicationBootstrap {
     return undefined;
   }
 
+  /** Times each condition, so one that runs over its budget counts as an error (fail closed). */
+  private readonly elapsed = () => this.clock.now().getTime();
+
   /** The command that records what policy says about a proposal. */
   evaluate(event: Extract<ActionEvent, { type: 'ActionProposed' }>): CommandEnvelope<'RecordPolicyEvaluation', PolicyEvaluatedData> {
     const d = event.data;
@@ -83,7 +86,7 @@ export class PolicyEvaluator implements OnApplicationBootstrap {
       requester: { id: d.requester.id, kind: d.requester.kind, groups: [...groups] },
       resourceOwners: this.directory.ownersOf(d.resource),
       now: this.clock.now(),
-    });
+    }, { clock: this.elapsed });
     const command: CommandEnvelope<'RecordPolicyEvaluation', PolicyEvaluatedData> = {
       id: this.ids.next(),
       type: 'RecordPolicyEvaluation',

@@ -1,0 +1,76 @@
+import type { ActionCommand } from '@countersign/contracts';
+import { requesterIds, type ApprovalEventDraft, type DecideContext } from './context.ts';
+import { decide } from './decide.ts';
+import { escalationAdditions } from './escalation.ts';
+import { rejectionsOf, type ApprovalState } from './state.ts';
+
+/** Refusals of one principal's commands an action's stream records; beyond, they go elsewhere. */
+export const REJECTION_LIMIT = 5;
+
+/** A refused command that must not grow the action's chain, and the refusal to record elsewhere. */
+export interface OutsiderRefusal {
+  /** `outsider`: the author has no part in the action; `rejection_limit`: the stream refused them REJECTION_LIMIT times already. */
+  kind: 'outsider' | 'rejection_limit';
+  author: string;
+  /** The CommandRejected that `decide` gives: the answer to send, recorded in a security stream instead. */
+  rejection: Extract<ApprovalEventDraft, { type: 'CommandRejected' }>;
+}
+
+/**
+ * Anyone authenticated can send commands about any action, and each refusal would be one more
+ * event in that action's hash chain. So the router asks this before appending: undefined means
+ * "decide and append as usual"; otherwise the command is refused (the same refusal `decide` gives)
+ * but recorded in a separate security stream, never in the action's. That holds for a principal
+ * with no part in the action (not its requester nor the human behind it, not eligible now, after
+ * escalation or under break-glass, not a named reviewer), and for one whose commands this stream
+ * has refused REJECTION_LIMIT times already. Only refusals are diverted: a command `decide`
+ * accepts, or that also records something else (a late vote expires the action), is never held
+ * back, so an involved principal's commands still decide as before. Service commands never are.
+ */
+export function outsiderRefusal(command: ActionCommand, state: ApprovalState, ctx: DecideContext): OutsiderRefusal | undefined {
+  const author = commandAuthor(command);
+  if (author === undefined) return undefined;
+  const insider = involved(author, state, ctx);
+  if (insider && rejectionsOf(state, author) < REJECTION_LIMIT) return undefined;
+  const drafts = decide(command, state, ctx);
+  const [only] = drafts;
+  if (drafts.length !== 1 || only.type !== 'CommandRejected') return undefined;
+  return { kind: insider ? 'rejection_limit' : 'outsider', author, rejection: only };
+}
+
+/** The principal a command speaks for, or undefined for commands services send. */
+function commandAuthor(command: ActionCommand): string | undefined {
+  switch (command.type) {
+    case 'CastVote':
+      return command.data.voter;
+    case 'CancelAction':
+      return command.data.by;
+    case 'RecordReview':
+      return command.data.reviewer;
+    case 'ProposeAction':
+    case 'RecordPolicyEvaluation':
+    case 'ExpireAction':
+    case 'EscalateApproval':
+    case 'RecordNotificationDelivered':
+    case 'RecordNotificationFailed':
+      return undefined;
+    default: {
+      const unknown: never = command;
+      throw new Error(`approval: unknown command type "${(unknown as { type: string }).type}"`);
+    }
+  }
+}
+
+/** Whether `principal` has a part in the action: may cancel, vote (now or later), or review it. */
+function involved(principal: string, state: ApprovalState, ctx: DecideContext): boolean {
+  if (state.status === 'none') return false;
+  const { requester } = state.proposal;
+  if (requesterIds(requester).includes(principal)) return true;
+  if (state.status === 'proposed') return false;
+  const { request, escalated } = state;
+  if (!request) return false;
+  const parts = [request.eligible, escalated?.added ?? [], request.breakGlass?.eligible ?? []];
+  if (request.escalation && !escalated) parts.push(escalationAdditions(ctx.directory, requester, request, request.escalation.groups).added);
+  if (state.status !== 'pending' && state.review) parts.push(state.review.reviewers);
+  return parts.some((ids) => ids.includes(principal));
+}
