@@ -31,6 +31,21 @@ export default [
     },
   },
   {
+    // Domain libs are pure functions on plain data: no IO, no framework, no infrastructure client.
+    // Their tests and testing helpers may use node:test and node:assert.
+    files: ['libs/{approval,policy,identity,audit}/src/**/*.ts'],
+    ignores: ['**/*.spec.ts', '**/testing/**'],
+    rules: {
+      'no-restricted-imports': ['error', {
+        patterns: [
+          { group: ['node:*', 'fs', 'fs/*', 'path', 'os', 'crypto', 'child_process', 'net', 'http', 'https', 'events', 'stream', 'worker_threads'], message: 'Domain libs do no IO and use no Node built-ins: take what you need as a parameter.' },
+          { group: ['@nestjs/*'], message: 'Domain libs are not Nest code: services wire them.' },
+          { group: ['kafkajs', 'mongoose', 'mongodb', 'express', '@opentelemetry/*'], message: 'Domain libs never talk to infrastructure: adapters do.' },
+        ],
+      }],
+    },
+  },
+  {
     // Test clients read JSON bodies of many shapes; typing each would add nothing the asserts lack.
     files: ['test/**/*.ts', '**/*.spec.ts'],
     rules: { '@typescript-eslint/no-explicit-any': 'off' },

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash, timingSafeEqual } from 'node:crypto';
 import canonicalize from 'canonicalize';
 import { GENESIS_HASH, type EventDraft, type EventEnvelope } from './envelope.ts';
 import { CURRENT_SCHEMA_VERSION } from './events.ts';
@@ -12,6 +12,15 @@ export function canonicalJson(value: unknown): string {
 
 export function sha256Hex(text: string): string {
   return createHash('sha256').update(text, 'utf8').digest('hex');
+}
+
+/**
+ * Whether two SHA-256 hex digests are equal, in time that does not depend on where they differ
+ * (API key checks). Digests of another length are simply unequal.
+ */
+export function sameDigest(a: string, b: string): boolean {
+  const [x, y] = [Buffer.from(a, 'hex'), Buffer.from(b, 'hex')];
+  return x.length === 32 && y.length === 32 && timingSafeEqual(x, y);
 }
 
 /** Hash of a value's canonical JSON: the binding between an approval and what it approves. */

@@ -1,6 +1,5 @@
-import { timingSafeEqual } from 'node:crypto';
 import picomatch from 'picomatch';
-import { sha256Hex } from '@countersign/contracts';
+import { sameDigest, sha256Hex } from '@countersign/contracts';
 import type { PrincipalKind, PrincipalRole } from './principal-schema.ts';
 
 export interface ApiKeyRef {
@@ -55,19 +54,19 @@ export function createDirectory(principals: readonly Principal[]): Directory {
   const byId = new Map(all.map((p) => [p.id, p]));
   const byIdentity = new Map(all.flatMap((p) => p.identities.map((i) => [i, p] as const)));
   const owning = all.filter((p) => p.owns?.length).map((p) => ({ id: p.id, re: p.owns!.map((g) => picomatch.makeRe(g, { dot: true })) }));
-  const keys = all.flatMap((p) => p.apiKeys.map((k) => ({ principal: p, keyId: k.id, digest: Buffer.from(k.sha256, 'hex') })));
+  const keys = all.flatMap((p) => p.apiKeys.map((k) => ({ principal: p, keyId: k.id, digest: k.sha256 })));
 
   return {
     principals: all,
     get: (id) => byId.get(id),
     authenticate(apiKey) {
       if (!apiKey) return undefined;
-      const digest = Buffer.from(hashApiKey(apiKey), 'hex');
+      const digest = hashApiKey(apiKey);
       // Compare against every key without stopping early, so timing says nothing about which
       // stored hash came close. Directories are config files: tens or hundreds of keys.
       let found: { principal: Principal; keyId: string } | undefined;
       for (const k of keys) {
-        if (timingSafeEqual(k.digest, digest) && !found) found = { principal: k.principal, keyId: k.keyId };
+        if (sameDigest(k.digest, digest) && !found) found = { principal: k.principal, keyId: k.keyId };
       }
       return found;
     },

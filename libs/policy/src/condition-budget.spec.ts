@@ -1,7 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { COST_BUDGET, formatPolicyError, loadPolicySet, RUNTIME_BUDGET_MS, type PolicyFile } from './index.ts';
-import { compileSpec, inputOf } from './policy-test-kit.ts';
+import { compileSpec, inputOf } from './testing/policy-test-kit.ts';
 
 // Conditions run under a budget: `matches` is RE2 (linear time), patterns are literals checked at
 // load, and a condition whose worst case is over COST_BUDGET never loads. The attacks of the

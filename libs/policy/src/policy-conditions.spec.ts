@@ -1,6 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { compileSpec, inputOf } from './policy-test-kit.ts';
+import { compileSpec, inputOf } from './testing/policy-test-kit.ts';
 import type { PolicyInput } from './index.ts';
 
 describe('CEL conditions', () => {

@@ -2,7 +2,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { compilePolicySet, formatPolicyError, loadPolicySet, type PolicySetDocument } from './index.ts';
-import { compileSpec, inputOf } from './policy-test-kit.ts';
+import { compileSpec, inputOf } from './testing/policy-test-kit.ts';
 
 // Patterns mean what they say: no negation (it passed validation, then matched literally), only
 // canonical resource globs (any other spelling could never match a canonical resource), and few

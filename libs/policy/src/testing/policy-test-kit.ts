@@ -1,7 +1,7 @@
 // Test helpers shared by the policy specs: compile a spec written as data, build inputs.
 import assert from 'node:assert/strict';
 import { stringify } from 'yaml';
-import { loadPolicySet, type CompiledPolicySet, type PolicyInput } from './index.ts';
+import { loadPolicySet, type CompiledPolicySet, type PolicyInput } from '../index.ts';
 
 export function compileSpec(spec: object): CompiledPolicySet {
   const text = stringify({ apiVersion: 'countersign.dev/v1', kind: 'PolicySet', metadata: { name: 'test' }, spec });
