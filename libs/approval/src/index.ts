@@ -10,3 +10,4 @@ export { currentRequest } from './escalation.ts';
 export { NOTIFIER } from './notifications.ts';
 export { policyPublication, policyVersionInForce, publicationProblem, stalePublication, type PublishedRecord } from './publication.ts';
 export { outsiderRefusal, REJECTION_LIMIT, type OutsiderRefusal } from './outsiders.ts';
+export { unprocessable } from './rejection.ts';

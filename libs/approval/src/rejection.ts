@@ -21,6 +21,15 @@ export function rejection(
   ];
 }
 
+/**
+ * A command the router could not process after bounded attempts (a fault of ours, not the
+ * sender's): the sender learns that it was set aside, in the stream of an action that exists.
+ */
+export function unprocessable(command: ActionCommand, reason: string, state: ApprovalState, ctx: DecideContext): ApprovalEventDraft[] {
+  if (state.status === 'none') return [];
+  return rejection(command, command.actor.id, 'unprocessable', `The command could not be processed and was dead-lettered: ${reason}`, state, ctx);
+}
+
 /** Why a command that needs an open action cannot apply, or undefined when the action is open. */
 export function notOpen(state: ApprovalState, verb: string): { code: RejectionCode; reason: string } | undefined {
   switch (state.status) {

@@ -137,6 +137,8 @@ export type RejectionCode =
   | 'already_reviewed'
   /** The vote came at or after the request's deadline: the action expires instead. */
   | 'past_deadline'
+  /** The router could not process the command after bounded attempts (it was dead-lettered with the reason). */
+  | 'unprocessable'
   /** The vote names a params hash other than the proposal's: the voter saw other parameters. */
   | 'params_mismatch';
 

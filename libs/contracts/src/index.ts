@@ -14,3 +14,4 @@ export { EVENT_DATA_SCHEMAS, eventEnvelopeSchema, actionProposedSchema } from '.
 export { COMMAND_DATA_SCHEMAS, commandEnvelopeSchema } from './schemas/command-schemas.ts';
 export { callbackUrlProblem } from './callback-url.ts';
 export * from './glob-pattern.ts';
+export { commandRefusedSchema, type CommandRefused } from './security-records.ts';

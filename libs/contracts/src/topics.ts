@@ -8,6 +8,11 @@ export const TOPICS = {
    * small index so an evaluator starting up reads all publications without scanning the events.
    */
   policies: 'countersign.policies',
+  /**
+   * Refused commands that do not belong in an action's chain: from principals with no part in the
+   * action, or beyond the refusals a stream records per principal. For security review; rate-limited.
+   */
+  security: 'countersign.security',
 } as const;
 
 /** The action type that changes the policy set: it always goes through approval. */

@@ -103,7 +103,7 @@ export const EVENT_DATA_SCHEMAS: Record<EventType, object> = {
       code: {
         enum: [
           'self_approval', 'not_eligible', 'already_decided', 'not_pending', 'duplicate_vote', 'not_requester', 'reason_required',
-          'no_review_requested', 'already_reviewed', 'past_deadline', 'params_mismatch',
+          'no_review_requested', 'already_reviewed', 'past_deadline', 'params_mismatch', 'unprocessable',
         ],
       },
       reason: { type: 'string' },

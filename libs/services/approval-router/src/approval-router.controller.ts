@@ -1,12 +1,17 @@
 import { Controller, Inject } from '@nestjs/common';
 import { Ctx, Payload } from '@nestjs/microservices';
-import { TOPICS, type ActionCommand } from '@countersign/contracts';
-import { LogContext, OnLogBatch, OnPartitionsAssigned, OnPartitionsRevoked, type ConsumerOptions, type LogMessage } from '@countersign/messaging';
+import { TOPICS, type ActionCommand, type ActionEvent } from '@countersign/contracts';
+import {
+  LogContext, OnDeadLetter, OnLogBatch, OnLogMessage, OnPartitionsAssigned, OnPartitionsRevoked,
+  type ConsumerOptions, type DeadLettered, type LogMessage,
+} from '@countersign/messaging';
 import { ApprovalRouter } from './approval-router.ts';
 
 export const ROUTER_GROUP = 'approval-router';
 /** Commands in order per action, decided in batches; events and consumed offsets in one transaction. */
 export const ROUTER_CONSUMER: ConsumerOptions = { group: ROUTER_GROUP, topic: TOPICS.commands, transactional: true };
+/** Every instance follows every publication (other instances' too), for compare-and-set. */
+const POLICIES: ConsumerOptions = { group: `${ROUTER_GROUP}.policies`, topic: TOPICS.policies, broadcast: true, start: 'beginning' };
 
 /** The router's handlers: the transport validates, traces and retries; the router decides. */
 @Controller()
@@ -26,5 +31,15 @@ export class ApprovalRouterController {
   @OnLogBatch(ROUTER_CONSUMER)
   decide(@Payload() messages: LogMessage<ActionCommand>[], @Ctx() context: LogContext): void {
     this.router.decide(messages, context);
+  }
+
+  @OnDeadLetter(ROUTER_CONSUMER)
+  unprocessable(@Payload() letter: DeadLettered<ActionCommand>, @Ctx() context: LogContext): void {
+    this.router.rejectUnprocessable(letter, context);
+  }
+
+  @OnLogMessage({ ...POLICIES, type: 'PolicyPublished' })
+  published(@Payload() event: ActionEvent): void {
+    this.router.published(event);
   }
 }

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, it, mock } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  contentHash, POLICY_PUBLISH_ACTION, POLICY_STREAM_KEY, TOPICS,
+  contentHash, POLICY_PUBLISH_ACTION, POLICY_STREAM_KEY, TOPICS, type CommandRefused,
   type ActionCommand, type ActionEvent, type ApprovalRequirement, type CommandDataByType, type CommandType,
 } from '@countersign/contracts';
 import type { BatchContext, DeliveredRecord, EventLog, LogRecord } from '@countersign/eventlog';
@@ -17,18 +17,20 @@ const principals = {
   lena: { kind: 'human' as const, groups: ['leads'] },
 };
 const files = [{ path: 'policies/a.yaml', text: 'rules: []\n' }];
-const publication = { version: contentHash(files), files };
+const SEED = 'a'.repeat(64);
+const publication = { version: contentHash(files), files, previousVersion: SEED };
 
 /** The router over a log that only records: batches are handed to it by hand, as the transport would. */
 function harness(clock = { now: () => new Date() }) {
   const appended: Array<{ topic: string; records: readonly LogRecord[] }> = [];
   const log = {
     readPartition: async () => undefined,
+    readAll: async () => undefined,
     append: async (topic: string, records: readonly LogRecord[]) => void appended.push({ topic, records }),
   } as unknown as EventLog;
   const directory = { snapshot: () => ({ principals }) } as unknown as Directory;
   let nextId = 0;
-  const router = new ApprovalRouter(log, directory, clock, { next: () => `id-${++nextId}` });
+  const router = new ApprovalRouter(log, directory, clock, { next: () => `id-${++nextId}` }, { version: SEED });
 
   /** Delivers commands as one batch and commits it; returns what the batch staged, by topic. */
   async function deliver(...commands: ActionCommand[]) {
@@ -41,9 +43,20 @@ function harness(clock = { now: () => new Date() }) {
     router.decide(records.map((record) => ({ record, message: record.value as ActionCommand })), new LogContext(context, undefined, 'approval-router'));
     for (const callback of committed) callback();
     const on = (topic: string) => staged.filter((s) => s.topic === topic).flatMap((s) => s.records);
-    return { events: on(TOPICS.events).map((r) => r.value as ActionEvent), policies: on(TOPICS.policies) };
+    return { events: on(TOPICS.events).map((r) => r.value as ActionEvent), policies: on(TOPICS.policies), security: on(TOPICS.security).map((r) => r.value as CommandRefused) };
   }
-  return { router, deliver, appended };
+
+  /** The transport dead-lettered `command`: what the router stages in the same commit. */
+  function deadLettered(command: ActionCommand, reason: string) {
+    const staged: LogRecord[] = [];
+    const committed: Array<() => void> = [];
+    const context: BatchContext = { append: (_topic, records) => void staged.push(...records), afterCommit: (c) => void committed.push(c) };
+    const record: DeliveredRecord = { topic: TOPICS.commands, key: ACTION, offset: '99', partition: 0, raw: JSON.stringify(command), value: command };
+    router.rejectUnprocessable({ record, message: command, reason }, new LogContext(context, record, 'approval-router'));
+    for (const callback of committed) callback();
+    return staged.map((r) => r.value as ActionEvent);
+  }
+  return { router, deliver, appended, deadLettered };
 }
 
 function command<K extends CommandType>(type: K, data: CommandDataByType[K]): ActionCommand {
@@ -72,6 +85,38 @@ describe('approval router', () => {
     assert.equal(published.length, 1);
     assert.deepEqual(policies, [{ key: POLICY_STREAM_KEY, value: published[0] }]);
     assert.equal(policies[0].value, published[0], 'the same sealed event, not a copy');
+    router.onApplicationShutdown();
+  });
+
+  it('given a publication another instance made, when a proposal made against the older version is approved, then it is denied, not published', async () => {
+    const { router, deliver } = harness();
+    await router.replay([0]);
+    router.published({ id: 'e-other', type: 'PolicyPublished', occurredAt: new Date(T0 - 1000).toISOString(), data: { version: 'b'.repeat(64) } } as unknown as ActionEvent);
+    const { events, policies } = await deliver(propose(POLICY_PUBLISH_ACTION, publication), requireApproval(), approve('alice'));
+    const denied = events.find((e) => e.type === 'ActionDenied');
+    assert.match((denied?.data as { reason: string }).reason, new RegExp(`proposed against ${SEED} but ${'b'.repeat(64)} is in force`));
+    assert.deepEqual(policies, []);
+    router.onApplicationShutdown();
+  });
+
+  it('given a vote by someone with no part in the action, then the chain does not grow: the refusal goes to the security topic', async () => {
+    const { router, deliver } = harness();
+    await router.replay([0]);
+    await deliver(propose('data.export', { table: 't' }), requireApproval());
+    const { events, security } = await deliver(approve('mallory'));
+    assert.deepEqual(events, []);
+    assert.deepEqual(security.map((r) => [r.type, r.author, r.kind, r.code]), [['CommandRefused', 'mallory', 'outsider', 'not_eligible']]);
+    router.onApplicationShutdown();
+  });
+
+  it('given a command the transport dead-lettered, then the action says it could not be processed, once', async () => {
+    const { router, deliver, deadLettered } = harness();
+    await router.replay([0]);
+    await deliver(propose('data.export', { table: 't' }), requireApproval());
+    const events = deadLettered(approve('alice'), 'failed 3 times: boom');
+    assert.deepEqual(events.map((e) => [e.type, (e.data as { code: string }).code, e.seq]), [['CommandRejected', 'unprocessable', 4]]);
+    assert.match((events[0].data as { reason: string }).reason, /dead-lettered: failed 3 times: boom/);
+    assert.deepEqual(deadLettered(approve('bob'), 'x').map((e) => e.seq), [5], 'the table moved past it');
     router.onApplicationShutdown();
   });
 

@@ -1,12 +1,14 @@
 import { Inject, Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
-import { nextTimer, type ApprovalTimer } from '@countersign/approval';
-import { POLICY_STREAM_KEY, TOPICS, describeErrors, validateEvent, type ActionCommand } from '@countersign/contracts';
+import { nextTimer, type ApprovalTimer, type PublishedRecord } from '@countersign/approval';
+import { POLICY_STREAM_KEY, TOPICS, describeErrors, validateEvent, type ActionCommand, type ActionEvent } from '@countersign/contracts';
 import { EVENT_LOG, type EventLog } from '@countersign/eventlog';
 import type { Directory } from '@countersign/identity';
-import type { LogContext, LogMessage } from '@countersign/messaging';
-import { CLOCK, DIRECTORY, ID_SOURCE, type Clock, type IdSource } from '@countersign/runtime';
+import type { DeadLettered, LogContext, LogMessage } from '@countersign/messaging';
+import { CLOCK, DIRECTORY, ID_SOURCE, POLICY_SET, type Clock, type IdSource } from '@countersign/runtime';
 import { escapeForLog } from '@countersign/telemetry';
 import { ApprovalTimers } from './approval-timers.ts';
+import { PolicyInForce } from './policy-in-force.ts';
+import { SecurityLog } from './security-log.ts';
 import { StreamTable } from './stream-table.ts';
 
 const ROUTER_ACTOR = { id: 'approval-router', kind: 'service' as const };
@@ -21,22 +23,35 @@ export class ApprovalRouter implements OnApplicationShutdown {
   private readonly logger = new Logger('approval-router');
   private readonly table = new StreamTable();
   private readonly timers: ApprovalTimers;
+  private readonly policy: PolicyInForce;
+  private readonly security = new SecurityLog();
 
   constructor(
     @Inject(EVENT_LOG) private readonly log: EventLog,
     @Inject(DIRECTORY) private readonly directory: Directory,
     @Inject(CLOCK) private readonly clock: Clock,
     @Inject(ID_SOURCE) private readonly ids: IdSource,
+    @Inject(POLICY_SET) seed: { version: string },
   ) {
     this.timers = new ApprovalTimers(() => this.clock.now(), (id, due) => void this.fire(id, due));
+    this.policy = new PolicyInForce(seed.version);
   }
 
   onApplicationShutdown(): void {
     this.timers.clear();
   }
 
-  /** Rebuilds the streams of newly owned partitions from the events topic before deciding. */
+  /**
+   * Rebuilds the streams of newly owned partitions from the events topic before deciding, and
+   * reads every publication so far: a publication is approved against the version in force.
+   */
   async replay(partitions: number[]): Promise<void> {
+    await this.log.readAll(TOPICS.policies, (records) => {
+      for (const record of records) {
+        const check = validateEvent(record.value);
+        if (check.ok) this.published(check.value);
+      }
+    });
     let replayed = 0;
     for (const partition of partitions) {
       await this.log.readPartition(TOPICS.events, partition, (records) => {
@@ -63,24 +78,45 @@ export class ApprovalRouter implements OnApplicationShutdown {
     this.logger.log(`released partitions ${partitions.join(', ')}`);
   }
 
+  /** A publication seen on the policies topic (this router's or another instance's). */
+  published(event: ActionEvent): void {
+    if (event.type === 'PolicyPublished') this.policy.add(event as PublishedRecord);
+  }
+
   /** Decides a batch; the events go out with the consumed offsets, the table moves after both. */
   decide(messages: LogMessage<ActionCommand>[], context: LogContext): void {
     const commands = messages.map(({ message, record }) => ({ command: message, partition: record.partition }));
-    const { events, commit } = this.table.decideBatch(commands, () => ({
-      now: this.clock.now(),
-      directory: this.directory.snapshot(),
-      newId: () => this.ids.next(),
-    }));
+    const { events, refusals, commit } = this.table.decideBatch(commands, () => this.decideContext());
     if (events.length > 0) context.append(TOPICS.events, events.map((e) => ({ key: e.streamId, value: e })));
     // Publications again on the policies topic, in the same transaction: evaluators read them there.
     const published = events.filter((e) => e.type === 'PolicyPublished');
     if (published.length > 0) context.append(TOPICS.policies, published.map((e) => ({ key: POLICY_STREAM_KEY, value: e })));
+    // Refusals that stay out of the chains go to the security topic, rate-limited per author.
+    const refused = this.security.records(refusals, this.clock.now());
+    if (refused.length > 0) context.append(TOPICS.security, refused.map((r) => ({ key: r.author, value: r })));
+    for (const r of refused) this.logger.warn(`refused ${r.command} ${r.commandId} by ${escapeForLog(r.author)} on ${r.actionId} (${r.kind}): ${escapeForLog(r.reason)}`);
     context.afterCommit(() => {
       commit();
+      for (const event of published) this.published(event);
       // Every action a command was for, not only those with new events: a timer whose command
       // changed nothing (it fired early by the clock) is armed again rather than lost.
       for (const id of new Set(commands.map(({ command }) => command.actionId))) this.timers.set(id, nextTimer(this.table.get(id)));
     });
+  }
+
+  /**
+   * A command the transport dead-lettered after the router kept failing on it: its action's stream
+   * says so (a CommandRejected, `unprocessable`), in the same commit, so its sender gets an answer.
+   */
+  rejectUnprocessable(letter: DeadLettered<ActionCommand>, context: LogContext): void {
+    if (!letter.message) return;
+    const { events, commit } = this.table.rejectUnprocessable(letter.message, letter.record.partition, letter.reason, this.decideContext());
+    if (events.length > 0) context.append(TOPICS.events, events.map((e) => ({ key: e.streamId, value: e })));
+    context.afterCommit(commit);
+  }
+
+  private decideContext() {
+    return { now: this.clock.now(), directory: this.directory.snapshot(), newId: () => this.ids.next(), policyInForce: this.policy.version() };
   }
 
   /** Timers become commands, so escalation and expiry are ordered with votes on the same action. */

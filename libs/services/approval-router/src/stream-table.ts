@@ -1,4 +1,6 @@
-import { decide, evolve, initialState, type ApprovalState, type DecideContext } from '@countersign/approval';
+import {
+  decide, evolve, initialState, outsiderRefusal, unprocessable, type ApprovalEventDraft, type ApprovalState, type DecideContext, type OutsiderRefusal,
+} from '@countersign/approval';
 import { sealEvents, validateEvent, describeErrors, type ActionCommand, type ActionEvent } from '@countersign/contracts';
 
 interface StreamEntry {
@@ -56,43 +58,71 @@ export class StreamTable {
 
   /**
    * Decides a batch of commands against a working copy, so a failed append leaves the table
-   * untouched and the redelivered batch is decided again from the same state.
+   * untouched and the redelivered batch is decided again from the same state. Refusals that must
+   * not grow an action's chain (outsiders, repeated refusals) come back apart, for the security stream.
    */
   decideBatch(
     commands: ReadonlyArray<{ command: ActionCommand; partition: number }>,
     ctx: () => DecideContext & { newId: () => string },
-  ): { events: ActionEvent[]; commit: () => void } {
+  ): { events: ActionEvent[]; refusals: Array<OutsiderRefusal & { command: ActionCommand }>; commit: () => void } {
     const working = new Map<string, StreamEntry>();
     const events: ActionEvent[] = [];
+    const refusals: Array<OutsiderRefusal & { command: ActionCommand }> = [];
     for (const { command, partition } of commands) {
       const entry = working.get(command.actionId) ?? this.streams.get(command.actionId) ?? { state: initialState, partition };
       const c = ctx();
-      const drafts = decide(command, entry.state, c);
-      if (drafts.length === 0) continue;
-      const sealed = sealEvents(drafts, {
-        streamId: command.actionId,
-        head: entry.head,
-        causationId: command.id,
-        correlationId: command.correlationId,
-        traceparent: command.traceparent,
-        now: () => c.now,
-        newId: c.newId,
-      }) as ActionEvent[];
-      let state = entry.state;
-      for (const event of sealed) {
-        const check = validateEvent(event);
-        if (!check.ok) throw new Error(`router produced an invalid ${event.type}: ${describeErrors(check.errors)}`);
-        state = evolve(state, event);
+      const refusal = outsiderRefusal(command, entry.state, c);
+      if (refusal) {
+        refusals.push({ ...refusal, command });
+        continue;
       }
-      const last = sealed[sealed.length - 1];
-      working.set(command.actionId, { state, head: { seq: last.seq, hash: last.hash }, partition });
-      events.push(...sealed);
+      const sealed = this.seal(command, decide(command, entry.state, c), entry, c);
+      if (sealed) {
+        working.set(command.actionId, sealed.entry);
+        events.push(...sealed.events);
+      }
     }
-    return {
-      events,
-      commit: () => {
-        for (const [id, entry] of working) this.streams.set(id, entry);
-      },
-    };
+    return { events, refusals, commit: () => this.commit(working) };
+  }
+
+  /**
+   * The rejection of a command the router kept failing on (dead-lettered by the transport), when
+   * its action exists: the sender gets an answer instead of waiting.
+   */
+  rejectUnprocessable(
+    command: ActionCommand,
+    partition: number,
+    reason: string,
+    c: DecideContext & { newId: () => string },
+  ): { events: ActionEvent[]; commit: () => void } {
+    const entry = this.streams.get(command.actionId) ?? { state: initialState, partition };
+    const sealed = this.seal(command, unprocessable(command, reason, entry.state, c), entry, c);
+    const working = new Map(sealed ? [[command.actionId, sealed.entry]] : []);
+    return { events: sealed?.events ?? [], commit: () => this.commit(working) };
+  }
+
+  private seal(command: ActionCommand, drafts: ApprovalEventDraft[], entry: StreamEntry, c: DecideContext & { newId: () => string }) {
+    if (drafts.length === 0) return undefined;
+    const sealed = sealEvents(drafts, {
+      streamId: command.actionId,
+      head: entry.head,
+      causationId: command.id,
+      correlationId: command.correlationId,
+      traceparent: command.traceparent,
+      now: () => c.now,
+      newId: c.newId,
+    }) as ActionEvent[];
+    let state = entry.state;
+    for (const event of sealed) {
+      const check = validateEvent(event);
+      if (!check.ok) throw new Error(`router produced an invalid ${event.type}: ${describeErrors(check.errors)}`);
+      state = evolve(state, event);
+    }
+    const last = sealed[sealed.length - 1];
+    return { events: sealed, entry: { state, head: { seq: last.seq, hash: last.hash }, partition: entry.partition } };
+  }
+
+  private commit(working: Map<string, StreamEntry>): void {
+    for (const [id, entry] of working) this.streams.set(id, entry);
   }
 }

@@ -12,6 +12,7 @@ export const REJECTION_TITLES: Record<RejectionCode, string> = {
   no_review_requested: 'This action has no break-glass review to record.',
   already_reviewed: 'This break-glass approval has already been reviewed.',
   past_deadline: 'The deadline for this action has passed.',
+  unprocessable: 'Countersign could not process this request; it was set aside for the operators.',
   params_mismatch: 'The parameters you were shown are not this action\'s parameters, so your vote was not counted.',
 };
 

@@ -24,6 +24,7 @@ const REJECTION_STATUS: Record<RejectionCode, number> = {
   no_review_requested: 409,
   already_reviewed: 409,
   past_deadline: 409,
+  unprocessable: 422,
   params_mismatch: 409,
 };
 
