@@ -37,23 +37,24 @@ eventLogContract('kafka, transactional batches', contractFixture({ transactional
 describe('kafka event log', () => {
   const scope = suiteScopes();
 
-  it('keeps the events and dead-letter topics forever: they are the source of truth and the evidence', async () => {
+  it('keeps the events, dead-letter and security topics forever: they are the source of truth and the evidence', async () => {
     const log = await scope().open({ topics: { partitions: 1 } });
     const ns = unique('retention');
-    const [events, commands] = [`${ns}.countersign.events`, `${ns}.countersign.commands`];
-    await log.ensureTopics([events, commands]);
+    const [events, commands, security] = [`${ns}.countersign.events`, `${ns}.countersign.commands`, `${ns}.countersign.security`];
+    await log.ensureTopics([events, commands, security]);
     const admin = rawKafka().admin();
     await admin.connect();
     try {
       const described = await admin.describeConfigs({
         includeSynonyms: false,
-        resources: [events, commands].map((name) => ({ type: kafkajs.ConfigResourceTypes.TOPIC, name, configNames: ['retention.ms'] })),
+        resources: [events, commands, security].map((name) => ({ type: kafkajs.ConfigResourceTypes.TOPIC, name, configNames: ['retention.ms'] })),
       });
       const retention = Object.fromEntries(described.resources.map((r) => [r.resourceName, r.configEntries[0]?.configValue]));
       assert.equal(retention[events], '-1');
+      assert.equal(retention[security], '-1');
       assert.notEqual(retention[commands], '-1', 'commands keep the broker default');
     } finally {
-      await admin.deleteTopics({ topics: [events, commands] }).catch(() => undefined);
+      await admin.deleteTopics({ topics: [events, commands, security] }).catch(() => undefined);
       await admin.disconnect();
     }
   });

@@ -107,5 +107,5 @@ export class TopicRegistry {
 
 /** Topics whose records must never be deleted by retention (matched by suffix, so namespaces apply). */
 export function keepForever(topic: string): boolean {
-  return /(^|\.)countersign\.(events|deadletter|policies)$/.test(topic);
+  return /(^|\.)countersign\.(events|deadletter|policies|security)$/.test(topic);
 }
