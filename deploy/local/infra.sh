@@ -7,6 +7,7 @@
 #   infra.sh down     stop both (SIGTERM, then SIGKILL after a grace period)
 #   infra.sh status   exit 0 only if both are running and answer a real request
 #   infra.sh reset    down, then delete data and logs (keeps the build cache)
+#   infra.sh stop kafka|ferretdb   stop one of them, keeping its data (outage tests); `up` starts it again
 #
 # `up` prints the connection settings as KEY=VALUE lines on stdout (all progress goes
 # to stderr), so `set -a; eval "$(deploy/local/infra.sh up)"; set +a` exports them.
@@ -281,5 +282,11 @@ case ${1:-} in
   down) stop_ferret; stop_kafka ;;
   status) cmd_status ;;
   reset) stop_ferret; stop_kafka; rm -rf "$RUN_DIR/kafka-data" "$RUN_DIR/ferretdb-data" "$RUN_DIR/kafka" "$LOG_DIR"; say "data and logs deleted" ;;
-  *) echo "usage: $0 up|down|status|reset" >&2; exit 2 ;;
+  stop)
+    case ${2:-} in
+      kafka) stop_kafka ;;
+      ferretdb) stop_ferret ;;
+      *) echo "usage: $0 stop kafka|ferretdb" >&2; exit 2 ;;
+    esac ;;
+  *) echo "usage: $0 up|down|status|reset|stop kafka|ferretdb" >&2; exit 2 ;;
 esac

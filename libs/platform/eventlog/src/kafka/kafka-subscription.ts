@@ -36,6 +36,8 @@ const HEARTBEAT_EVERY_MS = 1000;
 const SESSION_TIMEOUT_MS = 8000;
 const FIRST_RECOVERY_MS = 500;
 const MAX_RECOVERY_MS = 30_000;
+/** No fetch or heartbeat answered for this long: the brokers are away, say so (kafkajs keeps retrying). */
+const SILENCE_MS = 10_000;
 
 export async function startKafkaSubscription(o: SubscribeOptions, deps: KafkaSubscriptionDeps): Promise<Subscription> {
   const { topic, group, handler } = o;
@@ -49,6 +51,22 @@ export async function startKafkaSubscription(o: SubscribeOptions, deps: KafkaSub
 
   let consumer: Consumer;
   let recovering: Promise<void> | undefined;
+  /** When the brokers last answered this member (a fetch or a heartbeat), and whether we said they went silent. */
+  let lastHeard = Date.now();
+  let silent = false;
+  const heard = () => {
+    lastHeard = Date.now();
+    if (silent) {
+      silent = false;
+      o.onStatus?.({ state: 'running' });
+    }
+  };
+  const watchdog = setInterval(() => {
+    if (stopping || recovering || silent || Date.now() - lastHeard < SILENCE_MS) return;
+    silent = true;
+    o.onStatus?.({ state: 'recovering', detail: `no answer from the brokers for ${Math.round((Date.now() - lastHeard) / 1000)} s; retrying` });
+  }, 1000);
+  watchdog.unref();
   /** Why the current consumer crashed, until a rebuild starts; a crash during a rebuild starts another. */
   let crashed: string | undefined;
 
@@ -64,6 +82,8 @@ export async function startKafkaSubscription(o: SubscribeOptions, deps: KafkaSub
       allowAutoTopicCreation: false,
       readUncommitted: false,
     });
+    created.on(created.events.FETCH, heard);
+    created.on(created.events.HEARTBEAT, heard);
     created.on(created.events.GROUP_JOIN, ({ payload }) => {
       const partitions = payload.memberAssignment[topic] ?? [];
       // Must run before the first fetch of the generation, which it does: kafkajs emits
@@ -74,6 +94,7 @@ export async function startKafkaSubscription(o: SubscribeOptions, deps: KafkaSub
         positioned.add(partition);
       }
       announcer.joined(payload.memberId, partitions);
+      heard();
       o.onStatus?.({ state: 'running' });
     });
     created.on(created.events.CRASH, ({ payload }) => {
@@ -234,6 +255,7 @@ export async function startKafkaSubscription(o: SubscribeOptions, deps: KafkaSub
     close() {
       closing ??= (async () => {
         stopping = true;
+        clearInterval(watchdog);
         cancelPause?.();
         await recovering;
         // Returns once the batch in flight has finished (and committed) and the member has left.
