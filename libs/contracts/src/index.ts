@@ -13,3 +13,7 @@ export * from './upcasting.ts';
 export { EVENT_DATA_SCHEMAS, eventEnvelopeSchema, actionProposedSchema } from './schemas/event-schemas.ts';
 export { COMMAND_DATA_SCHEMAS, commandEnvelopeSchema } from './schemas/command-schemas.ts';
 export { callbackUrlProblem } from './callback-url.ts';
+export {
+  addressProblem, forbiddenRange, hostAllowed, isLocalhostName, ipLiteral, normalHost, parseOutboundAllow, portOf, readOutboundAllow,
+  NO_OUTBOUND_ALLOW, OUTBOUND_ALLOW_VARIABLE, type OutboundAllow, type OutboundAllowEntry,
+} from './outbound-address.ts';

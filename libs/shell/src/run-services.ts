@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import { Module, type DynamicModule, type LogLevel } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { loadWorkspace, readEnvConfig, type EnvConfig } from '@countersign/config';
+import { readOutboundAllow } from '@countersign/contracts';
 import { loadDirectory, type Directory } from '@countersign/identity';
 import { loadPolicySet, type CompiledPolicySet } from '@countersign/policy';
 import { HealthModule, RuntimeModule, type RuntimeOptions } from '@countersign/runtime';
@@ -43,6 +44,7 @@ export async function runServices(name: string, services: readonly ServiceName[]
     workspace = loadWorkspace({ principalsDir: config.principalsDir, policiesDir: config.policiesDir }, { loadDirectory, loadPolicySet });
     // Checked here so a bad webhook variable stops the process with its name, not a stack trace.
     if (services.includes('notifier')) readNotifierConfig(process.env);
+    if (services.includes('gateway')) readOutboundAllow(process.env);
   } catch (error) {
     fail(name, (error as Error).message);
   }

@@ -52,11 +52,16 @@ export const OUTCOME_WORDS: Record<NonNullable<ApprovalMessage['decision']>['sta
 /** 429 and 5xx may pass with time; any other failed answer (a 4xx) will not heal by itself. */
 export const isRetryableStatus = (status: number): boolean => status === 429 || status >= 500;
 
-/** A delivery that did not happen, and whether trying again could help. */
+/**
+ * A delivery that did not happen, and whether trying again could help. The message is recorded on
+ * the action (NotificationFailed), which requesters and approvers read: it names no URL, address
+ * or secret. `detail`, when given, is what the operator log says instead (escaped there).
+ */
 export class DeliveryError extends Error {
   constructor(
     message: string,
     readonly retryable: boolean,
+    readonly detail?: string,
   ) {
     super(message);
   }

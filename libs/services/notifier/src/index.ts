@@ -1,5 +1,6 @@
 export * from './notifier.module.ts';
-export { NotifierService, NOTIFIER_GROUP, NOTIFIER_CONFIG, consoleMessage } from './notifier.service.ts';
+export { NotifierService, NOTIFIER_GROUP, NOTIFIER_CONFIG } from './notifier.service.ts';
+export { consoleMessage } from './console-message.ts';
 export { DeliveryError, NOTIFICATION_CHANNELS, type ApprovalMessage, type NotificationChannel } from './channel.port.ts';
 export { readNotifierConfig, webhookEnvName, type NotifierConfig, type WebhookTarget } from './webhook/webhook-config.ts';
 export { createWebhookChannel, createCallbackSender } from './webhook/webhook-channel.ts';

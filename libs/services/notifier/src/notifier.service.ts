@@ -1,11 +1,12 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { COLLECTIONS, type ActionView } from '@countersign/audit';
-import { TOPICS, validateEvent, type ActionEvent, type CommandEnvelope } from '@countersign/contracts';
+import { TOPICS, validateEvent, type CommandEnvelope } from '@countersign/contracts';
 import { EVENT_LOG, type DeliveredRecord, type EventLog, type Subscription } from '@countersign/eventlog';
 import { READ_MODEL_STORE, type ReadModelStore } from '@countersign/readmodel';
 import { CLOCK, DIRECTORY, ID_SOURCE, READINESS, type Clock, type IdSource, type Readiness } from '@countersign/runtime';
 import type { Directory } from '@countersign/identity';
 import { NOTIFICATION_CHANNELS, type NotificationChannel } from './channel.port.ts';
+import { consoleMessage } from './console-message.ts';
 import { createNotifierCore, type NotifierCore } from './notifier-core.ts';
 import { fromActionView } from './view-fallback.ts';
 import { createCallbackSender } from './webhook/webhook-channel.ts';
@@ -14,25 +15,6 @@ import type { NotifierConfig } from './webhook/webhook-config.ts';
 export const NOTIFIER_GROUP = 'notifier';
 export const NOTIFIER_CONFIG = Symbol('NOTIFIER_CONFIG');
 const NOTIFIER_ACTOR = { id: 'notifier', kind: 'service' } as const;
-
-/** A line for the operator console: who must act on what, and what was decided. */
-export function consoleMessage(event: ActionEvent): string | undefined {
-  switch (event.type) {
-    case 'ApprovalRequested':
-      return `action ${event.streamId} awaits ${event.data.quorum} approval(s) from ${event.data.groups.join(', ') || 'named approvers'} ` +
-        `(eligible: ${event.data.eligible.join(', ')}; deadline ${event.data.deadline})`;
-    case 'ActionApproved':
-      return `action ${event.streamId} approved by ${event.data.automatic ? 'policy' : event.data.approvers.join(', ')} (rule ${event.data.rule})`;
-    case 'ActionDenied':
-      return `action ${event.streamId} denied by ${event.data.deniedBy ?? 'policy'}: ${event.data.reason}`;
-    case 'ActionExpired':
-      return `action ${event.streamId} expired at ${event.data.deadline}`;
-    case 'ActionCancelled':
-      return `action ${event.streamId} cancelled by ${event.data.cancelledBy}`;
-    default:
-      return undefined;
-  }
-}
 
 /**
  * Delivers approval requests and decisions to the channels policy names (Slack, Teams, webhooks)
@@ -59,7 +41,7 @@ export class NotifierService implements OnApplicationBootstrap, OnApplicationShu
     const actions = store.collection<ActionView>(COLLECTIONS.actions);
     this.core = createNotifierCore({
       channels,
-      callbacks: createCallbackSender(config.callbackSecret),
+      callbacks: createCallbackSender(config.callbackSecret, { outbound: config.outbound }),
       retry: config.retry,
       now: () => this.clock.now(),
       ...(config.publicUrl ? { publicUrl: config.publicUrl } : {}),
