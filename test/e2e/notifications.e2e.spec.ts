@@ -34,6 +34,8 @@ describe(`notifications: webhooks and callbacks (${SHAPE})`, () => {
         COUNTERSIGN_WEBHOOK_SIEM_URL: siem.url('/hooks/countersign'),
         COUNTERSIGN_WEBHOOK_SIEM_SECRET: SIEM_SECRET,
         COUNTERSIGN_CALLBACK_SECRET: CALLBACK_SECRET,
+        // The receivers listen on this machine: allowed as an operator would allow an internal endpoint.
+        COUNTERSIGN_OUTBOUND_ALLOW: '127.0.0.1',
         // Retries in tenths of a second, so an outage and its recovery fit in a test.
         COUNTERSIGN_NOTIFY_RETRY_BASE_MS: '100',
         COUNTERSIGN_NOTIFY_RETRY_MAX_MS: '400',
@@ -83,7 +85,7 @@ describe(`notifications: webhooks and callbacks (${SHAPE})`, () => {
     const attempts = events.filter((e) => e.type.startsWith('Notification'));
     assert.deepEqual(attempts.map((e) => [e.type, e.data.attempt]), [['NotificationFailed', 1], ['NotificationFailed', 2], ['NotificationDelivered', 3]]);
     for (const failed of attempts.slice(0, 2)) {
-      assert.match(failed.data.reason, /^http:\/\/127\.0\.0\.1:\d+ answered 503/);
+      assert.equal(failed.data.reason, 'answered 503 Service Unavailable', 'the webhook\'s answer, without its URL');
       assert.ok(Date.parse(failed.data.nextAttemptAt) > 0, 'the next attempt is planned');
     }
     assert.equal((await siem.waitFor(about(id, 'approval.requested'))).verified, true);
@@ -109,14 +111,40 @@ describe(`notifications: webhooks and callbacks (${SHAPE})`, () => {
     const events = await eventsUntil(id, (es) => es.some((e) => e.type === 'NotificationDelivered' && e.data.channel === 'callback'));
     assert.ok(events.some((e) => e.type === 'NotificationDelivered' && e.data.purpose === 'callback'));
   });
+
+  it('refuses callbacks to the metadata service, private networks and loopback, naming /callbackUrl', async () => {
+    for (const callbackUrl of ['https://169.254.169.254/latest/meta-data/', 'https://[::ffff:169.254.169.254]/', 'https://10.0.0.1:8443/admin',
+      'https://2852039166/', 'https://localhost:6379/', `http://127.0.0.2:${new URL(requester.url()).port}/`]) {
+      const res = await agent.propose({ action: 'data.export', resource: 'prod/invoices', callbackUrl });
+      assert.equal(res.status, 400, `${callbackUrl}: ${res.text}`);
+      assert.deepEqual(res.body.errors.map((e: { pointer: string }) => e.pointer), ['/callbackUrl'], callbackUrl);
+    }
+  });
+
+  it('tells the requester only that its callback failed, never why (no port scanning through callbacks)', async () => {
+    // given a callback to an allowed address where nothing listens
+    const closed = await startWebhookReceiver(CALLBACK_SECRET);
+    const url = closed.url('/gone');
+    await closed.close();
+    const proposed = await agent.propose({ action: 'data.export', resource: 'prod/invoices', callbackUrl: url });
+    const id = proposed.body.id;
+    // when it is decided
+    await alice.post(`/v1/actions/${id}/deny`, { reason: 'no' });
+    // then every failure the requester can read is the same generic sentence
+    const events = await eventsUntil(id, (es) => es.some((e) => e.type === 'NotificationFailed' && e.data.channel === 'callback'));
+    const failures = events.filter((e) => e.type === 'NotificationFailed');
+    assert.deepEqual([...new Set(failures.map((e) => e.data.reason))], ['the callback could not be delivered']);
+    const view = (await agent.get(`/v1/actions/${id}`)).body;
+    assert.ok(!JSON.stringify(view.notifications).includes('ECONNREFUSED'));
+  });
 });
 
 // The distributed shape's config-error start runs the gateway alone, which does not read webhook
 // settings: this check belongs to the embedded shape only (not registered, rather than skipped).
 if (SHAPE === 'embedded') describe('a bad webhook setting stops the notifier with one line naming the variable', () => {
-  it('names the missing secret and shows no secret value', async () => {
+  it('names the missing secret and the bad allowlist entry, and shows no secret value', async () => {
     const cs = await startCountersign({
-      env: { ...E2E_ENV, COUNTERSIGN_WEBHOOK_SIEM_URL: 'http://127.0.0.1:9/hook', COUNTERSIGN_CALLBACK_SECRET: 'not-a-whsec-value' },
+      env: { ...E2E_ENV, COUNTERSIGN_WEBHOOK_SIEM_URL: 'http://127.0.0.1:9/hook', COUNTERSIGN_CALLBACK_SECRET: 'not-a-whsec-value', COUNTERSIGN_OUTBOUND_ALLOW: '127.0.0.1, 10.0.0.0/33' },
       expectExit: true,
     });
     try {
@@ -125,6 +153,7 @@ if (SHAPE === 'embedded') describe('a bad webhook setting stops the notifier wit
       assert.deepEqual(lines, [
         'countersign: COUNTERSIGN_WEBHOOK_SIEM_SECRET: must be set when COUNTERSIGN_WEBHOOK_SIEM_URL is (a Standard Webhooks secret, whsec_ followed by base64)',
         'COUNTERSIGN_CALLBACK_SECRET: must be whsec_ followed by a base64 key (the value is not shown)',
+        'COUNTERSIGN_OUTBOUND_ALLOW: "10.0.0.0/33": not an IP address or CIDR range',
       ]);
     } finally {
       await removeDir(cs.dataDir);

@@ -1,7 +1,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { DeliveryError, slackChannel } from '@countersign/service-notifier';
-import { sampleMessage } from '@countersign/service-notifier/testing';
+import { SAMPLE_PARAMS_HASH, sampleMessage } from '@countersign/service-notifier/testing';
 import { freePort } from '../support/countersign-process.ts';
 import { startFakeSlack, type FakeSlack } from '../support/fake-slack.ts';
 
@@ -27,7 +27,8 @@ describe('Slack channel adapter', () => {
     assert.equal(post.args.channel, '#data-approvals');
     assert.deepEqual(ref, { channel: 'C00000001', ts: ref.ts });
     const buttons = post.args.blocks.find((b: any) => b.type === 'actions').elements;
-    assert.deepEqual(buttons.map((b: any) => [b.action_id, b.value]), [['countersign_approve', message.actionId], ['countersign_deny', message.actionId]]);
+    const vote = `${message.actionId}:${SAMPLE_PARAMS_HASH}`;
+    assert.deepEqual(buttons.map((b: any) => [b.action_id, b.value]), [['countersign_approve', vote], ['countersign_deny', vote]]);
   });
 
   it('opens a DM for @user addresses', async () => {

@@ -63,7 +63,8 @@ describe(`Slack approvals (${SHAPE})`, () => {
     for (const part of ['demo-agent', 'data.export', 'prod/customers-', 'Quarterly report', '[redacted]', 'prod-export', '<!date^', '*Approvals* 0 of 1']) assert.ok(shown.includes(part), `missing ${part}`);
     assert.ok(!shown.includes('hunter2'), 'the password never reaches Slack');
     const buttons = post.args.blocks.find((b: any) => b.type === 'actions').elements;
-    assert.deepEqual(buttons.map((b: any) => [b.action_id, b.value]), [['countersign_approve', id], ['countersign_deny', id]]);
+    const vote = `${id}:${(await action(id)).paramsHash}`;
+    assert.deepEqual(buttons.map((b: any) => [b.action_id, b.value]), [['countersign_approve', vote], ['countersign_deny', vote]]);
   });
 
   it('a correctly signed Approve click approves, and the message is updated to show it', async () => {

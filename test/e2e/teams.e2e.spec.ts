@@ -51,7 +51,7 @@ describe(`Teams approvals through the Bot Framework endpoint (${SHAPE})`, () => 
     const card = post.body.attachments[0].content;
     assert.equal(card.type, 'AdaptiveCard');
     for (const shown of ['data.export', 'prod/customers', 'demo-agent', 'quarterly report']) assert.ok(JSON.stringify(card).includes(shown), shown);
-    assert.deepEqual(card.actions[0].data, { actionId: id });
+    assert.deepEqual(card.actions[0].data, { actionId: id, paramsHash: (await view(id)).paramsHash });
   });
 
   it('a signed Approve click from a linked steward approves, answers with the outcome card, and the card is refreshed', async (t) => {

@@ -15,3 +15,7 @@ export { COMMAND_DATA_SCHEMAS, commandEnvelopeSchema } from './schemas/command-s
 export { callbackUrlProblem } from './callback-url.ts';
 export * from './glob-pattern.ts';
 export { commandRefusedSchema, type CommandRefused } from './security-records.ts';
+export {
+  addressProblem, forbiddenRange, hostAllowed, isLocalhostName, ipLiteral, normalHost, parseOutboundAllow, portOf, readOutboundAllow,
+  NO_OUTBOUND_ALLOW, OUTBOUND_ALLOW_VARIABLE, type OutboundAllow, type OutboundAllowEntry,
+} from './outbound-address.ts';

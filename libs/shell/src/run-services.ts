@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import { Module, type DynamicModule, type LogLevel } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { loadWorkspace, readEnvConfig, type EnvConfig } from '@countersign/config';
+import { readOutboundAllow } from '@countersign/contracts';
 import { loadDirectory, type Directory } from '@countersign/identity';
 import { loadPolicySet, type CompiledPolicySet } from '@countersign/policy';
 import type { EventLog } from '@countersign/eventlog';
@@ -53,6 +54,7 @@ export async function runServices(name: string, services: readonly ServiceName[]
     // Checked here so a bad webhook variable stops the process with its name, not a stack trace.
     if (services.includes('notifier')) readNotifierConfig(process.env);
     if (services.includes('gateway')) checkGatewayConfig(process.env, workspace.directory.principals);
+    if (services.includes('gateway')) readOutboundAllow(process.env);
   } catch (error) {
     fail(name, (error as Error).message);
   }

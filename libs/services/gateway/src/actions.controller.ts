@@ -1,10 +1,11 @@
 import { Body, Controller, Get, Headers, HttpCode, Inject, Param, Post, Query, Res, UseGuards } from '@nestjs/common';
 import { COLLECTIONS, isDecided, type ActionView, type StoredEvent } from '@countersign/audit';
-import { POLICY_PUBLISH_ACTION, verifyChain, type ActionEvent } from '@countersign/contracts';
+import { POLICY_PUBLISH_ACTION, verifyChain, type ActionEvent, type OutboundAllow } from '@countersign/contracts';
 import { READ_MODEL_STORE, type Filter, type ReadModelStore } from '@countersign/readmodel';
 import type { Response } from 'express';
 import { ActionWaiter } from './action-waiter.ts';
 import { ApiKeyGuard, canReadAll, CurrentCaller, type Caller } from './auth.ts';
+import { OUTBOUND_ALLOW } from './outbound-allow.ts';
 import { Problem, badRequest } from './problem.ts';
 import { Proposer } from './proposer.ts';
 import { callbackUrlProblem, checker, getActionQuery, listActionsQuery, proposeActionBody } from './request-schemas.ts';
@@ -27,12 +28,13 @@ export class ActionsController {
     @Inject(ActionWaiter) private readonly waiter: ActionWaiter,
     @Inject(Proposer) private readonly proposer: Proposer,
     @Inject(READ_MODEL_STORE) private readonly store: ReadModelStore,
+    @Inject(OUTBOUND_ALLOW) private readonly outboundAllow: OutboundAllow,
   ) {}
 
   @Post()
   async propose(@CurrentCaller() caller: Caller, @Body() raw: unknown, @Headers('idempotency-key') key: string | undefined, @Res({ passthrough: true }) res: Response) {
     const body = parsePropose(raw);
-    const badCallback = body.callbackUrl !== undefined ? callbackUrlProblem(body.callbackUrl) : undefined;
+    const badCallback = body.callbackUrl !== undefined ? callbackUrlProblem(body.callbackUrl, this.outboundAllow) : undefined;
     if (badCallback) throw badRequest([{ pointer: '/callbackUrl', detail: badCallback }]);
     // A policy change proposed here would skip the checks of its files: one way in, /v1/policies.
     if (body.action === POLICY_PUBLISH_ACTION) {

@@ -6,6 +6,7 @@ import { ActionsController } from './actions.controller.ts';
 import { AuditController } from './audit.controller.ts';
 import { ApiKeyGuard } from './auth.ts';
 import { CommandSender } from './commands.ts';
+import { outboundAllowProvider } from './outbound-allow.ts';
 import { PoliciesController } from './policies.controller.ts';
 import { Proposer } from './proposer.ts';
 import { Problem, ProblemFilter, problemMiddleware } from './problem.ts';
@@ -19,7 +20,7 @@ import { VotesController } from './votes.controller.ts';
 /** The HTTP edge: authenticates callers and turns requests into commands and read-model queries. */
 @Module({
   controllers: [ActionsController, VotesController, AuditController, PoliciesController, ...SLACK_CONTROLLERS, TeamsController],
-  providers: [ActionWaiter, CommandSender, VoteCaster, Proposer, ApiKeyGuard, { provide: APP_FILTER, useClass: ProblemFilter }, ...SLACK_PROVIDERS, teamsAuthProvider],
+  providers: [ActionWaiter, CommandSender, VoteCaster, Proposer, ApiKeyGuard, { provide: APP_FILTER, useClass: ProblemFilter }, ...SLACK_PROVIDERS, teamsAuthProvider, outboundAllowProvider],
 })
 export class GatewayModule {}
 

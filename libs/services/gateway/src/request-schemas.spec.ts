@@ -1,5 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { readOutboundAllow } from '@countersign/contracts';
 import { Problem } from './problem.ts';
 import { callbackUrlProblem, checker, proposeActionBody, reviewBody } from './request-schemas.ts';
 
@@ -23,10 +24,12 @@ describe('the callback URL of a proposal', () => {
     assert.equal(callbackUrlProblem('https://ci.example.com/hooks/42?run=7'), undefined);
   });
 
-  it('given plain http to this machine, when proposed, then it is accepted (tests and local use)', () => {
+  it('given plain http to this machine, then it is accepted only when the outbound allowlist names it (tests and local use)', () => {
+    const allow = readOutboundAllow({ COUNTERSIGN_OUTBOUND_ALLOW: 'localhost, 127.0.0.1' });
     for (const url of ['http://localhost:8080/cb', 'http://127.0.0.1:43123/hooks/1']) {
       assert.deepEqual(pointers(proposal(url)), [], url);
-      assert.equal(callbackUrlProblem(url), undefined, url);
+      assert.equal(callbackUrlProblem(url, allow), undefined, url);
+      assert.match(callbackUrlProblem(url) ?? '', /COUNTERSIGN_OUTBOUND_ALLOW/, url);
     }
   });
 

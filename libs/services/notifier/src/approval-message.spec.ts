@@ -1,35 +1,11 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { emptyAction, foldEvent } from './action-fold.ts';
-import { buildMessage, displayParams, MAX_PARAM_LENGTH, REDACTED, truncate } from './approval-message.ts';
+import { buildMessage, REDACTED } from './approval-message.ts';
+import { contentHash } from '@countersign/contracts';
 import { approved, escalated, evaluated, proposed, requested, stream, vote } from './testing/notifier-fixtures.ts';
 
 const fold = (events: ReturnType<typeof stream>) => events.reduce(foldEvent, emptyAction('act-1'));
-
-describe('parameters as messages show them', () => {
-  it('replaces values of keys matching a redaction glob, at any depth and in any case', () => {
-    // given secrets at the top and nested, and a glob list
-    const params = { table: 'customers', DB_Password: 'hunter2', auth: { apiToken: 't0k', user: 'svc' }, list: [{ token: 'x' }] };
-    // when displayed
-    const shown = displayParams(params, ['*password*', '*token*']);
-    // then only the matching values are hidden
-    assert.deepEqual(shown, { table: 'customers', DB_Password: REDACTED, auth: { apiToken: REDACTED, user: 'svc' }, list: [{ token: REDACTED }] });
-  });
-
-  it('truncates long strings to 200 characters ending in an ellipsis, and leaves the rest alone', () => {
-    const long = 'x'.repeat(500);
-    const shown = displayParams({ sql: long, n: 3, ok: true, none: null });
-    assert.equal((shown.sql as string).length, MAX_PARAM_LENGTH);
-    assert.ok((shown.sql as string).endsWith('…'));
-    assert.deepEqual({ ...shown, sql: undefined }, { sql: undefined, n: 3, ok: true, none: null });
-  });
-
-  it('does not cut a string that fits, nor split a character made of two code units', () => {
-    assert.equal(truncate('short'), 'short');
-    const emoji = '😀'.repeat(300);
-    assert.equal([...truncate(emoji)].length, MAX_PARAM_LENGTH);
-  });
-});
 
 describe('buildMessage', () => {
   it('says why it cannot build a message without the proposal or the evaluation', () => {
@@ -48,6 +24,8 @@ describe('buildMessage', () => {
     assert.deepEqual(built.message, {
       actionId: 'act-1', purpose: 'request', action: 'data.export', resource: 'prod/customers',
       params: { table: 'customers', db_password: REDACTED },
+      paramsHash: contentHash({}),
+      display: { complete: true, params: { values: 2, shown: 2, cut: 0 }, cutFields: [] },
       requester: { id: 'demo-agent', kind: 'agent', onBehalfOf: 'carol' },
       justification: 'quarterly report',
       policy: { rule: 'prod-export', policyVersion: 'v1', reason: 'prod exports need a steward', explanation: 'rule prod-export matched' },
@@ -68,5 +46,56 @@ describe('buildMessage', () => {
     const built = buildMessage(fold(stream([proposed(), evaluated(), requested(), vote('alice'), approved()])), 'decision');
     assert.ok(built.ok);
     assert.deepEqual(built.message.decision, { status: 'approved', at: '2026-01-01T00:00:04.000Z', by: ['alice'], reason: 'approved by alice', automatic: false });
+  });
+});
+
+describe('buildMessage: what the message cannot show', () => {
+  it('given a value after 120 filler keys, when built, then the message says how much it shows, links to all of it, and is not complete', () => {
+    // given
+    const params: Record<string, unknown> = {};
+    for (let i = 0; i < 120; i += 1) params[`filler${i}`] = 'x'.repeat(20);
+    params.destination = 's3://attacker-bucket';
+    const state = fold(stream([proposed({ params, paramsHash: contentHash(params) }), evaluated(), requested()]));
+    // when
+    const built = buildMessage(state, 'request', 'https://countersign.example');
+    // then
+    assert.ok(built.ok);
+    const { display, paramsHash } = built.message;
+    assert.equal(paramsHash, contentHash(params));
+    assert.equal(display.complete, false);
+    assert.equal(display.params.values, 121);
+    assert.ok(display.params.shown < 121 && !('destination' in built.message.params));
+    assert.equal(display.notice, `Parameters shown in part: ${display.params.shown} of 121 values, 0 cut — see the full action at https://countersign.example/v1/actions/act-1`);
+  });
+
+  it('given a long resource and justification, then each is cut with "…", named, and only the resource makes it incomplete', () => {
+    const state = fold(stream([proposed({ resource: `prod/${'r'.repeat(3000)}`, justification: 'j'.repeat(5000) }), evaluated(), requested()]));
+    const built = buildMessage(state, 'request');
+    assert.ok(built.ok);
+    assert.ok(built.message.resource.endsWith('…') && built.message.justification?.endsWith('…'));
+    assert.deepEqual(built.message.display.cutFields, ['resource', 'justification']);
+    assert.equal(built.message.display.complete, false);
+    assert.equal(built.message.display.notice, 'Shown in part: resource, justification — see the full action at GET /v1/actions/act-1');
+    const onlyJustification = buildMessage(fold(stream([proposed({ justification: 'j'.repeat(5000) }), evaluated(), requested()])), 'request');
+    assert.ok(onlyJustification.ok && onlyJustification.message.display.complete);
+  });
+
+  it('given two approvals from one group under distinctGroups, then it counts one, as the router does', () => {
+    // given a quorum of 2 from distinct groups, and two data stewards approving
+    const distinct = { ...requested(), data: { ...(requested().data as object), quorum: 2, distinctGroups: true, groups: ['data-stewards', 'security'] } } as ReturnType<typeof requested>;
+    const state = fold(stream([proposed(), evaluated(), distinct, vote('alice'), vote('bob')]));
+    // when
+    const built = buildMessage(state, 'request');
+    // then
+    assert.ok(built.ok);
+    assert.equal(built.message.approval?.approvals, 1);
+  });
+
+  it('after an escalation, counts the added approvers with their groups', () => {
+    const distinct = { ...requested(), data: { ...(requested().data as object), quorum: 2, distinctGroups: true, groups: ['data-stewards', 'security'] } } as ReturnType<typeof requested>;
+    const state = fold(stream([proposed(), evaluated(), distinct, escalated(), vote('alice'), vote('erin')]));
+    const built = buildMessage(state, 'escalation');
+    assert.ok(built.ok);
+    assert.equal(built.message.approval?.approvals, 2);
   });
 });

@@ -6,6 +6,7 @@
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { contentHash } from '@countersign/contracts';
 import { DeliveryError, type ApprovalMessage, type NotificationChannel } from './channel.port.ts';
 
 /** What the receiving side saw of one message: at least which action it was about. */
@@ -33,6 +34,9 @@ export interface ChannelHarness {
 
 let counter = 0;
 
+/** The hash every sample message's parameters are bound to (as proposed, before redaction). */
+export const SAMPLE_PARAMS_HASH = contentHash({ table: 'customers', password: 'hunter2', sql: 'select * from customers' });
+
 /** A full message about a fresh action id, as the notifier builds them. */
 export function sampleMessage(purpose: ApprovalMessage['purpose'] = 'request', actionId = `contract-${process.pid}-${++counter}`): ApprovalMessage {
   return {
@@ -40,7 +44,9 @@ export function sampleMessage(purpose: ApprovalMessage['purpose'] = 'request', a
     purpose,
     action: 'data.export',
     resource: 'prod/customers',
-    params: { table: 'customers', password: '[redacted]', sql: `${'select '.repeat(20)}…` },
+    params: { table: 'customers', password: '[redacted]', sql: 'select * from customers' },
+    paramsHash: SAMPLE_PARAMS_HASH,
+    display: { complete: true, params: { values: 3, shown: 3, cut: 0 }, cutFields: [] },
     requester: { id: 'demo-agent', kind: 'agent', onBehalfOf: 'carol' },
     justification: 'quarterly report',
     policy: { rule: 'prod-export', policyVersion: 'v1', reason: 'prod exports need a data steward', explanation: 'rule prod-export matched' },

@@ -6,14 +6,32 @@ import type { NotificationPurpose } from '@countersign/contracts';
  * Every adapter passes the contract suite in `channel.contract.ts`.
  */
 
+/**
+ * What a message leaves out. Every approval covers the action, the resource and every parameter
+ * value as proposed (bound by `paramsHash`), so a message that cannot show them all says so.
+ */
+export interface MessageDisplay {
+  /** Action, resource and every parameter value are shown in full: only then do chat messages offer Approve. */
+  complete: boolean;
+  /** Parameter values in all (a redacted one counts once), shown, and shown but cut short. */
+  params: { values: number; shown: number; cut: number };
+  /** Other fields shown in part, ending in "…": `action`, `resource`, `justification`, `requester`, `reason`, … */
+  cutFields: string[];
+  /** The notice shown before the buttons when anything is shown in part, with where to read it all. */
+  notice?: string;
+}
+
 /** Everything an approver (or a webhook consumer) is shown about an action, as plain data. */
 export interface ApprovalMessage {
   actionId: string;
   purpose: NotificationPurpose;
   action: string;
   resource: string;
-  /** Parameters as shown: long values truncated and secrets redacted already. */
+  /** Parameters as shown: secrets redacted, long values cut, and past the budget left out (see `display`). */
   params: Record<string, unknown>;
+  /** SHA-256 of the parameters as proposed: an approval is bound to it, and chat buttons carry it. */
+  paramsHash: string;
+  display: MessageDisplay;
   requester: { id: string; kind: 'agent' | 'human'; onBehalfOf?: string };
   justification?: string;
   policy: { rule: string; policyVersion: string; reason: string; explanation?: string };
@@ -52,11 +70,16 @@ export const OUTCOME_WORDS: Record<NonNullable<ApprovalMessage['decision']>['sta
 /** 429 and 5xx may pass with time; any other failed answer (a 4xx) will not heal by itself. */
 export const isRetryableStatus = (status: number): boolean => status === 429 || status >= 500;
 
-/** A delivery that did not happen, and whether trying again could help. */
+/**
+ * A delivery that did not happen, and whether trying again could help. The message is recorded on
+ * the action (NotificationFailed), which requesters and approvers read: it names no URL, address
+ * or secret. `detail`, when given, is what the operator log says instead (escaped there).
+ */
 export class DeliveryError extends Error {
   constructor(
     message: string,
     readonly retryable: boolean,
+    readonly detail?: string,
   ) {
     super(message);
   }

@@ -10,5 +10,5 @@ import type { NotifierConfig } from './webhook/webhook-config.ts';
  */
 export function configuredChannels(config: NotifierConfig): NotificationChannel[] {
   const teams = readTeamsConfig(process.env);
-  return [createWebhookChannel(config.webhooks), ...configuredSlackChannels(process.env), ...(teams ? [teamsChannel(teams)] : [])];
+  return [createWebhookChannel(config.webhooks, { outbound: config.outbound }), ...configuredSlackChannels(process.env), ...(teams ? [teamsChannel(teams)] : [])];
 }

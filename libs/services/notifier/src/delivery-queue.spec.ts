@@ -2,7 +2,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { DeliveryError } from './channel.port.ts';
 import type { PlannedDelivery } from './delivery-plan.ts';
-import { createDeliveryQueue, type DeliveryOutcome } from './delivery-queue.ts';
+import { createDeliveryQueue, UNEXPECTED_FAILURE, type DeliveryOutcome } from './delivery-queue.ts';
 
 const NOW = new Date('2026-01-01T00:00:00.000Z');
 const job = (channel = 'webhook:siem', actionId = 'act-1'): PlannedDelivery => ({ actionId, channel, purpose: 'request', op: 'send', key: `${channel}|request` });
@@ -63,13 +63,23 @@ describe('the delivery queue', () => {
     assert.deepEqual(outcomes.map((o) => !o.ok && [o.reason, o.nextAttemptAt]), [['no slack channel is configured', undefined]]);
   });
 
-  it('retries surprises (errors that are not DeliveryErrors) as if retryable', async () => {
+  it('retries surprises (errors that are not DeliveryErrors) as if retryable, recording no text of theirs', async () => {
     const { queue, outcomes } = queueWith([() => {
-      throw new TypeError('boom');
+      throw new TypeError('boom at http://10.0.0.1/');
     }, () => undefined]);
     queue.enqueue(job());
     await queue.idle();
     assert.deepEqual(outcomes.map((o) => o.ok), [false, true]);
+    assert.deepEqual(outcomes.map((o) => !o.ok && [o.reason, o.detail]).slice(0, 1), [[UNEXPECTED_FAILURE, 'boom at http://10.0.0.1/']]);
+  });
+
+  it('keeps the detail of a DeliveryError apart from what is recorded', async () => {
+    const { queue, outcomes } = queueWith([() => {
+      throw new DeliveryError('answered 401', false, 'https://hooks.internal answered 401');
+    }]);
+    queue.enqueue(job());
+    await queue.idle();
+    assert.deepEqual(outcomes.map((o) => !o.ok && [o.reason, o.detail]), [['answered 401', 'https://hooks.internal answered 401']]);
   });
 
   it('queues a delivery once, however often it is asked for, also after it is done', async () => {

@@ -5,7 +5,16 @@ import type { PlannedDelivery } from './delivery-plan.ts';
 
 export type DeliveryOutcome<D extends PlannedDelivery = PlannedDelivery> =
   | { ok: true; delivery: D; attempt: number; ref?: Record<string, string> }
-  | { ok: false; delivery: D; attempt: number; reason: string; nextAttemptAt?: string };
+  | { ok: false; delivery: D; attempt: number; reason: string; detail?: string; nextAttemptAt?: string };
+
+/** Recorded for errors no adapter expected (a bug, a library's own error): their text goes to the log only. */
+export const UNEXPECTED_FAILURE = 'unexpected error (see the notifier log)';
+
+/** What is recorded, and what the operator log adds, for an error an attempt threw. */
+function failureOf(error: unknown): { reason: string; detail?: string } {
+  if (error instanceof DeliveryError) return { reason: error.message || 'delivery failed', ...(error.detail ? { detail: error.detail } : {}) };
+  return { reason: UNEXPECTED_FAILURE, detail: (error instanceof Error ? error.message : String(error)) || 'delivery failed' };
+}
 
 export interface DeliveryQueueOptions<D extends PlannedDelivery> {
   /** Carries out one attempt; throws (a DeliveryError, ideally) when it fails. */
@@ -79,14 +88,14 @@ export function createDeliveryQueue<D extends PlannedDelivery>(options: Delivery
     } catch (error) {
       // Errors that are not DeliveryErrors are surprises (a bug, a library's own error): worth a retry.
       const retryable = error instanceof DeliveryError ? error.retryable : true;
-      const reason = (error instanceof Error ? error.message : String(error)) || 'delivery failed';
+      const failure = failureOf(error);
       const delay = retryable && !closed && active.has(idOf(delivery)) ? retryDelay(job.attempt, options.retry, random()) : undefined;
       if (delay === undefined) {
         settle(job);
-        await report({ ok: false, delivery, attempt: job.attempt, reason });
+        await report({ ok: false, delivery, attempt: job.attempt, ...failure });
         return;
       }
-      await report({ ok: false, delivery, attempt: job.attempt, reason, nextAttemptAt: new Date(options.now().getTime() + delay).toISOString() });
+      await report({ ok: false, delivery, attempt: job.attempt, ...failure, nextAttemptAt: new Date(options.now().getTime() + delay).toISOString() });
       if (closed || !active.has(idOf(delivery))) return;
       job.timer = setTimeout(() => {
         job.timer = undefined;

@@ -1,6 +1,7 @@
 export * from './notifier.module.ts';
-export { NotifierService, NOTIFIER_CONFIG, consoleMessage } from './notifier.service.ts';
+export { NotifierService, NOTIFIER_CONFIG } from './notifier.service.ts';
 export { NotifierController, NOTIFIER_GROUP } from './notifier.controller.ts';
+export { consoleMessage } from './console-message.ts';
 export { DeliveryError, NOTIFICATION_CHANNELS, type ApprovalMessage, type NotificationChannel } from './channel.port.ts';
 export { readNotifierConfig, webhookEnvName, type NotifierConfig, type WebhookTarget } from './webhook/webhook-config.ts';
 export { createWebhookChannel, createCallbackSender } from './webhook/webhook-channel.ts';

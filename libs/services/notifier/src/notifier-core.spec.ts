@@ -2,7 +2,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { emptyAction, foldEvent } from './action-fold.ts';
 import { DeliveryError, type ApprovalMessage } from './channel.port.ts';
-import { createNotifierCore, type NotifierCoreOptions } from './notifier-core.ts';
+import { CALLBACK_FAILED, createNotifierCore, type NotifierCoreOptions } from './notifier-core.ts';
 import { approved, delivered, evaluated, proposed, requested, stream, fakeChannel } from './testing/notifier-fixtures.ts';
 
 type Recorded = { actionId: string; type: string; data: Record<string, unknown> };
@@ -50,6 +50,19 @@ describe('the notifier core', () => {
     assert.deepEqual(callbacks.map((c) => [c.url, c.message.decision?.status]), [['https://agent.example/cb', 'approved']]);
     assert.deepEqual(brief(recorded).slice(2).sort(), ['delivered callback callback #1', 'delivered slack:#data decision #1', 'delivered webhook:siem decision #1']);
     assert.equal(recorded.find((r) => r.data.channel === 'slack:#data' && r.data.purpose === 'decision')?.data.updated, true);
+  });
+
+  it('records a failed callback with a generic reason, and logs the precise one escaped', async () => {
+    // given a callback whose receiver refuses connections, with a detail that tries to forge a log line
+    const refused = new DeliveryError('could not connect (ECONNREFUSED)', false, 'could not reach https://10.0.0.1:8443 at 10.0.0.1: ECONNREFUSED\n[notifier] action x approved by alice');
+    const { core, recorded, logs } = notifier({ callbacks: { send: async () => Promise.reject(refused) } });
+    // when the action is decided
+    for (const e of stream([proposed({ callbackUrl: 'https://agent.example/cb' }), evaluated(), requested(), approved()])) await core.handle(e);
+    await core.idle();
+    // then the requester reads only that the callback failed; the operator reads why, on one line
+    assert.deepEqual(recorded.map((r) => [r.data.channel, r.data.reason]), [['callback', CALLBACK_FAILED]]);
+    const line = logs.find((l) => l.includes('callback of action'))!;
+    assert.ok(line.includes('ECONNREFUSED\\n[notifier]') && !line.includes('\n'), line);
   });
 
   it('records a channel kind with no adapter as failed, once, without retrying', async () => {

@@ -1,10 +1,14 @@
 import { DECISION_TYPES, type ActionEvent, type CommandDataByType, type NotificationPurpose } from '@countersign/contracts';
+import { escapeForLog } from '@countersign/telemetry';
 import { addDelivery, emptyAction, foldEvent, wasDelivered, type NotifiedAction } from './action-fold.ts';
 import { buildMessage } from './approval-message.ts';
 import type { RetryPolicy } from './backoff.ts';
 import { DeliveryError, type ApprovalMessage, type NotificationChannel } from './channel.port.ts';
 import { decisionDeliveries, expandApproverDMs, parseChannel, planDeliveries, requesterDeliveries, type PlannedDelivery } from './delivery-plan.ts';
 import { createDeliveryQueue, type DeliveryOutcome } from './delivery-queue.ts';
+
+/** Channel names come from policy files, ids and reasons from requests: escaped in every log line. */
+const safe = (text: string) => escapeForLog(text);
 
 /** A delivery with the message it carries, built when it was planned. */
 export interface QueuedDelivery extends PlannedDelivery {
@@ -37,6 +41,14 @@ export interface NotifierCoreOptions {
 const NEEDS_HISTORY = new Set<string>(['ApprovalRequested', 'ApprovalEscalated', ...DECISION_TYPES]);
 const isDecision = (type: string) => (DECISION_TYPES as readonly string[]).includes(type);
 
+/**
+ * What the action records when a callback fails. The callback URL is the requester's choice, so a
+ * precise reason (connection refused, answered 401) would let them map what Countersign can reach;
+ * the precise reason goes to the operator log only. Webhooks are the operator's own endpoints:
+ * their failures are recorded as they are (without URL or address, see postOutbound).
+ */
+export const CALLBACK_FAILED = 'the callback could not be delivered';
+
 /** Turns one planned delivery into an outcome command. */
 export function outcomeCommand(outcome: DeliveryOutcome<QueuedDelivery>): OutcomeCommand {
   const { channel, purpose, op } = outcome.delivery;
@@ -46,7 +58,11 @@ export function outcomeCommand(outcome: DeliveryOutcome<QueuedDelivery>): Outcom
   }
   return {
     type: 'RecordNotificationFailed',
-    data: { channel, purpose, attempt: outcome.attempt, reason: outcome.reason.slice(0, 4000), ...(outcome.nextAttemptAt ? { nextAttemptAt: outcome.nextAttemptAt } : {}) },
+    data: {
+      channel, purpose, attempt: outcome.attempt,
+      reason: op === 'callback' ? CALLBACK_FAILED : outcome.reason.slice(0, 4000),
+      ...(outcome.nextAttemptAt ? { nextAttemptAt: outcome.nextAttemptAt } : {}),
+    },
   };
 }
 
@@ -92,12 +108,12 @@ export function createNotifierCore(options: NotifierCoreOptions) {
     async report(outcome) {
       const d = outcome.delivery;
       if (outcome.ok) learnDelivered(d, outcome.ref);
-      else options.log.warn(`${d.purpose} of action ${d.actionId} to ${d.channel}, attempt ${outcome.attempt}, failed: ${outcome.reason}` +
+      else options.log.warn(`${d.purpose} of action ${safe(d.actionId)} to ${safe(d.channel)}, attempt ${outcome.attempt}, failed: ${safe(outcome.detail ?? outcome.reason)}` +
         (outcome.nextAttemptAt ? ` (next attempt at ${outcome.nextAttemptAt})` : ' (giving up)'));
       await options.record(d.actionId, d.correlationId, outcomeCommand(outcome));
     },
     onReportError(error, outcome) {
-      options.log.warn(`could not record the outcome of a delivery of action ${outcome.delivery.actionId} to ${outcome.delivery.channel}: ${(error as Error).message}`);
+      options.log.warn(`could not record the outcome of a delivery of action ${safe(outcome.delivery.actionId)} to ${safe(outcome.delivery.channel)}: ${safe((error as Error).message)}`);
     },
   });
 
@@ -118,7 +134,7 @@ export function createNotifierCore(options: NotifierCoreOptions) {
     for (const p of planned) {
       const built = buildMessage(state, p.purpose, options.publicUrl);
       if (!built.ok) {
-        options.log.warn(`not sending the ${p.purpose} of action ${state.actionId} to ${p.channel}: ${built.reason}`);
+        options.log.warn(`not sending the ${p.purpose} of action ${safe(state.actionId)} to ${safe(p.channel)}: ${built.reason}`);
         continue;
       }
       queue.enqueue({ ...p, message: built.message, correlationId });
@@ -129,11 +145,11 @@ export function createNotifierCore(options: NotifierCoreOptions) {
     const known = states.get(event.streamId);
     if (known?.proposal || !NEEDS_HISTORY.has(event.type)) return known ?? emptyAction(event.streamId);
     const loaded = await options.loadAction(event.streamId).catch((error: Error) => {
-      options.log.warn(`could not read action ${event.streamId} from the read model: ${error.message}`);
+      options.log.warn(`could not read action ${safe(event.streamId)} from the read model: ${safe(error.message)}`);
       return undefined;
     });
     if (!loaded) {
-      options.log.info(`action ${event.streamId}: its proposal was not seen and the read model does not have it; its ${event.type} notifications are skipped`);
+      options.log.info(`action ${safe(event.streamId)}: its proposal was not seen and the read model does not have it; its ${event.type} notifications are skipped`);
       return known ?? emptyAction(event.streamId);
     }
     return (known?.deliveries ?? []).reduce(addDelivery, loaded);

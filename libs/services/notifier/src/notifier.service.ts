@@ -6,6 +6,7 @@ import { READ_MODEL_STORE, type ReadModelStore } from '@countersign/readmodel';
 import { CLOCK, DIRECTORY, ID_SOURCE, type Clock, type IdSource } from '@countersign/runtime';
 import type { Directory } from '@countersign/identity';
 import { NOTIFICATION_CHANNELS, type NotificationChannel } from './channel.port.ts';
+import { consoleMessage } from './console-message.ts';
 import { createNotifierCore, type NotifierCore } from './notifier-core.ts';
 import { fromActionView } from './view-fallback.ts';
 import { createCallbackSender } from './webhook/webhook-channel.ts';
@@ -13,25 +14,6 @@ import type { NotifierConfig } from './webhook/webhook-config.ts';
 
 export const NOTIFIER_CONFIG = Symbol('NOTIFIER_CONFIG');
 const NOTIFIER_ACTOR = { id: 'notifier', kind: 'service' } as const;
-
-/** A line for the operator console: who must act on what, and what was decided. */
-export function consoleMessage(event: ActionEvent): string | undefined {
-  switch (event.type) {
-    case 'ApprovalRequested':
-      return `action ${event.streamId} awaits ${event.data.quorum} approval(s) from ${event.data.groups.join(', ') || 'named approvers'} ` +
-        `(eligible: ${event.data.eligible.join(', ')}; deadline ${event.data.deadline})`;
-    case 'ActionApproved':
-      return `action ${event.streamId} approved by ${event.data.automatic ? 'policy' : event.data.approvers.join(', ')} (rule ${event.data.rule})`;
-    case 'ActionDenied':
-      return `action ${event.streamId} denied by ${event.data.deniedBy ?? 'policy'}: ${event.data.reason}`;
-    case 'ActionExpired':
-      return `action ${event.streamId} expired at ${event.data.deadline}`;
-    case 'ActionCancelled':
-      return `action ${event.streamId} cancelled by ${event.data.cancelledBy}`;
-    default:
-      return undefined;
-  }
-}
 
 /**
  * Delivers approval requests and decisions to the channels policy names (Slack, Teams, webhooks)
@@ -56,7 +38,7 @@ export class NotifierService implements OnApplicationShutdown {
     const actions = store.collection<ActionView>(COLLECTIONS.actions);
     this.core = createNotifierCore({
       channels,
-      callbacks: createCallbackSender(config.callbackSecret),
+      callbacks: createCallbackSender(config.callbackSecret, { outbound: config.outbound }),
       retry: config.retry,
       now: () => this.clock.now(),
       ...(config.publicUrl ? { publicUrl: config.publicUrl } : {}),

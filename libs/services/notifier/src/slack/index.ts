@@ -5,7 +5,8 @@ import { readSlackConfig } from './slack-config.ts';
 export { SlackChannel, slackChannel, toDeliveryError } from './slack-channel.ts';
 export { readSlackConfig, SLACK_API_URL, type SlackConfig } from './slack-config.ts';
 export {
-  APPROVE_ACTION_ID, DENY_ACTION_ID, VOTE_BLOCK_ID, escapeMrkdwn, outcomeBlocks, requestBlocks, slackMessage, type SlackMessageBody,
+  APPROVE_ACTION_ID, DENY_ACTION_ID, OPEN_ACTION_ID, SLACK_LIMITS, VOTE_BLOCK_ID, escapeMrkdwn, outcomeBlocks, requestBlocks, slackMessage,
+  type SlackMessageBody,
 } from './slack-blocks.ts';
 
 /** The Slack adapter when COUNTERSIGN_SLACK_BOT_TOKEN is set; none otherwise. */

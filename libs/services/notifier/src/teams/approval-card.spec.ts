@@ -1,6 +1,8 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { ApprovalMessage } from '../channel.port.ts';
+
+const HASH = '3f1c2a9b0d4e'.padEnd(64, '0');
 import { approvalCard, outcomeCard, REASON_INPUT, VERBS } from './approval-card.ts';
 import { readTeamsConfig, TEAMS_SERVICE_URL } from './teams-config.ts';
 
@@ -10,6 +12,8 @@ const request: ApprovalMessage = {
   action: 'data.export',
   resource: 'prod/customers',
   params: { table: 'customers', db_password: '[redacted]' },
+  paramsHash: HASH,
+  display: { complete: true, params: { values: 2, shown: 2, cut: 0 }, cutFields: [] },
   requester: { id: 'demo-agent', kind: 'agent', onBehalfOf: 'carol' },
   justification: 'quarterly report',
   policy: { rule: 'prod-export', policyVersion: 'v1', reason: 'prod exports need a steward', explanation: 'rule prod-export matched' },
@@ -23,20 +27,37 @@ describe('Teams approval card', () => {
     const card = approvalCard(request) as any;
     assert.equal(card.type, 'AdaptiveCard');
     assert.equal(card.version, '1.5');
-    for (const shown of ['data.export', 'prod/customers', 'demo-agent (for carol)', 'quarterly report', 'rule prod-export matched', 'customers', '[redacted]', '2026-01-01T01:00:00.000Z', '0 of 1 approval(s) from data-stewards']) {
+    for (const shown of ['data.export', 'prod/customers', 'demo-agent (for carol)', 'quarterly report', 'rule prod-export matched', 'customers', '\\\\[redacted\\\\]',
+      '2026-01-01T01:00:00.000Z', '0 of 1 approval(s) from data-stewards', 'Parameters · sha256 3f1c2a9b0d4e', HASH]) {
       assert.ok(all(card).includes(shown), `card shows ${shown}`);
     }
   });
 
-  it('offers Approve as an Action.Execute and Deny behind a required reason input', () => {
+  it('offers Approve as an Action.Execute and Deny behind a required reason input, both carrying { actionId, paramsHash }', () => {
     const card = approvalCard(request) as any;
     const [approve, deny] = card.actions;
-    assert.deepEqual([approve.type, approve.verb, approve.data], ['Action.Execute', VERBS.approve, { actionId: 'act-1' }]);
+    assert.deepEqual([approve.type, approve.verb, approve.data], ['Action.Execute', VERBS.approve, { actionId: 'act-1', paramsHash: HASH }]);
     assert.equal(deny.type, 'Action.ShowCard');
     const input = deny.card.body[0];
     assert.deepEqual([input.type, input.id, input.isRequired], ['Input.Text', REASON_INPUT, true]);
     const submit = deny.card.actions[0];
-    assert.deepEqual([submit.type, submit.verb, submit.data], ['Action.Execute', VERBS.deny, { actionId: 'act-1' }]);
+    assert.deepEqual([submit.type, submit.verb, submit.data], ['Action.Execute', VERBS.deny, { actionId: 'act-1', paramsHash: HASH }]);
+  });
+
+  it('given a card that shows part, says so right under the title, and offers Deny and the full action but no Approve', () => {
+    const notice = 'Parameters shown in part: 73 of 121 values, 0 cut — see the full action at https://cs.example/v1/actions/act-1';
+    const card = approvalCard({ ...request, display: { complete: false, params: { values: 121, shown: 73, cut: 0 }, cutFields: [], notice }, links: { action: 'https://cs.example/v1/actions/act-1' } }) as any;
+    assert.equal(card.body[1].text, `⚠ ${notice}`);
+    assert.equal(card.body[1].color, 'Attention');
+    assert.deepEqual(card.actions.map((a: any) => a.type), ['Action.ShowCard', 'Action.OpenUrl']);
+  });
+
+  it('escapes Markdown in requester text, so it cannot make links or bold text', () => {
+    const hostile = '[click](https://evil.example) **urgent** _x_';
+    const card = approvalCard({ ...request, resource: hostile, justification: hostile }) as any;
+    const shown = all(card.body); // fallbackText is plain text, never rendered as Markdown
+    assert.ok(!shown.includes('[click](https'), shown);
+    assert.ok(shown.includes('\\\\[click\\\\]\\\\(https://evil.example\\\\) \\\\*\\\\*urgent\\\\*\\\\*'));
   });
 
   it('titles an escalation as such', () => {

@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
 import { Webhook } from 'standardwebhooks';
-import type { NotificationPurpose } from '@countersign/contracts';
-import { DeliveryError, isRetryableStatus, type ApprovalMessage } from '../channel.port.ts';
+import type { NotificationPurpose, OutboundAllow } from '@countersign/contracts';
+import type { ApprovalMessage } from '../channel.port.ts';
+import { postOutbound, type Resolver } from './outbound-post.ts';
 
 export const WEBHOOK_TIMEOUT_MS = 5000;
 
@@ -41,15 +42,20 @@ export interface SignedPost {
   payload: WebhookPayload;
   msgId: string;
   secret: string;
+  /** Private and loopback destinations this installation allows (COUNTERSIGN_OUTBOUND_ALLOW). */
+  allow: OutboundAllow;
   timeoutMs?: number;
   now?: () => Date;
+  /** DNS, replaceable in tests. */
+  resolve?: Resolver;
 }
 
 /**
- * POSTs a Standard Webhooks message. Anything but a 2xx throws a DeliveryError: retryable for 5xx,
- * 429, timeouts and network errors; not for other answers (a 4xx will not heal by itself).
+ * POSTs a Standard Webhooks message to a checked address (see postOutbound). Anything but a 2xx
+ * throws a DeliveryError: retryable for 5xx, 429, timeouts and network errors; not for other
+ * answers (a 4xx will not heal by itself) nor for a destination the allowlist does not allow.
  */
-export async function postSigned({ url, payload, msgId, secret, timeoutMs = WEBHOOK_TIMEOUT_MS, now = () => new Date() }: SignedPost): Promise<void> {
+export async function postSigned({ url, payload, msgId, secret, allow, timeoutMs = WEBHOOK_TIMEOUT_MS, now = () => new Date(), resolve }: SignedPost): Promise<void> {
   const body = JSON.stringify(payload);
   const at = now();
   const headers = {
@@ -59,25 +65,7 @@ export async function postSigned({ url, payload, msgId, secret, timeoutMs = WEBH
     'webhook-timestamp': String(Math.floor(at.getTime() / 1000)),
     'webhook-signature': new Webhook(secret).sign(msgId, at, body),
   };
-  let res: Response;
-  try {
-    res = await fetch(url, { method: 'POST', headers, body, redirect: 'manual', signal: AbortSignal.timeout(timeoutMs) });
-  } catch (error) {
-    const e = error as Error & { cause?: { code?: string; message?: string } };
-    if (e.name === 'TimeoutError') throw new DeliveryError(`no answer from ${origin(url)} within ${timeoutMs} ms`, true);
-    throw new DeliveryError(`could not reach ${origin(url)}: ${e.cause?.code ?? e.cause?.message ?? e.message}`, true);
-  }
-  // The body is of no use, but reading it lets the connection be reused.
-  await res.arrayBuffer().catch(() => undefined);
-  if (res.status >= 200 && res.status < 300) return;
-  throw new DeliveryError(`${origin(url)} answered ${res.status}${res.statusText ? ` ${res.statusText}` : ''}`, isRetryableStatus(res.status));
+  await postOutbound({ url, headers, body, allow, timeoutMs, ...(resolve ? { resolve } : {}) });
 }
 
-/** Scheme, host and port only: paths and queries may carry tokens that logs must not show. */
-export function origin(url: string): string {
-  try {
-    return new URL(url).origin;
-  } catch {
-    return 'an invalid URL';
-  }
-}
+export { origin } from './outbound-post.ts';

@@ -7,8 +7,14 @@ import { readNotifierConfig, webhookEnvName } from './webhook-config.ts';
 const SECRET = `whsec_${Buffer.from('s3cr3t-key-material').toString('base64')}`;
 
 describe('readNotifierConfig', () => {
-  it('defaults to no webhooks, no callback secret and the default retry schedule', () => {
-    assert.deepEqual(readNotifierConfig({}), { webhooks: new Map(), retry: DEFAULT_RETRY });
+  it('defaults to no webhooks, no callback secret, the default retry schedule and no private address allowed', () => {
+    assert.deepEqual(readNotifierConfig({}), { webhooks: new Map(), retry: DEFAULT_RETRY, outbound: { entries: [] } });
+  });
+
+  it('reads the outbound allowlist, and names each bad entry', () => {
+    assert.deepEqual(readNotifierConfig({ COUNTERSIGN_OUTBOUND_ALLOW: 'hooks.internal:8443' }).outbound.entries, [{ kind: 'host', host: 'hooks.internal', subdomains: false, port: 8443 }]);
+    assert.throws(() => readNotifierConfig({ COUNTERSIGN_OUTBOUND_ALLOW: '10.0.0.0/8, 300.1.1.1' }), (e: unknown) =>
+      e instanceof ConfigError && e.problems.join() === 'COUNTERSIGN_OUTBOUND_ALLOW: "300.1.1.1": write IPv4 addresses as four decimal numbers (a.b.c.d)');
   });
 
   it('reads every webhook by name, the callback secret and the retry settings', () => {
@@ -49,6 +55,19 @@ describe('readNotifierConfig', () => {
       assert.ok(!e.message.includes('plain-secret-value') && !e.message.includes(SECRET));
       return true;
     });
+  });
+
+  it('refuses at start a webhook URL naming a private or loopback address, unless the allowlist names it', () => {
+    const env = { COUNTERSIGN_WEBHOOK_SIEM_URL: 'https://10.0.0.5:8443/hook', COUNTERSIGN_WEBHOOK_SIEM_SECRET: SECRET, COUNTERSIGN_WEBHOOK_LOCAL_URL: 'http://localhost:9/x', COUNTERSIGN_WEBHOOK_LOCAL_SECRET: SECRET };
+    assert.throws(() => readNotifierConfig(env), (e: unknown) => {
+      assert.ok(e instanceof ConfigError);
+      assert.deepEqual(e.problems, [
+        'COUNTERSIGN_WEBHOOK_LOCAL_URL: names localhost, which the notifier does not call unless COUNTERSIGN_OUTBOUND_ALLOW names it',
+        'COUNTERSIGN_WEBHOOK_SIEM_URL: names a private address (10.0.0.5), which the notifier does not call unless COUNTERSIGN_OUTBOUND_ALLOW names it',
+      ]);
+      return true;
+    });
+    assert.equal(readNotifierConfig({ ...env, COUNTERSIGN_OUTBOUND_ALLOW: '10.0.0.0/8:8443, localhost:9' }).webhooks.size, 2);
   });
 
   it('maps channel names to variable names: upper case, "-" as "_"', () => {

@@ -1,5 +1,8 @@
 import { Webhook } from 'standardwebhooks';
 import { ConfigError } from '@countersign/config';
+import {
+  addressProblem, hostAllowed, ipLiteral, isLocalhostName, normalHost, OUTBOUND_ALLOW_VARIABLE, parseOutboundAllow, portOf, type OutboundAllow,
+} from '@countersign/contracts';
 import { DEFAULT_RETRY, type RetryPolicy } from '../backoff.ts';
 
 /** One configured outgoing webhook: `webhook:<name>` in a policy rule posts to `url`. */
@@ -18,6 +21,8 @@ export interface NotifierConfig {
   retry: RetryPolicy;
   /** Base URL of the API as people reach it, for links in messages. */
   publicUrl?: string;
+  /** Private and loopback addresses (and names) webhooks and callbacks may reach: COUNTERSIGN_OUTBOUND_ALLOW. */
+  outbound: OutboundAllow;
 }
 
 type Env = Readonly<Record<string, string | undefined>>;
@@ -50,11 +55,27 @@ export function isWebhookSecret(secret: string): boolean {
 }
 
 /**
+ * Why a webhook URL cannot work as configured, caught at start when its host is an address (or
+ * `localhost`) the notifier would refuse to call; host names are checked when resolved, at send time.
+ */
+function webhookUrlProblem(raw: string, allow: OutboundAllow): string | undefined {
+  if (!isHttpUrl(raw)) return `must be an http:// or https:// URL (got ${JSON.stringify(raw)})`;
+  const url = new URL(raw);
+  const host = normalHost(url.hostname);
+  const port = portOf(url);
+  if (hostAllowed(host, port, allow)) return undefined;
+  const range = ipLiteral(host) ? addressProblem(host, port, allow) : undefined;
+  const refused = range ? `${range} (${host})` : isLocalhostName(host) ? host : undefined;
+  return refused ? `names ${refused}, which the notifier does not call unless ${OUTBOUND_ALLOW_VARIABLE} names it` : undefined;
+}
+
+/**
  * Reads the notifier's settings, then throws one ConfigError naming every bad variable, or returns
  * them. Messages quote URLs and numbers, never secrets.
  */
 export function readNotifierConfig(env: Env = process.env): NotifierConfig {
   const problems: string[] = [];
+  const outbound = parseOutboundAllow(env[OUTBOUND_ALLOW_VARIABLE]);
   const set = (name: string) => (env[name] ?? '') !== '';
   const names = new Set<string>();
   for (const key of Object.keys(env)) {
@@ -68,7 +89,10 @@ export function readNotifierConfig(env: Env = process.env): NotifierConfig {
     const url = env[urlVar] ?? '';
     const secret = env[secretVar] ?? '';
     if (!url) problems.push(`${urlVar}: must be set when ${secretVar} is`);
-    else if (!isHttpUrl(url)) problems.push(`${urlVar}: must be an http:// or https:// URL (got ${JSON.stringify(url)})`);
+    else {
+      const problem = webhookUrlProblem(url, outbound.allow);
+      if (problem) problems.push(`${urlVar}: ${problem}`);
+    }
     if (!secret) problems.push(`${secretVar}: must be set when ${urlVar} is (a Standard Webhooks secret, whsec_ followed by base64)`);
     else if (!isWebhookSecret(secret)) problems.push(`${secretVar}: must be whsec_ followed by a base64 key (the value is not shown)`);
     if (url && secret) webhooks.set(name, { name, url, secret });
@@ -92,6 +116,7 @@ export function readNotifierConfig(env: Env = process.env): NotifierConfig {
   };
   const publicUrl = env.COUNTERSIGN_PUBLIC_URL || undefined;
   if (publicUrl && !isHttpUrl(publicUrl)) problems.push(`COUNTERSIGN_PUBLIC_URL: must be an http:// or https:// URL (got ${JSON.stringify(publicUrl)})`);
+  problems.push(...outbound.problems.map((p) => `${OUTBOUND_ALLOW_VARIABLE}: ${p}`));
   if (problems.length > 0) throw new ConfigError(problems);
-  return { webhooks, ...(callbackSecret ? { callbackSecret } : {}), retry, ...(publicUrl ? { publicUrl } : {}) };
+  return { webhooks, ...(callbackSecret ? { callbackSecret } : {}), retry, ...(publicUrl ? { publicUrl } : {}), outbound: outbound.allow };
 }
