@@ -20,8 +20,8 @@ const LEVELS: Record<string, LogLevel[]> = {
 
 @Module({})
 class ServicesModule {
-  static register(runtime: RuntimeOptions, services: readonly ServiceName[]): DynamicModule {
-    return { module: ServicesModule, imports: [RuntimeModule.register(runtime), HealthModule, ...services.map((s) => SERVICES[s])] };
+  static register(runtime: RuntimeOptions, services: readonly ServiceName[], config: EnvConfig): DynamicModule {
+    return { module: ServicesModule, imports: [RuntimeModule.register(runtime), HealthModule, ...services.map((s) => SERVICES[s](config))] };
   }
 }
 
@@ -50,7 +50,7 @@ export async function runServices(name: string, services: readonly ServiceName[]
   const all = services.length === ALL_SERVICES.length;
   const adapters = await openAdapters(config, services, all).catch((error: Error) => fail(name, error.message));
   const app = await NestFactory.create(
-    ServicesModule.register({ eventLog: adapters.eventLog, readModels: adapters.readModels, directory: workspace.directory, policy: workspace.policy }, services),
+    ServicesModule.register({ eventLog: adapters.eventLog, readModels: adapters.readModels, directory: workspace.directory, policy: workspace.policy }, services, config),
     { bodyParser: false, logger: LEVELS[config.logLevel] ?? LEVELS.info },
   );
   configureHttp(app);
