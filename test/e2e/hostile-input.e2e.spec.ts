@@ -1,11 +1,24 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { connect } from 'node:net';
 import { client, KEYS, type Client } from '../support/api-client.ts';
 import { removeDir, startCountersign, type RunningCountersign, SHAPE } from '../support/countersign-process.ts';
 import { E2E_ENV } from '../support/e2e-env.ts';
 import { assertProblem } from '../support/problems.ts';
 
 const LONE = 'bye \ud800';
+/** Sends raw bytes over TCP and returns everything the server answers before it closes. */
+function rawExchange(url: string, request: string): Promise<string> {
+  const { hostname, port } = new URL(url);
+  return new Promise((resolve, reject) => {
+    let answer = '';
+    const socket = connect({ host: hostname, port: Number(port) }, () => socket.write(request));
+    socket.on('data', (chunk) => void (answer += chunk));
+    socket.on('end', () => resolve(answer));
+    socket.on('error', reject);
+  });
+}
+
 const nested = (depth: number) => `${'{"a":'.repeat(depth)}1${'}'.repeat(depth)}`;
 
 /** Issue 9: hostile input is refused precisely at the boundary, changes nothing and never stops a decision. */
@@ -82,6 +95,15 @@ describe(`hostile input never stops a decision (${SHAPE})`, () => {
     assertProblem(await agent.call('POST', '/v1/policies', policy), 422);
     assertProblem(await agent.call('POST', '/v1/actions', policy), 413);
     assertProblem(await agent.call('POST', '/v1/policies', JSON.stringify({ files: [{ path: 'big.yaml', text: 'x'.repeat(1024 * 1024) }] })), 413);
+  });
+
+  it('answers requests that are not valid HTTP with a problem as well', async () => {
+    const huge = await rawExchange(cs.url, `GET /v1/actions HTTP/1.1\r\nHost: x\r\nX-Pad: ${'a'.repeat(20_000)}\r\n\r\n`);
+    assert.match(huge, /^HTTP\/1\.1 431 [^\r]*\r\nContent-Type: application\/problem\+json\r\n/);
+    assert.equal(JSON.parse(huge.slice(huge.indexOf('\r\n\r\n') + 4)).status, 431);
+    const broken = await rawExchange(cs.url, 'POST /v1/actions HTTP/1.1\r\nHost: x\r\nNot a header\r\n\r\n');
+    assert.match(broken, /^HTTP\/1\.1 400 [^\r]*\r\nContent-Type: application\/problem\+json\r\n/);
+    await routine();
   });
 
   it('gives a resource one spelling, naming the canonical one', async () => {

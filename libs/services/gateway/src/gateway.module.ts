@@ -3,6 +3,7 @@ import { APP_FILTER, APP_INTERCEPTOR } from '@nestjs/core';
 import { DEFAULT_GATEWAY_LIMITS, type GatewayLimits } from '@countersign/config';
 import { READ_MODEL_STORE, type ReadModelStore } from '@countersign/readmodel';
 import express from 'express';
+import type { Server } from 'node:http';
 import { ActionWaiter } from './action-waiter.ts';
 import { ActionsController } from './actions.controller.ts';
 import { AuditController } from './audit.controller.ts';
@@ -10,6 +11,7 @@ import { ApiKeyGuard } from './auth.ts';
 import { CommandSender } from './commands.ts';
 import { guardReadModels, READ_MODELS } from './infrastructure.ts';
 import { JsonBodyInterceptor } from './json-body.ts';
+import { answerMalformedHttp } from './malformed-http.ts';
 import { GATEWAY_LIMITS } from './limits.ts';
 import { PoliciesController } from './policies.controller.ts';
 import { Proposer } from './proposer.ts';
@@ -44,7 +46,8 @@ export class GatewayModule {
  * HTTP settings Nest does not own. Request bodies are not read here: JsonBodyInterceptor reads
  * them after authentication, within each route's limit. One exception: Slack posts interactions
  * form-encoded and signs the raw bytes, so that one path keeps its raw body (a Buffer) for the
- * signature check. Create the app with `bodyParser: false` and call this before `listen`.
+ * signature check. Requests Node's own parser refuses are answered with a problem as well
+ * (malformed-http.ts). Create the app with `bodyParser: false` and call this before `listen`.
  */
 export function configureHttp(app: INestApplication): void {
   const http = app.getHttpAdapter().getInstance() as express.Express;
@@ -52,4 +55,5 @@ export function configureHttp(app: INestApplication): void {
   http.set('etag', false);
   http.post(SLACK_INTERACTIONS_PATH, express.raw({ limit: '1mb', type: 'application/x-www-form-urlencoded' }));
   http.use(problemMiddleware);
+  (app.getHttpServer() as Server).on('clientError', answerMalformedHttp);
 }
