@@ -8,7 +8,7 @@ import { hostileRequests, type HostileRequest } from '../support/hostile-request
 
 /** Batches of generated requests; after each, a routine proposal must still be decided at once. */
 const BATCHES = 4;
-const RUNS_PER_BATCH = SHAPE === 'distributed' ? 50 : 100;
+const RUNS_PER_BATCH = 100;
 /** A request that takes longer than this counts as a dropped answer. */
 const ANSWER_WITHIN_MS = 20_000;
 

@@ -60,7 +60,7 @@ const validBodies = fc.oneof(
 /** Bodies as text or bytes, well-formed or not. */
 export const bodies: fc.Arbitrary<string | Uint8Array | undefined> = fc.oneof(
   fc.constant(undefined),
-  { weight: 3, arbitrary: validBodies },
+  { weight: 5, arbitrary: validBodies },
   proposalLike.map((b) => JSON.stringify(b)),
   fc.jsonValue({ maxDepth: 6 }).map((v) => JSON.stringify(v)),
   fc.integer({ min: 30, max: 12_000 }).map((depth) => `{"action":"data.read","resource":"r","params":${nested(depth)}}`),
