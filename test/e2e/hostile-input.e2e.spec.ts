@@ -72,6 +72,16 @@ describe(`hostile input never stops a decision (${SHAPE})`, () => {
     await routine();
   });
 
+  it('accepts params right at the limits, and stores and shows them unchanged', async () => {
+    let deep: unknown = 'bottom';
+    for (let level = 1; level < 32; level += 1) deep = level % 2 ? [deep] : { [`k.$${level}`]: deep };
+    const params = { deep, long: 'é'.repeat(16_384), many: Object.fromEntries(Array.from({ length: 250 }, (_, i) => [`key${i}`, i])) };
+    const res = await agent.propose({ action: 'data.read', resource: 'prod/orders', params });
+    assert.deepEqual([res.status, res.body.status], [201, 'approved'], res.text.slice(0, 300));
+    assert.deepEqual((await agent.get(`/v1/actions/${res.body.id}`)).body.params, params);
+    assertProblem(await agent.propose({ action: 'data.read', resource: 'prod/orders', params: { deep: [deep] } }), 400);
+  });
+
   it('takes JSON in UTF-8 only, with each key once', async () => {
     const body = JSON.stringify({ action: 'data.read', resource: 'prod/orders' });
     assertProblem(await agent.call('POST', '/v1/actions', body, { 'content-type': 'application/json; charset=iso-8859-1' }), 415, { header: 'Content-Type' });
