@@ -1,4 +1,6 @@
 import { Inject, Injectable, SetMetadata, type CallHandler, type ExecutionContext, type NestInterceptor } from '@nestjs/common';
+import { ROUTE_ARGS_METADATA } from '@nestjs/common/constants.js';
+import { RouteParamtypes } from '@nestjs/common/enums/route-paramtypes.enum.js';
 import { Reflector } from '@nestjs/core';
 import type { GatewayLimits } from '@countersign/config';
 import express, { type Request, type Response } from 'express';
@@ -17,19 +19,27 @@ export interface JsonBodyOptions {
 
 const JSON_BODY = 'countersign:json-body';
 
-/** Declares how a route's body is read (routes without it get the default limit, unmetered). */
+/** Declares how a route's body is read (a route without it gets the default limit, unmetered). */
 export const JsonBody = (options: JsonBodyOptions) => SetMetadata(JSON_BODY, options);
 
-const BODYLESS = new Set(['GET', 'HEAD', 'OPTIONS']);
-
 const hasBody = (req: Request) => req.headers['transfer-encoding'] !== undefined || Number(req.headers['content-length'] ?? 0) > 0;
+
+/**
+ * True when the handler takes `@Body()` (Nest's route-argument metadata says so): only those get a
+ * body read for them. Handlers that read their own (the chat endpoints, which check a signature or
+ * a token on the raw bytes first) take `@Req()` and are left alone.
+ */
+function takesBody(context: ExecutionContext): boolean {
+  const args: Record<string, unknown> = Reflect.getMetadata(ROUTE_ARGS_METADATA, context.getClass(), context.getHandler().name) ?? {};
+  return Object.keys(args).some((key) => key.split(':')[0] === String(RouteParamtypes.BODY));
+}
 
 /**
  * Reads request bodies after the guards, so a caller is authenticated (API key) before a byte of
  * its body is read or parsed. Then: the media type must be JSON in UTF-8 (415 naming the header);
  * the body is read up to the route's limit (413), uncompressed; a proposal's bytes are charged to
- * its requester (429); and it is parsed strictly (400 naming the field). A body an express parser
- * already read (Slack's signed form, configureHttp) is left alone.
+ * its requester (429); and it is parsed strictly (400 naming the field). Only handlers that take
+ * `@Body()` have a body read for them; a body an express parser already read is left alone.
  */
 @Injectable()
 export class JsonBodyInterceptor implements NestInterceptor {
@@ -43,7 +53,7 @@ export class JsonBodyInterceptor implements NestInterceptor {
     if (context.getType() !== 'http') return next.handle();
     const http = context.switchToHttp();
     const req = http.getRequest<Request & { caller?: Caller }>();
-    if (BODYLESS.has(req.method) || req.body !== undefined || !hasBody(req)) return next.handle();
+    if (!takesBody(context) || req.body !== undefined || !hasBody(req)) return next.handle();
     const options = this.reflector.get<JsonBodyOptions | undefined>(JSON_BODY, context.getHandler()) ?? {};
     const problem = contentTypeProblem(req.headers['content-type']);
     if (problem) throw problem;
