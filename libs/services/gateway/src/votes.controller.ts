@@ -6,7 +6,6 @@ import type { Response } from 'express';
 import { ActionWaiter, type CommandAnswer } from './action-waiter.ts';
 import { ApiKeyGuard, CurrentCaller, type Caller } from './auth.ts';
 import { CommandSender } from './commands.ts';
-import { JsonBody } from './json-body.ts';
 import { GATEWAY_LIMITS } from './limits.ts';
 import { Problem, badRequest } from './problem.ts';
 import { approveBody, cancelBody, checker, denyBody, reviewBody } from './request-schemas.ts';
@@ -68,7 +67,6 @@ export class VotesController {
   ) {}
 
   @Post('approve')
-  @JsonBody({})
   @HttpCode(200)
   approve(@CurrentCaller() caller: Caller, @Param('id') id: string, @Body() raw: unknown, @Res({ passthrough: true }) res: Response) {
     const body = parseApprove(raw);
@@ -76,7 +74,6 @@ export class VotesController {
   }
 
   @Post('deny')
-  @JsonBody({})
   @HttpCode(200)
   deny(@CurrentCaller() caller: Caller, @Param('id') id: string, @Body() raw: unknown, @Res({ passthrough: true }) res: Response) {
     const body = parseDeny(raw);
@@ -84,7 +81,6 @@ export class VotesController {
   }
 
   @Post('cancel')
-  @JsonBody({})
   @HttpCode(200)
   async cancel(@CurrentCaller() caller: Caller, @Param('id') id: string, @Body() raw: unknown, @Res({ passthrough: true }) res: Response) {
     const body = parseCancel(raw);
@@ -98,7 +94,6 @@ export class VotesController {
 
   /** The review a break-glass approval asked for: only its reviewers, once. */
   @Post('review')
-  @JsonBody({})
   @HttpCode(200)
   async review(@CurrentCaller() caller: Caller, @Param('id') id: string, @Body() raw: unknown, @Res({ passthrough: true }) res: Response) {
     const body = parseReview(raw);
