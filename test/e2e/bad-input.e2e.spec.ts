@@ -1,16 +1,9 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { client, KEYS, type ApiResponse, type Client } from '../support/api-client.ts';
+import { client, KEYS, type Client } from '../support/api-client.ts';
 import { removeDir, startCountersign, type RunningCountersign, SHAPE } from '../support/countersign-process.ts';
 import { E2E_ENV } from '../support/e2e-env.ts';
-
-function assertProblem(res: ApiResponse, status: number, where?: { pointer?: string; parameter?: string; header?: string }) {
-  assert.equal(res.status, status, res.text);
-  assert.match(res.headers.get('content-type') ?? '', /^application\/problem\+json/);
-  assert.equal(res.body.status, status);
-  assert.ok(res.body.type && res.body.title, 'problem has type and title');
-  if (where) assert.ok(res.body.errors?.some((e: Record<string, string>) => Object.entries(where).every(([k, v]) => e[k] === v)), `errors name ${JSON.stringify(where)}: ${res.text}`);
-}
+import { assertProblem } from '../support/problems.ts';
 
 describe(`malformed input gets a precise problem and changes nothing (${SHAPE})`, () => {
   let cs: RunningCountersign;

@@ -23,7 +23,8 @@ export function client(baseUrl: string, apiKey?: string) {
         ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
         ...headers,
       },
-      ...(body !== undefined ? { body: typeof body === 'string' ? body : JSON.stringify(body) } : {}),
+      // A string or bytes go as they are (raw or broken bodies); anything else as JSON.
+      ...(body !== undefined ? { body: typeof body === 'string' || body instanceof Uint8Array ? body : JSON.stringify(body) } : {}),
     };
     const res = await fetch(baseUrl + path, init);
     const text = await res.text();

@@ -28,8 +28,8 @@ export function distinctGroupCover(principals: readonly string[], groupsOf: Read
   return matched;
 }
 
-/** How many of these approvers count toward the request's quorum. */
-export function approvalsCounted(approvers: readonly string[], request: ApprovalRequestedData): number {
+/** How many of these approvers count toward the request's quorum (also how the API shows it). */
+export function approvalsCounted(approvers: readonly string[], request: Pick<ApprovalRequestedData, 'distinctGroups' | 'eligibleGroups'>): number {
   return request.distinctGroups ? distinctGroupCover(approvers, request.eligibleGroups) : new Set(approvers).size;
 }
 

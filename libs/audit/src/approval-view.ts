@@ -13,8 +13,13 @@ export interface EscalationView {
   added?: string[];
 }
 
-/** Who may approve and how many must: fixed at request time, widened by an escalation. */
+/**
+ * Who may approve and how many must: fixed at request time, widened by an escalation.
+ * `eligibleGroups` (which requirement groups each eligible approver stands for) is what counts
+ * approvals under `distinctGroups`; views projected before it was kept lack it.
+ */
 export interface ApprovalView extends Pick<ApprovalRequestedData, 'groups' | 'quorum' | 'distinctGroups' | 'eligible' | 'deadline' | 'channels' | 'breakGlass'> {
+  eligibleGroups?: Record<string, string[]>;
   escalation?: EscalationView;
 }
 
@@ -41,6 +46,7 @@ export function approvalOf(d: ApprovalRequestedData): ApprovalView {
     quorum: d.quorum,
     distinctGroups: d.distinctGroups,
     eligible: d.eligible,
+    eligibleGroups: d.eligibleGroups,
     deadline: d.deadline,
     ...(d.channels ? { channels: d.channels } : {}),
     ...(d.escalation ? { escalation: { ...d.escalation, escalated: false } } : {}),
@@ -65,7 +71,9 @@ export function escalate(approval: ApprovalView | undefined, d: ApprovalEscalate
     added: d.added,
   };
   const union = (a: readonly string[], b: readonly string[]) => [...new Set([...a, ...b])];
-  return { ...approval, groups: union(approval.groups, d.groups), eligible: union(approval.eligible, d.added), escalation };
+  // As the router's currentRequest: the added approvers count for the groups they were added for.
+  const eligibleGroups = approval.eligibleGroups && { ...approval.eligibleGroups, ...d.addedGroups };
+  return { ...approval, groups: union(approval.groups, d.groups), eligible: union(approval.eligible, d.added), ...(eligibleGroups ? { eligibleGroups } : {}), escalation };
 }
 
 export function reviewOf(d: ReviewRequestedData, requestedAt: string): ReviewView {

@@ -67,6 +67,8 @@ describe('action view: explanation, escalation, break-glass and publication', ()
     });
     assert.ok(['bob', 'carol'].every((p) => view.involved.includes(p)));
     assert.equal(view.status, 'pending');
+    // and they count for the groups they were added for, as the router counts them
+    assert.deepEqual(view.approval?.eligibleGroups, { alice: ['team-leads'], bob: ['sre-leads'], carol: ['sre-leads'] });
   });
 
   it('when someone breaks glass, the vote and the decision are flagged and the review shows who must look and by when', () => {

@@ -6,3 +6,6 @@ export { summarize, shortVersion } from './audit-summary.ts';
 export * from './policy-document.ts';
 export * from './projection.ts';
 export * from './collections.ts';
+export * from './keyset-page.ts';
+export * from './actions-query.ts';
+export * from './audit-query.ts';

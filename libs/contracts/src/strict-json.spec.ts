@@ -1,7 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { parseStrictJson, PARAMS_LIMITS } from './index.ts';
+import { jsonValueProblems, parseStrictJson, PARAMS_LIMITS } from './index.ts';
 
 const utf8 = (s: string) => new TextEncoder().encode(s);
 
@@ -28,9 +28,17 @@ describe('strict JSON', () => {
     });
   });
 
-  it('given a hostile depth, refuses it before parsing, without overflowing the stack', () => {
+  it('given a hostile depth, refuses it before parsing, without overflowing the stack, naming the first level too deep', () => {
     const deep = '['.repeat(500_000) + ']'.repeat(500_000);
-    assert.deepEqual(parseStrictJson(deep, PARAMS_LIMITS), { ok: false, errors: [{ pointer: '/', message: 'is nested more than 32 levels deep' }] });
+    assert.deepEqual(parseStrictJson(deep, PARAMS_LIMITS), { ok: false, errors: [{ pointer: '/0'.repeat(32), message: 'is nested more than 32 levels deep' }] });
+  });
+
+  it('given a deep member among others, names the field it is under, as the value check would', () => {
+    const deep = `{"action":"x","list":[1,{"b":2}],"params":${'{"a~/":'.repeat(1600)}1${'}'.repeat(1600)}}`;
+    const check = parseStrictJson(deep, { ...PARAMS_LIMITS, maxDepth: 4 });
+    assert.deepEqual(check, { ok: false, errors: [{ pointer: '/params/a~0~1/a~0~1/a~0~1', message: 'is nested more than 4 levels deep' }] });
+    const shallow = JSON.parse(`{"params":${'{"a~/":'.repeat(4)}1${'}'.repeat(4)}}`);
+    assert.deepEqual(jsonValueProblems(shallow, { ...PARAMS_LIMITS, maxDepth: 4 }), [{ pointer: '/params/a~0~1/a~0~1/a~0~1', message: 'is nested more than 4 levels deep' }]);
   });
 
   it('given brackets inside strings, does not count them as depth', () => {
@@ -40,6 +48,19 @@ describe('strict JSON', () => {
   it('given comments or trailing commas, refuses them as JSON does', () => {
     assert.equal(parseStrictJson('{"a":1,}', PARAMS_LIMITS).ok, false);
     assert.equal(parseStrictJson('{"a":1 /* x */}', PARAMS_LIMITS).ok, false);
+  });
+
+  it('property: names the same first level too deep as the check of the parsed value', () => {
+    const limits = { ...PARAMS_LIMITS, maxDepth: 3 };
+    fc.assert(
+      fc.property(fc.jsonValue({ maxDepth: 6 }), (value) => {
+        const check = parseStrictJson(JSON.stringify(value), limits);
+        const depth = jsonValueProblems(value, limits).find((p) => p.message.startsWith('is nested'));
+        if (depth) assert.deepEqual(check, { ok: false, errors: [depth] });
+        else assert.ok(check.ok || !check.errors[0].message.startsWith('is nested'));
+      }),
+      { numRuns: 500 },
+    );
   });
 
   it('property: agrees with JSON.parse on every value it accepts, and never throws', () => {

@@ -23,8 +23,8 @@ export function decodeUtf8(bytes: Uint8Array): string | undefined {
 export function parseStrictJson(input: string | Uint8Array, limits: JsonLimits): StrictJson {
   const text = typeof input === 'string' ? input : decodeUtf8(input);
   if (text === undefined) return fail('', 'is not valid UTF-8');
-  const depth = maxDepth(text);
-  if (depth > limits.maxDepth) return fail('', `is nested more than ${limits.maxDepth} levels deep`);
+  const tooDeep = firstTooDeep(text, limits.maxDepth);
+  if (tooDeep !== undefined) return fail(tooDeep, `is nested more than ${limits.maxDepth} levels deep`);
   const duplicate = firstDuplicateKey(text);
   if (duplicate) return fail(duplicate, 'is a duplicate key: each member name may appear once per object');
   let value: unknown;
@@ -39,21 +39,53 @@ export function parseStrictJson(input: string | Uint8Array, limits: JsonLimits):
 
 const fail = (pointer: string, message: string): StrictJson => ({ ok: false, errors: [{ pointer: pointer || '/', message }] });
 
-/** Deepest bracket nesting outside strings; a single pass, no recursion. */
-function maxDepth(text: string): number {
-  let depth = 0;
-  let deepest = 0;
-  let inString = false;
+/**
+ * The pointer of the first object or array nested deeper than `maxDepth` (as jsonValueProblems
+ * names it), or undefined. A single pass with an explicit stack of the open containers and where
+ * each one is (member name or index), so the field is named however deep the text goes.
+ */
+function firstTooDeep(text: string, maxDepth: number): string | undefined {
+  const open: Array<{ key: string | number; inObject: boolean; expectKey: boolean }> = [];
   for (let i = 0; i < text.length; i += 1) {
     const c = text.charCodeAt(i);
-    if (inString) {
-      if (c === 0x5c) i += 1;
-      else if (c === 0x22) inString = false;
-    } else if (c === 0x22) inString = true;
-    else if (c === 0x7b || c === 0x5b) deepest = Math.max(deepest, ++depth);
-    else if (c === 0x7d || c === 0x5d) depth -= 1;
+    const top = open.at(-1);
+    if (c === 0x22) {
+      const end = stringEnd(text, i);
+      if (top?.inObject && top.expectKey) {
+        top.key = memberName(text.slice(i, end + 1));
+        top.expectKey = false;
+      }
+      i = end;
+    } else if (c === 0x7b || c === 0x5b) {
+      if (open.length >= maxDepth) return open.map((f) => `/${pointerToken(f.key)}`).join('');
+      open.push({ key: c === 0x7b ? '' : 0, inObject: c === 0x7b, expectKey: c === 0x7b });
+    } else if (c === 0x7d || c === 0x5d) {
+      open.pop();
+    } else if (c === 0x2c && top) {
+      if (top.inObject) top.expectKey = true;
+      else top.key = (top.key as number) + 1;
+    }
   }
-  return deepest;
+  return undefined;
+}
+
+/** The index of the quote closing the string that opens at `start` (or the end of the text). */
+function stringEnd(text: string, start: number): number {
+  for (let i = start + 1; i < text.length; i += 1) {
+    const c = text.charCodeAt(i);
+    if (c === 0x5c) i += 1;
+    else if (c === 0x22) return i;
+  }
+  return text.length - 1;
+}
+
+/** A member name as JSON spells it, decoded; its raw text when it is not valid JSON (JSON.parse reports that). */
+function memberName(quoted: string): string {
+  try {
+    return String(JSON.parse(quoted));
+  } catch {
+    return quoted.slice(1, -1);
+  }
 }
 
 /** The pointer of the first member name repeated within one object, or undefined. */

@@ -23,8 +23,8 @@ const LEVELS: Record<string, LogLevel[]> = {
 
 @Module({})
 class ServicesModule {
-  static register(runtime: RuntimeOptions, services: readonly ServiceName[]): DynamicModule {
-    return { module: ServicesModule, imports: [RuntimeModule.register(runtime), HealthModule, ...services.map((s) => SERVICES[s])] };
+  static register(runtime: RuntimeOptions, services: readonly ServiceName[], config: EnvConfig): DynamicModule {
+    return { module: ServicesModule, imports: [RuntimeModule.register(runtime), HealthModule, ...services.map((s) => SERVICES[s](config))] };
   }
 }
 
@@ -64,7 +64,7 @@ export async function runServices(name: string, services: readonly ServiceName[]
   const eventLog = composition.eventLog ? composition.eventLog(adapters.eventLog) : adapters.eventLog;
   const readiness = createReadiness();
   const app = await NestFactory.create(
-    ServicesModule.register({ eventLog, readModels: adapters.readModels, directory: workspace.directory, policy: workspace.policy, readiness }, services),
+    ServicesModule.register({ eventLog, readModels: adapters.readModels, directory: workspace.directory, policy: workspace.policy, readiness }, services, config),
     { bodyParser: false, logger: LEVELS[config.logLevel] ?? LEVELS.info },
   );
   configureHttp(app);

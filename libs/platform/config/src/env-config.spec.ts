@@ -2,7 +2,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { ConfigError, DEMO_WORKSPACE, readEnvConfig, REPO_ROOT } from './index.ts';
+import { ConfigError, DEFAULT_GATEWAY_LIMITS, DEMO_WORKSPACE, readEnvConfig, REPO_ROOT } from './index.ts';
 
 describe('readEnvConfig', () => {
   it('defaults to the demo workspace on 127.0.0.1:8080', () => {
@@ -19,7 +19,12 @@ describe('readEnvConfig', () => {
       mongoUrl: undefined,
       mongoDatabase: 'countersign',
       instanceId: 'local',
+      gateway: {
+        bodyBytes: 65_536, policyBodyBytes: 1_048_576, pendingPerRequester: 1000, proposalBytesPerWindow: 8_388_608, proposalWindowSeconds: 60,
+        pageBytes: 1_048_576, logTimeoutMs: 5000, readTimeoutMs: 5000, answerWaitMs: 10_000,
+      },
     });
+    assert.deepEqual(readEnvConfig({}).gateway, DEFAULT_GATEWAY_LIMITS);
   });
 
   it('finds the repository root from its own location', () => {
@@ -41,6 +46,15 @@ describe('readEnvConfig', () => {
       COUNTERSIGN_MONGO_URL: 'mongodb://127.0.0.1:27018/',
       COUNTERSIGN_MONGO_DB: 'audit',
       HOSTNAME: 'router-0',
+      COUNTERSIGN_MAX_BODY_BYTES: '32768',
+      COUNTERSIGN_MAX_POLICY_BODY_BYTES: '2097152',
+      COUNTERSIGN_MAX_PENDING_PER_REQUESTER: '50',
+      COUNTERSIGN_PROPOSAL_BYTES_PER_WINDOW: '4194304',
+      COUNTERSIGN_PROPOSAL_WINDOW_SECONDS: '30',
+      COUNTERSIGN_MAX_PAGE_BYTES: '262144',
+      COUNTERSIGN_LOG_TIMEOUT_MS: '2000',
+      COUNTERSIGN_READ_TIMEOUT_MS: '3000',
+      COUNTERSIGN_ANSWER_WAIT_MS: '0',
     });
     assert.deepEqual(config, {
       port: 65535,
@@ -55,6 +69,10 @@ describe('readEnvConfig', () => {
       mongoUrl: 'mongodb://127.0.0.1:27018/',
       mongoDatabase: 'audit',
       instanceId: 'router-0',
+      gateway: {
+        bodyBytes: 32_768, policyBodyBytes: 2_097_152, pendingPerRequester: 50, proposalBytesPerWindow: 4_194_304, proposalWindowSeconds: 30,
+        pageBytes: 262_144, logTimeoutMs: 2000, readTimeoutMs: 3000, answerWaitMs: 0,
+      },
     });
   });
 
@@ -75,6 +93,11 @@ describe('readEnvConfig', () => {
     [{ COUNTERSIGN_KAFKA_PARTITIONS: '0' }, 'COUNTERSIGN_KAFKA_PARTITIONS: must be an integer from 1 to 1000 (got "0")'],
     [{ COUNTERSIGN_MONGO_URL: 'postgres://x' }, 'COUNTERSIGN_MONGO_URL: must be a mongodb:// or mongodb+srv:// URL (got "postgres://x")'],
     [{ COUNTERSIGN_INSTANCE_ID: 'a b' }, 'COUNTERSIGN_INSTANCE_ID: must be letters, digits, ".", "_" or "-" (got "a b")'],
+    [{ COUNTERSIGN_MAX_BODY_BYTES: '64k' }, 'COUNTERSIGN_MAX_BODY_BYTES: must be an integer from 1024 to 16777216 (got "64k")'],
+    [{ COUNTERSIGN_MAX_PENDING_PER_REQUESTER: '0' }, 'COUNTERSIGN_MAX_PENDING_PER_REQUESTER: must be an integer from 1 to 1000000 (got "0")'],
+    [{ COUNTERSIGN_LOG_TIMEOUT_MS: '99999999999' }, 'COUNTERSIGN_LOG_TIMEOUT_MS: must be an integer from 100 to 60000 (got "99999999999")'],
+    [{ COUNTERSIGN_PROPOSAL_BYTES_PER_WINDOW: '100000' },
+      'COUNTERSIGN_PROPOSAL_BYTES_PER_WINDOW: must be at least the largest body allowed (1048576 bytes), or no such proposal could ever pass (got 100000)'],
   ];
   for (const [env, message] of invalid) {
     it(`rejects ${JSON.stringify(env)} with a one-line error`, () => {

@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ConfigError } from './config-error.ts';
+import { parseIntIn, readGatewayLimits, type GatewayLimits } from './gateway-limits.ts';
 
 export const LOG_LEVELS = ['debug', 'info', 'warn', 'error'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
@@ -25,6 +26,8 @@ export interface EnvConfig {
   mongoDatabase: string;
   /** Names this process among replicas: Kafka client id and transactional id. */
   instanceId: string;
+  /** What one request or principal may cost the gateway, and how long it waits on the log and read models. */
+  gateway: GatewayLimits;
 }
 
 /**
@@ -80,6 +83,7 @@ export function readEnvConfig(env: Env = process.env): EnvConfig {
     mongoUrl: read('COUNTERSIGN_MONGO_URL', undefined as string | undefined, (raw) => (/^mongodb(\+srv)?:\/\/\S+$/.test(raw) ? raw : undefined), 'a mongodb:// or mongodb+srv:// URL'),
     mongoDatabase: read('COUNTERSIGN_MONGO_DB', 'countersign', (raw) => (/^[A-Za-z0-9_-]{1,63}$/.test(raw) ? raw : undefined), 'a database name (letters, digits, _ and -)'),
     instanceId: read('COUNTERSIGN_INSTANCE_ID', defaultInstanceId(env), (raw) => (INSTANCE_ID.test(raw) ? raw : undefined), 'letters, digits, ".", "_" or "-"'),
+    gateway: readGatewayLimits(read, problems),
   };
   if (problems.length > 0) throw new ConfigError(problems);
   return config;
@@ -88,12 +92,6 @@ export function readEnvConfig(env: Env = process.env): EnvConfig {
 function parseBrokers(raw: string): string[] | undefined {
   const brokers = raw.split(',').map((b) => b.trim());
   return brokers.every((b) => /^[A-Za-z0-9.-]+:[0-9]{1,5}$/.test(b)) ? brokers : undefined;
-}
-
-function parseIntIn(raw: string, min: number, max: number): number | undefined {
-  if (!/^[0-9]{1,7}$/.test(raw)) return undefined;
-  const n = Number(raw);
-  return n >= min && n <= max ? n : undefined;
 }
 
 /** Kubernetes sets HOSTNAME to the pod name, which is what replicas should be told apart by. */

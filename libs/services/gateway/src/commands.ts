@@ -1,11 +1,15 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import type { GatewayLimits } from '@countersign/config';
 import {
   TOPICS, type Channel, type CommandDataByType, type CommandEnvelope, type CommandType,
 } from '@countersign/contracts';
 import { EVENT_LOG, type EventLog } from '@countersign/eventlog';
 import type { Principal } from '@countersign/identity';
 import { CLOCK, ID_SOURCE, type Clock, type IdSource } from '@countersign/runtime';
-import { startActionSpan } from '@countersign/telemetry';
+import { escapeForLog, startActionSpan } from '@countersign/telemetry';
+import { DeadlineExceeded, withDeadline } from './infrastructure.ts';
+import { GATEWAY_LIMITS } from './limits.ts';
+import { unavailable } from './problem.ts';
 
 export interface SendOptions {
   /** A command id derived from the channel's own delivery id: the router applies a command id once. */
@@ -14,13 +18,20 @@ export interface SendOptions {
   via?: Channel;
 }
 
-/** Turns requests (API, Slack, Teams) into commands on the commands topic (keyed by actionId). Decides nothing. */
+/**
+ * Turns requests (API, Slack, Teams) into commands on the commands topic (keyed by actionId).
+ * Decides nothing. An append that fails, or is not confirmed within the log timeout (Kafka
+ * unreachable: kafkajs would retry for minutes), is answered 503 with Retry-After.
+ */
 @Injectable()
 export class CommandSender {
+  private readonly logger = new Logger('gateway');
+
   constructor(
     @Inject(EVENT_LOG) private readonly log: EventLog,
     @Inject(CLOCK) private readonly clock: Clock,
     @Inject(ID_SOURCE) private readonly ids: IdSource,
+    @Inject(GATEWAY_LIMITS) private readonly limits: GatewayLimits,
   ) {}
 
   async send<T extends CommandType>(type: T, actionId: string, actor: Pick<Principal, 'id' | 'kind'>, data: CommandDataByType[T], options: SendOptions = {}): Promise<string> {
@@ -39,8 +50,14 @@ export class CommandSender {
       data,
     };
     try {
-      await this.log.append(TOPICS.commands, [{ key: actionId, value: command }]);
+      await withDeadline(Promise.resolve().then(() => this.log.append(TOPICS.commands, [{ key: actionId, value: command }])), this.limits.logTimeoutMs);
       return command.id;
+    } catch (error) {
+      const timedOut = error instanceof DeadlineExceeded;
+      this.logger.warn(`${type} ${command.id} for action ${actionId} not appended: ${escapeForLog(String((error as Error)?.message ?? error))}`);
+      // A failed or timed-out append may still land: say so, so a client reads before it retries.
+      throw unavailable('event-log', `The event log did not confirm the ${type} command (${timedOut ? `no answer within ${this.limits.logTimeoutMs} ms` : 'the append failed'}). ` +
+        'It may or may not take effect: read the action before retrying, and retry a proposal with the same Idempotency-Key.');
     } finally {
       span.end();
     }

@@ -1,16 +1,23 @@
-import { Module, type INestApplication } from '@nestjs/common';
-import { APP_FILTER } from '@nestjs/core';
-import express, { type NextFunction, type Request, type Response } from 'express';
+import { Module, type DynamicModule, type INestApplication } from '@nestjs/common';
+import { APP_FILTER, APP_INTERCEPTOR } from '@nestjs/core';
+import { DEFAULT_GATEWAY_LIMITS, type GatewayLimits } from '@countersign/config';
+import { READ_MODEL_STORE, type ReadModelStore } from '@countersign/readmodel';
+import express from 'express';
+import type { Server } from 'node:http';
 import { ActionWaiter } from './action-waiter.ts';
 import { ActionsController } from './actions.controller.ts';
 import { AuditController } from './audit.controller.ts';
 import { ApiKeyGuard } from './auth.ts';
 import { CommandSender } from './commands.ts';
-import { outboundAllowProvider } from './outbound-allow.ts';
+import { guardReadModels, READ_MODELS } from './infrastructure.ts';
+import { JsonBodyInterceptor } from './json-body.ts';
+import { answerMalformedHttp } from './malformed-http.ts';
+import { GATEWAY_LIMITS } from './limits.ts';
 import { PoliciesController } from './policies.controller.ts';
 import { Proposer } from './proposer.ts';
-import { Problem, ProblemFilter, problemMiddleware } from './problem.ts';
-import { readsOwnBody } from './integrations/paths.ts';
+import { ProblemFilter, problemMiddleware } from './problem.ts';
+import { ProposalQuotas } from './quotas.ts';
+import { outboundAllowProvider } from './outbound-allow.ts';
 import { SLACK_CONTROLLERS, SLACK_PROVIDERS } from './slack/index.ts';
 import { teamsAuthProvider } from './teams/teams-gateway-config.ts';
 import { TeamsController } from './teams/teams.controller.ts';
@@ -18,32 +25,38 @@ import { VoteCaster } from './vote-caster.ts';
 import { VotesController } from './votes.controller.ts';
 
 /** The HTTP edge: authenticates callers and turns requests into commands and read-model queries. */
-@Module({
-  controllers: [ActionsController, VotesController, AuditController, PoliciesController, ...SLACK_CONTROLLERS, TeamsController],
-  providers: [ActionWaiter, CommandSender, VoteCaster, Proposer, ApiKeyGuard, { provide: APP_FILTER, useClass: ProblemFilter }, ...SLACK_PROVIDERS, teamsAuthProvider, outboundAllowProvider],
-})
-export class GatewayModule {}
+@Module({})
+export class GatewayModule {
+  /** The gateway with its limits (read from the environment at start, see @countersign/config). */
+  static register(limits: GatewayLimits = DEFAULT_GATEWAY_LIMITS): DynamicModule {
+    return {
+      module: GatewayModule,
+      controllers: [ActionsController, VotesController, AuditController, PoliciesController, ...SLACK_CONTROLLERS, TeamsController],
+      providers: [
+        { provide: GATEWAY_LIMITS, useValue: limits },
+        { provide: READ_MODELS, useFactory: (store: ReadModelStore) => guardReadModels(store, limits.readTimeoutMs), inject: [READ_MODEL_STORE] },
+        ActionWaiter, CommandSender, VoteCaster, Proposer, ProposalQuotas, ApiKeyGuard,
+        { provide: APP_FILTER, useClass: ProblemFilter },
+        { provide: APP_INTERCEPTOR, useClass: JsonBodyInterceptor },
+        ...SLACK_PROVIDERS,
+        teamsAuthProvider,
+        outboundAllowProvider,
+      ],
+    };
+  }
+}
 
 /**
- * HTTP settings Nest does not own: JSON only, 1 MB bodies, problem+json for errors raised before
- * routing. The chat endpoints (Slack, Teams) are left alone: they authenticate first (signature,
- * JWT) and then read their own bodies, bounded. Create the app with `bodyParser: false` and call
- * this before `listen`.
+ * HTTP settings Nest does not own. Request bodies are not read here: JsonBodyInterceptor reads
+ * them after authentication, within each route's limit, for handlers that take a `@Body()`; the
+ * chat endpoints (Slack, Teams) authenticate first (signature, JWT) and read their own bodies,
+ * bounded. Requests Node's own parser refuses are answered with a problem as well
+ * (malformed-http.ts). Create the app with `bodyParser: false` and call this before `listen`.
  */
 export function configureHttp(app: INestApplication): void {
   const http = app.getHttpAdapter().getInstance() as express.Express;
   http.disable('x-powered-by');
   http.set('etag', false);
-  http.use((req: Request, _res: Response, next: NextFunction) => {
-    if (readsOwnBody(req.path)) return next();
-    const hasBody = Number(req.headers['content-length'] ?? 0) > 0 || req.headers['transfer-encoding'] !== undefined;
-    if (hasBody && !req.is('application/json') && !req.is('application/*+json')) {
-      return next(new Problem(415, 'unsupported-media-type', 'Send JSON.', 'The body must be application/json.',
-        [{ header: 'Content-Type', detail: `is ${req.headers['content-type'] ?? 'missing'}, expected application/json` }]));
-    }
-    next();
-  });
-  const json = express.json({ limit: '1mb', strict: true, type: ['application/json', 'application/*+json'] });
-  http.use((req: Request, res: Response, next: NextFunction) => (readsOwnBody(req.path) ? next() : json(req, res, next)));
   http.use(problemMiddleware);
+  (app.getHttpServer() as Server).on('clientError', answerMalformedHttp);
 }

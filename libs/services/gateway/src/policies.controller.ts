@@ -2,11 +2,13 @@ import { Body, Controller, Get, Headers, Inject, Param, Post, Query, Res, UseGua
 import { activePolicy, COLLECTIONS, type PolicyDocument } from '@countersign/audit';
 import { POLICY_PUBLISH_ACTION, type PolicyFileContent } from '@countersign/contracts';
 import { formatPolicyError, loadPolicySet, type CompiledPolicySet } from '@countersign/policy';
-import { READ_MODEL_STORE, type ReadModelStore } from '@countersign/readmodel';
+import type { ReadModelStore } from '@countersign/readmodel';
 import { POLICY_SET } from '@countersign/runtime';
 import type { Response } from 'express';
 import { basename } from 'node:path';
 import { ApiKeyGuard, CurrentCaller, type Caller } from './auth.ts';
+import { READ_MODELS } from './infrastructure.ts';
+import { JsonBody } from './json-body.ts';
 import { Problem, badRequest } from './problem.ts';
 import { Proposer } from './proposer.ts';
 import { checker, emptyQuery } from './request-schemas.ts';
@@ -32,7 +34,7 @@ const POLICY_RESOURCE = 'countersign/policy-set';
 export class PoliciesController {
   constructor(
     @Inject(Proposer) private readonly proposer: Proposer,
-    @Inject(READ_MODEL_STORE) private readonly store: ReadModelStore,
+    @Inject(READ_MODELS) private readonly store: ReadModelStore,
     @Inject(POLICY_SET) private readonly seed: CompiledPolicySet,
   ) {}
 
@@ -61,6 +63,7 @@ export class PoliciesController {
   }
 
   @Post()
+  @JsonBody({ limit: 'policy', metered: true })
   async publish(@CurrentCaller() caller: Caller, @Body() raw: unknown, @Headers('idempotency-key') key: string | undefined, @Res({ passthrough: true }) res: Response) {
     const body = parsePublish(raw);
     const twice = body.files.findIndex((f, i) => body.files.findIndex((g) => g.path === f.path) !== i);
@@ -81,6 +84,7 @@ export class PoliciesController {
   }
 
   @Post('rollback')
+  @JsonBody({ metered: true })
   async rollback(@CurrentCaller() caller: Caller, @Body() raw: unknown, @Headers('idempotency-key') key: string | undefined, @Res({ passthrough: true }) res: Response) {
     const body = parseRollback(raw);
     const files = (await this.find(body.version))?.files ?? this.seedFiles(body.version);

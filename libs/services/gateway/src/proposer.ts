@@ -1,17 +1,19 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { ActionView } from '@countersign/audit';
+import type { GatewayLimits } from '@countersign/config';
 import { contentHash } from '@countersign/contracts';
 import type { Response } from 'express';
 import { v5 as uuidv5, v7 as uuidv7 } from 'uuid';
-import { ActionWaiter } from './action-waiter.ts';
+import { ActionWaiter, isUnavailable } from './action-waiter.ts';
 import type { Caller } from './auth.ts';
 import { CommandSender } from './commands.ts';
+import { GATEWAY_LIMITS } from './limits.ts';
 import { Problem, badRequest } from './problem.ts';
+import { ProposalQuotas } from './quotas.ts';
 import { presentAction } from './views.ts';
 
 /** Idempotency keys map to action ids deterministically, per requester, so retries converge. */
 const IDEMPOTENCY_NAMESPACE = '6f1c7d2e-9a43-4c55-8b1e-3c0f2b7d9e10';
-const PROPOSAL_WAIT_MS = 10_000;
 
 export interface Proposal {
   action: string;
@@ -25,15 +27,19 @@ export interface Proposal {
 
 /**
  * Proposes an action for a caller and answers as POST /v1/actions does: 201 with the action once
- * policy has answered, 202 if it has not within 10 s, 200 for an idempotent replay, 409 for a
- * reused key. Shared by the actions and policies endpoints, so publishing a policy is proposed
- * exactly like any other action. `requestBody` is what the Idempotency-Key is bound to.
+ * policy has answered (decided, or pending approval), 202 while it has not (within the answer
+ * wait, 10 s by default), 200 for an idempotent replay, 409 for a reused key, 429 for a requester
+ * with too many undecided actions. Shared by the actions and policies endpoints, so publishing a
+ * policy is proposed exactly like any other action. `requestBody` is what the Idempotency-Key is
+ * bound to.
  */
 @Injectable()
 export class Proposer {
   constructor(
     @Inject(ActionWaiter) private readonly waiter: ActionWaiter,
     @Inject(CommandSender) private readonly commands: CommandSender,
+    @Inject(ProposalQuotas) private readonly quotas: ProposalQuotas,
+    @Inject(GATEWAY_LIMITS) private readonly limits: GatewayLimits,
   ) {}
 
   async propose(caller: Caller, proposal: Proposal, requestBody: unknown, key: string | undefined, res: Response) {
@@ -46,6 +52,7 @@ export class Proposer {
       const existing = await this.waiter.get(actionId);
       if (existing) return this.replay(existing, requestHash, res);
     }
+    await this.quotas.checkPending(caller.principal.id);
     const p = caller.principal;
     const params = proposal.params ?? {};
     await this.commands.send('ProposeAction', actionId, caller.principal, {
@@ -60,15 +67,28 @@ export class Proposer {
       ...(key ? { idempotencyKey: key } : {}),
       ...(proposal.callbackUrl !== undefined ? { callbackUrl: proposal.callbackUrl } : {}),
     });
-    const view = await this.waiter.until(actionId, (v) => !!v && v.status !== 'proposed', PROPOSAL_WAIT_MS);
+    const view = await this.answered(actionId);
     res.location(`/v1/actions/${actionId}`);
-    if (!view) {
+    if (view && view.requestHash !== requestHash) return this.replay(view, requestHash, res);
+    if (!view || view.status === 'proposed') {
       res.status(202);
-      return { id: actionId, status: 'proposed', links: { self: `/v1/actions/${actionId}` } };
+      return view ? presentAction(view) : { id: actionId, status: 'proposed', links: { self: `/v1/actions/${actionId}` } };
     }
-    if (view.requestHash !== requestHash) return this.replay(view, requestHash, res);
     res.status(201);
     return presentAction(view);
+  }
+
+  /**
+   * The action once policy has answered, or as far as it got. The proposal is in the log already:
+   * a read model that fails now leaves it accepted (202), not an error inviting a second proposal.
+   */
+  private async answered(actionId: string): Promise<ActionView | undefined> {
+    try {
+      return await this.waiter.until(actionId, (v) => !!v && v.status !== 'proposed', this.limits.answerWaitMs);
+    } catch (error) {
+      if (isUnavailable(error)) return undefined;
+      throw error;
+    }
   }
 
   /** Same Idempotency-Key: same body gives the same action back; another body is a conflict. */

@@ -1,4 +1,4 @@
-import { createAjv, toFieldErrors } from '@countersign/contracts';
+import { callbackUrlProblem, checkResource, createAjv, jsonValueProblems, PARAMS_LIMITS, toFieldErrors, type OutboundAllow } from '@countersign/contracts';
 import { badRequest, type InvalidParam } from './problem.ts';
 
 const ajv = createAjv();
@@ -22,7 +22,7 @@ export const proposeActionBody = {
 } as const;
 
 // The rule a callback URL must follow lives in contracts: the notifier checks it again before calling.
-export { callbackUrlProblem } from '@countersign/contracts';
+export { callbackUrlProblem };
 
 export const approveBody = {
   type: 'object',
@@ -99,12 +99,35 @@ export function checker<T>(schema: object, where: Where): (value: unknown) => T 
   const validate = ajv.compile(schema);
   return (value) => {
     if (where === 'body' && (value === undefined || value === null)) value = {};
-    if (validate(value)) return value as T;
-    const errors: InvalidParam[] = toFieldErrors(validate.errors).map((e) =>
+    // Query values become read-model filters: ill-formed text is refused before any schema.
+    const text = where === 'query' ? jsonValueProblems(value, PARAMS_LIMITS) : [];
+    if (text.length === 0 && validate(value)) return value as T;
+    const errors: InvalidParam[] = (text.length > 0 ? text : toFieldErrors(validate.errors)).map((e) =>
       where === 'body'
         ? { pointer: e.pointer === '/' ? '' : e.pointer, detail: e.message }
         : { parameter: e.pointer.replace(/^\//, '') || '(query)', detail: e.message },
     );
     throw badRequest(errors);
   };
+}
+
+export interface ProposeBody { action: string; resource: string; params?: Record<string, unknown>; justification?: string; context?: Record<string, unknown>; callbackUrl?: string }
+
+const checkPropose = checker<ProposeBody>(proposeActionBody, 'body');
+
+/**
+ * A proposal's body: `params` and `context` within PARAMS_LIMITS before anything else reads them
+ * (the body as a whole was bounded when it was parsed), then the schema, then one spelling per
+ * resource (checkResource: the problem names the canonical form) and a callback URL we may call.
+ */
+export function parseProposal(raw: unknown, outboundAllow?: OutboundAllow): ProposeBody {
+  const fields = raw !== null && typeof raw === 'object' && !Array.isArray(raw) ? (raw as Record<string, unknown>) : {};
+  const bounds = (['params', 'context'] as const).flatMap((f) => (fields[f] === undefined ? [] : jsonValueProblems(fields[f], PARAMS_LIMITS, `/${f}`)));
+  if (bounds.length > 0) throw badRequest(bounds.map((e) => ({ pointer: e.pointer, detail: e.message })));
+  const body = checkPropose(raw);
+  const resource = checkResource(body.resource);
+  if (!resource.ok) throw badRequest([{ pointer: '/resource', detail: resource.problem }]);
+  const badCallback = body.callbackUrl !== undefined ? callbackUrlProblem(body.callbackUrl, outboundAllow) : undefined;
+  if (badCallback) throw badRequest([{ pointer: '/callbackUrl', detail: badCallback }]);
+  return body;
 }

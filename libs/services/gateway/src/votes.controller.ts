@@ -1,17 +1,18 @@
 import { Body, Controller, HttpCode, Inject, Param, Post, Res, UseGuards } from '@nestjs/common';
 import type { ActionView } from '@countersign/audit';
+import type { GatewayLimits } from '@countersign/config';
 import type { RejectionCode } from '@countersign/contracts';
 import type { Response } from 'express';
 import { ActionWaiter, type CommandAnswer } from './action-waiter.ts';
 import { ApiKeyGuard, CurrentCaller, type Caller } from './auth.ts';
 import { CommandSender } from './commands.ts';
+import { GATEWAY_LIMITS } from './limits.ts';
 import { Problem, badRequest } from './problem.ts';
 import { approveBody, cancelBody, checker, denyBody, reviewBody } from './request-schemas.ts';
 import { REJECTION_TITLES } from './rejections.ts';
 import { VoteCaster } from './vote-caster.ts';
 import { presentAction } from './views.ts';
-
-const OUTCOME_WAIT_MS = 10_000;
+import { visibleAction } from './visibility.ts';
 
 const REJECTION_STATUS: Record<RejectionCode, number> = {
   self_approval: 403,
@@ -56,6 +57,7 @@ const parseReview = checker<{ verdict: 'upheld' | 'concerns'; comment: string }>
 /**
  * Approve, deny, cancel and review are commands for the approval router, which alone decides;
  * the gateway waits for the router's answer (a recorded vote or review, or a rejection) and reports it.
+ * A caller who cannot see the action gets 404 before anything is sent, as for an unknown id.
  */
 @Controller('v1/actions/:id')
 @UseGuards(ApiKeyGuard)
@@ -64,6 +66,7 @@ export class VotesController {
     @Inject(ActionWaiter) private readonly waiter: ActionWaiter,
     @Inject(CommandSender) private readonly commands: CommandSender,
     @Inject(VoteCaster) private readonly votes: VoteCaster,
+    @Inject(GATEWAY_LIMITS) private readonly limits: GatewayLimits,
   ) {}
 
   @Post('approve')
@@ -84,12 +87,12 @@ export class VotesController {
   @HttpCode(200)
   async cancel(@CurrentCaller() caller: Caller, @Param('id') id: string, @Body() raw: unknown, @Res({ passthrough: true }) res: Response) {
     const body = parseCancel(raw);
-    await this.existing(id);
+    const seen = await visibleAction(this.waiter, caller, id);
     const commandId = await this.commands.send('CancelAction', id, caller.principal, {
       by: caller.principal.id,
       ...(body.reason !== undefined ? { reason: body.reason } : {}),
     });
-    return this.outcome(id, commandId, res);
+    return this.outcome(seen, commandId, res);
   }
 
   /** The review a break-glass approval asked for: only its reviewers, once. */
@@ -97,31 +100,29 @@ export class VotesController {
   @HttpCode(200)
   async review(@CurrentCaller() caller: Caller, @Param('id') id: string, @Body() raw: unknown, @Res({ passthrough: true }) res: Response) {
     const body = parseReview(raw);
-    await this.existing(id);
+    const seen = await visibleAction(this.waiter, caller, id);
     const commandId = await this.commands.send('RecordReview', id, caller.principal, { reviewer: caller.principal.id, verdict: body.verdict, comment: body.comment });
-    return this.outcome(id, commandId, res);
+    return this.outcome(seen, commandId, res);
   }
 
   private async vote(caller: Caller, id: string, decision: 'approve' | 'deny', comment: string | undefined, res: Response, breakGlass = false) {
-    await this.existing(id);
+    const seen = await visibleAction(this.waiter, caller, id);
     const { identity, principal: voter } = caller;
-    const answer = await this.votes.cast({ actionId: id, voter, identity, via: 'api', decision, comment, breakGlass }, OUTCOME_WAIT_MS);
-    return this.present(id, answer.commandId, answer, res);
+    const answer = await this.votes.cast({ actionId: id, voter, identity, via: 'api', decision, comment, breakGlass }, this.limits.answerWaitMs);
+    return this.present(seen, answer.commandId, answer, res);
   }
 
-  private async existing(id: string): Promise<void> {
-    if (!(await this.waiter.get(id))) throw new Problem(404, 'action-not-found', 'No such action.', `There is no action ${id}.`);
+  private async outcome(seen: ActionView, commandId: string, res: Response) {
+    return this.present(seen, commandId, await this.waiter.answer(seen._id, commandId, this.limits.answerWaitMs), res);
   }
 
-  private async outcome(id: string, commandId: string, res: Response) {
-    return this.present(id, commandId, await this.waiter.answer(id, commandId, OUTCOME_WAIT_MS), res);
-  }
-
-  private present(id: string, commandId: string, answer: CommandAnswer, res: Response) {
+  /** `seen` is the action as it was before the command: what a 202 can say when nothing newer was read. */
+  private present(seen: ActionView, commandId: string, answer: CommandAnswer, res: Response) {
+    const id = seen._id;
     switch (answer.kind) {
       case 'pending':
         res.status(202).location(`/v1/actions/${id}`);
-        return { id, status: answer.view?.status ?? 'proposed', accepted: commandId, detail: 'Queued; the decision will show on the action.' };
+        return { id, status: (answer.view ?? seen).status, accepted: commandId, detail: 'Queued; the decision will show on the action.' };
       case 'rejected':
         throw rejected(answer.view, answer.code, answer.reason);
       case 'done':

@@ -11,7 +11,7 @@
  * - Reads to the committed end use direct fetches, not consumer groups (partition-reader.ts).
  * Everything reads read_committed: records of open or aborted transactions are never delivered.
  */
-import { Kafka, Partitioners, logLevel, type LogEntry } from 'kafkajs';
+import { Kafka, Partitioners, logLevel, type ISocketFactory, type LogEntry } from 'kafkajs';
 import type { DeliveredRecord, EventLog, LogRecord, RawLogRecord, SubscribeOptions, Subscription } from '../event-log.port.ts';
 import { BatchWriter } from './batch-writer.ts';
 import { encodeRawRecords, encodeRecords, type OutgoingMessage } from './kafka-codec.ts';
@@ -32,6 +32,8 @@ export interface KafkaEventLogOptions {
   /** How long a read to the committed end waits for a just-committed transaction's marker (default 2 s). */
   readSettleMs?: number;
   log?: (msg: string) => void;
+  /** How connections to the brokers are opened (kafkajs's own by default); tests cut them to play a network failure. */
+  socketFactory?: ISocketFactory;
 }
 
 export interface KafkaEventLog extends EventLog {
@@ -44,7 +46,10 @@ const DEFAULT_MAX_BATCH = 500;
 
 export async function createKafkaEventLog(options: KafkaEventLogOptions): Promise<KafkaEventLog> {
   const log = options.log ?? ((msg: string) => console.warn(msg));
-  const kafka = new Kafka({ brokers: options.brokers, clientId: options.clientId, logLevel: logLevel.WARN, logCreator: () => forwardTo(log) });
+  const kafka = new Kafka({
+    brokers: options.brokers, clientId: options.clientId, logLevel: logLevel.WARN, logCreator: () => forwardTo(log),
+    ...(options.socketFactory ? { socketFactory: options.socketFactory } : {}),
+  });
   const admin = kafka.admin();
   const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false, createPartitioner: Partitioners.DefaultPartitioner });
   const reader = new PartitionReader(createReaderCluster(kafka), { settleMs: options.readSettleMs ?? 2000, log });

@@ -1,0 +1,43 @@
+import type { ActionStatus, ActionView } from './action-view.ts';
+import { readPage, type KeysetOrder, type Page, type PageRequest, type Queryable, type QueryFilter } from './keyset-page.ts';
+
+/** What `GET /v1/actions` asks for, in the read model's terms (the gateway resolves `me`). */
+export interface ActionsQuery {
+  /** Who is asking: only actions they are involved in, unless they read everything. */
+  viewer: string;
+  readsAll: boolean;
+  status?: ActionStatus;
+  requester?: string;
+  action?: string;
+  /** The queue of this principal: pending, eligible, not voted yet. */
+  awaitingVoteBy?: string;
+  /** Break-glass approvals whose review is still open. */
+  reviewPending?: boolean;
+}
+
+/** Newest first. */
+export const ACTIONS_ORDER: KeysetOrder = { field: 'createdAt', direction: -1 };
+
+/** Statuses of an action that is not decided yet: what the per-requester quota counts. */
+export const UNDECIDED_STATUSES: readonly ActionStatus[] = ['proposed', 'pending'];
+
+export function actionsFilter(q: ActionsQuery): QueryFilter {
+  const and: QueryFilter[] = [];
+  if (!q.readsAll) and.push({ involved: q.viewer });
+  if (q.status) and.push({ status: q.status });
+  if (q.requester) and.push({ requester: q.requester });
+  if (q.action) and.push({ action: q.action });
+  if (q.awaitingVoteBy) and.push({ status: 'pending', 'approval.eligible': q.awaitingVoteBy, 'votes.voter': { $ne: q.awaitingVoteBy } });
+  // Reviewers are `involved`, so they find the reviews that are theirs.
+  if (q.reviewPending) and.push({ 'review.status': 'requested' });
+  return and.length > 0 ? { $and: and } : {};
+}
+
+export function findActions(actions: Queryable<ActionView>, q: ActionsQuery, page: PageRequest, size: (view: ActionView) => number): Promise<Page<ActionView>> {
+  return readPage(actions, actionsFilter(q), ACTIONS_ORDER, page, size);
+}
+
+/** How many actions of `requester` are still undecided. */
+export function countUndecided(actions: Queryable<ActionView>, requester: string): Promise<number> {
+  return actions.count({ requester, status: { $in: [...UNDECIDED_STATUSES] } });
+}

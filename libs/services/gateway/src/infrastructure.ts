@@ -1,0 +1,64 @@
+import { Logger } from '@nestjs/common';
+import type { Collection, Doc, ReadModelStore } from '@countersign/readmodel';
+import { escapeForLog } from '@countersign/telemetry';
+import { Problem, unavailable } from './problem.ts';
+
+/**
+ * The gateway depends on two pieces of infrastructure it does not own: the event log (commands go
+ * out) and the read models (answers come in). Either may fail or hang (Kafka down: kafkajs retries
+ * for minutes; MongoDB gone: server selection waits). Each call is bounded in time, and a failure
+ * or a timeout becomes a 503 with Retry-After for that request alone, never a crash of the process.
+ */
+
+/** The read-model store as the gateway reads it (guarded); inject this, not READ_MODEL_STORE. */
+export const READ_MODELS = Symbol('GATEWAY_READ_MODELS');
+
+export class DeadlineExceeded extends Error {}
+
+/** `work`, or a DeadlineExceeded after `ms`. A late failure of `work` is caught, never unhandled. */
+export function withDeadline<T>(work: Promise<T>, ms: number): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new DeadlineExceeded(`no answer within ${ms} ms`)), ms);
+    work.then(
+      (value) => {
+        clearTimeout(timer);
+        resolve(value);
+      },
+      (error: unknown) => {
+        clearTimeout(timer);
+        reject(error);
+      },
+    );
+  });
+}
+
+const logger = new Logger('gateway');
+
+/** Runs one read with the deadline; whatever goes wrong is logged (escaped) and answered 503. */
+function guarded<T>(what: string, timeoutMs: number, read: () => Promise<T>): Promise<T> {
+  return withDeadline(Promise.resolve().then(read), timeoutMs).catch((error: unknown) => {
+    if (error instanceof Problem) throw error;
+    logger.warn(`read model ${what} failed: ${escapeForLog(String((error as Error)?.message ?? error))}`);
+    throw unavailable('read-model', error instanceof DeadlineExceeded
+      ? `The read models did not answer within ${timeoutMs} ms. Nothing was changed.`
+      : 'The read models could not be read. Nothing was changed.');
+  });
+}
+
+/** Wraps every read of `store` with `guarded`; writes (not the gateway's to make) pass through. */
+export function guardReadModels(store: ReadModelStore, timeoutMs: number): ReadModelStore {
+  return {
+    durable: store.durable,
+    close: () => store.close(),
+    collection<T extends Doc = Doc>(name: string): Collection<T> {
+      const c = store.collection<T>(name);
+      return {
+        get: (id) => guarded(`get ${name}`, timeoutMs, () => c.get(id)),
+        find: (filter, options) => guarded(`find ${name}`, timeoutMs, () => c.find(filter, options)),
+        count: (filter) => guarded(`count ${name}`, timeoutMs, () => c.count(filter)),
+        putMany: (docs) => c.putMany(docs),
+        drop: () => c.drop(),
+      };
+    },
+  };
+}
