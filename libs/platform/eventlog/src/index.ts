@@ -4,3 +4,7 @@ export { eventLogContract, type EventLogFixture } from './event-log.contract.ts'
 export { collectDeliveries, type DeliveryCollector } from './testing/delivery-collector.ts';
 export { namespacedEventLog } from './namespaced-event-log.ts';
 export { createKafkaEventLog, type KafkaEventLog, type KafkaEventLogOptions } from './kafka/kafka-event-log.ts';
+export { inspectLog, type LogReport, type TopicReport } from './log-inspection.ts';
+export type { TopicVerdict, TornTail, Refusal, Acknowledged } from './topic-verdict.ts';
+export type { CheckpointState } from './checkpoint-check.ts';
+export { FILE_LOG_FAULTS, type FileLogFault } from './file-log-fault.ts';
