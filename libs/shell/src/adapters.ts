@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { TOPICS } from '@countersign/contracts';
 import type { EnvConfig } from '@countersign/config';
-import { createFileEventLog, createKafkaEventLog, namespacedEventLog, type EventLog } from '@countersign/eventlog';
+import { createFileEventLog, createKafkaEventLog, FILE_LOG_FAULTS, namespacedEventLog, type EventLog, type FileLogFault } from '@countersign/eventlog';
 import { createMemoryReadModelStore, createMongoReadModelStore, READ_MODEL_INDEXES, type ReadModelStore } from '@countersign/readmodel';
 import type { ServiceName } from './services.ts';
 
@@ -35,7 +35,7 @@ export async function openAdapters(config: EnvConfig, services: readonly Service
         ...(services.includes('approval-router') ? { transactionalId: `${config.kafkaNamespace ?? 'countersign'}.approval-router-${config.instanceId}` } : {}),
       })
     : undefined;
-  const base = kafka ?? (await createFileEventLog({ dir: join(config.dataDir, 'log') }));
+  const base = kafka ?? (await createFileEventLog({ dir: join(config.dataDir, 'log'), ...fileLogFault(process.env.COUNTERSIGN_FAULT_INJECTION) }));
   const eventLog = config.kafkaNamespace ? namespacedEventLog(base, config.kafkaNamespace) : base;
   try {
     if (kafka) await kafka.ensureTopics(Object.values(TOPICS).map((t) => (config.kafkaNamespace ? `${config.kafkaNamespace}.${t}` : t)));
@@ -60,6 +60,15 @@ export async function openAdapters(config: EnvConfig, services: readonly Service
     await eventLog.close();
     throw error;
   }
+}
+
+/**
+ * Tests only: COUNTERSIGN_FAULT_INJECTION=torn-append makes the file log tear a batch and kill the
+ * process, as a power loss mid-write would (docs/operations.md, fault injection). Read once, here at
+ * start, like the router's faults.
+ */
+function fileLogFault(value: string | undefined): { fault?: FileLogFault } {
+  return (FILE_LOG_FAULTS as readonly string[]).includes(value ?? '') ? { fault: value as FileLogFault } : {};
 }
 
 /** Never log credentials that a connection string may carry. */

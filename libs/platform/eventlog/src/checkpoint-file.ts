@@ -5,6 +5,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { LatestFileWriter } from './latest-file-writer.ts';
+import { writeFileAtomic } from './fs-durability.ts';
 
 interface CheckpointContent {
   nextOffset: number;
@@ -45,7 +46,8 @@ export class CheckpointWriter {
   private readonly writer: LatestFileWriter<number>;
 
   constructor(path: string, log: (msg: string) => void, minIntervalMs = 5) {
-    this.writer = new LatestFileWriter(path, (nextOffset) => JSON.stringify({ nextOffset } satisfies CheckpointContent), log, minIntervalMs);
+    const save = (nextOffset: number) => writeFileAtomic(path, JSON.stringify({ nextOffset } satisfies CheckpointContent));
+    this.writer = new LatestFileWriter(path, save, log, minIntervalMs);
   }
 
   set(nextOffset: number): void {

@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { createFileEventLog } from './file-event-log.ts';
 import { collectDeliveries } from './testing/delivery-collector.ts';
 import { logWith } from './testing/log-files.ts';
+import { encodeAcknowledged } from './acknowledged-file.ts';
 
 /** Every file under `dir` with its content. */
 async function snapshot(dir: string): Promise<Map<string, string>> {
@@ -62,7 +63,7 @@ describe('file event log refusals', () => {
 
   it('given the same damage after the acknowledged length (the length had not caught up), still refuses it: a complete record is never cut', async () => {
     const { dir, path, text, starts, ack } = await threeBatches();
-    await writeFile(ack, JSON.stringify({ bytes: starts[4], records: 4 }));
+    await writeFile(ack, encodeAcknowledged({ bytes: starts[4], records: 4 }));
     await writeFile(path, text.slice(0, -4).concat('7}}\n'));
     await assertRefused(dir, new RegExp(`record #5 at byte ${starts[5]}: checksum mismatch, after the acknowledged part`));
   });
@@ -83,21 +84,21 @@ describe('file event log refusals', () => {
 
   it('given a complete last record whose newline was damaged, refuses it rather than take it for a torn write', async () => {
     const { dir, path, text, starts, ack } = await threeBatches();
-    await writeFile(ack, JSON.stringify({ bytes: starts[4], records: 4 }));
+    await writeFile(ack, encodeAcknowledged({ bytes: starts[4], records: 4 }));
     await writeFile(path, `${text.slice(0, -1)}X`);
     await assertRefused(dir, new RegExp(`record #5 at byte ${starts[5]}: complete record with a damaged line end \\(0x58 where its newline belongs\\)`));
   });
 
   it('given an acknowledged length that does not match the file, refuses it', async () => {
     const { dir, ack, starts } = await threeBatches();
-    await writeFile(ack, JSON.stringify({ bytes: starts[3], records: 3 }));
+    await writeFile(ack, encodeAcknowledged({ bytes: starts[3], records: 3 }));
     await assertRefused(dir, new RegExp(`record #3 at byte ${starts[3]}: ${starts[3]} bytes \\(3 records\\) were acknowledged, but byte ${starts[3]} is between records #2 and #3 of one batch`));
-    await writeFile(ack, JSON.stringify({ bytes: starts[3] + 1, records: 3 }));
+    await writeFile(ack, encodeAcknowledged({ bytes: starts[3] + 1, records: 3 }));
     await assertRefused(dir, /but byte \d+ is inside record #3/);
-    await writeFile(ack, JSON.stringify({ bytes: starts[4], records: 3 }));
+    await writeFile(ack, encodeAcknowledged({ bytes: starts[4], records: 3 }));
     await assertRefused(dir, /but the batches up to there hold 4 records/);
-    await writeFile(ack, '{"bytes":-1}');
-    await assertRefused(dir, /t\.ack is malformed \(expected \{"bytes":B,"records":R\}, got "\{\\"bytes\\":-1\}"\)/);
+    await writeFile(ack, encodeAcknowledged({ bytes: starts[4], records: 4 }).replace('"records":4', '"records":5')); // its crc no longer matches
+    await assertRefused(dir, /record #0 at byte 0: .*t\.ack is malformed \(expected \{"bytes":B,"records":R,"crc":C\}, got "\{\\"bytes\\":\d+,\\"records\\":5,/);
   });
 
   it('given an acknowledged topic whose file is missing, refuses it', async () => {

@@ -2,9 +2,8 @@
  * Keeps a small file holding the latest of a fast-changing value (a consumer position, a topic's
  * acknowledged length). Values change far faster than files can be fsync'ed, so saves are
  * coalesced: one write in flight, at most one per `minIntervalMs`, always the latest value;
- * `flush()` forces the latest one out (close). Each write replaces the file atomically.
+ * `flush()` forces the latest one out (close). `save` makes one value durable.
  */
-import { writeFileAtomic } from './fs-durability.ts';
 
 export class LatestFileWriter<T> {
   private desired: T | undefined;
@@ -14,8 +13,9 @@ export class LatestFileWriter<T> {
   private lastStart = 0;
 
   constructor(
+    /** Names the file in warnings. */
     private readonly path: string,
-    private readonly encode: (value: T) => string,
+    private readonly save: (value: T) => Promise<void>,
     private readonly log: (msg: string) => void,
     private readonly minIntervalMs: number,
     /** The value the file holds already, if known. */
@@ -57,7 +57,7 @@ export class LatestFileWriter<T> {
   private startWrite(rethrow = false): Promise<void> {
     const target = this.desired as T;
     this.lastStart = Date.now();
-    const write = writeFileAtomic(this.path, this.encode(target))
+    const write = this.save(target)
       .then(() => {
         this.saved = target;
         this.writing = undefined;

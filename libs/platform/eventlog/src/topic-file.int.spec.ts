@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { encodeRecord } from './record-codec.ts';
 import { TopicFile } from './topic-file.ts';
+import { readAcknowledged } from './acknowledged-file.ts';
 
 describe('topic file group commit', () => {
   let dir = '';
@@ -20,7 +21,7 @@ describe('topic file group commit', () => {
     assert.ok(file.flushCount < 100, `expected coalesced flushes, got ${file.flushCount}`);
     await file.close();
     const size = (await readFile(path)).length;
-    assert.deepEqual(JSON.parse(await readFile(join(dir, 't.ack'), 'utf8')), { bytes: size, records: 1000 });
+    assert.deepEqual(await readAcknowledged(join(dir, 't.ack')), { bytes: size, records: 1000 });
 
     const reopened = await TopicFile.open('t', path, { log: (m) => assert.fail(`no recovery expected: ${m}`) });
     assert.deepEqual(reopened.records, records);

@@ -10,9 +10,8 @@ import { dirname } from 'node:path';
 import type { StoredRecord } from './record-codec.ts';
 import { scanTopicFile } from './topic-scan.ts';
 import { fsyncDir } from './fs-durability.ts';
-import { acknowledgedPath, acknowledgedWriter, readAcknowledged } from './acknowledged-file.ts';
+import { AcknowledgedFile, acknowledgedPath, readAcknowledged } from './acknowledged-file.ts';
 import { assessTopic, refusalMessage, tornTailMessage, type Acknowledged } from './topic-verdict.ts';
-import type { LatestFileWriter } from './latest-file-writer.ts';
 import { tearAndDie, type FileLogFault } from './file-log-fault.ts';
 
 interface PendingAppend {
@@ -50,7 +49,7 @@ export class TopicFile {
     private readonly handle: FileHandle,
     records: StoredRecord[],
     private bytes: number,
-    private readonly acknowledged: LatestFileWriter<Acknowledged>,
+    private readonly acknowledged: AcknowledgedFile,
     private readonly fault: FileLogFault | undefined,
   ) {
     this.records = records;
@@ -82,17 +81,19 @@ export class TopicFile {
       throw new Error(refusalMessage(path, { record: 0, byte: 0, reason: `the file is missing but ${stored.bytes} bytes (${stored.records} records) were acknowledged` }));
     }
     const handle = await open(path, 'a');
+    let acknowledged: AcknowledgedFile | undefined;
     try {
       await handle.datasync(); // makes a truncation durable before anything is appended after it
       if (!existed) await fsyncDir(dirname(path));
       // Every complete batch kept may have been acknowledged before the crash: from now on it is.
-      const now = { bytes, records: records.length };
+      const now: Acknowledged = { bytes, records: records.length };
       const unchanged = stored?.bytes === now.bytes && stored.records === now.records;
-      const writer = acknowledgedWriter(ackPath, unchanged ? now : stored, options.log);
-      writer.set(now);
-      await writer.flush();
-      return new TopicFile(name, handle, records, bytes, writer, options.fault);
+      acknowledged = await AcknowledgedFile.open(ackPath, unchanged ? now : stored, options.log);
+      acknowledged.writer.set(now);
+      await acknowledged.writer.flush();
+      return new TopicFile(name, handle, records, bytes, acknowledged, options.fault);
     } catch (error) {
+      await acknowledged?.close();
       await handle.close();
       throw error;
     }
@@ -120,7 +121,7 @@ export class TopicFile {
   async close(): Promise<void> {
     this.closed = true;
     await this.draining;
-    await this.acknowledged.flush().catch(() => undefined); // logged by the writer; the next open recovers
+    await this.acknowledged.close(); // a failed save is logged; the next open recovers
     await this.handle.close();
   }
 
@@ -142,7 +143,7 @@ export class TopicFile {
       }
       this.bytes += buf.length;
       for (const p of batch) for (const r of p.records) this.records.push(r);
-      this.acknowledged.set({ bytes: this.bytes, records: this.records.length });
+      this.acknowledged.writer.set({ bytes: this.bytes, records: this.records.length });
       const grown = this.growth;
       this.growth = signal();
       grown.resolve();
