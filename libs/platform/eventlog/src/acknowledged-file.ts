@@ -36,9 +36,9 @@ function sum(a: Acknowledged): number {
 }
 
 /**
- * The stored length, undefined when none was recorded, or why the file is malformed (the log then
- * refuses to open: it cannot tell what was acknowledged). A malformed read is tried once more, in
- * case it met a write in progress (`countersign log check` on a running log).
+ * The stored length; undefined when none was recorded (no file, or an empty one); or why the file
+ * is malformed (the log then refuses to open: it cannot tell what was acknowledged). A malformed
+ * read is tried once more, in case it met a write in progress (`log check` on a running log).
  */
 export async function readAcknowledged(path: string): Promise<Acknowledged | undefined | { malformed: string }> {
   let text = '';
@@ -49,6 +49,8 @@ export async function readAcknowledged(path: string): Promise<Acknowledged | und
       if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
       throw error;
     }
+    // Created but never written: a crash between creating the topic and its first length.
+    if (text.length === 0) return undefined;
     const value = parseAcknowledged(text);
     if (value) return value;
   }

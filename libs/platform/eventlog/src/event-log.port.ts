@@ -81,7 +81,8 @@ export interface Subscription {
 export interface EventLog {
   /**
    * Appends records as one batch; resolves only once they are durable (fsync / acks=all). A batch
-   * is all or nothing: readers see all of its records at once, contiguous and in order, and after
+   * is all or nothing: its records become visible at once, contiguous and in order (a subscriber
+   * may still get them in two deliveries where `maxBatch` falls inside the batch), and after
    * a crash either all of them are in the log or none is (so a vote and its decision, appended
    * together, never appear one without the other). The file log marks batch boundaries on disk and
    * recovery cuts only a torn, unacknowledged batch, whole. Kafka writes the records of one produce

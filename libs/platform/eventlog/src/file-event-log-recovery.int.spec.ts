@@ -93,6 +93,16 @@ describe('file event log recovery', () => {
     assert.deepEqual(await readAcknowledged(join(dir, 'topics', 't.ack')), { bytes: legacy.length, records: 2 });
   });
 
+  it('given an acknowledged length file that was created but never written (a crash at topic creation), opens as if none was recorded', async () => {
+    const dir = await freshDir();
+    const path = await logWith(dir, 2);
+    await writeFile(join(dir, 'topics', 't.ack'), '');
+    const warnings: string[] = [];
+    assert.deepEqual((await readTopic(dir, 't', warnings)).map((r) => r.value), [{ n: 0 }, { n: 1 }]);
+    assert.deepEqual(warnings, []);
+    assert.deepEqual(await readAcknowledged(join(dir, 'topics', 't.ack')), { bytes: (await stat(path)).size, records: 2 });
+  });
+
   it('when the appending process is killed with SIGKILL, every acknowledged record survives intact, in whole batches', async () => {
     const dir = await freshDir();
     const acknowledged = await runAppender(dir, ['crash'], 2000);
