@@ -57,7 +57,7 @@ export async function readAcknowledged(path: string): Promise<Acknowledged | und
   return { malformed: `${path} is malformed (expected {"bytes":B,"records":R,"crc":C}, got ${JSON.stringify(text.slice(0, 100))})` };
 }
 
-function parseAcknowledged(text: string): Acknowledged | undefined {
+export function parseAcknowledged(text: string): Acknowledged | undefined {
   if (text.length !== SIZE || !text.endsWith('\n')) return undefined;
   let content: unknown;
   try {
