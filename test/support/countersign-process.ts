@@ -35,8 +35,8 @@ export interface StartOptions {
   env?: Record<string, string>;
   /** Resolve once the process exits instead of waiting for readiness (config error tests). */
   expectExit?: boolean;
-  /** Distributed shape: another entry point for some services (a test composition, e.g. with faults). */
-  entries?: Partial<Record<(typeof SERVICES)[number], string>>;
+  /** Another entry point (a test composition, e.g. with faults): for the one process, or per service. */
+  entries?: Partial<Record<(typeof SERVICES)[number] | 'embedded', string>>;
 }
 
 export async function freePort(): Promise<number> {
@@ -113,7 +113,7 @@ export async function startCountersign(options: StartOptions = {}): Promise<Runn
   if (SHAPE === 'embedded' || options.expectExit) {
     const port = await freePort();
     ports.push(port);
-    const entry = SHAPE === 'embedded' ? 'apps/countersign/src/main.ts' : 'apps/gateway/src/main.ts';
+    const entry = SHAPE === 'embedded' ? options.entries?.embedded ?? 'apps/countersign/src/main.ts' : 'apps/gateway/src/main.ts';
     const shared = SHAPE === 'embedded' ? {} : distributedEnv(dataDir);
     procs.push(spawnApp(entry, { ...shared, PORT: String(port), COUNTERSIGN_DATA_DIR: dataDir, ...options.env }, sink));
   } else {

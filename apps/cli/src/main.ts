@@ -4,8 +4,10 @@
  *   countersign readmodel project --from N   project events from offset N of every partition
  *   countersign policy validate|eval|test    check policy files, evaluate an input, run test cases
  *   countersign policy simulate              replay past actions from the log against a candidate policy set
+ *   countersign log check [DIR]              what the next start would do with a file log (exit 0/1/3)
  */
 import { Command, CommanderError, InvalidArgumentError } from 'commander';
+import { registerLogCommands } from './log-commands.ts';
 import { registerPolicyCommands } from './policy-program.ts';
 import { projectFrom, rebuild } from './readmodel-commands.ts';
 
@@ -28,6 +30,7 @@ readmodel
   .action(async (options: { from: number }) => projectFrom(process.env, options.from));
 
 registerPolicyCommands(program);
+registerLogCommands(program);
 
 function parseOffset(raw: string): number {
   if (!/^\d{1,15}$/.test(raw)) throw new InvalidArgumentError('must be a whole number (an offset)');

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { TOPICS } from '@countersign/contracts';
 import type { EnvConfig } from '@countersign/config';
-import { createFileEventLog, createKafkaEventLog, namespacedEventLog, type EventLog } from '@countersign/eventlog';
+import { createFileEventLog, createKafkaEventLog, namespacedEventLog, type EventLog, type FileEventLogOptions } from '@countersign/eventlog';
 import { createMemoryReadModelStore, createMongoReadModelStore, lazyReadModelStore, READ_MODEL_INDEXES, type ReadModelStore } from '@countersign/readmodel';
 import type { ServiceName } from './services.ts';
 
@@ -18,7 +18,13 @@ export interface Adapters {
  * default; Kafka when COUNTERSIGN_KAFKA_BROKERS is set; MongoDB when COUNTERSIGN_MONGO_URL is set.
  * Throws (with one line) on combinations that cannot work.
  */
-export async function openAdapters(config: EnvConfig, services: readonly ServiceName[], all: boolean): Promise<Adapters> {
+export async function openAdapters(
+  config: EnvConfig,
+  services: readonly ServiceName[],
+  all: boolean,
+  /** More options for the file log, from a composition (a crash test's torn-append fault). */
+  fileLog: Partial<Pick<FileEventLogOptions, 'fault'>> = {},
+): Promise<Adapters> {
   if (!config.kafkaBrokers && !all) {
     throw new Error('running services as separate processes needs a shared log: set COUNTERSIGN_KAFKA_BROKERS (the embedded file log serves one process)');
   }
@@ -35,7 +41,7 @@ export async function openAdapters(config: EnvConfig, services: readonly Service
         ...(services.includes('approval-router') ? { transactionalId: `${config.kafkaNamespace ?? 'countersign'}.approval-router-${config.instanceId}` } : {}),
       })
     : undefined;
-  const base = kafka ?? (await createFileEventLog({ dir: join(config.dataDir, 'log') }));
+  const base = kafka ?? (await createFileEventLog({ dir: join(config.dataDir, 'log'), ...fileLog }));
   const eventLog = config.kafkaNamespace ? namespacedEventLog(base, config.kafkaNamespace) : base;
   try {
     if (kafka) await kafka.ensureTopics(Object.values(TOPICS).map((t) => (config.kafkaNamespace ? `${config.kafkaNamespace}.${t}` : t)));

@@ -5,7 +5,7 @@ import { loadWorkspace, readEnvConfig, type EnvConfig } from '@countersign/confi
 import { readOutboundAllow } from '@countersign/contracts';
 import { loadDirectory, type Directory } from '@countersign/identity';
 import { loadPolicySet, type CompiledPolicySet } from '@countersign/policy';
-import type { EventLog } from '@countersign/eventlog';
+import type { EventLog, FileEventLogOptions } from '@countersign/eventlog';
 import { EventLogServer, RethrowFilter } from '@countersign/messaging';
 import { createReadiness, HealthModule, RuntimeModule, type RuntimeOptions } from '@countersign/runtime';
 import { checkGatewayConfig, configureHttp } from '@countersign/service-gateway';
@@ -38,6 +38,8 @@ function fail(name: string, message: string): never {
 export interface Composition {
   /** Wraps the event log every service of the process uses (fault injection in crash tests). */
   eventLog?: (log: EventLog) => EventLog;
+  /** Options for the embedded file log (the torn-append fault of the crash-consistency test). */
+  fileLog?: Partial<Pick<FileEventLogOptions, 'fault'>>;
 }
 
 /**
@@ -60,7 +62,7 @@ export async function runServices(name: string, services: readonly ServiceName[]
   }
   const telemetry = startTelemetry(name);
   const all = services.length === ALL_SERVICES.length;
-  const adapters = await openAdapters(config, services, all).catch((error: Error) => fail(name, error.message));
+  const adapters = await openAdapters(config, services, all, composition.fileLog).catch((error: Error) => fail(name, error.message));
   const eventLog = composition.eventLog ? composition.eventLog(adapters.eventLog) : adapters.eventLog;
   const readiness = createReadiness();
   const app = await NestFactory.create(

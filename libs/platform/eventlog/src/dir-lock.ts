@@ -34,7 +34,7 @@ export async function acquireDirLock(dir: string): Promise<() => Promise<void>> 
   throw new Error(`event log: could not lock ${dir}`);
 }
 
-function isAlive(pid: number): boolean {
+export function isAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;

@@ -278,6 +278,37 @@ export function eventLogContract(name: string, open: () => Promise<EventLogFixtu
         assert.deepEqual(read.sort((a, b) => a - b), Array.from({ length: 30 }, (_, i) => i));
       }));
 
+    it('an append is one batch: readers see all of its records at once, contiguous and in order, never part of it', () =>
+      withLog(async ({ log }) => {
+        const topic = unique('t');
+        const seen = collectDeliveries();
+        const sub = await log.subscribe({ group: unique('g'), topic, handler: seen.handler });
+        const sizes = Array.from({ length: 24 }, (_, b) => 1 + (b % 5));
+        const batch = (b: number) => Array.from({ length: sizes[b] }, (_, i) => ({ key: 'k', value: { b, i } }));
+        let writing = true;
+        const appends = Promise.all(sizes.map((_, b) => log.append(topic, batch(b)))).finally(() => (writing = false));
+        const snapshots: { b: number; i: number }[][] = [];
+        while (writing) {
+          const read: { b: number; i: number }[] = [];
+          await log.readAll(topic, (records) => void read.push(...records.map((r) => r.value as { b: number; i: number })));
+          snapshots.push(read);
+          await new Promise((resolve) => setImmediate(resolve)); // a read may finish without IO: let the appends run
+        }
+        await appends;
+        const total = sizes.reduce((a, n) => a + n, 0);
+        await seen.until(total, 'every record');
+        await sub.close();
+        const whole = (read: { b: number; i: number }[], what: string) => {
+          for (let at = 0; at < read.length; at += sizes[read[at].b]) {
+            const { b } = read[at];
+            assert.deepEqual(read.slice(at, at + sizes[b]), batch(b).map((r) => r.value), `${what}: batch ${b} at ${at} is whole and in order`);
+          }
+        };
+        for (const [n, read] of snapshots.entries()) whole(read, `readAll #${n}`);
+        whole(seen.records.map((r) => r.value as { b: number; i: number }), 'the subscription');
+        assert.equal(seen.records.length, total);
+      }));
+
     it('text that is not JSON reaches the handler with value undefined and the raw text', async (t) => {
       await withLog(async ({ log }) => {
         if (!log.appendRaw) return t.skip('adapter has no appendRaw');

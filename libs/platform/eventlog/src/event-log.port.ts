@@ -32,7 +32,9 @@ export interface RawLogRecord {
  * What a handler may do besides reading its batch. Output staged with `append` is written before
  * the group's position moves past the batch, atomically with it where the adapter can (a Kafka
  * transaction with the consumed offsets); `afterCommit` callbacks run once both are durable, so
- * in-memory state follows only what really happened.
+ * in-memory state follows only what really happened. A handler's output to one topic is one
+ * batch (all or nothing, see `EventLog.append`); the file log writes each topic's output in turn,
+ * so output spread over several topics is atomic per topic only there.
  */
 export interface BatchContext {
   append(topic: string, records: readonly LogRecord[]): void;
@@ -106,7 +108,18 @@ export interface Subscription {
 }
 
 export interface EventLog {
-  /** Appends records; resolves only once they are durable (fsync / acks=all). */
+  /**
+   * Appends records as one batch; resolves only once they are durable (fsync / acks=all). A batch
+   * is all or nothing: its records become visible at once, contiguous and in order (a subscriber
+   * may still get them in two deliveries where `maxBatch` falls inside the batch), and after
+   * a crash either all of them are in the log or none is (so a vote and its decision, appended
+   * together, never appear one without the other). The file log marks batch boundaries on disk and
+   * recovery cuts only a torn, unacknowledged batch, whole. Kafka writes the records of one produce
+   * request for one partition as one record batch, and the transaction of a transactional
+   * subscription makes all of a handler's output atomic across partitions and topics; a plain
+   * append spanning several partitions is atomic per partition only. Once an append has resolved,
+   * its records are never lost or rewritten: damage to them stops the log from opening.
+   */
   append(topic: string, records: readonly LogRecord[]): Promise<void>;
   /**
    * Optional: appends text exactly as given, even if it is not JSON (what a foreign producer

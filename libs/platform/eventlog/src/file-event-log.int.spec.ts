@@ -40,6 +40,28 @@ describe('file event log', () => {
     assert.equal(file.split('\n').length, 4);
   });
 
+  it("given a handler's output staged to one topic in several calls, it is written as one batch", async () => {
+    const dir = await freshDir();
+    const log = await createFileEventLog({ dir, log: quiet });
+    await log.append('in', [{ key: 'a', value: 'vote' }]);
+    let handled!: () => void;
+    const done = new Promise<void>((resolve) => (handled = resolve));
+    const sub = await log.subscribe({
+      group: 'router', topic: 'in',
+      handler: async (_records, context) => {
+        context.append('out', [{ key: 'a', value: 'VoteRecorded' }]);
+        context.append('dead', [{ key: 'a', value: 'elsewhere' }]);
+        context.append('out', [{ key: 'a', value: 'ActionDenied' }]);
+        context.afterCommit(handled);
+      },
+    });
+    await done;
+    await sub.close();
+    await log.close();
+    const lines = (await readFile(join(dir, 'topics', 'out.log'), 'utf8')).split('\n').slice(0, -1);
+    assert.deepEqual(lines.map((l) => [l[8], JSON.parse(l.slice(9)).value]), [['+', 'VoteRecorded'], [' ', 'ActionDenied']]);
+  });
+
   it('when a subscription closes, its position is saved in the checkpoint file', async () => {
     const dir = await freshDir();
     const log = await createFileEventLog({ dir, log: quiet });

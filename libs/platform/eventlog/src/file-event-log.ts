@@ -1,28 +1,33 @@
 /**
  * The embedded event log: one append-only file per topic (`<dir>/topics/<topic>.log`, see
- * record-codec.ts), every record kept in memory, consumer positions in
- * `<dir>/checkpoints/<group>@<topic>.json`. One partition per topic, offsets are record indexes.
- * Meant for one process per directory (embedded mode runs every service in one process).
+ * record-codec.ts) with its acknowledged length (`<topic>.ack`), every record kept in memory,
+ * consumer positions in `<dir>/checkpoints/<group>@<topic>.json`. One partition per topic, offsets
+ * are record indexes. Meant for one process per directory (embedded mode runs every service in one
+ * process). Opening recovers every topic (topic-verdict.ts) and checks every checkpoint against its
+ * topic; anything it cannot recover without dropping acknowledged data refuses the open.
  */
 import { mkdir, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { DeliveredRecord, EventLog, LogRecord, RawLogRecord, SubscribeOptions, Subscription } from './event-log.port.ts';
 import { CheckpointWriter, readCheckpoint } from './checkpoint-file.ts';
 import { startSubscription, toDelivered } from './file-subscription.ts';
-import { encodeRecord, isJsonText, type StoredRecord } from './record-codec.ts';
+import { encodeBatch, isJsonText, type StoredRecord } from './record-codec.ts';
 import { TopicFile } from './topic-file.ts';
 import { acquireDirLock } from './dir-lock.ts';
+import { NAME, topicNames } from './log-layout.ts';
+import { checkpointRefusal, judgeCheckpoints, readCheckpoints } from './checkpoint-check.ts';
+import type { FileLogFault } from './file-log-fault.ts';
 
 export interface FileEventLogOptions {
   dir: string;
-  /** Warnings: torn tails truncated, handler failures, checkpoint write failures. */
+  /** Warnings: torn tails cut, handler failures, checkpoint write failures. */
   log?: (msg: string) => void;
+  /** Crash tests only (composed by test/support/faulty-embedded.main.ts): see file-log-fault.ts. */
+  fault?: FileLogFault;
 }
 
 const DEFAULT_MAX_BATCH = 500;
 const READ_ALL_BATCH = 500;
-/** Kafka's legal topic characters; they are also safe as file names. */
-const NAME = /^[A-Za-z0-9._-]{1,200}$/;
 
 export async function createFileEventLog(options: FileEventLogOptions): Promise<EventLog> {
   const log = options.log ?? ((msg: string) => console.warn(msg));
@@ -33,15 +38,17 @@ export async function createFileEventLog(options: FileEventLogOptions): Promise<
   const unlock = await acquireDirLock(options.dir);
 
   const topics = new Map<string, Promise<TopicFile>>();
-  const openTopic = (name: string) => TopicFile.open(name, join(topicsDir, `${name}.log`), log);
-  const existing = (await readdir(topicsDir)).filter((f) => f.endsWith('.log')).map((f) => f.slice(0, -'.log'.length));
-  for (const name of existing) topics.set(name, openTopic(name));
+  const openTopic = (name: string) => TopicFile.open(name, join(topicsDir, `${name}.log`), { log, fault: options.fault });
+  for (const name of topicNames(await readdir(topicsDir))) topics.set(name, openTopic(name));
   const opened = await Promise.allSettled(topics.values());
   const failed = opened.find((r) => r.status === 'rejected');
-  if (failed) {
-    await Promise.all(opened.map((r) => (r.status === 'fulfilled' ? r.value.close() : undefined)));
+  const files = new Map(opened.flatMap((r) => (r.status === 'fulfilled' ? [[r.value.name, r.value] as const] : [])));
+  const badCheckpoint = failed ? undefined : await readCheckpoints(checkpointsDir)
+    .then((found) => judgeCheckpoints(found, (t) => files.get(t)?.length ?? 0).find((c) => c.state !== 'within'));
+  if (failed || badCheckpoint) {
+    await Promise.all([...files.values()].map((f) => f.close()));
     await unlock();
-    throw failed.reason;
+    throw failed ? failed.reason : new Error(checkpointRefusal(badCheckpoint!));
   }
 
   const subscriptions = new Map<string, Subscription>();
@@ -61,8 +68,7 @@ export async function createFileEventLog(options: FileEventLogOptions): Promise<
 
   async function appendStored(name: string, records: StoredRecord[], json: boolean[]): Promise<void> {
     if (records.length === 0) return;
-    const text = records.map((r, i) => encodeRecord(r, json[i])).join('');
-    await (await topic(name)).append(text, records);
+    await (await topic(name)).append(encodeBatch(records, json), records);
   }
 
   const eventLog: EventLog = {
@@ -92,8 +98,7 @@ export async function createFileEventLog(options: FileEventLogOptions): Promise<
         const path = join(checkpointsDir, `${id}.json`);
         const stored = o.fromBeginning || o.fromEnd ? undefined : await readCheckpoint(path);
         if (stored !== undefined && stored > t.length) {
-          throw new Error(`event log: checkpoint ${path} is at ${stored}, beyond the end of ${o.topic} (${t.length}); ` +
-            `the topic was reset without its checkpoints: delete them to start the group again`);
+          throw new Error(checkpointRefusal({ group: o.group, topic: o.topic, path, nextOffset: stored, topicRecords: t.length, state: 'beyond' }));
         }
         if (closed) throw new Error('event log is closed');
         const start = o.fromBeginning ? 0 : o.fromEnd ? t.length : (stored ?? 0);

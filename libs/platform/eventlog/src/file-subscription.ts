@@ -42,6 +42,17 @@ function parseOrUndefined(raw: string): unknown {
   }
 }
 
+/** Staged output merged per topic, in the order topics were first staged to. */
+function byTopic(staged: ReadonlyArray<readonly [string, readonly LogRecord[]]>): Map<string, LogRecord[]> {
+  const merged = new Map<string, LogRecord[]>();
+  for (const [t, records] of staged) {
+    const into = merged.get(t) ?? [];
+    into.push(...records);
+    merged.set(t, into);
+  }
+  return merged;
+}
+
 export function startSubscription(options: SubscriptionLoopOptions): Subscription {
   const { topic, group, maxBatch, handler, checkpoint, log } = options;
   let position = options.start;
@@ -77,8 +88,9 @@ export function startSubscription(options: SubscriptionLoopOptions): Subscriptio
         const result = await handler(batch, { append: (t, records) => void staged.push([t, records]), afterCommit: (cb) => void committed.push(cb) });
         if (result) end = position + handledCount(result.handled, batch.length);
         // Output first, then the position: a crash in between redelivers the batch, and the
-        // idempotent handler produces nothing twice.
-        for (const [t, records] of staged) await options.write(t, records);
+        // idempotent handler produces nothing twice. One append per topic, so a handler's output
+        // to a topic is one batch: after a crash all of it is there or none.
+        for (const [t, records] of byTopic(staged)) await options.write(t, records);
       } catch (error) {
         const next = stopping ? 'closing; it is delivered again next time' : `redelivering in ${backoff} ms`;
         log(`event log: group ${group} failed on ${topic.name} offsets ${position}..${end - 1} ` +

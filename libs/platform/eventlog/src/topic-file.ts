@@ -2,13 +2,17 @@
  * One topic of the embedded log: an append-only file plus every record in memory. Appends are
  * group-committed: while one write + fdatasync is in flight, new appends queue up and all of them
  * go out in the next single write + fdatasync. Records become visible to readers only once
- * durable, so nothing is ever delivered that a crash could take back.
+ * durable, so nothing is ever delivered that a crash could take back. After each fdatasync the
+ * acknowledged length (acknowledged-file.ts) follows, off the append path.
  */
 import { open, stat, truncate, type FileHandle } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import type { StoredRecord } from './record-codec.ts';
 import { scanTopicFile } from './topic-scan.ts';
 import { fsyncDir } from './fs-durability.ts';
+import { AcknowledgedFile, acknowledgedPath, readAcknowledged } from './acknowledged-file.ts';
+import { assessTopic, refusalMessage, tornTailMessage, type Acknowledged } from './topic-verdict.ts';
+import { tearAndDie, type FileLogFault } from './file-log-fault.ts';
 
 interface PendingAppend {
   text: string;
@@ -22,6 +26,12 @@ function signal(): { promise: Promise<void>; resolve: () => void } {
   let resolve!: () => void;
   const promise = new Promise<void>((r) => (resolve = r));
   return { promise, resolve };
+}
+
+export interface TopicFileOptions {
+  log: (msg: string) => void;
+  /** Tests only: see file-log-fault.ts. */
+  fault?: FileLogFault;
 }
 
 export class TopicFile {
@@ -38,39 +48,62 @@ export class TopicFile {
     readonly name: string,
     private readonly handle: FileHandle,
     records: StoredRecord[],
+    private bytes: number,
+    private readonly acknowledged: AcknowledgedFile,
+    private readonly fault: FileLogFault | undefined,
   ) {
     this.records = records;
   }
 
-  /** Opens (creating if needed) and recovers the file: a torn tail is truncated away. */
-  static async open(name: string, path: string, log: (msg: string) => void): Promise<TopicFile> {
+  /**
+   * Opens (creating if needed) and recovers the file: a torn tail after the acknowledged length is
+   * cut, with a warning; any other damage refuses the open and changes nothing on disk.
+   */
+  static async open(name: string, path: string, options: TopicFileOptions): Promise<TopicFile> {
+    const ackPath = acknowledgedPath(path);
+    const read = await readAcknowledged(ackPath);
+    if (read && 'malformed' in read) throw new Error(refusalMessage(path, { record: 0, byte: 0, reason: read.malformed }));
+    const stored = read;
     const existed = await stat(path).then(() => true, () => false);
     let records: StoredRecord[] = [];
+    let bytes = 0;
     if (existed) {
-      const scan = await scanTopicFile(path);
-      if (scan.tail) {
-        log(`event log: ${path}: truncating ${scan.tail.bytes} damaged byte(s) after record #${scan.records.length} ` +
-          `(${scan.tail.problem}); an unacknowledged write was torn by a crash`);
-        await truncate(path, scan.validBytes);
+      const scan = await scanTopicFile(path, { keepRecords: true, probeBytes: stored?.bytes });
+      const verdict = assessTopic(scan, stored);
+      if (verdict.state === 'refused') throw new Error(refusalMessage(path, verdict.problem));
+      if (verdict.state === 'torn-tail') {
+        options.log(tornTailMessage(path, verdict.cut, stored));
+        await truncate(path, scan.completeBytes);
       }
       records = scan.records;
+      bytes = scan.completeBytes;
+    } else if (stored && stored.bytes > 0) {
+      throw new Error(refusalMessage(path, { record: 0, byte: 0, reason: `the file is missing but ${stored.bytes} bytes (${stored.records} records) were acknowledged` }));
     }
     const handle = await open(path, 'a');
+    let acknowledged: AcknowledgedFile | undefined;
     try {
       await handle.datasync(); // makes a truncation durable before anything is appended after it
       if (!existed) await fsyncDir(dirname(path));
+      // Every complete batch kept may have been acknowledged before the crash: from now on it is.
+      const now: Acknowledged = { bytes, records: records.length };
+      const unchanged = stored?.bytes === now.bytes && stored.records === now.records;
+      acknowledged = await AcknowledgedFile.open(ackPath, unchanged ? now : stored, options.log);
+      acknowledged.writer.set(now);
+      await acknowledged.writer.flush();
+      return new TopicFile(name, handle, records, bytes, acknowledged, options.fault);
     } catch (error) {
+      await acknowledged?.close();
       await handle.close();
       throw error;
     }
-    return new TopicFile(name, handle, records);
   }
 
   get length(): number {
     return this.records.length;
   }
 
-  /** `text` holds the encoded lines of `records`; resolves once they are on disk. */
+  /** `text` holds the encoded lines of `records` (one batch); resolves once they are on disk. */
   append(text: string, records: StoredRecord[]): Promise<void> {
     if (this.closed) return Promise.reject(new Error(`event log: topic ${this.name} is closed`));
     if (this.failure) return Promise.reject(this.failure);
@@ -88,14 +121,17 @@ export class TopicFile {
   async close(): Promise<void> {
     this.closed = true;
     await this.draining;
+    await this.acknowledged.close(); // a failed save is logged; the next open recovers
     await this.handle.close();
   }
 
   private async drain(): Promise<void> {
     while (this.queue.length > 0) {
       const batch = this.queue.splice(0);
+      const buf = Buffer.from(batch.map((p) => p.text).join(''), 'utf8');
       try {
-        await this.writeFully(Buffer.from(batch.map((p) => p.text).join(''), 'utf8'));
+        if (this.fault === 'torn-append' && batch.some((p) => p.records.length > 1)) await tearAndDie(this.handle, batch);
+        await this.writeFully(buf);
         await this.handle.datasync();
         this.flushCount += 1;
       } catch (error) {
@@ -105,7 +141,9 @@ export class TopicFile {
         for (const p of [...batch, ...this.queue.splice(0)]) p.reject(this.failure);
         return;
       }
+      this.bytes += buf.length;
       for (const p of batch) for (const r of p.records) this.records.push(r);
+      this.acknowledged.writer.set({ bytes: this.bytes, records: this.records.length });
       const grown = this.growth;
       this.growth = signal();
       grown.resolve();
