@@ -2,7 +2,8 @@ import type { Actor, DomainEventBody, Requester } from '@countersign/contracts';
 
 /** A plain snapshot of the principals known when a command is decided. */
 export interface Directory {
-  principals: Record<string, { kind: 'agent' | 'human'; groups: string[] }>;
+  /** `readsAll`: an auditor or admin, who may see every action (and so hears why a command of theirs is refused). */
+  principals: Record<string, { kind: 'agent' | 'human'; groups: string[]; readsAll?: boolean }>;
 }
 
 /** Everything impure a decision needs, passed in. */

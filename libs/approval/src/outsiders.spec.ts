@@ -6,7 +6,7 @@ import type { ActionCommand } from '@countersign/contracts';
 import { outsiderRefusal, REJECTION_LIMIT } from './outsiders.ts';
 import { rejectionsOf } from './state.ts';
 import {
-  agent7, breakGlass, cancel, DEADLINE, delivered, expire, propose, requireApproval, review, vote,
+  agent7, breakGlass, cancel, DEADLINE, delivered, directory, expire, propose, requireApproval, review, vote,
 } from './testing/fixtures.ts';
 import { context, given, type Scenario } from './testing/given.ts';
 
@@ -27,6 +27,12 @@ describe('outsiders: refused, and recorded outside the action\'s stream', () => 
   it('given no action at all, when anyone votes or cancels, then they are outsiders', () => {
     assert.equal(refusal(given(), vote('alice'))?.kind, 'outsider');
     assert.equal(refusal(given(), cancel('rita'))?.rejection.data.code, 'not_pending');
+  });
+
+  it('given a pending action, when an auditor (who sees every action) votes, then the refusal stays in the stream: it tells them nothing new', () => {
+    const auditor = { ...directory, principals: { ...directory.principals, aud: { kind: 'human' as const, groups: [], readsAll: true } } };
+    assert.equal(outsiderRefusal(vote('aud'), pending().state, context({ directory: auditor })), undefined);
+    assert.equal(decide(vote('aud'), pending().state, context({ directory: auditor }))[0].type, 'CommandRejected');
   });
 
   it('given a pending action, when a stranger cancels it, then they are an outsider', () => {

@@ -64,6 +64,8 @@ function commandAuthor(command: ActionCommand): string | undefined {
 /** Whether `principal` has a part in the action: may cancel, vote (now or later), or review it. */
 function involved(principal: string, state: ApprovalState, ctx: DecideContext): boolean {
   if (state.status === 'none') return false;
+  // Auditors and admins see every action: a refusal tells them nothing new, so it is recorded.
+  if (Object.hasOwn(ctx.directory.principals, principal) && ctx.directory.principals[principal].readsAll) return true;
   const { requester } = state.proposal;
   if (requesterIds(requester).includes(principal)) return true;
   if (state.status === 'proposed') return false;

@@ -27,7 +27,7 @@ export interface Principal {
 
 /** What the approval domain needs to know about principals, as plain data. */
 export interface DirectorySnapshot {
-  principals: Record<string, { kind: PrincipalKind; groups: string[] }>;
+  principals: Record<string, { kind: PrincipalKind; groups: string[]; readsAll?: boolean }>;
 }
 
 export interface Directory {
@@ -42,6 +42,9 @@ export interface Directory {
   ownersOf(resource: string): string[];
   snapshot(): DirectorySnapshot;
 }
+
+/** Auditors and admins read every action and the audit trail (neither role approves anything). */
+export const readsAll = (p: Pick<Principal, 'roles'>): boolean => (p.roles ?? []).some((r) => r === 'auditor' || r === 'admin');
 
 /** SHA-256 of an API key, hex: what a principals file stores instead of the key. */
 export function hashApiKey(key: string): string {
@@ -75,7 +78,7 @@ export function createDirectory(principals: readonly Principal[]): Directory {
     identitiesOf: (id) => [...(byId.get(id)?.identities ?? [])],
     ownersOf: (resource) => owning.filter((o) => o.re.some((re) => re.test(resource))).map((o) => o.id).sort(),
     snapshot: () => ({
-      principals: Object.fromEntries(all.map((p) => [p.id, { kind: p.kind, groups: [...p.groups] }])),
+      principals: Object.fromEntries(all.map((p) => [p.id, { kind: p.kind, groups: [...p.groups], ...(readsAll(p) ? { readsAll: true } : {}) }])),
     }),
   };
 }

@@ -1,4 +1,4 @@
-import { Global, Module, type DynamicModule } from '@nestjs/common';
+import { Global, Logger, Module, type DynamicModule } from '@nestjs/common';
 import { EVENT_LOG, type EventLog } from '@countersign/eventlog';
 import { READ_MODEL_STORE, type ReadModelStore } from '@countersign/readmodel';
 import { v7 as uuidv7 } from 'uuid';
@@ -34,7 +34,7 @@ export class RuntimeModule {
       { provide: POLICY_SET, useValue: options.policy },
       { provide: CLOCK, useValue: options.clock ?? systemClock },
       { provide: ID_SOURCE, useValue: options.ids ?? uuidV7Ids },
-      { provide: CHANGE_FEED, useValue: options.changes ?? createChangeFeed() },
+      { provide: CHANGE_FEED, useValue: options.changes ?? createChangeFeed((error) => new Logger('change-feed').error(`a listener failed: ${(error as Error)?.stack ?? String(error)}`)) },
       { provide: READINESS, useValue: options.readiness ?? createReadiness() },
     ];
     return { module: RuntimeModule, providers, exports: providers.map((p) => p.provide) };

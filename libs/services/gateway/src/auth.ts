@@ -1,5 +1,5 @@
 import { createParamDecorator, Inject, Injectable, type CanActivate, type ExecutionContext } from '@nestjs/common';
-import type { Directory, Principal } from '@countersign/identity';
+import { readsAll, type Directory, type Principal } from '@countersign/identity';
 import { DIRECTORY } from '@countersign/runtime';
 import type { Request } from 'express';
 import { Problem } from './problem.ts';
@@ -43,4 +43,4 @@ export const CurrentCaller = createParamDecorator((_: unknown, ctx: ExecutionCon
 });
 
 /** Auditors and admins read every action and the audit trail; neither role can approve anything. */
-export const canReadAll = (p: Principal) => (p.roles ?? []).some((r) => r === 'auditor' || r === 'admin');
+export const canReadAll = (p: Principal) => readsAll(p);

@@ -17,10 +17,16 @@ export function presentAction(view: ActionView) {
  * `approvals` counts as the router does (approvalsCounted): under `distinctGroups`, two approvals
  * from one group count once. A view projected before `eligibleGroups` was kept counts voters.
  */
-function presentApproval({ eligibleGroups, ...approval }: ApprovalView, view: ActionView) {
+function presentApproval({ eligibleGroups: _groups, ...approval }: ApprovalView, view: ActionView) {
+  return { ...approval, approvals: countedApprovals(view) };
+}
+
+/** Approvals of an action as the router counts them (every channel shows this number). */
+export function countedApprovals(view: ActionView): number {
   const approvers = view.votes.filter((v) => v.decision === 'approve').map((v) => v.voter);
-  const approvals = eligibleGroups ? approvalsCounted(approvers, { distinctGroups: approval.distinctGroups, eligibleGroups }) : new Set(approvers).size;
-  return { ...approval, approvals };
+  const eligibleGroups = view.approval?.eligibleGroups;
+  if (!view.approval || !eligibleGroups) return new Set(approvers).size;
+  return approvalsCounted(approvers, { distinctGroups: view.approval.distinctGroups, eligibleGroups });
 }
 
 /** Opaque cursors: base64url of the keyset position of the last row (its sort value and id). */

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Channel, VoteDecision } from '@countersign/contracts';
-import type { Principal } from '@countersign/identity';
+import { readsAll, type Principal } from '@countersign/identity';
 import { ActionWaiter, type CommandAnswer } from './action-waiter.ts';
 import { CommandSender } from './commands.ts';
 
@@ -33,6 +33,13 @@ export class VoteCaster {
 
   async cast(vote: Vote, waitMs: number): Promise<CommandAnswer & { commandId: string }> {
     const { actionId, voter, identity, comment, via } = vote;
+    // Someone who cannot see the action (a channel member who is no approver of it) is answered
+    // here: the router would keep such a refusal out of the action's chain, so no answer would come.
+    const view = await this.waiter.get(actionId);
+    if (view && !readsAll(voter) && !view.involved.includes(voter.id)) {
+      const reason = `${voter.id} is not eligible to vote on this action${view.policy?.rule ? `: rule ${view.policy.rule} does not name them` : ''}.`;
+      return { kind: 'rejected', view, code: 'not_eligible', reason, commandId: '' };
+    }
     const commandId = await this.commands.send('CastVote', actionId, voter, {
       voter: voter.id,
       voterIdentities: [...new Set([...voter.identities, identity])],

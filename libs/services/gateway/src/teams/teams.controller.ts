@@ -12,6 +12,7 @@ import { TEAMS_MESSAGES_PATH } from '../integrations/paths.ts';
 import { Problem } from '../problem.ts';
 import { refusalText } from '../rejections.ts';
 import { VoteCaster } from '../vote-caster.ts';
+import { countedApprovals } from '../views.ts';
 import { BotAuthError, BotKeysUnavailable } from './bot-framework-auth.ts';
 import { badRequestResponse, messageResponse, outcomeCardResponse, type InvokeResponse } from './invoke-responses.ts';
 import { parseActivity, TEAMS_REASON_POINTER, type TeamsVoteClick } from './teams-activity.ts';
@@ -122,7 +123,7 @@ export class TeamsController {
 }
 
 function pendingText(view: ActionView, click: TeamsVoteClick): string {
-  const approvals = view.votes.filter((v) => v.decision === 'approve').length;
+  const approvals = countedApprovals(view);
   const quorum = view.approval?.quorum ?? approvals;
   return `Your ${click.decision === 'approve' ? 'approval' : 'vote'} was recorded: ${approvals} of ${quorum} approval(s) so far.`;
 }
