@@ -3,12 +3,12 @@ import { ROUTE_ARGS_METADATA } from '@nestjs/common/constants.js';
 import { RouteParamtypes } from '@nestjs/common/enums/route-paramtypes.enum.js';
 import { Reflector } from '@nestjs/core';
 import type { GatewayLimits } from '@countersign/config';
-import express, { type Request, type Response } from 'express';
+import type { Request, Response } from 'express';
 import type { Observable } from 'rxjs';
 import type { Caller } from './auth.ts';
 import { GATEWAY_LIMITS } from './limits.ts';
 import { ProposalQuotas } from './quotas.ts';
-import { contentTypeProblem, parseJsonBody } from './request-body.ts';
+import { contentTypeProblem, parseJsonBody, readRawBody } from './request-body.ts';
 
 export interface JsonBodyOptions {
   /** `policy`: the larger limit of `POST /v1/policies`; otherwise the default body limit. */
@@ -58,20 +58,9 @@ export class JsonBodyInterceptor implements NestInterceptor {
     const problem = contentTypeProblem(req.headers['content-type']);
     if (problem) throw problem;
     const limit = options.limit === 'policy' ? this.limits.policyBodyBytes : this.limits.bodyBytes;
-    const bytes = await readBody(req, http.getResponse<Response>(), limit);
+    const bytes = await readRawBody(req, http.getResponse<Response>(), limit);
     if (options.metered && req.caller) this.quotas.chargeBytes(req.caller.principal.id, bytes.length);
     req.body = parseJsonBody(bytes);
     return next.handle();
   }
-}
-
-/** The raw body, at most `limit` bytes (body-parser's reading: Content-Length checked first, aborts and sizes reported). */
-function readBody(req: Request, res: Response, limit: number): Promise<Buffer> {
-  const read = express.raw({ limit, inflate: false, type: () => true });
-  return new Promise((resolve, reject) => {
-    read(req, res, (error?: unknown) => {
-      if (error) reject(error);
-      else resolve(Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0));
-    });
-  });
 }

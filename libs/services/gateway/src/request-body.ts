@@ -1,4 +1,5 @@
 import { MIMEType } from 'node:util';
+import express, { type Request, type Response } from 'express';
 import { parseStrictJson, RECORD_LIMITS } from '@countersign/contracts';
 import { badRequest, Problem } from './problem.ts';
 
@@ -39,4 +40,41 @@ export function parseJsonBody(bytes: Uint8Array): unknown {
   const syntax = errors.find((e) => e.pointer === '' && /^is not valid (JSON|UTF-8)/.test(e.detail));
   if (syntax) throw new Problem(400, 'malformed-json', 'The body is not valid JSON.', `The body ${syntax.detail}.`, [syntax]);
   throw badRequest(errors);
+}
+
+/**
+ * The raw body, at most `limit` bytes, with Express's own raw parser: Content-Length checked
+ * before a byte is read, never inflated (a compressed bomb is refused with 415, not expanded), and
+ * every refusal a problem naming what was wrong. No body gives an empty buffer.
+ */
+export async function readRawBody(req: Request, res: Response, limit: number): Promise<Buffer> {
+  const parse = express.raw({ limit, type: () => true, inflate: false });
+  try {
+    await new Promise<void>((resolve, reject) => parse(req, res, (error?: unknown) => (error ? reject(error) : resolve())));
+  } catch (error) {
+    throw bodyProblem(error, limit);
+  }
+  return Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
+}
+
+/** body-parser's errors (http-errors with a `type`) as problems; anything else is ours and stays a 500. */
+function bodyProblem(error: unknown, limit: number): unknown {
+  const e = error as { type?: string; status?: number; message?: string };
+  switch (e?.type) {
+    case 'entity.too.large':
+      return new Problem(413, 'payload-too-large', 'The request body is too large.', `At most ${limit} bytes are accepted here.`);
+    case 'encoding.unsupported':
+      return new Problem(415, 'unsupported-media-type', 'Unsupported content encoding.', 'Send the body uncompressed.', [
+        { header: 'Content-Encoding', detail: 'must be identity (absent): compressed bodies are not accepted' },
+      ]);
+    case 'request.size.invalid':
+      return new Problem(400, 'invalid-request', 'The body is not as long as Content-Length says.', undefined, [
+        { header: 'Content-Length', detail: 'does not match the body received' },
+      ]);
+    case 'request.aborted':
+      return new Problem(400, 'invalid-request', 'The request was aborted before its body was received.');
+    default:
+      if (typeof e?.status === 'number' && e.status >= 400 && e.status < 500) return new Problem(e.status, 'invalid-request', 'The body could not be read.', e.message);
+      return error;
+  }
 }

@@ -10,7 +10,7 @@ const bob: Principal = { id: 'bob', kind: 'human', groups: ['data-stewards'], ro
 const HASH = 'c'.repeat(64);
 
 /** A VoteCaster whose sender records the CastVote it would append, as the envelope the router reads. */
-function recordingCaster() {
+function recordingCaster(view?: { involved: string[] }) {
   const sent: unknown[] = [];
   const sender = {
     send: async (type: string, actionId: string, actor: Pick<Principal, 'id' | 'kind'>, data: CastVoteData, o: { id?: string } = {}) => {
@@ -18,11 +18,20 @@ function recordingCaster() {
       return o.id ?? 'generated';
     },
   } as unknown as CommandSender;
-  const waiter = { answer: async () => ({ kind: 'pending', view: undefined }) } as unknown as ActionWaiter;
+  const waiter = { get: async () => view, answer: async () => ({ kind: 'pending', view: undefined }) } as unknown as ActionWaiter;
   return { caster: new VoteCaster(sender, waiter), sent };
 }
 
 describe('VoteCaster', () => {
+  it('given a voter who cannot see the action (a channel member who is no approver of it), answers not eligible and sends nothing', async () => {
+    const { caster, sent } = recordingCaster({ involved: ['alice'] });
+    const answer = await caster.cast({ actionId: 'act-1', voter: bob, identity: 'slack:T0A:U0BOB', via: 'slack', decision: 'approve' }, 0);
+    assert.equal(answer.kind, 'rejected');
+    assert.equal(answer.kind === 'rejected' && answer.code, 'not_eligible');
+    assert.deepEqual(sent, []);
+  });
+
+
   it('given a click bound to a params hash, the CastVote carries it, and the contract accepts it', async () => {
     const { caster, sent } = recordingCaster();
     await caster.cast({ actionId: 'act-1', voter: bob, identity: 'slack:T0A:U0BOB', via: 'slack', decision: 'approve', paramsHash: HASH, commandId: '018f0000-0000-7000-8000-000000000002' }, 0);
