@@ -75,8 +75,13 @@ export class ConsumerHealth {
   /** The periodic look at the lag: a consumer with records waiting and no progress is stuck. */
   observeLag(lag: number | undefined): void {
     this.lastLag = lag;
-    if (lag === 0) this.lastProgress = this.now();
-    this.publish();
+    if (lag === 0) {
+      this.lastProgress = this.now();
+      // Nothing waiting: caught up, whatever the count at start said (Kafka's lag counts
+      // transaction markers, which are never delivered, so the count can stay short of it).
+      this.handledSinceStart = Math.max(this.handledSinceStart, this.backlog ?? 0);
+    }
+    this.settle();
   }
 
   /** Why the consumer is unhealthy now, or undefined. */

@@ -64,7 +64,8 @@ export class EventLogServer extends Server implements CustomTransportStrategy {
     const now = this.options.now ?? (() => new Date());
     for (const handlers of this.collect().values()) {
       const { group, readyWhenCaughtUp } = handlers.options;
-      const health = new ConsumerHealth(group, this.options.readiness, this.options.health ?? DEFAULT_HEALTH_BOUNDS, readyWhenCaughtUp === true);
+      const catchUp = typeof readyWhenCaughtUp === 'function' ? readyWhenCaughtUp(this.options.facts) : readyWhenCaughtUp === true;
+      const health = new ConsumerHealth(group, this.options.readiness, this.options.health ?? DEFAULT_HEALTH_BOUNDS, catchUp);
       this.healths.push(health);
       this.groups.push(new ConsumerGroup(handlers, {
         log: this.options.log, health, facts: this.options.facts, retry: this.options.retry ?? DEFAULT_RETRY_BOUNDS, now,

@@ -27,7 +27,7 @@ export interface ConsumerOptions {
   transactional?: boolean;
   maxBatch?: number;
   /** Not ready until the records present at start have been handled (read models rebuilding). */
-  readyWhenCaughtUp?: boolean;
+  readyWhenCaughtUp?: boolean | ((facts: ServerFacts) => boolean);
   /**
    * Every instance reads every record (its own group, `<group>.<instanceId>`), instead of the
    * instances sharing the partitions: for state each instance keeps whole, such as the policy in force.

@@ -14,7 +14,7 @@ export const PROJECTOR_CONSUMER: ConsumerOptions = {
   group: PROJECTOR_GROUP,
   topic: TOPICS.events,
   start: (facts) => (facts.storeDurable ? 'committed' : 'beginning'),
-  readyWhenCaughtUp: true,
+  readyWhenCaughtUp: (facts) => !facts.storeDurable,
 };
 
 /**
