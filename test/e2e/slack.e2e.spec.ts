@@ -169,13 +169,18 @@ describe(`Slack approvals (${SHAPE})`, () => {
     assert.equal(events.find((e: any) => e.type === 'VoteRecorded').data.identity, 'slack:T0COUNTER:U0DAVE');
   });
 
-  it('a button carrying the proposal\'s params hash (<actionId>:<paramsHash>) votes; a malformed hash is refused with 400', async () => {
+  it('a button carrying the proposal\'s params hash (<actionId>:<paramsHash>) votes; a malformed hash is refused with 400, another hash by the router', async () => {
     const id = await pendingExport();
     const { paramsHash } = await action(id);
     const malformed = await click('U0BOB', id, 'countersign_approve', { value: `${id}:${paramsHash.toUpperCase()}` });
     assert.equal(malformed.status, 400);
     const problem = JSON.parse(malformed.text);
     assert.deepEqual(problem.errors, [{ parameter: 'payload', pointer: '/actions/0/value', detail: 'must be an action id, or <actionId>:<paramsHash> with the hash as 64 lowercase hex digits' }]);
+    assert.deepEqual((await action(id)).votes, []);
+    // A well-formed hash of other parameters (a message about another proposal): refused by the router, nothing counted.
+    const other = await click('U0BOB', id, 'countersign_approve', { value: `${id}:${'0'.repeat(64)}` });
+    assert.equal(other.status, 200);
+    assert.match((await ephemeral(other.reply)).text, /not this action's parameters/);
     assert.deepEqual((await action(id)).votes, []);
     assert.equal((await click('U0BOB', id, 'countersign_approve', { value: `${id}:${paramsHash}` })).status, 200);
     assert.equal((await decided(id)).status, 'approved');
