@@ -61,12 +61,12 @@ describe('directory', () => {
     assert.equal(directory.get('alice')?.email, 'alice@example.com');
   });
 
-  it('gives a plain snapshot for the approval domain', () => {
+  it('gives a plain snapshot for the approval domain, marking who reads every action (auditors, admins)', () => {
     assert.deepEqual(directory.snapshot(), {
       principals: {
         alice: { kind: 'human', groups: ['stewards'] },
         bob: { kind: 'human', groups: ['stewards', 'security'] },
-        carol: { kind: 'human', groups: [] },
+        carol: { kind: 'human', groups: [], readsAll: true },
         bot: { kind: 'agent', groups: [] },
       },
     });
