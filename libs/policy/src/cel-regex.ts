@@ -1,5 +1,6 @@
 import type { ASTNode } from '@marcbachmann/cel-js';
 import { RE2JS } from 're2js';
+import { boundedMemo } from './bounded-memo.ts';
 import { callOf, childrenOf, nodesOf } from './cel-ast.ts';
 
 /**
@@ -14,19 +15,8 @@ import { callOf, childrenOf, nodesOf } from './cel-ast.ts';
 export const RE2_FUNCTION = 're2Matches';
 export const RE2_SIGNATURE = `string.${RE2_FUNCTION}(string): bool`;
 
-const compiled = new Map<string, RE2JS>();
-const CACHE_LIMIT = 5_000;
-
 /** The compiled pattern (patterns are literals checked at load: the cache holds only those). */
-export function re2(pattern: string): RE2JS {
-  let found = compiled.get(pattern);
-  if (!found) {
-    if (compiled.size >= CACHE_LIMIT) compiled.clear();
-    found = RE2JS.compile(pattern);
-    compiled.set(pattern, found);
-  }
-  return found;
-}
+export const re2: (pattern: string) => RE2JS = boundedMemo(5_000, (pattern) => RE2JS.compile(pattern));
 
 /** `s.re2Matches(p)`: true when the pattern matches any part of the text, as CEL's `matches`. */
 export const re2Matches = (text: string, pattern: string): boolean => re2(pattern).test(text);

@@ -2,6 +2,7 @@ import { Environment, type ParseResult } from '@marcbachmann/cel-js';
 import type { ConditionResult } from '@countersign/contracts';
 import { RE2_FUNCTION as RE2_NAME, RE2_SIGNATURE, re2Matches, rewriteMatches } from './cel-regex.ts';
 import { COST_BUDGET, estimateCost } from './condition-cost.ts';
+import { boundedMemo } from './bounded-memo.ts';
 
 /**
  * CEL conditions of rules. One environment declares the variables a condition may use; each
@@ -49,19 +50,8 @@ type Compiled = { ok: true; condition: CompiledCondition } | { ok: false; error:
 
 // Validation and compilation of a policy version see the same expressions, and most expressions
 // survive from one version to the next: each is parsed once. Bounded, since policies are input.
-const compiled = new Map<string, Compiled>();
-const CACHE_LIMIT = 5_000;
-
 /** Parses and type-checks one expression: the condition, or the one-line reason it is not one. */
-export function compileCondition(expression: string): Compiled {
-  let found = compiled.get(expression);
-  if (!found) {
-    if (compiled.size >= CACHE_LIMIT) compiled.clear();
-    found = parseCondition(expression);
-    compiled.set(expression, found);
-  }
-  return found;
-}
+export const compileCondition: (expression: string) => Compiled = boundedMemo(5_000, (expression) => parseCondition(expression));
 
 function parseCondition(expression: string): Compiled {
   let run: ParseResult;

@@ -1,10 +1,11 @@
 import picomatch from 'picomatch';
-import { checkResource, type ApprovalRequirement, type ResourceCheck, type ConditionResult, type PolicyEvaluatedData, type PolicyOutcome } from '@countersign/contracts';
+import { checkResource, type ApprovalRequirement, type ConditionResult, type PolicyEvaluatedData, type PolicyOutcome } from '@countersign/contracts';
 import type { PolicyInput, PolicyRule } from './compiled-policy.ts';
 import { compileCondition, runConditions, type CompiledCondition, type ConditionActivation } from './conditions.ts';
 import { explain } from './explanation.ts';
 import { describeApproval, reasonFor } from './reasons.ts';
 import { compileStaticMatch, GLOB_OPTIONS, type MatchInput } from './rule-match.ts';
+import { boundedMemo } from './bounded-memo.ts';
 
 /** A rule with its globs and conditions compiled once; `order` is its position in `rules`. */
 interface RuleMatcher {
@@ -72,29 +73,11 @@ export function buildEvaluator(version: string, rules: readonly PolicyRule[], fa
   // The candidates of an action type never change for a compiled set: remember them, so glob
   // rules cost one scan per action type rather than one per evaluation. Bounded, because action
   // names come from callers.
-  const memo = new Map<string, RuleMatcher[]>();
-  const candidatesOf = (action: string): RuleMatcher[] => {
-    let found = memo.get(action);
-    if (!found) {
-      if (memo.size >= MEMO_LIMIT) memo.clear();
-      found = candidates(action);
-      memo.set(action, found);
-    }
-    return found;
-  };
+  const candidatesOf = boundedMemo(MEMO_LIMIT, candidates);
 
   // Checking a resource's spelling costs about as much as the rest of an evaluation, and the
   // answer never changes: remember it, bounded like the candidates (resources come from callers).
-  const spellings = new Map<string, ResourceCheck>();
-  const spellingOf = (resource: string): ResourceCheck => {
-    let found = spellings.get(resource);
-    if (!found) {
-      if (spellings.size >= MEMO_LIMIT) spellings.clear();
-      found = checkResource(resource);
-      spellings.set(resource, found);
-    }
-    return found;
-  };
+  const spellingOf = boundedMemo(MEMO_LIMIT, checkResource);
 
   return (input: PolicyInput, options: EvaluationOptions = {}): PolicyEvaluatedData => {
     const matched: PolicyRule[] = [];
