@@ -5,7 +5,8 @@ import { POLICY_PUBLISH_ACTION, verifyChain, type ActionEvent, type OutboundAllo
 import type { ReadModelStore } from '@countersign/readmodel';
 import type { Response } from 'express';
 import { ActionWaiter } from './action-waiter.ts';
-import { ApiKeyGuard, canReadAll, CurrentCaller, type Caller } from './auth.ts';
+import { readsAll } from '@countersign/identity';
+import { ApiKeyGuard, CurrentCaller, type Caller } from './auth.ts';
 import { READ_MODELS } from './infrastructure.ts';
 import { JsonBody } from './json-body.ts';
 import { GATEWAY_LIMITS } from './limits.ts';
@@ -55,7 +56,7 @@ export class ActionsController {
     if (q.cursor && !after) throw badRequest([{ parameter: 'cursor', detail: 'is not a cursor this API returned' }]);
     const page = await findActions(this.store.collection<ActionView>(COLLECTIONS.actions), {
       viewer: me,
-      readsAll: canReadAll(caller.principal),
+      readsAll: readsAll(caller.principal),
       ...(q.status ? { status: q.status } : {}),
       ...(q.requester ? { requester: q.requester === 'me' ? me : q.requester } : {}),
       ...(q.action ? { action: q.action } : {}),

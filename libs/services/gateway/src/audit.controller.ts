@@ -4,7 +4,8 @@ import type { GatewayLimits } from '@countersign/config';
 import type { ReadModelStore } from '@countersign/readmodel';
 import type { Response } from 'express';
 import { auditCsv } from './audit-csv.ts';
-import { ApiKeyGuard, canReadAll, CurrentCaller, type Caller } from './auth.ts';
+import { readsAll } from '@countersign/identity';
+import { ApiKeyGuard, CurrentCaller, type Caller } from './auth.ts';
 import { READ_MODELS } from './infrastructure.ts';
 import { GATEWAY_LIMITS } from './limits.ts';
 import { Problem, badRequest } from './problem.ts';
@@ -27,7 +28,7 @@ export class AuditController {
 
   @Get()
   async list(@CurrentCaller() caller: Caller, @Query() rawQuery: unknown, @Headers('accept') accept: string | undefined, @Res({ passthrough: true }) res: Response) {
-    if (!canReadAll(caller.principal)) {
+    if (!readsAll(caller.principal)) {
       throw new Problem(403, 'forbidden', 'Reading the audit trail needs the auditor or admin role.', `${caller.principal.id} has neither role.`);
     }
     const q = parseAudit(rawQuery);

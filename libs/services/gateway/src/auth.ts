@@ -1,5 +1,5 @@
 import { createParamDecorator, Inject, Injectable, type CanActivate, type ExecutionContext } from '@nestjs/common';
-import { readsAll, type Directory, type Principal } from '@countersign/identity';
+import type { Directory, Principal } from '@countersign/identity';
 import { DIRECTORY } from '@countersign/runtime';
 import type { Request } from 'express';
 import { Problem } from './problem.ts';
@@ -41,6 +41,3 @@ export const CurrentCaller = createParamDecorator((_: unknown, ctx: ExecutionCon
   if (!caller) throw new Problem(401, 'unauthenticated', 'Authentication is required.');
   return caller;
 });
-
-/** Auditors and admins read every action and the audit trail; neither role can approve anything. */
-export const canReadAll = (p: Principal) => readsAll(p);

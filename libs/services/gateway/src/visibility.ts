@@ -1,13 +1,14 @@
 import type { ActionView } from '@countersign/audit';
 import type { ActionWaiter } from './action-waiter.ts';
-import { canReadAll, type Caller } from './auth.ts';
+import { readsAll, type Principal } from '@countersign/identity';
+import type { Caller } from './auth.ts';
 import { Problem } from './problem.ts';
 
 /** What action ids look like (UUIDs, or ids channels carry); anything else names no action. */
 const ACTION_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
 /** Everyone involved sees an action; auditors and admins see all of them. */
-export const canSee = (caller: Caller, view: ActionView) => canReadAll(caller.principal) || view.involved.includes(caller.principal.id);
+export const canSee = (principal: Principal, view: ActionView) => readsAll(principal) || view.involved.includes(principal.id);
 
 /**
  * The action, if the caller may see it. Otherwise 404 exactly as for an id that does not exist, so
@@ -17,6 +18,6 @@ export const canSee = (caller: Caller, view: ActionView) => canReadAll(caller.pr
  */
 export async function visibleAction(waiter: ActionWaiter, caller: Caller, id: string): Promise<ActionView> {
   const view = ACTION_ID.test(id) ? await waiter.get(id) : undefined;
-  if (!view || !canSee(caller, view)) throw new Problem(404, 'action-not-found', 'No such action.', `There is no action ${id} that you can see.`);
+  if (!view || !canSee(caller.principal, view)) throw new Problem(404, 'action-not-found', 'No such action.', `There is no action ${id} that you can see.`);
   return view;
 }

@@ -1,8 +1,9 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Channel, VoteDecision } from '@countersign/contracts';
-import { readsAll, type Principal } from '@countersign/identity';
+import type { Principal } from '@countersign/identity';
 import { ActionWaiter, type CommandAnswer } from './action-waiter.ts';
 import { CommandSender } from './commands.ts';
+import { canSee } from './visibility.ts';
 
 /** A vote from any channel, by a principal already resolved from the identity it came in under. */
 export interface Vote {
@@ -36,7 +37,7 @@ export class VoteCaster {
     // Someone who cannot see the action (a channel member who is no approver of it) is answered
     // here: the router would keep such a refusal out of the action's chain, so no answer would come.
     const view = await this.waiter.get(actionId);
-    if (view && !readsAll(voter) && !view.involved.includes(voter.id)) {
+    if (view && !canSee(voter, view)) {
       const reason = `${voter.id} is not eligible to vote on this action${view.policy?.rule ? `: rule ${view.policy.rule} does not name them` : ''}.`;
       return { kind: 'rejected', view, code: 'not_eligible', reason, commandId: '' };
     }
