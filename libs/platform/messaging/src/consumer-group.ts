@@ -73,7 +73,6 @@ export class ConsumerGroup {
   private readonly attempts = new Map<string, number>();
   /** Per partition: walk records one at a time up to this offset (the end of a failing batch). */
   private readonly isolateThrough = new Map<number, bigint>();
-  private subscription?: Subscription;
 
   constructor(
     private readonly handlers: GroupHandlers,
@@ -89,7 +88,7 @@ export class ConsumerGroup {
   async start(): Promise<Subscription> {
     const { options } = this.handlers;
     const start = typeof options.start === 'function' ? options.start(this.deps.facts) : options.start ?? 'committed';
-    this.subscription = await this.deps.log.subscribe({
+    const subscription = await this.deps.log.subscribe({
       group: options.broadcast ? `${options.group}.${this.deps.facts.instanceId}` : options.group,
       topic: options.topic,
       transactional: options.transactional,
@@ -106,8 +105,8 @@ export class ConsumerGroup {
       },
       onStatus: (status) => this.deps.health.status(status),
     });
-    this.deps.health.startedWith(await this.subscription.lag());
-    return this.subscription;
+    this.deps.health.startedWith(await subscription.lag());
+    return subscription;
   }
 
   private async handle(records: DeliveredRecord[], context: BatchContext): Promise<void | BatchResult> {

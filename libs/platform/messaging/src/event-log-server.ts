@@ -55,11 +55,6 @@ export class EventLogServer extends Server implements CustomTransportStrategy {
     return this.options.log as T;
   }
 
-  /** The groups this process consumes, as the handlers declared them (for tests and start-up lines). */
-  describeGroups(): ConsumerOptions[] {
-    return [...this.collect().values()].map((g) => g.options);
-  }
-
   private async start(): Promise<void> {
     const now = this.options.now ?? (() => new Date());
     for (const handlers of this.collect().values()) {
