@@ -30,6 +30,13 @@ export function decide(command: ActionCommand, state: ApprovalState, ctx: Decide
     case 'RecordPolicyEvaluation':
       if (state.status !== 'proposed' || state.evaluation) return [];
       return decideEvaluation(command.data, state.proposal, ctx);
+    case 'RecordProposal': {
+      // The one-step path: the proposal, its evaluation and what follows, in one append.
+      if (state.status !== 'none') return [];
+      const { proposal, evaluation } = command.data;
+      const proposed: ApprovalEventDraft = { type: 'ActionProposed', data: proposal, actor: { id: proposal.requester.id, kind: proposal.requester.kind } };
+      return [proposed, ...decideEvaluation(evaluation, proposal, ctx)];
+    }
     case 'CastVote':
       return decideVote(command, state, ctx);
     case 'CancelAction':

@@ -49,6 +49,7 @@ function commandAuthor(command: ActionCommand): string | undefined {
       return command.data.reviewer;
     case 'ProposeAction':
     case 'RecordPolicyEvaluation':
+    case 'RecordProposal':
     case 'ExpireAction':
     case 'EscalateApproval':
     case 'RecordNotificationDelivered':

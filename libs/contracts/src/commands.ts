@@ -7,6 +7,17 @@ export type ProposeActionData = ActionProposedData;
 
 export type RecordPolicyEvaluationData = PolicyEvaluatedData;
 
+/**
+ * A proposal as the policy evaluator hands it to the router, with what policy says about it: the
+ * router appends ActionProposed, PolicyEvaluated and the decision (or the approval request) in one
+ * transaction. The command's id is the proposal's (the ProposeAction's), so a proposal evaluated
+ * twice yields the same command, applied once.
+ */
+export interface RecordProposalData {
+  proposal: ProposeActionData;
+  evaluation: PolicyEvaluatedData;
+}
+
 export interface CastVoteData {
   voter: string;
   /** The voter's linked identities, resolved by the edge from the directory. */
@@ -50,6 +61,7 @@ export interface RecordReviewData {
 export interface CommandDataByType {
   ProposeAction: ProposeActionData;
   RecordPolicyEvaluation: RecordPolicyEvaluationData;
+  RecordProposal: RecordProposalData;
   CastVote: CastVoteData;
   CancelAction: CancelActionData;
   ExpireAction: ExpireActionData;
@@ -65,6 +77,7 @@ export type CommandType = keyof CommandDataByType;
 export const COMMAND_TYPES: readonly CommandType[] = [
   'ProposeAction',
   'RecordPolicyEvaluation',
+  'RecordProposal',
   'CastVote',
   'CancelAction',
   'ExpireAction',

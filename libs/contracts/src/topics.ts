@@ -2,6 +2,12 @@
 export const TOPICS = {
   events: 'countersign.events',
   commands: 'countersign.commands',
+  /**
+   * Proposals (ProposeAction), keyed by action id: what the gateway and pipelines inside the
+   * cluster write. The policy evaluator reads them and hands each to the router with its
+   * evaluation (RecordProposal on the commands topic).
+   */
+  proposals: 'countersign.proposals',
   deadLetter: 'countersign.deadletter',
   /**
    * Every PolicyPublished event again, written in the same transaction as its action stream: a

@@ -95,6 +95,15 @@ export function evaluate(outcome: PolicyOutcome, approval?: ApprovalRequirement)
   );
 }
 
+/**
+ * The one-step path: a proposal with its evaluation, as the policy evaluator hands it to the
+ * router. Same id as the proposal it carries, as the evaluator sends it.
+ */
+export function recordProposal(outcome: PolicyOutcome, approval?: ApprovalRequirement, proposal: ActionCommand = propose()): ActionCommand {
+  const evaluation = evaluate(outcome, approval).data;
+  return { ...proposal, type: 'RecordProposal', actor: { id: 'policy-evaluator', kind: 'service' }, data: { proposal: proposal.data, evaluation } } as ActionCommand;
+}
+
 export const DEFAULT_REQUIREMENT: ApprovalRequirement = {
   groups: ['sre'],
   principals: [],

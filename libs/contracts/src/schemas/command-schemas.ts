@@ -8,6 +8,12 @@ import { actor, channel, isoTime, nonEmpty, sha256Hex, stringList } from './prim
 export const COMMAND_DATA_SCHEMAS: Record<CommandType, object> = {
   ProposeAction: actionProposedSchema,
   RecordPolicyEvaluation: policyEvaluatedSchema,
+  RecordProposal: {
+    type: 'object',
+    required: ['proposal', 'evaluation'],
+    additionalProperties: false,
+    properties: { proposal: actionProposedSchema, evaluation: policyEvaluatedSchema },
+  },
   CastVote: {
     type: 'object',
     required: ['voter', 'voterIdentities', 'decision', 'via'],
