@@ -29,7 +29,7 @@ describe(`poison messages are dead-lettered with the reason; consumers move on (
   before(async () => (dataDir = await tempDataDir()));
   after(async () => removeDir(dataDir));
 
-  it('garbage on the commands and events topics neither crashes nor blocks the services', async () => {
+  it('garbage on the proposals, commands and events topics neither crashes nor blocks the services', async () => {
     let cs = await startCountersign({ dataDir, env: E2E_ENV });
     const pending = (await client(cs.url, KEYS.agent).propose({ action: 'data.export', resource: 'prod/poison' })).body.id;
     assert.equal(await cs.stop(), 0);
@@ -40,6 +40,10 @@ describe(`poison messages are dead-lettered with the reason; consumers move on (
         { key: pending, raw: JSON.stringify({ type: 'CastVote', actionId: pending }) },
       ]);
       await log.appendRaw!(TOPICS.events, [{ key: 'x', raw: JSON.stringify({ type: 'ActionProposed', hash: 'nope' }) }]);
+      await log.appendRaw!(TOPICS.proposals, [
+        { key: 'y', raw: JSON.stringify({ type: 'ProposeAction', actionId: 'y' }) },
+        { key: pending, raw: JSON.stringify({ id: 'v-1', type: 'CancelAction', actionId: pending, issuedAt: '2026-01-01T00:00:00.000Z', actor: { id: 'x', kind: 'agent' }, correlationId: pending, data: { by: 'x' } }) },
+      ]);
     });
 
     cs = await startCountersign({ dataDir, env: E2E_ENV });
@@ -47,7 +51,7 @@ describe(`poison messages are dead-lettered with the reason; consumers move on (
       const approved = await client(cs.url, KEYS.bob).post(`/v1/actions/${pending}/approve`, {});
       assert.equal(approved.body.status, 'approved', 'the router got past the poison commands');
       const fresh = await client(cs.url, KEYS.agent).propose({ action: 'data.read', resource: 'prod/after-poison' });
-      assert.equal(fresh.body.status, 'approved', 'the evaluator and projector got past the poison event');
+      assert.equal(fresh.body.status, 'approved', 'the evaluator and projector got past the poison records');
     } finally {
       assert.equal(await cs.stop(), 0);
     }
@@ -61,11 +65,13 @@ describe(`poison messages are dead-lettered with the reason; consumers move on (
     assert.deepEqual(router.map((l) => l.value), ['this is not JSON', JSON.stringify({ type: 'CastVote', actionId: pending })]);
     assert.match(router[0].reason, /not JSON/);
     assert.match(router[1].reason, /\/id|issuedAt|data/);
-    for (const group of ['audit-projector', 'policy-evaluator']) {
-      const letter = letters.find((l) => l.consumerGroup === group);
-      assert.ok(letter, `${group} dead-lettered the bad event`);
-      assert.equal(letter.topic, TOPICS.events);
-      assert.match(letter.reason, /must have required property/);
-    }
+    const projector = letters.find((l) => l.consumerGroup === 'audit-projector');
+    assert.ok(projector, 'the projector dead-lettered the bad event');
+    assert.equal(projector.topic, TOPICS.events);
+    assert.match(projector.reason, /must have required property/);
+    const evaluator = letters.filter((l) => l.consumerGroup === 'policy-evaluator');
+    assert.deepEqual(evaluator.map((l) => l.topic), [TOPICS.proposals, TOPICS.proposals], 'the evaluator dead-lettered both bad proposals');
+    assert.match(evaluator[0].reason, /must have required property/);
+    assert.match(evaluator[1].reason, /carries ProposeAction only, not CancelAction/);
   });
 });

@@ -54,7 +54,7 @@ describe(`one proposal is one OpenTelemetry trace across the services (${SHAPE})
     assert.equal(traceIds.size, 1, 'every event of the action carries one trace id');
     const [traceId] = [...traceIds] as string[];
     assert.match(traceId, /^[0-9a-f]{32}$/);
-    const expected = ['gateway ProposeAction', 'approval-router ProposeAction', 'policy-evaluator ActionProposed', 'approval-router RecordPolicyEvaluation', 'audit-projector ActionApproved'];
+    const expected = ['gateway ProposeAction', 'policy-evaluator ProposeAction', 'approval-router RecordProposal', 'audit-projector ActionApproved'];
     const deadline = Date.now() + 20_000;
     const names = () => new Set(receiver.spans.filter((s) => s.traceId === traceId).map((s) => s.name));
     while (!expected.every((n) => names().has(n)) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 25));

@@ -41,8 +41,8 @@ export interface ConsumerGroupDeps {
 }
 
 type Validator = (value: unknown) => Validation<LogMessage['message']>;
-/** Commands on the commands topic; events (and their copies on the policies topic) elsewhere. */
-const validatorFor = (topic: string): Validator => (topic === TOPICS.commands ? validateCommand : validateEvent);
+/** Commands on the commands and proposals topics; events (and their copies on the policies topic) elsewhere. */
+const validatorFor = (topic: string): Validator => (topic === TOPICS.commands || topic === TOPICS.proposals ? validateCommand : validateEvent);
 
 /** Output staged by one attempt; handed to the log only if the attempt succeeds. */
 class Staging implements BatchContext {
@@ -93,6 +93,7 @@ export class ConsumerGroup {
       topic: options.topic,
       transactional: options.transactional,
       maxBatch: options.maxBatch,
+      concurrentPartitions: options.concurrentPartitions,
       fromBeginning: start === 'beginning',
       fromEnd: start === 'end',
       handler: (records, context) => this.handle(records, context),

@@ -43,7 +43,7 @@ function harness(clock = { now: () => new Date() }) {
     router.decide(records.map((record) => ({ record, message: record.value as ActionCommand })), new LogContext(context, undefined, 'approval-router'));
     for (const callback of committed) callback();
     const on = (topic: string) => staged.filter((s) => s.topic === topic).flatMap((s) => s.records);
-    return { events: on(TOPICS.events).map((r) => r.value as ActionEvent), policies: on(TOPICS.policies), security: on(TOPICS.security).map((r) => r.value as CommandRefused) };
+    return { events: on(TOPICS.events).map((r) => r.value as ActionEvent), policies: on(TOPICS.policies), proposals: on(TOPICS.proposals), security: on(TOPICS.security).map((r) => r.value as CommandRefused) };
   }
 
   /** The transport dead-lettered `command`: what the router stages in the same commit. */
@@ -67,20 +67,36 @@ const propose = (action: string, params: Record<string, unknown>) => command('Pr
   action, resource: 'policy-set', params, paramsHash: contentHash(params), requestHash: contentHash({ params }),
   requester: { id: 'rita', kind: 'human', identities: [] },
 });
-const requireApproval = (extra: Partial<ApprovalRequirement> = {}) => command('RecordPolicyEvaluation', {
-  outcome: 'require_approval', policyVersion: 'pv-1', matchedRules: ['r'], rule: 'r', reason: 'r',
-  approval: { groups: ['sre'], principals: [], quorum: 1, distinctGroups: false, timeoutSeconds: 3600, ...extra },
-});
+/** A proposal as the evaluator hands it over: with a require_approval evaluation. */
+const proposedForApproval = (action: string, params: Record<string, unknown>, extra: Partial<ApprovalRequirement> = {}) => {
+  const proposal = propose(action, params) as Extract<ActionCommand, { type: 'ProposeAction' }>;
+  return command('RecordProposal', {
+    proposal: proposal.data,
+    evaluation: {
+      outcome: 'require_approval', policyVersion: 'pv-1', matchedRules: ['r'], rule: 'r', reason: 'r',
+      approval: { groups: ['sre'], principals: [], quorum: 1, distinctGroups: false, timeoutSeconds: 3600, ...extra },
+    },
+  });
+};
 const approve = (voter: string) => command('CastVote', { voter, voterIdentities: [], decision: 'approve', via: 'api' });
 
 describe('approval router', () => {
   beforeEach(() => mock.timers.enable({ apis: ['setTimeout', 'Date'], now: T0 }));
   afterEach(() => mock.timers.reset());
 
+  it('given a proposal on the commands topic (an older gateway), then it goes to the proposals topic for evaluation, deciding nothing', async () => {
+    const { router, deliver } = harness();
+    await router.replay([0]);
+    const proposal = propose('data.export', { table: 't' });
+    const { events, proposals } = await deliver(proposal);
+    assert.deepEqual(events, []);
+    assert.deepEqual(proposals, [{ key: ACTION, value: proposal }]);
+  });
+
   it('given an approved policy publication, then its PolicyPublished also goes to the policies topic, in the same batch', async () => {
     const { router, deliver } = harness();
     await router.replay([0]);
-    const { events, policies } = await deliver(propose(POLICY_PUBLISH_ACTION, publication), requireApproval(), approve('alice'));
+    const { events, policies } = await deliver(proposedForApproval(POLICY_PUBLISH_ACTION, publication), approve('alice'));
     const published = events.filter((e) => e.type === 'PolicyPublished');
     assert.equal(published.length, 1);
     assert.deepEqual(policies, [{ key: POLICY_STREAM_KEY, value: published[0] }]);
@@ -92,7 +108,7 @@ describe('approval router', () => {
     const { router, deliver } = harness();
     await router.replay([0]);
     router.published({ id: 'e-other', type: 'PolicyPublished', occurredAt: new Date(T0 - 1000).toISOString(), data: { version: 'b'.repeat(64) } } as unknown as ActionEvent);
-    const { events, policies } = await deliver(propose(POLICY_PUBLISH_ACTION, publication), requireApproval(), approve('alice'));
+    const { events, policies } = await deliver(proposedForApproval(POLICY_PUBLISH_ACTION, publication), approve('alice'));
     const denied = events.find((e) => e.type === 'ActionDenied');
     assert.match((denied?.data as { reason: string }).reason, new RegExp(`proposed against ${SEED} but ${'b'.repeat(64)} is in force`));
     assert.deepEqual(policies, []);
@@ -102,7 +118,7 @@ describe('approval router', () => {
   it('given a vote by someone with no part in the action, then the chain does not grow: the refusal goes to the security topic', async () => {
     const { router, deliver } = harness();
     await router.replay([0]);
-    await deliver(propose('data.export', { table: 't' }), requireApproval());
+    await deliver(proposedForApproval('data.export', { table: 't' }));
     const { events, security } = await deliver(approve('mallory'));
     assert.deepEqual(events, []);
     assert.deepEqual(security.map((r) => [r.type, r.author, r.kind, r.code]), [['CommandRefused', 'mallory', 'outsider', 'not_eligible']]);
@@ -112,7 +128,7 @@ describe('approval router', () => {
   it('given a command the transport dead-lettered, then the action says it could not be processed, once', async () => {
     const { router, deliver, deadLettered } = harness();
     await router.replay([0]);
-    await deliver(propose('data.export', { table: 't' }), requireApproval());
+    await deliver(proposedForApproval('data.export', { table: 't' }));
     const events = deadLettered(approve('alice'), 'failed 3 times: boom');
     assert.deepEqual(events.map((e) => [e.type, (e.data as { code: string }).code, e.seq]), [['CommandRejected', 'unprocessable', 4]]);
     assert.match((events[0].data as { reason: string }).reason, /dead-lettered: failed 3 times: boom/);
@@ -123,7 +139,7 @@ describe('approval router', () => {
   it('given any other action approved, then nothing goes to the policies topic', async () => {
     const { router, deliver } = harness();
     await router.replay([0]);
-    const { events, policies } = await deliver(propose('data.export', { table: 't' }), requireApproval(), approve('alice'));
+    const { events, policies } = await deliver(proposedForApproval('data.export', { table: 't' }), approve('alice'));
     assert.ok(events.some((e) => e.type === 'ActionApproved'));
     assert.deepEqual(policies, []);
     router.onApplicationShutdown();
@@ -132,7 +148,7 @@ describe('approval router', () => {
   it('given a request that escalates, then the router queues the escalation at its time, and the expiry after it', async () => {
     const { router, deliver, appended } = harness();
     await router.replay([0]);
-    await deliver(propose('data.export', { table: 't' }), requireApproval({ quorum: 2, escalation: { afterSeconds: 900, groups: ['leads'] } }));
+    await deliver(proposedForApproval('data.export', { table: 't' }, { quorum: 2, escalation: { afterSeconds: 900, groups: ['leads'] } }));
     mock.timers.tick(899_999);
     assert.equal(appended.length, 0);
     mock.timers.tick(1);
@@ -154,7 +170,7 @@ describe('approval router', () => {
     let setBack = 0;
     const { router, deliver, appended } = harness({ now: () => new Date(Date.now() - setBack) });
     await router.replay([0]);
-    await deliver(propose('data.export', { table: 't' }), requireApproval({ quorum: 2, escalation: { afterSeconds: 900, groups: ['leads'] } }));
+    await deliver(proposedForApproval('data.export', { table: 't' }, { quorum: 2, escalation: { afterSeconds: 900, groups: ['leads'] } }));
     setBack = 10_000;
     mock.timers.tick(900_000);
     await Promise.resolve();

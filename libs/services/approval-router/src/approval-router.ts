@@ -85,7 +85,10 @@ export class ApprovalRouter implements OnApplicationShutdown {
 
   /** Decides a batch; the events go out with the consumed offsets, the table moves after both. */
   decide(messages: LogMessage<ActionCommand>[], context: LogContext): void {
-    const commands = messages.map(({ message, record }) => ({ command: message, partition: record.partition }));
+    // A proposal on the commands topic (written by an older gateway) goes through the evaluator first.
+    const proposals = messages.filter(({ message }) => message.type === 'ProposeAction');
+    if (proposals.length > 0) context.append(TOPICS.proposals, proposals.map(({ message }) => ({ key: message.actionId, value: message })));
+    const commands = messages.filter(({ message }) => message.type !== 'ProposeAction').map(({ message, record }) => ({ command: message, partition: record.partition }));
     const { events, refusals, commit } = this.table.decideBatch(commands, () => this.decideContext());
     if (events.length > 0) context.append(TOPICS.events, events.map((e) => ({ key: e.streamId, value: e })));
     // Publications again on the policies topic, in the same transaction: evaluators read them there.

@@ -19,8 +19,9 @@ export interface SendOptions {
 }
 
 /**
- * Turns requests (API, Slack, Teams) into commands on the commands topic (keyed by actionId).
- * Decides nothing. An append that fails, or is not confirmed within the log timeout (Kafka
+ * Turns requests (API, Slack, Teams) into commands keyed by actionId: proposals on the proposals
+ * topic (the policy evaluator hands them to the router with their evaluation), everything else on
+ * the commands topic. Decides nothing. An append that fails, or is not confirmed within the log timeout (Kafka
  * unreachable: kafkajs would retry for minutes), is answered 503 with Retry-After.
  */
 @Injectable()
@@ -50,7 +51,7 @@ export class CommandSender {
       data,
     };
     try {
-      await withDeadline(Promise.resolve().then(() => this.log.append(TOPICS.commands, [{ key: actionId, value: command }])), this.limits.logTimeoutMs);
+      await withDeadline(Promise.resolve().then(() => this.log.append(topicOf(type), [{ key: actionId, value: command }])), this.limits.logTimeoutMs);
       return command.id;
     } catch (error) {
       const timedOut = error instanceof DeadlineExceeded;
@@ -63,3 +64,6 @@ export class CommandSender {
     }
   }
 }
+
+/** Proposals go through the policy evaluator first; every other command straight to the router. */
+const topicOf = (type: CommandType): string => (type === 'ProposeAction' ? TOPICS.proposals : TOPICS.commands);

@@ -1,5 +1,7 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
-import { TOPICS, validateEvent, type ActionEvent, type CommandEnvelope, type PolicyEvaluatedData } from '@countersign/contracts';
+import {
+  TOPICS, validateEvent, type CommandEnvelope, type PolicyEvaluatedData, type ProposeActionData, type RecordProposalData,
+} from '@countersign/contracts';
 import { EVENT_LOG, type EventLog } from '@countersign/eventlog';
 import type { Directory } from '@countersign/identity';
 import type { CompiledPolicySet } from '@countersign/policy';
@@ -9,10 +11,15 @@ import { ActivePolicy, type PolicyPublished } from './active-policy.ts';
 
 const EVALUATOR_ACTOR = { id: 'policy-evaluator', kind: 'service' as const };
 
+type Proposal = CommandEnvelope<'ProposeAction', ProposeActionData>;
+export type RecordProposal = CommandEnvelope<'RecordProposal', RecordProposalData>;
+
 /**
  * Evaluates proposals with the policy in force: the configured files until the first
- * publication, then the latest PolicyPublished. Keeps no per-action state; a redelivered proposal
- * yields a second command that the router ignores (the action is no longer proposed).
+ * publication, then the latest PolicyPublished. Keeps no per-action state, so it runs ahead of the
+ * router: each proposal goes to the router with its evaluation, and the router records both and
+ * the decision in one transaction. A redelivered proposal yields the same command (same id), which
+ * the router applies once.
  */
 @Injectable()
 export class PolicyEvaluator implements OnApplicationBootstrap {
@@ -73,9 +80,9 @@ export class PolicyEvaluator implements OnApplicationBootstrap {
   /** Times each condition, so one that runs over its budget counts as an error (fail closed). */
   private readonly elapsed = () => this.clock.now().getTime();
 
-  /** The command that records what policy says about a proposal. */
-  evaluate(event: Extract<ActionEvent, { type: 'ActionProposed' }>): CommandEnvelope<'RecordPolicyEvaluation', PolicyEvaluatedData> {
-    const d = event.data;
+  /** The proposal with what policy says about it, for the router. */
+  evaluate(proposal: Proposal): RecordProposal {
+    const d = proposal.data;
     const groups = this.directory.get(d.requester.id)?.groups ?? [];
     const evaluation = this.policy.current().evaluate({
       action: d.action,
@@ -87,17 +94,36 @@ export class PolicyEvaluator implements OnApplicationBootstrap {
       resourceOwners: this.directory.ownersOf(d.resource),
       now: this.clock.now(),
     }, { clock: this.elapsed });
-    const command: CommandEnvelope<'RecordPolicyEvaluation', PolicyEvaluatedData> = {
-      id: this.ids.next(),
-      type: 'RecordPolicyEvaluation',
-      actionId: event.streamId,
+    return this.recorded(proposal, evaluation);
+  }
+
+  /**
+   * A proposal the evaluator kept failing on (dead-lettered by the transport) is denied rather than
+   * left undecided: the requester gets an answer, and nothing runs unevaluated (fail closed).
+   */
+  unevaluable(proposal: Proposal, reason: string): RecordProposal {
+    const info = this.policy.info();
+    return this.recorded(proposal, {
+      outcome: 'deny',
+      policyVersion: info.version,
+      matchedRules: [],
+      rule: 'unevaluable',
+      reason: `The policy evaluator could not evaluate this proposal (${reason.slice(0, 500)}); denied (fail closed).`,
+    });
+  }
+
+  private recorded(proposal: Proposal, evaluation: PolicyEvaluatedData): RecordProposal {
+    return {
+      // The proposal's id: evaluated twice (a redelivery), it is still one command to the router.
+      id: proposal.id,
+      type: 'RecordProposal',
+      actionId: proposal.actionId,
       issuedAt: this.clock.now().toISOString(),
       actor: EVALUATOR_ACTOR,
-      correlationId: event.correlationId,
+      correlationId: proposal.correlationId,
       // The transport's span for this message: the router's step is its child.
-      ...(event.traceparent ? { traceparent: event.traceparent } : {}),
-      data: evaluation,
+      ...(proposal.traceparent ? { traceparent: proposal.traceparent } : {}),
+      data: { proposal: proposal.data, evaluation },
     };
-    return command;
   }
 }
