@@ -74,6 +74,13 @@ export interface SubscribeOptions {
   fromEnd?: boolean;
   /** At most this many records per handler call. */
   maxBatch?: number;
+  /**
+   * How many partitions' batches may be in the handler (and committing) at once (default 1). With
+   * more, the batches of one fetch are handled side by side and a transactional subscription
+   * commits them in one transaction. Batches of one partition are always handled in order, one at
+   * a time. The file log has one partition and ignores it.
+   */
+  concurrentPartitions?: number;
   handler: BatchHandler;
   /**
    * Called when partitions of `topic` become this subscriber's, before any of their records are

@@ -26,6 +26,8 @@ export interface ConsumerOptions {
   /** Output and consumed position in one transaction (Kafka); for the single writer of streams. */
   transactional?: boolean;
   maxBatch?: number;
+  /** Partitions handled side by side (see `SubscribeOptions.concurrentPartitions`); default 1. */
+  concurrentPartitions?: number;
   /** Not ready until the records present at start have been handled (read models rebuilding). */
   readyWhenCaughtUp?: boolean | ((facts: ServerFacts) => boolean);
   /**

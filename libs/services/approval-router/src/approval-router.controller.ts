@@ -8,8 +8,11 @@ import {
 import { ApprovalRouter } from './approval-router.ts';
 
 export const ROUTER_GROUP = 'approval-router';
-/** Commands in order per action, decided in batches; events and consumed offsets in one transaction. */
-export const ROUTER_CONSUMER: ConsumerOptions = { group: ROUTER_GROUP, topic: TOPICS.commands, transactional: true };
+/**
+ * Commands in order per action, decided in batches; events and consumed offsets in one
+ * transaction. The partitions of one fetch are decided side by side and commit together.
+ */
+export const ROUTER_CONSUMER: ConsumerOptions = { group: ROUTER_GROUP, topic: TOPICS.commands, transactional: true, concurrentPartitions: 16 };
 /** Every instance follows every publication (other instances' too), for compare-and-set. */
 const POLICIES: ConsumerOptions = { group: `${ROUTER_GROUP}.policies`, topic: TOPICS.policies, broadcast: true, start: 'beginning' };
 

@@ -3,7 +3,11 @@
  *
  * With a transactional id, both go into one Kafka transaction (produce + `sendOffsets` + commit),
  * so read_committed readers see the output exactly when the position moved, and a failure aborts
- * both. Transactions are serialized (one producer per log, one open transaction at a time).
+ * both. Transactions are serialized (one producer per log, one open transaction at a time) and
+ * grouped: batches handed over while a transaction is in flight (other partitions, handled
+ * concurrently) commit together in the next one — one transaction and one `sendOffsets` per group
+ * for all of them. At a low rate a batch commits alone at once; under load, transactions grow
+ * instead of queueing.
  * Without one, the idempotent producer writes the output and then the consumer commits the
  * offsets: a crash in between redelivers the batch (at-least-once; handlers are idempotent).
  *
@@ -46,6 +50,8 @@ export interface BatchWriterOptions {
   transactionalId?: string;
   transactionTimeout: number;
   log: (msg: string) => void;
+  /** Told after each transaction: how many batches it carried and how long it took (ms). */
+  committed?: (batches: number, ms: number) => void;
 }
 
 /** How long to look for the offsets of a transaction whose commit failed ambiguously. */
@@ -55,7 +61,6 @@ const AMBIGUOUS_COMMIT_DEADLINE_MS = 30_000;
 
 export class BatchWriter {
   private transactional?: Promise<Producer>;
-  private lock: Promise<void> = Promise.resolve();
 
   constructor(private readonly o: BatchWriterOptions) {}
 
@@ -66,28 +71,48 @@ export class BatchWriter {
 
   async commit(batch: BatchCommit): Promise<void> {
     await Promise.all(batch.staged.map((s) => this.o.ensureTopic(s.topic)));
-    const topicMessages = batch.staged.filter((s) => s.messages.length > 0);
     if (!batch.transactional) {
+      const topicMessages = batch.staged.filter((s) => s.messages.length > 0);
       if (topicMessages.length > 0) await this.o.producer.sendBatch({ topicMessages, acks: -1 });
       await batch.commitOffset(batch.nextOffset.toString());
       return;
     }
     if (!this.o.transactionalId) throw new Error(`event log: group ${batch.group} subscribed transactionally, but the log was created without a transactionalId`);
-    await this.serialized(() => this.commitInTransaction(batch, topicMessages));
+    return new Promise<void>((resolve, reject) => {
+      this.waiting.push({ batch, resolve, reject });
+      this.pump();
+    });
   }
 
   async close(): Promise<void> {
-    await this.lock;
+    while (this.inFlight) await this.inFlight;
     await this.reset();
   }
 
-  private async commitInTransaction(batch: BatchCommit, topicMessages: StagedOutput[]): Promise<void> {
+  private readonly waiting: Array<{ batch: BatchCommit; resolve: () => void; reject: (error: unknown) => void }> = [];
+  private inFlight: Promise<void> | undefined;
+
+  /** Starts the next transaction with every batch waiting, unless one is in flight (it calls back). */
+  private pump(): void {
+    if (this.inFlight || this.waiting.length === 0) return;
+    const group = this.waiting.splice(0);
+    this.inFlight = this.commitInTransaction(group.map((w) => w.batch)).then(
+      () => group.forEach((w) => w.resolve()),
+      (error: unknown) => group.forEach((w) => w.reject(error)),
+    ).finally(() => {
+      this.inFlight = undefined;
+      this.pump();
+    });
+  }
+
+  private async commitInTransaction(batches: BatchCommit[]): Promise<void> {
+    const started = performance.now();
     const producer = await this.transactionalProducer();
     const transaction = await producer.transaction();
-    const offsets = { consumerGroupId: batch.group, topics: [{ topic: batch.topic, partitions: [{ partition: batch.partition, offset: batch.nextOffset.toString() }] }] };
+    const topicMessages = mergeByTopic(batches.flatMap((b) => b.staged));
     try {
       if (topicMessages.length > 0) await whileConcurrent(() => transaction.sendBatch({ topicMessages, acks: -1 }));
-      await whileConcurrent(() => transaction.sendOffsets(offsets));
+      for (const offsets of offsetsByGroup(batches)) await whileConcurrent(() => transaction.sendOffsets(offsets));
     } catch (error) {
       await transaction.abort().catch(() => this.reset());
       throw this.explain(error);
@@ -95,12 +120,13 @@ export class BatchWriter {
     try {
       await transaction.commit();
     } catch (error) {
-      if (await this.tookEffect(batch)) {
-        this.o.log(`event log: commit of ${batch.topic}/${batch.partition} up to ${batch.nextOffset} reported an error but took effect: ${String(error)}`);
+      if (await this.tookEffect(batches)) {
+        this.o.log(`event log: commit of ${describeBatches(batches)} reported an error but took effect: ${String(error)}`);
         return;
       }
       throw this.explain(error);
     }
+    this.o.committed?.(batches.length, performance.now() - started);
   }
 
   /**
@@ -108,16 +134,17 @@ export class BatchWriter {
    * output twice. Initializing a new producer completes (or aborts) that transaction; the group's
    * offset then says which.
    */
-  private async tookEffect(batch: BatchCommit): Promise<boolean> {
+  private async tookEffect(batches: BatchCommit[]): Promise<boolean> {
     const deadline = Date.now() + AMBIGUOUS_COMMIT_DEADLINE_MS;
     for (;;) {
       try {
         await this.reset();
         await this.transactionalProducer();
-        return await this.offsetReached(batch);
+        // One transaction: all of its offsets moved, or none did.
+        return await this.offsetReached(batches[0]);
       } catch (error) {
         if (Date.now() > deadline) {
-          this.o.log(`event log: cannot tell whether the commit of ${batch.topic}/${batch.partition} up to ${batch.nextOffset} took effect ` +
+          this.o.log(`event log: cannot tell whether the commit of ${describeBatches(batches)} took effect ` +
             `(${String(error)}); delivering the batch again, which may repeat its output`);
           return false;
         }
@@ -185,12 +212,6 @@ export class BatchWriter {
     }
     return error;
   }
-
-  private serialized<T>(task: () => Promise<T>): Promise<T> {
-    const run = this.lock.then(task);
-    this.lock = run.then(() => undefined, () => undefined);
-    return run;
-  }
 }
 
 /**
@@ -208,4 +229,33 @@ async function whileConcurrent<T>(operation: () => Promise<T>): Promise<T> {
       await new Promise((resolve) => setTimeout(resolve, delay));
     }
   }
+}
+
+/** One entry per topic: kafkajs sends one request per broker either way, this keeps it tidy. */
+function mergeByTopic(staged: StagedOutput[]): StagedOutput[] {
+  const byTopic = new Map<string, StagedOutput>();
+  for (const s of staged) {
+    if (s.messages.length === 0) continue;
+    const entry = byTopic.get(s.topic);
+    if (entry) entry.messages.push(...s.messages);
+    else byTopic.set(s.topic, { topic: s.topic, messages: [...s.messages] });
+  }
+  return [...byTopic.values()];
+}
+
+/** The consumed positions of the grouped batches, one `sendOffsets` per consumer group. */
+function offsetsByGroup(batches: BatchCommit[]) {
+  const groups = new Map<string, Map<string, Array<{ partition: number; offset: string }>>>();
+  for (const b of batches) {
+    const topics = groups.get(b.group) ?? new Map<string, Array<{ partition: number; offset: string }>>();
+    groups.set(b.group, topics);
+    const partitions = topics.get(b.topic) ?? [];
+    topics.set(b.topic, partitions);
+    partitions.push({ partition: b.partition, offset: b.nextOffset.toString() });
+  }
+  return [...groups].map(([consumerGroupId, topics]) => ({ consumerGroupId, topics: [...topics].map(([topic, partitions]) => ({ topic, partitions })) }));
+}
+
+function describeBatches(batches: BatchCommit[]): string {
+  return batches.map((b) => `${b.topic}/${b.partition} up to ${b.nextOffset}`).join(', ');
 }

@@ -46,8 +46,8 @@ export async function startKafkaSubscription(o: SubscribeOptions, deps: KafkaSub
   const announcer = new PartitionAnnouncer(o, describe, log);
   const positioned = new Set<number>();
   let stopping = false;
-  /** Ends the backoff in progress, if any, when the subscription closes. */
-  let cancelPause: (() => void) | undefined;
+  /** Ends the backoffs in progress (one per partition handled at once), if any, when the subscription closes. */
+  const cancelPauses = new Set<() => void>();
 
   let consumer: Consumer;
   let recovering: Promise<void> | undefined;
@@ -121,7 +121,7 @@ export async function startKafkaSubscription(o: SubscribeOptions, deps: KafkaSub
     await candidate.connect();
     try {
       await candidate.subscribe({ topic, fromBeginning: true });
-      await candidate.run({ autoCommit: false, eachBatchAutoResolve: false, partitionsConsumedConcurrently: 1, eachBatch });
+      await candidate.run({ autoCommit: false, eachBatchAutoResolve: false, partitionsConsumedConcurrently: o.concurrentPartitions ?? 1, eachBatch });
     } catch (error) {
       await candidate.disconnect().catch(() => undefined);
       throw error;
@@ -145,13 +145,14 @@ export async function startKafkaSubscription(o: SubscribeOptions, deps: KafkaSub
         o.onStatus?.({ state: 'recovering', detail: `cannot rebuild the consumer: ${(error as Error).message}` });
       }
       await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, wait);
-        cancelPause = () => {
+        const cancel = () => {
           clearTimeout(timer);
+          cancelPauses.delete(cancel);
           resolve();
         };
+        const timer = setTimeout(cancel, wait);
+        cancelPauses.add(cancel);
       });
-      cancelPause = undefined;
     }
   }
 
@@ -171,15 +172,17 @@ export async function startKafkaSubscription(o: SubscribeOptions, deps: KafkaSub
 
   async function pause(ms: number, heartbeat: () => Promise<void>): Promise<void> {
     let timer: NodeJS.Timeout | undefined;
+    let cancel: () => void = () => undefined;
     const slept = new Promise<void>((resolve) => {
       timer = setTimeout(resolve, ms);
-      cancelPause = resolve;
+      cancel = resolve;
+      cancelPauses.add(cancel);
     });
     try {
       await withHeartbeats(slept, heartbeat);
     } finally {
       clearTimeout(timer);
-      cancelPause = undefined;
+      cancelPauses.delete(cancel);
     }
   }
 
@@ -256,7 +259,7 @@ export async function startKafkaSubscription(o: SubscribeOptions, deps: KafkaSub
       closing ??= (async () => {
         stopping = true;
         clearInterval(watchdog);
-        cancelPause?.();
+        for (const cancel of [...cancelPauses]) cancel();
         await recovering;
         // Returns once the batch in flight has finished (and committed) and the member has left.
         await consumer.disconnect();
