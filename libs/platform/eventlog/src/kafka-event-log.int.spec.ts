@@ -94,6 +94,39 @@ describe('kafka event log', () => {
     assert.ok(Number(high) >= 12, `five aborted records and their abort marker precede the output (end offset ${high})`);
   });
 
+  it('given concurrent partitions, the batches of several partitions are in the handler at once and their output commits exactly once', async () => {
+    const s = scope();
+    const log = await s.open({ topics: { partitions: 4 }, transactionalId: unique('group-tx') });
+    const [input, output, group] = [unique('in'), unique('out'), unique('g')];
+    await log.append(input, records(0, 40));
+    await log.ensureTopics([output]);
+    const inHandler = new Set<number>();
+    let most = 0;
+    const committed: number[] = [];
+    const handler = async (batch: DeliveredRecord[], context: Parameters<Parameters<EventLog['subscribe']>[0]['handler']>[1]) => {
+      inHandler.add(batch[0].partition);
+      most = Math.max(most, inHandler.size);
+      // Hold the first batches until another partition's batch has come in beside them.
+      if (most < 2) await waitFor(() => most >= 2, 'a second partition beside the first', 5000).catch(() => undefined);
+      inHandler.delete(batch[0].partition);
+      context.append(output, batch.map((r) => ({ key: r.key, value: r.value })));
+      context.afterCommit(() => committed.push(...batch.map(n)));
+    };
+    const sub = await log.subscribe({ group, topic: input, transactional: true, concurrentPartitions: 4, handler });
+    await waitFor(() => committed.length >= 40, 'every record handled');
+    await sub.close();
+    assert.ok(most >= 2, 'batches of two partitions were handled side by side');
+    const written: number[] = [];
+    await log.readAll(output, (batch) => void written.push(...batch.map(n)));
+    assert.deepEqual(written.sort((a, b) => a - b), Array.from({ length: 40 }, (_, i) => i), 'each output once');
+    const again: number[] = [];
+    const resumed = await log.subscribe({ group, topic: input, transactional: true, handler: async (batch) => void again.push(...batch.map(n)) });
+    await log.append(input, [{ key: 'key-last', value: { n: 99 } }]);
+    await waitFor(() => again.includes(99), 'the next record');
+    await resumed.close();
+    assert.deepEqual(again, [99], 'every position was committed with its output');
+  });
+
   it('when a subscription closes during a batch, close waits until the batch and its output are committed', async () => {
     const s = scope();
     const log = await s.open({ topics: { partitions: 1 }, transactionalId: unique('close-tx') });
