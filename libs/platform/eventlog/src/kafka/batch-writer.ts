@@ -22,6 +22,7 @@
 import type { Admin, Kafka, Producer } from 'kafkajs';
 import type { OutgoingMessage } from './kafka-codec.ts';
 import { Partitioners } from 'kafkajs';
+import { mergeByTopic, ProduceCoalescer } from './produce-coalescer.ts';
 
 export interface StagedOutput {
   topic: string;
@@ -46,6 +47,8 @@ export interface BatchWriterOptions {
   admin: Admin;
   /** The log's idempotent producer. */
   producer: Producer;
+  /** Plain output goes through the log's group commit of produces (shared with `append`). */
+  produce: ProduceCoalescer;
   ensureTopic(name: string): Promise<unknown>;
   transactionalId?: string;
   transactionTimeout: number;
@@ -72,8 +75,7 @@ export class BatchWriter {
   async commit(batch: BatchCommit): Promise<void> {
     await Promise.all(batch.staged.map((s) => this.o.ensureTopic(s.topic)));
     if (!batch.transactional) {
-      const topicMessages = batch.staged.filter((s) => s.messages.length > 0);
-      if (topicMessages.length > 0) await this.o.producer.sendBatch({ topicMessages, acks: -1 });
+      await this.o.produce.send(batch.staged);
       await batch.commitOffset(batch.nextOffset.toString());
       return;
     }
@@ -229,18 +231,6 @@ async function whileConcurrent<T>(operation: () => Promise<T>): Promise<T> {
       await new Promise((resolve) => setTimeout(resolve, delay));
     }
   }
-}
-
-/** One entry per topic: kafkajs sends one request per broker either way, this keeps it tidy. */
-function mergeByTopic(staged: StagedOutput[]): StagedOutput[] {
-  const byTopic = new Map<string, StagedOutput>();
-  for (const s of staged) {
-    if (s.messages.length === 0) continue;
-    const entry = byTopic.get(s.topic);
-    if (entry) entry.messages.push(...s.messages);
-    else byTopic.set(s.topic, { topic: s.topic, messages: [...s.messages] });
-  }
-  return [...byTopic.values()];
 }
 
 /** The consumed positions of the grouped batches, one `sendOffsets` per consumer group. */

@@ -19,6 +19,7 @@ import { createReaderCluster } from './kafkajs-internals.ts';
 import { PartitionReader } from './partition-reader.ts';
 import { startKafkaSubscription } from './kafka-subscription.ts';
 import { TopicRegistry } from './topics.ts';
+import { ProduceCoalescer } from './produce-coalescer.ts';
 
 export interface KafkaEventLogOptions {
   /** `host:port` of bootstrap brokers; prefer `127.0.0.1` to `localhost` (IPv6 first on some hosts). */
@@ -54,8 +55,10 @@ export async function createKafkaEventLog(options: KafkaEventLogOptions): Promis
   const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false, createPartitioner: Partitioners.DefaultPartitioner });
   const reader = new PartitionReader(createReaderCluster(kafka), { settleMs: options.readSettleMs ?? 2000, log });
   const topics = new TopicRegistry(admin, { partitions: options.topics?.partitions ?? DEFAULT_PARTITIONS, replicationFactor: options.topics?.replicationFactor });
+  // Appends and plain batch output share one group commit of produce requests.
+  const produce = new ProduceCoalescer((topicMessages) => producer.sendBatch({ topicMessages, acks: -1 }).then(() => undefined));
   const writer = new BatchWriter({
-    kafka, admin, producer, log,
+    kafka, admin, producer, produce, log,
     ensureTopic: (name) => topics.ensure(name),
     transactionalId: options.transactionalId,
     transactionTimeout: options.transactionTimeout ?? 15_000,
@@ -98,7 +101,7 @@ export async function createKafkaEventLog(options: KafkaEventLogOptions): Promis
     open();
     if (messages.length === 0) return;
     await topics.ensure(topic);
-    await producer.send({ topic, messages, acks: -1 });
+    await produce.send([{ topic, messages }]);
   }
 
   return {
@@ -162,6 +165,7 @@ export async function createKafkaEventLog(options: KafkaEventLogOptions): Promis
       if (closed) return;
       closed = true;
       await Promise.allSettled([...subscriptions].map((s) => s.close()));
+      await produce.drain().catch(() => undefined);
       await Promise.allSettled([writer.close(), producer.disconnect(), reader.close(), admin.disconnect()]);
     },
   };
