@@ -22,7 +22,7 @@
 import type { Admin, Kafka, Producer } from 'kafkajs';
 import type { OutgoingMessage } from './kafka-codec.ts';
 import { Partitioners } from 'kafkajs';
-import { mergeByTopic, ProduceCoalescer } from './produce-coalescer.ts';
+import { chunkBySize, mergeByTopic, ProduceCoalescer } from './produce-coalescer.ts';
 
 export interface StagedOutput {
   topic: string;
@@ -113,7 +113,8 @@ export class BatchWriter {
     const transaction = await producer.transaction();
     const topicMessages = mergeByTopic(batches.flatMap((b) => b.staged));
     try {
-      if (topicMessages.length > 0) await whileConcurrent(() => transaction.sendBatch({ topicMessages, acks: -1 }));
+      // In requests the broker accepts, however many batches the transaction carries.
+      for (const chunk of chunkBySize(topicMessages)) await whileConcurrent(() => transaction.sendBatch({ topicMessages: chunk, acks: -1 }));
       for (const offsets of offsetsByGroup(batches)) await whileConcurrent(() => transaction.sendOffsets(offsets));
     } catch (error) {
       await transaction.abort().catch(() => this.reset());
