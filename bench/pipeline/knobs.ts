@@ -48,7 +48,9 @@ export const KNOBS = {
   /** 3. the same through to the read model. */
   mongoProposals: num('BENCH_MONGO_PROPOSALS', 500, 60),
   mongoSamples: num('BENCH_MONGO_SAMPLES', 200, 20),
-  /** 4. five processes, open-loop HTTP: the rate steps, each this long. */
+  /** 4. five processes: how long they may take to become ready (two shared cores are slow to start five). */
+  startSeconds: num('BENCH_START_SECONDS', 180, 180),
+  /** Open-loop HTTP: the rate steps, each this long. */
   httpRates: list('BENCH_HTTP_RATES', [10, 20, 50, 100, 200, 400, 800]),
   stepSeconds: num('BENCH_HTTP_STEP_SECONDS', 6, 3),
   /** The step-up stops starting new steps after this long (the current one finishes). */

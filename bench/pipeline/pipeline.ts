@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { Kafka, logLevel, type Producer } from 'kafkajs';
+import { freePort } from '../../test/support/countersign-process.ts';
 import { deleteNamespace } from './namespace.ts';
 import { PROPOSALS_TOPIC, percentile, proposal } from './proposals.ts';
 
@@ -16,11 +17,13 @@ export interface Pipeline {
 }
 
 /** Starts all five services in one process on Kafka (and MongoDB when given), in a fresh namespace. */
-export async function startPipeline(o: { brokers: string[]; partitions: number; port: number; mongoUrl?: string }): Promise<Pipeline> {
+export async function startPipeline(o: { brokers: string[]; partitions: number; mongoUrl?: string }): Promise<Pipeline> {
   const namespace = `bench_${Date.now()}`;
+  // A free port, not a fixed one: other checkouts on this machine run the same bench.
+  const port = await freePort();
   const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', 'apps/countersign/src/main.ts'], {
     env: {
-      ...process.env, PORT: String(o.port), COUNTERSIGN_LOG_LEVEL: 'error', COUNTERSIGN_KAFKA_BROKERS: o.brokers.join(','),
+      ...process.env, PORT: String(port), COUNTERSIGN_LOG_LEVEL: 'error', COUNTERSIGN_KAFKA_BROKERS: o.brokers.join(','),
       COUNTERSIGN_KAFKA_NAMESPACE: namespace, COUNTERSIGN_KAFKA_PARTITIONS: String(o.partitions), COUNTERSIGN_INSTANCE_ID: 'bench',
       ...(o.mongoUrl ? { COUNTERSIGN_MONGO_URL: o.mongoUrl, COUNTERSIGN_MONGO_DB: namespace } : {}),
     },
@@ -29,7 +32,7 @@ export async function startPipeline(o: { brokers: string[]; partitions: number; 
   // A bench that dies (an error, a signal) takes its pipeline down with it.
   const killOnExit = () => void child.kill('SIGKILL');
   process.once('exit', killOnExit);
-  for (let delay = 20; !(await fetch(`http://127.0.0.1:${o.port}/readyz`).then((r) => r.ok, () => false)); delay = Math.min(delay * 2, 500)) {
+  for (let delay = 20; !(await fetch(`http://127.0.0.1:${port}/readyz`).then((r) => r.ok, () => false)); delay = Math.min(delay * 2, 500)) {
     if (child.exitCode !== null) throw new Error('the pipeline process exited during start-up');
     await new Promise((r) => setTimeout(r, delay));
   }

@@ -17,7 +17,7 @@
  * (3000 / 1000), BENCH_LATENCY_SAMPLES (500 / 200), BENCH_MONGO_PROPOSALS (500 / 60),
  * BENCH_MONGO_SAMPLES (200 / 20), BENCH_HTTP_RATES (10,20,50,100,200,400,800), BENCH_HTTP_STEP_SECONDS
  * (6 / 3), BENCH_HTTP_SEARCH_SECONDS (150 / 45), BENCH_HTTP_P99_MS (100), BENCH_HTTP_HOLD_SECONDS
- * (60 / 15), BENCH_RTT_SECONDS (30 / 8), BENCH_HTTP_SOCKETS (512 / 256), BENCH_HTTP_DRAIN_SECONDS (90 / 40).
+ * (60 / 15), BENCH_RTT_SECONDS (30 / 8), BENCH_START_SECONDS (180), BENCH_HTTP_SOCKETS (512 / 256), BENCH_HTTP_DRAIN_SECONDS (90 / 40).
  */
 import { cpus, loadavg, release, totalmem } from 'node:os';
 import mongoose from 'mongoose';
@@ -41,7 +41,7 @@ console.log(`1. raw kafkajs produce+consume, 1 KB: ${raw.messages} in ${raw.seco
 
 // 2. Kafka pipeline: decisions observed on the events topic.
 if (KNOBS.parts.has('log')) {
-  const pipeline: Pipeline = await startPipeline({ brokers, partitions: PARTITIONS, port: 18555 });
+  const pipeline: Pipeline = await startPipeline({ brokers, partitions: PARTITIONS });
   const watch = await watchDecisions(brokers, `${pipeline.namespace}.countersign.events`, (id, at) => pipeline.decided(id, at));
   try {
     const r = await measure(pipeline, KNOBS.proposals, KNOBS.samples, async () => undefined);
@@ -56,7 +56,7 @@ if (KNOBS.parts.has('log')) {
 
 // 3. Through to MongoDB: the decision is visible in the actions read model.
 if (KNOBS.parts.has('mongo')) {
-  const pipeline = await startPipeline({ brokers, partitions: PARTITIONS, port: 18556, mongoUrl });
+  const pipeline = await startPipeline({ brokers, partitions: PARTITIONS, mongoUrl });
   const db = await mongoose.createConnection(mongoUrl, { dbName: pipeline.namespace }).asPromise();
   const actions = db.collection('actions');
   const poll = async () => {
