@@ -111,7 +111,12 @@ export async function httpBench(): Promise<void> {
     await system.stop();
   }
   // Measured with the five processes gone, so neither slows the other.
-  const rtt = await rawRoundTrip(KNOBS.brokers, holdRate, KNOBS.rttSeconds, KNOBS.size, KNOBS.partitions);
-  console.log(`   raw kafkajs round trip at ${holdRate}/s, n=${rtt.messages}${rtt.lost ? ` (${rtt.lost} lost)` : ''}: p50 ${ms(rtt.p50)} ms, p99 ${ms(rtt.p99)} ms` +
-    ` → HTTP / raw: p50 × ${(hold.p50 / rtt.p50).toFixed(1)}, p99 × ${(hold.p99 / rtt.p99).toFixed(1)}`);
+  try {
+    const rtt = await rawRoundTrip(KNOBS.brokers, holdRate, KNOBS.rttSeconds, KNOBS.size, KNOBS.partitions);
+    console.log(`   raw kafkajs round trip at ${holdRate}/s, n=${rtt.messages}${rtt.lost ? ` (${rtt.lost} lost)` : ''}: p50 ${ms(rtt.p50)} ms, p99 ${ms(rtt.p99)} ms` +
+      ` → HTTP / raw: p50 × ${(hold.p50 / rtt.p50).toFixed(1)}, p99 × ${(hold.p99 / rtt.p99).toFixed(1)}`);
+  } catch (error) {
+    console.error(`   raw kafkajs round trip failed: ${(error as Error).message}`);
+    process.exitCode = 1;
+  }
 }

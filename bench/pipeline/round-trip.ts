@@ -24,7 +24,16 @@ export async function rawRoundTrip(brokers: string[], rate: number, seconds: num
   const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
   const consumer = kafka.consumer({ groupId: group, maxWaitTimeInMs: 20, allowAutoTopicCreation: false });
   try {
-    await admin.createTopics({ topics: [{ topic, numPartitions: partitions }], waitForLeaders: true });
+    // A busy broker can answer the leader wait with UNKNOWN_TOPIC_OR_PARTITION: ask again, a few times.
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await admin.createTopics({ topics: [{ topic, numPartitions: partitions }], waitForLeaders: true });
+        break;
+      } catch (error) {
+        if (attempt === 3) throw error;
+        await new Promise((r) => setTimeout(r, 1000));
+      }
+    }
     await Promise.all([producer.connect(), consumer.connect()]);
     await consumer.subscribe({ topic, fromBeginning: true });
     const count = Math.max(1, Math.round(rate * seconds));

@@ -80,7 +80,7 @@ if (KNOBS.parts.has('mongo')) {
 
 if (KNOBS.parts.has('http')) await httpBench();
 console.log(`done; load average ${load()}`);
-process.exit(0);
+process.exit(process.exitCode ?? 0);
 
 async function serverName(db: mongoose.Connection): Promise<string> {
   const info = (await db.db!.admin().command({ buildInfo: 1 })) as { version?: string; ferretdbVersion?: string };
