@@ -1,6 +1,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { Kafka, logLevel, type Producer } from 'kafkajs';
-import { percentile, proposal } from './proposals.ts';
+import { freePort } from '../../test/support/countersign-process.ts';
+import { deleteNamespace } from './namespace.ts';
+import { PROPOSALS_TOPIC, percentile, proposal } from './proposals.ts';
 
 export interface Pipeline {
   namespace: string;
@@ -15,17 +17,22 @@ export interface Pipeline {
 }
 
 /** Starts all five services in one process on Kafka (and MongoDB when given), in a fresh namespace. */
-export async function startPipeline(o: { brokers: string[]; partitions: number; port: number; mongoUrl?: string }): Promise<Pipeline> {
+export async function startPipeline(o: { brokers: string[]; partitions: number; mongoUrl?: string }): Promise<Pipeline> {
   const namespace = `bench_${Date.now()}`;
+  // A free port, not a fixed one: other checkouts on this machine run the same bench.
+  const port = await freePort();
   const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', 'apps/countersign/src/main.ts'], {
     env: {
-      ...process.env, PORT: String(o.port), COUNTERSIGN_LOG_LEVEL: 'error', COUNTERSIGN_KAFKA_BROKERS: o.brokers.join(','),
+      ...process.env, PORT: String(port), COUNTERSIGN_LOG_LEVEL: 'error', COUNTERSIGN_KAFKA_BROKERS: o.brokers.join(','),
       COUNTERSIGN_KAFKA_NAMESPACE: namespace, COUNTERSIGN_KAFKA_PARTITIONS: String(o.partitions), COUNTERSIGN_INSTANCE_ID: 'bench',
       ...(o.mongoUrl ? { COUNTERSIGN_MONGO_URL: o.mongoUrl, COUNTERSIGN_MONGO_DB: namespace } : {}),
     },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
-  for (let delay = 20; !(await fetch(`http://127.0.0.1:${o.port}/readyz`).then((r) => r.ok, () => false)); delay = Math.min(delay * 2, 500)) {
+  // A bench that dies (an error, a signal) takes its pipeline down with it.
+  const killOnExit = () => void child.kill('SIGKILL');
+  process.once('exit', killOnExit);
+  for (let delay = 20; !(await fetch(`http://127.0.0.1:${port}/readyz`).then((r) => r.ok, () => false)); delay = Math.min(delay * 2, 500)) {
     if (child.exitCode !== null) throw new Error('the pipeline process exited during start-up');
     await new Promise((r) => setTimeout(r, delay));
   }
@@ -35,18 +42,18 @@ export async function startPipeline(o: { brokers: string[]; partitions: number; 
   const sent = new Map<string, number>();
   const done = new Map<string, number>();
   return {
-    namespace, producer, topic: `${namespace}.countersign.commands`, sent, done,
+    namespace, producer, topic: `${namespace}.${PROPOSALS_TOPIC}`, sent, done,
     decided: (id, at) => void (sent.has(id) && !done.has(id) && done.set(id, at - sent.get(id)!)),
     outstanding: () => [...sent.keys()].filter((id) => !done.has(id)),
     async stop() {
       await producer.disconnect();
-      child.kill('SIGTERM');
-      await new Promise((r) => child.once('exit', r));
-      const admin = kafka.admin();
-      await admin.connect();
-      const topics = (await admin.listTopics()).filter((t) => t.startsWith(`${namespace}.`));
-      await admin.deleteTopics({ topics }).catch(() => undefined);
-      await admin.disconnect();
+      if (child.exitCode === null && child.signalCode === null) {
+        const exited = new Promise((r) => child.once('exit', r));
+        child.kill('SIGTERM');
+        await exited;
+      }
+      process.off('exit', killOnExit);
+      await deleteNamespace(o.brokers, namespace);
     },
   };
 }

@@ -1,4 +1,4 @@
-import { contentHash, type CommandEnvelope, type ProposeActionData } from '@countersign/contracts';
+import { TOPICS, contentHash, type CommandEnvelope, type ProposeActionData } from '@countersign/contracts';
 import { v7 as uuidv7 } from 'uuid';
 
 /** A ProposeAction command for an auto-allowed action, padded to about `size` bytes. */
@@ -21,6 +21,21 @@ export function proposal(size: number): CommandEnvelope<'ProposeAction', Propose
     },
   };
 }
+
+/**
+ * Where a proposal enters the log: the proposals topic once the flow has one (the evaluator runs
+ * ahead of the router there), else the commands topic, as before issue 10.
+ */
+export const PROPOSALS_TOPIC: string = (TOPICS as Record<string, string>).proposals ?? TOPICS.commands;
+
+/** The body of a `POST /v1/actions` for the same auto-allowed action, about `size` bytes of JSON. */
+export function httpProposal(size: number, n: number): string {
+  const params = { rows: 10, note: 'x'.repeat(Math.max(0, size - 120)) };
+  return JSON.stringify({ action: 'data.read', resource: `prod/bench/r${n}`, params });
+}
+
+/** Wall-clock milliseconds with sub-millisecond resolution: comparable with the services' ISO stamps. */
+export const wallNow = (): number => performance.timeOrigin + performance.now();
 
 export function percentile(sorted: number[], p: number): number {
   if (sorted.length === 0) return NaN;
