@@ -10,6 +10,18 @@ import { TokenBuckets } from './token-buckets.ts';
 
 /** Undecided actions clear as they are decided or expire; there is no exact time to give. */
 const PENDING_RETRY_AFTER_SECONDS = 60;
+/** A requester's count is re-read in the background once older than this... */
+const REFRESH_AFTER_MS = 250;
+/** ...and not trusted at all once older than this. */
+const TRUST_FOR_MS = 1000;
+/** Requesters whose counts are remembered (the oldest are forgotten first). */
+const MAX_REMEMBERED = 10_000;
+
+interface PendingCount {
+  count: number;
+  at: number;
+  refreshing?: Promise<void>;
+}
 
 /**
  * What one requester may ask of the system: so many undecided actions at once (counted in the
@@ -38,12 +50,47 @@ export class ProposalQuotas {
       undefined, {}, { 'Retry-After': String(seconds) });
   }
 
-  /** Refuses a new proposal while `requester` has the maximum of undecided actions already. */
+  private readonly counts = new Map<string, PendingCount>();
+
+  /**
+   * Refuses a new proposal while `requester` has the maximum of undecided actions already. Far
+   * from the limit, a count read less than a second ago (plus this instance's proposals since)
+   * answers, re-read in the background, so a proposal does not wait on the read model; near the
+   * limit, or with no recent count, the count is read now, exactly as the read model has it.
+   */
   async checkPending(requester: string): Promise<void> {
-    const open = await countUndecided(this.store.collection<ActionView>(COLLECTIONS.actions), requester);
+    const now = this.clock.now().getTime();
+    const known = this.counts.get(requester);
+    if (known && now - known.at < TRUST_FOR_MS && known.count + 1 < this.limits.pendingPerRequester) {
+      if (now - known.at >= REFRESH_AFTER_MS) this.refresh(requester, known);
+      known.count += 1;
+      return;
+    }
+    const open = await this.read(requester);
+    this.remember(requester, { count: open + 1, at: now });
     if (open < this.limits.pendingPerRequester) return;
+    this.counts.delete(requester);
     throw new Problem(429, 'too-many-pending', 'Too many actions await a decision.',
       `${requester} has ${open} actions that are proposed or pending; at most ${this.limits.pendingPerRequester} may be. Cancel some, or wait for them to be decided.`,
       undefined, { pending: open, limit: this.limits.pendingPerRequester }, { 'Retry-After': String(PENDING_RETRY_AFTER_SECONDS) });
+  }
+
+  private read(requester: string): Promise<number> {
+    return countUndecided(this.store.collection<ActionView>(COLLECTIONS.actions), requester);
+  }
+
+  private refresh(requester: string, known: PendingCount): void {
+    if (known.refreshing) return;
+    const at = this.clock.now().getTime();
+    known.refreshing = this.read(requester).then(
+      (count) => this.remember(requester, { count, at }),
+      () => undefined, // the next proposal reads it again, in the foreground
+    ).finally(() => (known.refreshing = undefined));
+  }
+
+  private remember(requester: string, count: PendingCount): void {
+    this.counts.delete(requester);
+    this.counts.set(requester, count);
+    if (this.counts.size > MAX_REMEMBERED) this.counts.delete(this.counts.keys().next().value!);
   }
 }
