@@ -3,14 +3,7 @@ import assert from 'node:assert/strict';
 import { client, KEYS } from '../support/api-client.ts';
 import { removeDir, startCountersign } from '../support/countersign-process.ts';
 import { E2E_ENV } from '../support/e2e-env.ts';
-
-async function until(check: () => Promise<boolean>, what: string, timeoutMs = 30_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (let delay = 20; !(await check()); delay = Math.min(delay * 2, 500)) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, delay));
-  }
-}
+import { until } from '../support/until.ts';
 
 describe('answers come from the log, not from the read model (kafka + mongodb)', () => {
   it('with the audit projector stopped, proposals are answered with their decision, and votes, refusals and long polls get theirs', async () => {
