@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { client, KEYS, type Client } from '../support/api-client.ts';
 import { removeDir, startCountersign, type RunningCountersign, SHAPE } from '../support/countersign-process.ts';
 import { E2E_ENV } from '../support/e2e-env.ts';
+import { until } from '../support/until.ts';
 
 describe(`approval flow over HTTP (${SHAPE})`, () => {
   let cs: RunningCountersign;
@@ -113,9 +114,11 @@ describe(`approval flow over HTTP (${SHAPE})`, () => {
 
   it("shows each approver their queue with approver=me", async () => {
     const proposed = await agent.propose({ action: 'data.export', resource: 'prod/queue-test' });
+    const queued = async () => (await bob.get('/v1/actions?approver=me&limit=100')).body.items.some((a: { id: string }) => a.id === proposed.body.id);
+    // The 201 came from the log; lists are read models, which show the action once projected.
+    await until(queued, 'the action in the read model');
     const queue = await bob.get('/v1/actions?approver=me&limit=100');
     assert.equal(queue.status, 200);
-    assert.ok(queue.body.items.some((a: { id: string }) => a.id === proposed.body.id));
     assert.ok(queue.body.items.every((a: { status: string }) => a.status === 'pending'));
     const erinQueue = await erin.get('/v1/actions?approver=me&limit=100');
     assert.ok(!erinQueue.body.items.some((a: { id: string }) => a.id === proposed.body.id));

@@ -21,7 +21,7 @@ describe('readEnvConfig', () => {
       instanceId: 'local',
       gateway: {
         bodyBytes: 65_536, policyBodyBytes: 1_048_576, pendingPerRequester: 1000, proposalBytesPerWindow: 8_388_608, proposalWindowSeconds: 60,
-        pageBytes: 1_048_576, logTimeoutMs: 5000, readTimeoutMs: 5000, answerWaitMs: 10_000,
+        pageBytes: 1_048_576, logTimeoutMs: 5000, readTimeoutMs: 5000, answerWaitMs: 10_000, maxWaiting: 10_000,
       },
     });
     assert.deepEqual(readEnvConfig({}).gateway, DEFAULT_GATEWAY_LIMITS);
@@ -55,6 +55,7 @@ describe('readEnvConfig', () => {
       COUNTERSIGN_LOG_TIMEOUT_MS: '2000',
       COUNTERSIGN_READ_TIMEOUT_MS: '3000',
       COUNTERSIGN_ANSWER_WAIT_MS: '0',
+      COUNTERSIGN_MAX_WAITING: '50',
     });
     assert.deepEqual(config, {
       port: 65535,
@@ -71,7 +72,7 @@ describe('readEnvConfig', () => {
       instanceId: 'router-0',
       gateway: {
         bodyBytes: 32_768, policyBodyBytes: 2_097_152, pendingPerRequester: 50, proposalBytesPerWindow: 4_194_304, proposalWindowSeconds: 30,
-        pageBytes: 262_144, logTimeoutMs: 2000, readTimeoutMs: 3000, answerWaitMs: 0,
+        pageBytes: 262_144, logTimeoutMs: 2000, readTimeoutMs: 3000, answerWaitMs: 0, maxWaiting: 50,
       },
     });
   });

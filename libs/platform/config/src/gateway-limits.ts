@@ -21,6 +21,8 @@ export interface GatewayLimits {
   readTimeoutMs: number;
   /** How long a proposal or a vote waits for the router's answer before it is answered 202. */
   answerWaitMs: number;
+  /** Requests one gateway instance lets wait for the router's answer at once (memory); more are answered 503. */
+  maxWaiting: number;
 }
 
 export const DEFAULT_GATEWAY_LIMITS: GatewayLimits = {
@@ -33,6 +35,7 @@ export const DEFAULT_GATEWAY_LIMITS: GatewayLimits = {
   logTimeoutMs: 5000,
   readTimeoutMs: 5000,
   answerWaitMs: 10_000,
+  maxWaiting: 10_000,
 };
 
 type Read = <T>(name: string, fallback: T, parse: (raw: string) => T | undefined, expected: string) => T;
@@ -61,6 +64,7 @@ export function readGatewayLimits(read: Read, problems: string[]): GatewayLimits
     logTimeoutMs: int('COUNTERSIGN_LOG_TIMEOUT_MS', d.logTimeoutMs, 100, 60_000),
     readTimeoutMs: int('COUNTERSIGN_READ_TIMEOUT_MS', d.readTimeoutMs, 100, 60_000),
     answerWaitMs: int('COUNTERSIGN_ANSWER_WAIT_MS', d.answerWaitMs, 0, 60_000),
+    maxWaiting: int('COUNTERSIGN_MAX_WAITING', d.maxWaiting, 1, 1_000_000),
   };
   // A body the bucket could never hold would be refused forever, whatever the caller waited.
   const largest = Math.max(limits.bodyBytes, limits.policyBodyBytes);

@@ -106,8 +106,24 @@ export class ConsumerGroup {
       },
       onStatus: (status) => this.deps.health.status(status),
     });
-    this.deps.health.startedWith(await subscription.lag());
-    return subscription;
+    if (start !== 'end') {
+      this.deps.health.startedWith(await subscription.lag());
+      return subscription;
+    }
+    // A group that starts at the end has no backlog. Its lag is counted from where it started:
+    // Kafka counts a group's lag from its committed offsets, which such a group (a new one, or an
+    // old one skipping history) has not moved yet on a partition that received nothing since.
+    // (Once such a partition commits again, this under-counts by its stale part: a follower's
+    // lag is a hint; being positioned at the end, its readiness, does not depend on it.)
+    const stale = (await subscription.lag()) ?? 0;
+    this.deps.health.startedWith(0);
+    return {
+      close: () => subscription.close(),
+      lag: async () => {
+        const lag = await subscription.lag();
+        return lag === undefined ? undefined : Math.max(0, lag - stale);
+      },
+    };
   }
 
   private async handle(records: DeliveredRecord[], context: BatchContext): Promise<void | BatchResult> {
@@ -153,7 +169,8 @@ export class ConsumerGroup {
   /** Validates, traces and routes one attempt at `records`; output goes to `staging`. */
   private async process(records: DeliveredRecord[], staging: Staging): Promise<void> {
     const valid: LogMessage[] = [];
-    for (const record of records) {
+    const { accept } = this.handlers.options;
+    for (const record of accept ? records.filter(accept) : records) {
       const check = this.validate(record.value);
       if (check.ok) valid.push({ record, message: check.value });
       else this.stageDeadLetter(record, record.value === undefined ? 'not JSON' : describeErrors(check.errors), staging);

@@ -35,7 +35,7 @@ async function until(check: () => boolean | Promise<boolean>, what: string, time
 }
 
 /** What the handlers saw and did, shared with the controllers of one test. */
-const seen = { handled: [] as number[], batches: [] as number[][], letters: [] as string[], unavailable: 0 };
+const seen = { handled: [] as number[], batches: [] as number[][], letters: [] as string[], unavailable: 0, followed: [] as number[] };
 const n = (c: ActionCommand) => Number(c.id.slice(4));
 const G: ConsumerOptions = { group: 'g-messages', topic: TOPICS.commands };
 const B: ConsumerOptions = { group: 'g-batch', topic: TOPICS.commands };
@@ -73,6 +73,19 @@ class BatchHandlers {
   }
 }
 
+/** A live follower: every instance, from the end, looking only at the records of act-2. */
+const F: ConsumerOptions = { group: 'g-follow', topic: TOPICS.commands, start: 'end', broadcast: true, accept: (record) => record.key === 'act-2' };
+
+@Controller()
+class FollowHandlers {
+  @OnLogBatch(F)
+  follow(@Payload() messages: LogMessage<ActionCommand>[]): void {
+    seen.followed.push(...messages.map((m) => n(m.message)));
+  }
+}
+
+@Module({ controllers: [FollowHandlers] })
+class FollowModule {}
 @Module({ controllers: [MessageHandlers] })
 class MessagesModule {}
 @Module({ controllers: [BatchHandlers] })
@@ -186,6 +199,26 @@ for (const [name, open] of adapters) {
       await until(() => seen.handled.length === 1, 'handled once the store is back');
       await until(() => readiness.problems()['consumer g-messages'] === undefined, 'the problem cleared');
       assert.deepEqual(await readTopic(log, TOPICS.deadLetter), []);
+    });
+
+    it('a group that starts at the end gets only later records, and only those it accepts: the others are not even validated', async () => {
+      Object.assign(seen, { followed: [] });
+      const { log, cleanup } = await open();
+      cleanups.push(cleanup);
+      await log.append(TOPICS.commands, [{ key: 'act-2', value: cancel(1, 'before the start') }]);
+      const readiness = createReadiness();
+      const app = await start(log, FollowModule, readiness);
+      cleanups.push(() => app.close());
+      await until(() => readiness.notReady().length === 0, 'ready once positioned at the end');
+      await log.appendRaw!(TOPICS.commands, [{ key: 'act-1', raw: 'not json, and nobody follows act-1' }]);
+      await log.append(TOPICS.commands, [{ key: 'act-1', value: cancel(2, 'not followed') }, { key: 'act-2', value: cancel(3, 'followed') }]);
+      await log.appendRaw!(TOPICS.commands, [{ key: 'act-2', raw: 'not json, on a followed key' }]);
+      await log.append(TOPICS.commands, [{ key: 'act-2', value: cancel(4, 'followed') }]);
+      await until(() => seen.followed.includes(4), 'the last followed record');
+      assert.deepEqual(seen.followed, [3, 4]);
+      await until(async () => (await readTopic(log, TOPICS.deadLetter)).length === 1, 'the dead letter of the followed key');
+      const letters = (await readTopic(log, TOPICS.deadLetter)) as DeadLetter[];
+      assert.deepEqual(letters.map((l) => [l.consumerGroup, l.value]), [['g-follow', 'not json, on a followed key']]);
     });
 
     it('walks a batch that keeps failing one record at a time, dead-letters the poison, and commits the rest once', async () => {

@@ -134,5 +134,6 @@ export class EventLogServer extends Server implements CustomTransportStrategy {
 
 function sameOptions(a: ConsumerOptions, b: ConsumerOptions): boolean {
   return a.group === b.group && a.topic === b.topic && a.start === b.start && a.transactional === b.transactional &&
-    a.maxBatch === b.maxBatch && a.concurrentPartitions === b.concurrentPartitions && a.readyWhenCaughtUp === b.readyWhenCaughtUp && a.broadcast === b.broadcast;
+    a.maxBatch === b.maxBatch && a.concurrentPartitions === b.concurrentPartitions && a.readyWhenCaughtUp === b.readyWhenCaughtUp &&
+    a.broadcast === b.broadcast && a.accept === b.accept;
 }

@@ -35,6 +35,13 @@ export interface ConsumerOptions {
    * instances sharing the partitions: for state each instance keeps whole, such as the policy in force.
    */
   broadcast?: boolean;
+  /**
+   * Which records the group looks at, decided on the record's key and position alone, before
+   * validation: the others count as handled and cost nothing (no JSON-schema validation, no span,
+   * no dead letter from this group). For live followers that care about a few keys, such as the
+   * gateway's answers (the actions requests are waiting on). Compared by reference across a group's handlers.
+   */
+  accept?: (record: DeliveredRecord) => boolean;
 }
 
 /** A validated message of the log with the record it came in. */

@@ -1,5 +1,4 @@
 export * from './tokens.ts';
-export * from './change-feed.ts';
 export * from './readiness.ts';
 export * from './runtime.module.ts';
 export * from './dead-letter.ts';

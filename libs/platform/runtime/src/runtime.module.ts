@@ -1,10 +1,9 @@
-import { Global, Logger, Module, type DynamicModule } from '@nestjs/common';
+import { Global, Module, type DynamicModule } from '@nestjs/common';
 import { EVENT_LOG, type EventLog } from '@countersign/eventlog';
 import { READ_MODEL_STORE, type ReadModelStore } from '@countersign/readmodel';
 import { v7 as uuidv7 } from 'uuid';
-import { createChangeFeed, type ChangeFeed } from './change-feed.ts';
 import { createReadiness, type Readiness } from './readiness.ts';
-import { CHANGE_FEED, CLOCK, DIRECTORY, ID_SOURCE, POLICY_SET, READINESS, type Clock, type IdSource } from './tokens.ts';
+import { CLOCK, DIRECTORY, ID_SOURCE, POLICY_SET, READINESS, type Clock, type IdSource } from './tokens.ts';
 
 export interface RuntimeOptions {
   eventLog: EventLog;
@@ -15,7 +14,6 @@ export interface RuntimeOptions {
   policy: unknown;
   clock?: Clock;
   ids?: IdSource;
-  changes?: ChangeFeed;
   readiness?: Readiness;
 }
 
@@ -34,7 +32,6 @@ export class RuntimeModule {
       { provide: POLICY_SET, useValue: options.policy },
       { provide: CLOCK, useValue: options.clock ?? systemClock },
       { provide: ID_SOURCE, useValue: options.ids ?? uuidV7Ids },
-      { provide: CHANGE_FEED, useValue: options.changes ?? createChangeFeed((error) => new Logger('change-feed').error(`a listener failed: ${(error as Error)?.stack ?? String(error)}`)) },
       { provide: READINESS, useValue: options.readiness ?? createReadiness() },
     ];
     return { module: RuntimeModule, providers, exports: providers.map((p) => p.provide) };

@@ -3,7 +3,6 @@ export const DIRECTORY = Symbol('DIRECTORY');
 export const POLICY_SET = Symbol('POLICY_SET');
 export const CLOCK = Symbol('CLOCK');
 export const ID_SOURCE = Symbol('ID_SOURCE');
-export const CHANGE_FEED = Symbol('CHANGE_FEED');
 export const READINESS = Symbol('READINESS');
 export const RUNTIME_OPTIONS = Symbol('RUNTIME_OPTIONS');
 

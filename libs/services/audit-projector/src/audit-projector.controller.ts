@@ -3,7 +3,7 @@ import { Payload } from '@nestjs/microservices';
 import { TOPICS, type ActionEvent } from '@countersign/contracts';
 import { OnLogBatch, type ConsumerOptions, type LogMessage } from '@countersign/messaging';
 import { READ_MODEL_STORE, type ReadModelStore } from '@countersign/readmodel';
-import { CHANGE_FEED, CLOCK, type ChangeFeed, type Clock } from '@countersign/runtime';
+import { CLOCK, type Clock } from '@countersign/runtime';
 import { PROJECTOR_GROUP, Projector } from './projector.ts';
 
 /**
@@ -28,14 +28,12 @@ export class AuditProjectorController {
 
   constructor(
     @Inject(READ_MODEL_STORE) store: ReadModelStore,
-    @Inject(CHANGE_FEED) changes: ChangeFeed,
     @Inject(CLOCK) clock: Clock,
   ) {
     this.projector = new Projector({
       store,
       now: () => clock.now(),
       warn: (message) => this.logger.warn(message),
-      changed: (ids) => changes.publish(ids),
     });
   }
 

@@ -13,8 +13,6 @@ export interface ProjectorDeps {
   store: ReadModelStore;
   now: () => Date;
   warn: (message: string) => void;
-  /** Told which actions changed after each write (the gateway's waits). */
-  changed?: (actionIds: Iterable<string>) => void;
 }
 
 /**
@@ -82,10 +80,9 @@ export class Projector {
     const policies = store.collection<PolicyDocument>(COLLECTIONS.policies);
     const published = await projectPolicies(batch.events, (version) => policies.get(version));
     if (published.length > 0) await policies.putMany(published);
-    // Actions last: a waiter that sees the new action state can already read its audit rows.
+    // Actions last: a reader that sees the new action state can already read its audit rows.
     await actions.putMany([...batch.views.values()]);
     this.projected += batch.events.length;
-    this.deps.changed?.(batch.views.keys());
   }
 
   /** Drops every read model this projector writes (before a rebuild). */

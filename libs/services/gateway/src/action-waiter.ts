@@ -1,100 +1,63 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { COLLECTIONS, type ActionView } from '@countersign/audit';
-import type { RejectionCode } from '@countersign/contracts';
 import type { ReadModelStore } from '@countersign/readmodel';
-import { CHANGE_FEED, type ChangeFeed } from '@countersign/runtime';
+import { ActionWatch } from './answers/action-watch.ts';
+import { RecentViews } from './answers/recent-views.ts';
+import { RoomFull, WaitingRoom } from './answers/waiting-room.ts';
 import { READ_MODELS } from './infrastructure.ts';
 import { Problem } from './problem.ts';
 
-/**
- * When the projector runs in another process no change feed reaches us: re-read the store, soon
- * at first (a decision usually lands within milliseconds), then backing off.
- */
-const FIRST_POLL_MS = 2;
-const MAX_POLL_MS = 100;
+export type { CommandAnswer } from './answers/action-watch.ts';
+export type { ActionWatch } from './answers/action-watch.ts';
 
-/** The router's answer to one command, as the read model shows it; `pending` when none came in time. */
-export type CommandAnswer =
-  | { kind: 'done'; view: ActionView }
-  | { kind: 'rejected'; view: ActionView; code: RejectionCode; reason: string }
-  | { kind: 'pending'; view: ActionView | undefined };
+export const WAITING_ROOM = Symbol('GATEWAY_WAITING_ROOM');
+export const RECENT_VIEWS = Symbol('GATEWAY_RECENT_VIEWS');
 
 /** The read models failed or timed out (a 503 from the guarded store). */
 export const isUnavailable = (error: unknown): error is Problem => error instanceof Problem && error.status === 503;
 
+/** Every watch is taken: refused before anything is sent, so retrying is safe. */
+const tooManyWaiting = (capacity: number) => new Problem(503, 'too-many-waiting', 'Too many requests are waiting for answers.',
+  `This gateway instance holds at most ${capacity} requests waiting for the router's answer; nothing was sent. Retry shortly.`,
+  undefined, {}, { 'Retry-After': '1' });
+
 /**
- * Waits until an action's read model satisfies a predicate: woken by the change feed, with a slow
- * poll as a safety net. Resolves with the last view seen (which may not satisfy it on timeout);
- * rejects when a read fails, so the request is answered (503) and nothing is left unhandled.
+ * Reads actions and waits for the router's answers. Answers come from the log (the follower of the
+ * events topic, answers/answers-follower.ts), not from the read model: see ActionWatch.
  */
 @Injectable()
 export class ActionWaiter {
   constructor(
     @Inject(READ_MODELS) private readonly store: ReadModelStore,
-    @Inject(CHANGE_FEED) private readonly changes: ChangeFeed,
+    @Inject(WAITING_ROOM) private readonly room: WaitingRoom,
+    @Inject(RECENT_VIEWS) private readonly recent: RecentViews,
   ) {}
 
-  get(actionId: string): Promise<ActionView | undefined> {
-    return this.store.collection<ActionView>(COLLECTIONS.actions).get(actionId);
+  /** The action as far as this instance knows it: the read model's view, or a newer one it answered with. */
+  async get(actionId: string): Promise<ActionView | undefined> {
+    return this.recent.newest(actionId, await this.store.collection<ActionView>(COLLECTIONS.actions).get(actionId));
   }
 
   /**
-   * Waits for the router to handle a command that was sent: it then shows in `handled`, and in
-   * `rejections` if refused. The command is in the log already, so a read model that fails while
-   * we wait leaves the answer `pending` (202) rather than an error that would invite a retry.
+   * Runs `work` with `actionId` watched: enter before sending a command, so its answer cannot pass
+   * unseen. Refused with a 503 (nothing sent) when every watch is taken.
    */
-  async answer(actionId: string, commandId: string, timeoutMs: number): Promise<CommandAnswer> {
-    let view: ActionView | undefined;
+  async watching<T>(actionId: string, work: (watch: ActionWatch) => Promise<T>): Promise<T> {
+    let entered;
     try {
-      view = await this.until(actionId, (v) => !!v && v.handled.includes(commandId), timeoutMs);
+      entered = this.room.enter(actionId);
     } catch (error) {
-      if (isUnavailable(error)) return { kind: 'pending', view: undefined };
+      if (error instanceof RoomFull) throw tooManyWaiting(this.room.capacity);
       throw error;
     }
-    if (!view?.handled.includes(commandId)) return { kind: 'pending', view };
-    const rejection = view.rejections.find((r) => r.commandId === commandId);
-    return rejection ? { kind: 'rejected', view, code: rejection.code, reason: rejection.reason } : { kind: 'done', view };
-  }
-
-  async until(actionId: string, done: (view: ActionView | undefined) => boolean, timeoutMs: number): Promise<ActionView | undefined> {
-    let view = await this.get(actionId);
-    if (done(view) || timeoutMs <= 0) return view;
-    return new Promise((resolve, reject) => {
-      let settled = false;
-      let checking = false;
-      const settle = (end: () => void) => {
-        if (settled) return;
-        settled = true;
-        unsubscribe();
-        clearTimeout(deadline);
-        clearTimeout(poll);
-        end();
-      };
-      // Never rejects: a failed read settles the wait with its error instead.
-      const check = async () => {
-        if (settled || checking) return;
-        checking = true;
-        try {
-          view = await this.get(actionId);
-          if (done(view)) settle(() => resolve(view));
-        } catch (error) {
-          settle(() => reject(error));
-        } finally {
-          checking = false;
-        }
-      };
-      const unsubscribe = this.changes.subscribe((id) => id === actionId && void check());
-      let pollMs = FIRST_POLL_MS;
-      let poll: NodeJS.Timeout;
-      const schedule = () => {
-        poll = setTimeout(() => {
-          pollMs = Math.min(pollMs * 2, MAX_POLL_MS);
-          void check().then(() => !settled && schedule());
-        }, pollMs);
-      };
-      schedule();
-      const deadline = setTimeout(() => settle(() => resolve(view)), timeoutMs);
-      void check(); // a change may have landed between the first read and subscribing
-    });
+    try {
+      return await work(new ActionWatch(entered, {
+        // The command is in the log already: a read model that fails now leaves the answer to the log, or pending.
+        view: () => this.get(actionId).catch(() => this.recent.newest(actionId, undefined)),
+        remember: (view) => this.recent.remember(view),
+      }));
+    } finally {
+      entered.leave();
+    }
   }
 }

@@ -70,9 +70,13 @@ export class ActionsController {
   async get(@CurrentCaller() caller: Caller, @Param('id') id: string, @Query() rawQuery: unknown) {
     const q = parseGet(rawQuery);
     const waitMs = parseWait(q.wait, MAX_LONG_POLL_MS);
-    const view = await visibleAction(this.waiter, caller, id);
-    const latest = isDecided(view) ? view : await this.waiter.until(id, (v) => !!v && isDecided(v), waitMs);
-    return presentAction(latest ?? view);
+    if (waitMs === 0) return presentAction(await visibleAction(this.waiter, caller, id));
+    // A long poll: watched before the view is read, so the decision cannot pass unseen; woken by
+    // the follower of the events topic.
+    return this.waiter.watching(id, async (watch) => {
+      const view = await visibleAction(this.waiter, caller, id);
+      return presentAction(isDecided(view) ? view : await watch.decided(waitMs, view));
+    });
   }
 
   @Get(':id/events')

@@ -4,7 +4,10 @@ import { DEFAULT_GATEWAY_LIMITS, type GatewayLimits } from '@countersign/config'
 import { READ_MODEL_STORE, type ReadModelStore } from '@countersign/readmodel';
 import express from 'express';
 import type { Server } from 'node:http';
-import { ActionWaiter } from './action-waiter.ts';
+import { ActionWaiter, RECENT_VIEWS, WAITING_ROOM } from './action-waiter.ts';
+import { answersFollower } from './answers/answers-follower.ts';
+import { RecentViews } from './answers/recent-views.ts';
+import { WaitingRoom } from './answers/waiting-room.ts';
 import { ActionsController } from './actions.controller.ts';
 import { AuditController } from './audit.controller.ts';
 import { ApiKeyGuard } from './auth.ts';
@@ -24,16 +27,25 @@ import { TeamsController } from './teams/teams.controller.ts';
 import { VoteCaster } from './vote-caster.ts';
 import { VotesController } from './votes.controller.ts';
 
-/** The HTTP edge: authenticates callers and turns requests into commands and read-model queries. */
+/** Answers given from the log that reads of this instance still prefer to a lagging read model. */
+const RECENT_VIEWS_KEPT = 10_000;
+
+/**
+ * The HTTP edge: authenticates callers, turns requests into commands and read-model queries, and
+ * learns the router's answers from the events topic (one follower per instance).
+ */
 @Module({})
 export class GatewayModule {
   /** The gateway with its limits (read from the environment at start, see @countersign/config). */
   static register(limits: GatewayLimits = DEFAULT_GATEWAY_LIMITS): DynamicModule {
+    const room = new WaitingRoom(limits.maxWaiting);
     return {
       module: GatewayModule,
-      controllers: [ActionsController, VotesController, AuditController, PoliciesController, ...SLACK_CONTROLLERS, TeamsController],
+      controllers: [ActionsController, VotesController, AuditController, PoliciesController, ...SLACK_CONTROLLERS, TeamsController, answersFollower(room)],
       providers: [
         { provide: GATEWAY_LIMITS, useValue: limits },
+        { provide: WAITING_ROOM, useValue: room },
+        { provide: RECENT_VIEWS, useValue: new RecentViews(RECENT_VIEWS_KEPT) },
         { provide: READ_MODELS, useFactory: (store: ReadModelStore) => guardReadModels(store, limits.readTimeoutMs), inject: [READ_MODEL_STORE] },
         ActionWaiter, CommandSender, VoteCaster, Proposer, ProposalQuotas, ApiKeyGuard,
         { provide: APP_FILTER, useClass: ProblemFilter },

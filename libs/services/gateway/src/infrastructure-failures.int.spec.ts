@@ -113,14 +113,11 @@ describe('the gateway when the event log or the read models fail (real servers, 
   });
 
   it('given the read models unreachable, a long-poll, a list and a proposal are answered 503, and nothing is left unhandled', async () => {
-    // given a long-poll already waiting on the action, re-reading it
-    const polling = call('GET', `/v1/actions/${seeded._id}?wait=20s`, 'demo-agent-key');
-    const before = mongoNet.chunks();
-    await waitFor(() => mongoNet.chunks() > before + 3, { what: 'the long-poll re-reading the action' });
-    // when the server goes away
+    // when the server goes away (a long-poll already waiting reads nothing more: the decision
+    // would come from the events topic; one that starts now cannot read the action)
     await mongoNet.cut();
     // then
-    assertUnavailable(await polling, 'read-model');
+    assertUnavailable(await call('GET', `/v1/actions/${seeded._id}?wait=20s`, 'demo-agent-key'), 'read-model');
     assertUnavailable(await call('GET', '/v1/actions', 'demo-agent-key'), 'read-model');
     assertUnavailable(await call('GET', '/v1/audit', 'carol-key'), 'read-model');
     assertUnavailable(await call('POST', '/v1/actions', 'demo-agent-key', { action: 'data.read', resource: 'prod/orders' }), 'read-model');

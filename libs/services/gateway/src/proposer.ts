@@ -4,7 +4,7 @@ import type { GatewayLimits } from '@countersign/config';
 import { contentHash } from '@countersign/contracts';
 import type { Response } from 'express';
 import { v5 as uuidv5, v7 as uuidv7 } from 'uuid';
-import { ActionWaiter, isUnavailable } from './action-waiter.ts';
+import { ActionWaiter } from './action-waiter.ts';
 import type { Caller } from './auth.ts';
 import { CommandSender } from './commands.ts';
 import { GATEWAY_LIMITS } from './limits.ts';
@@ -27,9 +27,9 @@ export interface Proposal {
 
 /**
  * Proposes an action for a caller and answers as POST /v1/actions does: 201 with the action once
- * policy has answered (decided, or pending approval), 202 while it has not (within the answer
- * wait, 10 s by default), 200 for an idempotent replay, 409 for a reused key, 429 for a requester
- * with too many undecided actions. Shared by the actions and policies endpoints, so publishing a
+ * policy has answered (decided, or pending approval: learnt from the events topic, never from
+ * the read model), 202 while it has not (within the answer wait, 10 s by default), 200 for an
+ * idempotent replay, 409 for a reused key, 429 for a requester Shared by the actions and policies endpoints, so publishing a
  * policy is proposed exactly like any other action. `requestBody` is what the Idempotency-Key is
  * bound to.
  */
@@ -55,19 +55,22 @@ export class Proposer {
     await this.quotas.checkPending(caller.principal.id);
     const p = caller.principal;
     const params = proposal.params ?? {};
-    await this.commands.send('ProposeAction', actionId, caller.principal, {
-      action: proposal.action,
-      resource: proposal.resource,
-      params,
-      paramsHash: contentHash(params),
-      requestHash,
-      ...(proposal.justification !== undefined ? { justification: proposal.justification } : {}),
-      ...(proposal.context !== undefined ? { context: proposal.context } : {}),
-      requester: { id: p.id, kind: p.kind === 'agent' ? 'agent' : 'human', identities: [...p.identities, caller.identity], ...(p.owner ? { onBehalfOf: p.owner } : {}) },
-      ...(key ? { idempotencyKey: key } : {}),
-      ...(proposal.callbackUrl !== undefined ? { callbackUrl: proposal.callbackUrl } : {}),
+    // Watched before the proposal is appended, so the events that answer it cannot pass unseen.
+    const view = await this.waiter.watching(actionId, async (watch) => {
+      await this.commands.send('ProposeAction', actionId, caller.principal, {
+        action: proposal.action,
+        resource: proposal.resource,
+        params,
+        paramsHash: contentHash(params),
+        requestHash,
+        ...(proposal.justification !== undefined ? { justification: proposal.justification } : {}),
+        ...(proposal.context !== undefined ? { context: proposal.context } : {}),
+        requester: { id: p.id, kind: p.kind === 'agent' ? 'agent' : 'human', identities: [...p.identities, caller.identity], ...(p.owner ? { onBehalfOf: p.owner } : {}) },
+        ...(key ? { idempotencyKey: key } : {}),
+        ...(proposal.callbackUrl !== undefined ? { callbackUrl: proposal.callbackUrl } : {}),
+      });
+      return watch.proposal(this.limits.answerWaitMs);
     });
-    const view = await this.answered(actionId);
     res.location(`/v1/actions/${actionId}`);
     if (view && view.requestHash !== requestHash) return this.replay(view, requestHash, res);
     if (!view || view.status === 'proposed') {
@@ -76,19 +79,6 @@ export class Proposer {
     }
     res.status(201);
     return presentAction(view);
-  }
-
-  /**
-   * The action once policy has answered, or as far as it got. The proposal is in the log already:
-   * a read model that fails now leaves it accepted (202), not an error inviting a second proposal.
-   */
-  private async answered(actionId: string): Promise<ActionView | undefined> {
-    try {
-      return await this.waiter.until(actionId, (v) => !!v && v.status !== 'proposed', this.limits.answerWaitMs);
-    } catch (error) {
-      if (isUnavailable(error)) return undefined;
-      throw error;
-    }
   }
 
   /** Same Idempotency-Key: same body gives the same action back; another body is a conflict. */

@@ -2,7 +2,10 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { validateCommand, type CastVoteData } from '@countersign/contracts';
 import type { Principal } from '@countersign/identity';
+import type { ActionView } from '@countersign/audit';
 import type { ActionWaiter } from './action-waiter.ts';
+import { ActionWatch } from './answers/action-watch.ts';
+import { WaitingRoom } from './answers/waiting-room.ts';
 import type { CommandSender } from './commands.ts';
 import { VoteCaster } from './vote-caster.ts';
 
@@ -12,14 +15,29 @@ const HASH = 'c'.repeat(64);
 /** A VoteCaster whose sender records the CastVote it would append, as the envelope the router reads. */
 function recordingCaster(view?: { involved: string[] }) {
   const sent: unknown[] = [];
+  const room = new WaitingRoom(10);
+  const watchedAtSend: boolean[] = [];
   const sender = {
     send: async (type: string, actionId: string, actor: Pick<Principal, 'id' | 'kind'>, data: CastVoteData, o: { id?: string } = {}) => {
+      watchedAtSend.push(room.watching(actionId));
       sent.push({ id: o.id ?? '018f0000-0000-7000-8000-000000000001', type, actionId, issuedAt: '2026-01-01T00:00:00.000Z', actor: { id: actor.id, kind: actor.kind }, correlationId: actionId, data });
       return o.id ?? 'generated';
     },
   } as unknown as CommandSender;
-  const waiter = { get: async () => view, answer: async () => ({ kind: 'pending', view: undefined }) } as unknown as ActionWaiter;
-  return { caster: new VoteCaster(sender, waiter), sent };
+  const get = async () => view as ActionView | undefined;
+  const waiter = {
+    get,
+    // The waiter's own watching, over a real room, with this view for the read model.
+    async watching<T>(actionId: string, work: (watch: ActionWatch) => Promise<T>): Promise<T> {
+      const watch = room.enter(actionId);
+      try {
+        return await work(new ActionWatch(watch, { view: get, remember: () => undefined }));
+      } finally {
+        watch.leave();
+      }
+    },
+  } as unknown as ActionWaiter;
+  return { caster: new VoteCaster(sender, waiter), sent, room, watchedAtSend };
 }
 
 describe('VoteCaster', () => {
@@ -31,6 +49,14 @@ describe('VoteCaster', () => {
     assert.deepEqual(sent, []);
   });
 
+  it('watches the action before the vote is appended (no answer can pass unseen), and stops watching after', async () => {
+    const { caster, room, watchedAtSend } = recordingCaster();
+    const answer = await caster.cast({ actionId: 'act-1', voter: bob, identity: 'apikey:bob-1', via: 'api', decision: 'approve' }, 0);
+    assert.equal(answer.kind, 'pending');
+    assert.deepEqual(watchedAtSend, [true]);
+    assert.equal(room.watching('act-1'), false);
+    assert.equal(room.size, 0);
+  });
 
   it('given a click bound to a params hash, the CastVote carries it, and the contract accepts it', async () => {
     const { caster, sent } = recordingCaster();

@@ -34,23 +34,26 @@ export class VoteCaster {
 
   async cast(vote: Vote, waitMs: number): Promise<CommandAnswer & { commandId: string }> {
     const { actionId, voter, identity, comment, via } = vote;
-    // Someone who cannot see the action (a channel member who is no approver of it) is answered
-    // here: the router would keep such a refusal out of the action's chain, so no answer would come.
-    const view = await this.waiter.get(actionId);
-    if (view && !canSee(voter, view)) {
-      const reason = `${voter.id} is not eligible to vote on this action${view.policy?.rule ? `: rule ${view.policy.rule} does not name them` : ''}.`;
-      return { kind: 'rejected', view, code: 'not_eligible', reason, commandId: '' };
-    }
-    const commandId = await this.commands.send('CastVote', actionId, voter, {
-      voter: voter.id,
-      voterIdentities: [...new Set([...voter.identities, identity])],
-      decision: vote.decision,
-      ...(comment !== undefined ? { comment } : {}),
-      via,
-      identity,
-      ...(vote.breakGlass ? { breakGlass: true } : {}),
-      ...(vote.paramsHash ? { paramsHash: vote.paramsHash } : {}),
-    }, { id: vote.commandId, via });
-    return { commandId, ...(await this.waiter.answer(actionId, commandId, waitMs)) };
+    // Watched before the vote is appended, so the events that answer it cannot pass unseen.
+    return this.waiter.watching(actionId, async (watch) => {
+      // Someone who cannot see the action (a channel member who is no approver of it) is answered
+      // here: the router would keep such a refusal out of the action's chain, so no answer would come.
+      const view = await this.waiter.get(actionId);
+      if (view && !canSee(voter, view)) {
+        const reason = `${voter.id} is not eligible to vote on this action${view.policy?.rule ? `: rule ${view.policy.rule} does not name them` : ''}.`;
+        return { kind: 'rejected' as const, view, code: 'not_eligible' as const, reason, commandId: '' };
+      }
+      const commandId = await this.commands.send('CastVote', actionId, voter, {
+        voter: voter.id,
+        voterIdentities: [...new Set([...voter.identities, identity])],
+        decision: vote.decision,
+        ...(comment !== undefined ? { comment } : {}),
+        via,
+        identity,
+        ...(vote.breakGlass ? { breakGlass: true } : {}),
+        ...(vote.paramsHash ? { paramsHash: vote.paramsHash } : {}),
+      }, { id: vote.commandId, via });
+      return { commandId, ...(await watch.answer(commandId, waitMs, view)) };
+    });
   }
 }

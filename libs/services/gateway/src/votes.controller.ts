@@ -88,11 +88,10 @@ export class VotesController {
   async cancel(@CurrentCaller() caller: Caller, @Param('id') id: string, @Body() raw: unknown, @Res({ passthrough: true }) res: Response) {
     const body = parseCancel(raw);
     const seen = await visibleAction(this.waiter, caller, id);
-    const commandId = await this.commands.send('CancelAction', id, caller.principal, {
+    return this.outcome(seen, () => this.commands.send('CancelAction', id, caller.principal, {
       by: caller.principal.id,
       ...(body.reason !== undefined ? { reason: body.reason } : {}),
-    });
-    return this.outcome(seen, commandId, res);
+    }), res);
   }
 
   /** The review a break-glass approval asked for: only its reviewers, once. */
@@ -101,8 +100,7 @@ export class VotesController {
   async review(@CurrentCaller() caller: Caller, @Param('id') id: string, @Body() raw: unknown, @Res({ passthrough: true }) res: Response) {
     const body = parseReview(raw);
     const seen = await visibleAction(this.waiter, caller, id);
-    const commandId = await this.commands.send('RecordReview', id, caller.principal, { reviewer: caller.principal.id, verdict: body.verdict, comment: body.comment });
-    return this.outcome(seen, commandId, res);
+    return this.outcome(seen, () => this.commands.send('RecordReview', id, caller.principal, { reviewer: caller.principal.id, verdict: body.verdict, comment: body.comment }), res);
   }
 
   private async vote(caller: Caller, id: string, decision: 'approve' | 'deny', comment: string | undefined, res: Response, breakGlass = false) {
@@ -112,8 +110,12 @@ export class VotesController {
     return this.present(seen, answer.commandId, answer, res);
   }
 
-  private async outcome(seen: ActionView, commandId: string, res: Response) {
-    return this.present(seen, commandId, await this.waiter.answer(seen._id, commandId, this.limits.answerWaitMs), res);
+  /** Sends a command (watched before it is appended, so its answer cannot pass unseen) and presents the answer. */
+  private outcome(seen: ActionView, send: () => Promise<string>, res: Response) {
+    return this.waiter.watching(seen._id, async (watch) => {
+      const commandId = await send();
+      return this.present(seen, commandId, await watch.answer(commandId, this.limits.answerWaitMs), res);
+    });
   }
 
   /** `seen` is the action as it was before the command: what a 202 can say when nothing newer was read. */
