@@ -15,7 +15,8 @@ import { Problem, badRequest } from './problem.ts';
 import { Proposer } from './proposer.ts';
 import { checker, getActionQuery, listActionsQuery, parseProposal } from './request-schemas.ts';
 import { decodeCursor, encodeCursor, jsonBytes, parseWait, presentAction } from './views.ts';
-import { visibleAction } from './visibility.ts';
+import { canSee, isActionId, visibleAction } from './visibility.ts';
+import type { ActionWatch } from './answers/action-watch.ts';
 
 const MAX_LONG_POLL_MS = 60_000;
 
@@ -74,8 +75,9 @@ export class ActionsController {
     // A long poll: watched before the view is read, so the decision cannot pass unseen; woken by
     // the follower of the events topic.
     return this.waiter.watching(id, async (watch) => {
-      const view = await visibleAction(this.waiter, caller, id);
-      return presentAction(isDecided(view) ? view : await watch.decided(waitMs, view));
+      const deadline = Date.now() + waitMs;
+      const view = await visibleAction(this.waiter, caller, id).catch((error: unknown) => appeared(error, id, watch, caller, deadline));
+      return presentAction(isDecided(view) ? view : await watch.decided(Math.max(0, deadline - Date.now()), view));
     });
   }
 
@@ -90,4 +92,17 @@ export class ActionsController {
     const chain = verifyChain(events);
     return { actionId: id, chain: chain.ok ? { valid: true, head: chain.head } : { valid: false, seq: chain.seq, problem: chain.problem }, events };
   }
+}
+
+/**
+ * A long poll on an action that does not exist yet: a proposal accepted (202) that the policy
+ * evaluator has not handled. It waits for the action to appear; one the caller may not see (or
+ * none) is a 404 at the end of the wait, as for any other id, so timing reveals nothing either.
+ */
+async function appeared(notFound: unknown, id: string, watch: ActionWatch, caller: Caller, deadline: number): Promise<ActionView> {
+  if (!(notFound instanceof Problem) || notFound.status !== 404 || !isActionId(id)) throw notFound;
+  const view = await watch.proposal(Math.max(0, deadline - Date.now()));
+  if (view && canSee(caller.principal, view)) return view;
+  await new Promise((resolve) => setTimeout(resolve, Math.max(0, deadline - Date.now())));
+  throw notFound;
 }

@@ -8,6 +8,8 @@ import { Problem } from './problem.ts';
 const ACTION_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
 /** Everyone involved sees an action; auditors and admins see all of them. */
+export const isActionId = (id: string) => ACTION_ID.test(id);
+
 export const canSee = (principal: Principal, view: ActionView) => readsAll(principal) || view.involved.includes(principal.id);
 
 /**
