@@ -3,6 +3,7 @@ import { EVENT_LOG, type EventLog } from '@countersign/eventlog';
 import { READ_MODEL_STORE, type ReadModelStore } from '@countersign/readmodel';
 import { v7 as uuidv7 } from 'uuid';
 import { createChangeFeed, type ChangeFeed } from './change-feed.ts';
+import { NO_PROPOSAL_KEYS, PROPOSAL_KEYS, type ProposalKeys } from './proposal-keys.ts';
 import { createReadiness, type Readiness } from './readiness.ts';
 import { CHANGE_FEED, CLOCK, DIRECTORY, ID_SOURCE, POLICY_SET, READINESS, type Clock, type IdSource } from './tokens.ts';
 
@@ -17,6 +18,8 @@ export interface RuntimeOptions {
   ids?: IdSource;
   changes?: ChangeFeed;
   readiness?: Readiness;
+  /** The gateway's signing key and the keys evaluators accept for it (none: no proposal can be signed). */
+  proposalKeys?: ProposalKeys;
 }
 
 export const systemClock: Clock = { now: () => new Date() };
@@ -36,6 +39,7 @@ export class RuntimeModule {
       { provide: ID_SOURCE, useValue: options.ids ?? uuidV7Ids },
       { provide: CHANGE_FEED, useValue: options.changes ?? createChangeFeed((error) => new Logger('change-feed').error(`a listener failed: ${(error as Error)?.stack ?? String(error)}`)) },
       { provide: READINESS, useValue: options.readiness ?? createReadiness() },
+      { provide: PROPOSAL_KEYS, useValue: options.proposalKeys ?? NO_PROPOSAL_KEYS },
     ];
     return { module: RuntimeModule, providers, exports: providers.map((p) => p.provide) };
   }
