@@ -23,7 +23,9 @@ export default [
             { sourceTag: 'type:testing', onlyDependOnLibsWithTags: ['type:contracts', 'type:platform', 'type:domain'] },
             { sourceTag: 'type:service', onlyDependOnLibsWithTags: ['type:contracts', 'type:domain', 'type:platform', 'type:testing'] },
             { sourceTag: 'type:shell', onlyDependOnLibsWithTags: ['type:service', 'type:domain', 'type:platform', 'type:contracts'] },
-            { sourceTag: 'type:app', onlyDependOnLibsWithTags: ['type:shell', 'type:service', 'type:domain', 'type:platform', 'type:contracts', 'type:testing'] },
+            { sourceTag: 'type:app', onlyDependOnLibsWithTags: ['type:shell', 'type:service', 'type:domain', 'type:platform', 'type:contracts', 'type:testing', 'type:example'] },
+            // Examples are copied into users' code: they depend on nothing of ours.
+            { sourceTag: 'type:example', onlyDependOnLibsWithTags: [] },
           ],
           banTransitiveDependencies: false,
         },

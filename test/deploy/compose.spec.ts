@@ -11,9 +11,10 @@ const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const read = (path: string) => readFileSync(ROOT + path, 'utf8');
 const SERVICES = ['gateway', 'policy-evaluator', 'approval-router', 'notifier', 'audit-projector'];
 const READ_MODEL_USERS = ['gateway', 'audit-projector'];
-const INFRA = ['kafka', 'mongo', 'mongo-init', 'otel-collector'];
-/** Every variable the apps read, taken from the reader itself, plus the OpenTelemetry SDK's own. */
-const ENV_NAMES = new Set([...read('libs/platform/config/src/env-config.ts').matchAll(/read\('([A-Z_]+)'/g)].map((m) => m[1]));
+const INFRA = ['kafka', 'mongo', 'mongo-init', 'gateway-keys', 'otel-collector'];
+/** Every variable the apps read, taken from the readers themselves, plus the OpenTelemetry SDK's own. */
+const ENV_NAMES = new Set(['env-config.ts', 'proposal-settings.ts']
+  .flatMap((file) => [...read(`libs/platform/config/src/${file}`).matchAll(/(?:read|int)\('([A-Z_]+)'/g)].map((m) => m[1])));
 const KNOWN_ENV = new Set([...ENV_NAMES, 'OTEL_EXPORTER_OTLP_ENDPOINT', 'OTEL_SERVICE_NAME']);
 
 // Merge keys (<<) are how the file shares settings between services, as docker compose reads it.
@@ -128,6 +129,22 @@ describe('docker-compose.yml, the production shape', () => {
       for (const proc of p.processors) assert.ok(config.processors[proc], `${name}: ${proc} is defined`);
       assert.deepEqual(p.exporters, ['debug'], name);
     }
+  });
+
+  it('gives the gateway its signing key and the evaluator the public key, from a one-shot that makes them once', () => {
+    const keys = svc('gateway-keys');
+    assert.equal(keys.restart, 'no');
+    assert.equal(keys.image, svc('gateway').image, 'made with the app image, no other download');
+    const script: string = keys.command.at(-1);
+    assert.match(script, /if \(existsSync\('\/keys\/private\/gateway\.pem'\)\)/, 'a key pair already made is kept');
+    assert.match(script, /generateKeyPairSync\('ed25519'\)/);
+    // the gateway reads the private key from its own volume; the evaluator sees only the public one
+    assert.deepEqual(svc('gateway').volumes, ['gateway-signing-key:/keys/private:ro']);
+    assert.deepEqual(svc('policy-evaluator').volumes, ['gateway-verify-key:/keys/public:ro']);
+    assert.ok(script.includes(`'${env('gateway').COUNTERSIGN_GATEWAY_SIGNING_KEY}'`), 'the gateway reads the file the one-shot writes');
+    assert.ok(script.includes(`'${env('policy-evaluator').COUNTERSIGN_GATEWAY_VERIFY_KEY}'`), 'the evaluator reads the public key the one-shot writes');
+    for (const name of SERVICES.filter((n) => n !== 'gateway')) assert.equal(env(name).COUNTERSIGN_GATEWAY_SIGNING_KEY, undefined, `${name} holds no signing key`);
+    for (const name of ['gateway', 'policy-evaluator']) assert.equal(dependsOn(name)['gateway-keys']?.condition, 'service_completed_successfully', name);
   });
 
   it('keeps the embedded default zero-setup: no Kafka, no MongoDB, the log on a named volume', () => {

@@ -11,7 +11,8 @@ const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const CHART = 'deploy/helm/countersign/';
 const read = (path: string) => readFileSync(ROOT + path, 'utf8');
 const SERVICES = ['gateway', 'policy-evaluator', 'approval-router', 'notifier', 'audit-projector'];
-const ENV_NAMES = new Set([...read('libs/platform/config/src/env-config.ts').matchAll(/read\('([A-Z_]+)'/g)].map((m) => m[1]));
+const ENV_NAMES = new Set(['env-config.ts', 'proposal-settings.ts']
+  .flatMap((file) => [...read(`libs/platform/config/src/${file}`).matchAll(/(?:read|int)\('([A-Z_]+)'/g)].map((m) => m[1])));
 
 const chart = parse(read(`${CHART}Chart.yaml`));
 const valuesText = read(`${CHART}values.yaml`);
@@ -96,6 +97,16 @@ describe('Helm chart deploy/helm/countersign', () => {
       assert.doesNotMatch(path, /password|token|apikey|credential/i, path);
       assert.doesNotMatch(String(value), /mongodb(\+srv)?:\/\/|:\/\/[^/\s]*@/, `${path} holds a connection string`);
     }
+  });
+
+  it('mounts the gateway signing key from a Secret into gateway pods only, and its public key into evaluators', () => {
+    assert.deepEqual(Object.keys(values.proposals.gatewayKeySecret).sort(), ['name', 'privateKey', 'publicKey']);
+    assert.match(valuesText, /openssl genpkey -algorithm ed25519/);
+    assert.match(pod, /{{- if eq \.app "gateway" }}\n\s*- name: COUNTERSIGN_GATEWAY_SIGNING_KEY\n\s*value: \/etc\/countersign\/keys\/gateway\.pem/);
+    assert.match(pod, /{{- if eq \.app "policy-evaluator" }}\n\s*- name: COUNTERSIGN_GATEWAY_VERIFY_KEY\n\s*value: \/etc\/countersign\/keys\/gateway\.pub\.pem/);
+    // one Secret, but each pod gets only its item: the private key never reaches an evaluator
+    assert.match(pod, /secretName: {{ required "[^"]+" \$root\.Values\.proposals\.gatewayKeySecret\.name }}/);
+    assert.match(pod, /{{- if eq \.app "gateway" }}\n\s*- key: {{ \$root\.Values\.proposals\.gatewayKeySecret\.privateKey }}\n\s*path: gateway\.pem\n\s*{{- else }}\n\s*- key: {{ \$root\.Values\.proposals\.gatewayKeySecret\.publicKey }}\n\s*path: gateway\.pub\.pem/);
   });
 
   it('says that Kafka and MongoDB are brought by the user, with defaults the apps accept', () => {

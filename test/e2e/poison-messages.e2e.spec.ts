@@ -71,7 +71,8 @@ describe(`poison messages are dead-lettered with the reason; consumers move on (
     assert.match(projector.reason, /must have required property/);
     const evaluator = letters.filter((l) => l.consumerGroup === 'policy-evaluator');
     assert.deepEqual(evaluator.map((l) => l.topic), [TOPICS.proposals, TOPICS.proposals], 'the evaluator dead-lettered both bad proposals');
-    assert.match(evaluator[0].reason, /must have required property/);
-    assert.match(evaluator[1].reason, /carries ProposeAction only, not CancelAction/);
+    // Neither is signed: the proposals topic carries signed proposals only (docs/kafka-producers.md).
+    assert.match(evaluator[0].reason, /\/protected is required|must have required property 'protected'/);
+    assert.match(evaluator[1].reason, /\/protected is required|must have required property 'protected'/);
   });
 });

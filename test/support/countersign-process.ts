@@ -1,4 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { generateKeyPairSync } from 'node:crypto';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -85,6 +87,24 @@ function spawnApp(entry: string, env: Record<string, string>, sink: (text: strin
   return { child, exit: new Promise((r) => child.once('exit', (code) => r(code))) };
 }
 
+let gatewayKeys: Record<string, string> | undefined;
+
+/**
+ * The gateway's key pair for this test run, made once into a temp dir: the gateway signs the
+ * proposals it writes with the private key, evaluators verify them with the public one.
+ */
+export function gatewayKeyEnv(): Record<string, string> {
+  if (!gatewayKeys) {
+    const dir = mkdtempSync(join(tmpdir(), 'countersign-keys-'));
+    const { privateKey, publicKey } = generateKeyPairSync('ed25519');
+    const [signing, verify] = [join(dir, 'gateway.pem'), join(dir, 'gateway.pub.pem')];
+    writeFileSync(signing, privateKey.export({ type: 'pkcs8', format: 'pem' }), { mode: 0o600 });
+    writeFileSync(verify, publicKey.export({ type: 'spki', format: 'pem' }));
+    gatewayKeys = { COUNTERSIGN_GATEWAY_SIGNING_KEY: signing, COUNTERSIGN_GATEWAY_VERIFY_KEY: verify };
+  }
+  return gatewayKeys;
+}
+
 /**
  * The shared infrastructure of the distributed shape. A system is identified by its data dir: the
  * same dir after a restart means the same Kafka namespace and MongoDB database.
@@ -97,6 +117,7 @@ export function distributedEnv(dataDir: string): Record<string, string> {
     COUNTERSIGN_KAFKA_NAMESPACE: id,
     COUNTERSIGN_KAFKA_PARTITIONS: '3',
     COUNTERSIGN_MONGO_DB: id,
+    ...gatewayKeyEnv(),
   };
 }
 

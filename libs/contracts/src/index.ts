@@ -19,3 +19,8 @@ export {
   addressProblem, forbiddenRange, hostAllowed, isLocalhostName, ipLiteral, normalHost, parseOutboundAllow, portOf, readOutboundAllow,
   NO_OUTBOUND_ALLOW, OUTBOUND_ALLOW_VARIABLE, type OutboundAllow, type OutboundAllowEntry,
 } from './outbound-address.ts';
+export { actionIdProblem, idempotentActionId } from './action-ids.ts';
+export {
+  parseSignedProposal, signProposal, proposalHeaderSchema, signedProposalSchema, GATEWAY_PRINCIPAL, PROPOSAL_JWS_TYPE,
+  type ProposalHeader, type ProposeActionCommand, type SignedProposal, type SignedProposalRecord,
+} from './signed-proposal.ts';

@@ -11,6 +11,9 @@ spec:
 const FILE = 'config/principals/x.yaml';
 const H1 = hashApiKey('key-1');
 const H2 = hashApiKey('key-2');
+// Two Ed25519 public keys as JWK x (any 32 bytes spell one; the loader checks the spelling).
+const X1 = Buffer.alloc(32, 1).toString('base64url');
+const X2 = Buffer.alloc(32, 2).toString('base64url');
 
 function messages(files: PrincipalFile[]): string[] {
   const loaded = loadDirectory(files);
@@ -86,6 +89,29 @@ describe('invalid principals files', () => {
       expected: [`${FILE}:10: /spec/principals/1/apiKeys/0/sha256 is the same key as k1 of a at ${FILE}:7`],
     },
     {
+      name: 'a signing key that is not an Ed25519 public key',
+      files: principals('    - id: a\n      kind: agent\n      signingKeys:\n        - id: k1\n          publicKey: "-----BEGIN PRIVATE KEY-----"\n'),
+      expected: [`${FILE}:9: /spec/principals/0/signingKeys/0/publicKey must be an Ed25519 public key as a JWK's x: 43 base64url characters (see docs/kafka-producers.md) (got "-----BEGIN PRIVATE KEY-----")`],
+    },
+    {
+      name: 'a signing key whose last character spells no 32-byte key',
+      files: principals(`    - id: a\n      kind: agent\n      signingKeys: [{ id: k1, publicKey: ${X1.slice(0, 42)}B }]\n`),
+      expected: [`${FILE}:7: /spec/principals/0/signingKeys/0/publicKey must be an Ed25519 public key as a JWK's x: 43 base64url characters (see docs/kafka-producers.md) (got "${X1.slice(0, 42)}B")`],
+    },
+    {
+      name: 'a signing key id used twice by one principal, and one public key for two principals',
+      files: principals(`    - id: a\n      kind: agent\n      signingKeys: [{ id: k, publicKey: ${X1} }, { id: k, publicKey: ${X2} }]\n    - id: b\n      kind: agent\n      signingKeys: [{ id: k, publicKey: ${X1} }]\n`),
+      expected: [
+        `${FILE}:7: /spec/principals/0/signingKeys/1/id duplicates signing key id "k" (first used by a at ${FILE}:7)`,
+        `${FILE}:10: /spec/principals/1/signingKeys/0/publicKey is the same public key as k of a at ${FILE}:7`,
+      ],
+    },
+    {
+      name: "the gateway's service principal",
+      files: principals('    - id: countersign-gateway\n      kind: agent\n'),
+      expected: [`${FILE}:5: /spec/principals/0/id "countersign-gateway" is reserved for the gateway's service principal (its key is configured, not listed)`],
+    },
+    {
       name: 'an identity linked to two principals',
       files: principals('    - id: a\n      kind: human\n      identities: ["slack:U1"]\n    - id: b\n      kind: human\n      identities: ["slack:U2", "slack:U1"]\n'),
       expected: [`${FILE}:10: /spec/principals/1/identities/1 "slack:U1" is already linked to a at ${FILE}:7`],
@@ -147,5 +173,14 @@ describe('invalid principals files', () => {
     const found = messages(principals('    - id: a\n      groups: [x, }\n'));
     assert.ok(found.length > 0);
     for (const m of found) assert.match(m, /^config\/principals\/x\.yaml:6: YAML syntax error: [^\n]+$/);
+  });
+});
+
+describe('signing keys', () => {
+  it('are kept with their principal, public keys only', () => {
+    const loaded = loadDirectory(principals(`    - id: etl\n      kind: agent\n      signingKeys: [{ id: etl-2026, publicKey: ${X1} }]\n    - id: a\n      kind: human\n`));
+    assert.ok(loaded.ok);
+    assert.deepEqual(loaded.directory.get('etl')?.signingKeys, [{ id: 'etl-2026', publicKey: X1 }]);
+    assert.equal(loaded.directory.get('a')?.signingKeys, undefined, 'a principal without keys signs nothing');
   });
 });

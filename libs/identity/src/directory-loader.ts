@@ -1,4 +1,4 @@
-import { createAjv, resourceGlobProblem } from '@countersign/contracts';
+import { createAjv, GATEWAY_PRINCIPAL, resourceGlobProblem } from '@countersign/contracts';
 import { createDirectory, type Directory, type Principal } from './directory.ts';
 import { PATTERN_HINTS, principalListSchema, type PrincipalListDocument, type PrincipalSpec } from './principal-schema.ts';
 import { errorAt as at, formatSourceError, location, readValidatedDocuments, sortErrors, type SourceError, type YamlSource } from '@countersign/config-documents';
@@ -32,13 +32,18 @@ export function loadDirectory(files: readonly PrincipalFile[]): DirectoryLoad {
 
 export const formatDirectoryError: (e: DirectoryError) => string = formatSourceError;
 
-/** Checks across every file: ids, keys and identities are unique; owners are existing humans; `owns` globs are canonical. */
+/**
+ * Checks across every file: ids, keys and identities are unique (signing key ids within their
+ * principal, since a record names `<principal>/<key id>`); the gateway's service principal is not
+ * redefined; owners are existing humans; `owns` globs are canonical.
+ */
 function checkConsistency(entries: readonly Entry[]): DirectoryError[] {
   const errors: DirectoryError[] = [];
   const principalAt = new Map<string, { entry: Entry; where: string }>();
   const keyIdAt = new Map<string, string>();
   const keyHashAt = new Map<string, string>();
   const identityAt = new Map<string, string>();
+  const publicKeyAt = new Map<string, string>();
   const claim = (seen: Map<string, string>, value: string, owner: string, e: DirectoryError, says: (first: string) => string) => {
     const first = seen.get(value);
     if (first) errors.push({ ...e, message: says(first) });
@@ -51,6 +56,12 @@ function checkConsistency(entries: readonly Entry[]): DirectoryError[] {
     const first = principalAt.get(spec.id);
     if (first) errors.push({ ...here, message: `duplicates principal id "${spec.id}" (first defined at ${first.where})` });
     else principalAt.set(spec.id, { entry, where: location(here) });
+    if (spec.id === GATEWAY_PRINCIPAL) errors.push({ ...here, message: `"${GATEWAY_PRINCIPAL}" is reserved for the gateway's service principal (its key is configured, not listed)` });
+    const signingKeyAt = new Map<string, string>();
+    (spec.signingKeys ?? []).forEach((key, k) => {
+      claim(signingKeyAt, key.id, spec.id, at(entry.source, `${base}/signingKeys/${k}/id`, ''), (f) => `duplicates signing key id "${key.id}" (first used by ${f})`);
+      claim(publicKeyAt, key.publicKey, `${key.id} of ${spec.id}`, at(entry.source, `${base}/signingKeys/${k}/publicKey`, ''), (f) => `is the same public key as ${f}`);
+    });
     (spec.apiKeys ?? []).forEach((key, k) => {
       claim(keyIdAt, key.id, spec.id, at(entry.source, `${base}/apiKeys/${k}/id`, ''), (f) => `duplicates API key id "${key.id}" (first used by ${f})`);
       claim(keyHashAt, key.sha256, `${key.id} of ${spec.id}`, at(entry.source, `${base}/apiKeys/${k}/sha256`, ''), (f) => `is the same key as ${f}`);
@@ -87,5 +98,6 @@ function toPrincipal(spec: PrincipalSpec): Principal {
     ...(spec.owns?.length ? { owns: [...spec.owns] } : {}),
     identities: spec.identities ?? [],
     apiKeys: (spec.apiKeys ?? []).map((k) => ({ id: k.id, sha256: k.sha256 })),
+    ...(spec.signingKeys?.length ? { signingKeys: spec.signingKeys.map((k) => ({ id: k.id, publicKey: k.publicKey })) } : {}),
   };
 }

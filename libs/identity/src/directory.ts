@@ -8,6 +8,11 @@ export interface ApiKeyRef {
   sha256: string;
 }
 
+export interface SigningKeyRef {
+  id: string;
+  publicKey: string;
+}
+
 /** One person or agent. A person is one principal, whatever chat identities they use. */
 export interface Principal {
   id: string;
@@ -23,6 +28,8 @@ export interface Principal {
   /** Linked identities, e.g. "slack:U0ALICE". */
   identities: string[];
   apiKeys: ApiKeyRef[];
+  /** Ed25519 public keys (JWK `x`) the principal signs proposals-topic records with. */
+  signingKeys?: SigningKeyRef[];
 }
 
 /** What the approval domain needs to know about principals, as plain data. */
@@ -92,5 +99,6 @@ function freezePrincipal(p: Principal): Principal {
     identities: Object.freeze([...p.identities]) as string[],
     ...(p.owns ? { owns: Object.freeze([...p.owns]) as string[] } : {}),
     apiKeys: Object.freeze(p.apiKeys.map((k) => Object.freeze({ ...k }))) as ApiKeyRef[],
+    ...(p.signingKeys ? { signingKeys: Object.freeze(p.signingKeys.map((k) => Object.freeze({ ...k }))) as SigningKeyRef[] } : {}),
   });
 }

@@ -3,11 +3,17 @@ import { documentSchema, NAME_HINTS, nameSchema as name } from '@countersign/con
 /** A linked identity is `provider:id`, e.g. `slack:U0ALICE` or `teams:29:alice`. */
 export const IDENTITY_PATTERN = '^[a-z][a-z0-9-]*:\\S+$';
 export const SHA256_PATTERN = '^[0-9a-f]{64}$';
+/**
+ * An Ed25519 public key as a JWK's `x`: 32 bytes, unpadded base64url, 43 characters. The last one
+ * carries 4 bits, so only 16 letters can end a canonical spelling.
+ */
+export const ED25519_X_PATTERN = '^[A-Za-z0-9_-]{42}[AEIMQUYcgkosw048]$';
 
 export const PATTERN_HINTS: Record<string, string> = {
   ...NAME_HINTS,
   [IDENTITY_PATTERN]: 'must be provider:id, e.g. slack:U0ALICE',
   [SHA256_PATTERN]: 'must be 64 lowercase hex digits: the SHA-256 of the key, never the key itself',
+  [ED25519_X_PATTERN]: "must be an Ed25519 public key as a JWK's x: 43 base64url characters (see docs/kafka-producers.md)",
 };
 
 export type PrincipalKind = 'human' | 'agent';
@@ -17,6 +23,13 @@ export type PrincipalRole = 'auditor' | 'admin';
 export interface ApiKeySpec {
   id: string;
   sha256: string;
+}
+
+/** A public key the principal signs proposals-topic records with (docs/kafka-producers.md). */
+export interface SigningKeySpec {
+  id: string;
+  /** Ed25519, as a JWK's `x` (base64url). Public: the private key never leaves the producer. */
+  publicKey: string;
 }
 
 export interface PrincipalSpec {
@@ -31,6 +44,7 @@ export interface PrincipalSpec {
   owns?: string[];
   identities?: string[];
   apiKeys?: ApiKeySpec[];
+  signingKeys?: SigningKeySpec[];
 }
 
 export interface PrincipalListDocument {
@@ -64,6 +78,15 @@ const principalSchema = {
         required: ['id', 'sha256'],
         additionalProperties: false,
         properties: { id: name, sha256: { type: 'string', pattern: SHA256_PATTERN } },
+      },
+    },
+    signingKeys: {
+      type: 'array',
+      items: {
+        type: 'object',
+        required: ['id', 'publicKey'],
+        additionalProperties: false,
+        properties: { id: name, publicKey: { type: 'string', pattern: ED25519_X_PATTERN } },
       },
     },
   },

@@ -12,6 +12,7 @@ import { checkGatewayConfig, configureHttp } from '@countersign/service-gateway'
 import { readNotifierConfig } from '@countersign/service-notifier';
 import { startTelemetry } from '@countersign/telemetry';
 import { openAdapters } from './adapters.ts';
+import { loadProposalKeys } from './proposal-keys.ts';
 import { ALL_SERVICES, SERVICES, type ServiceName } from './services.ts';
 
 const LEVELS: Record<string, LogLevel[]> = {
@@ -60,13 +61,14 @@ export async function runServices(name: string, services: readonly ServiceName[]
   } catch (error) {
     fail(name, (error as Error).message);
   }
+  const proposalKeys = await loadProposalKeys(config.proposals, services).catch((error: Error) => fail(name, error.message));
   const telemetry = startTelemetry(name);
   const all = services.length === ALL_SERVICES.length;
   const adapters = await openAdapters(config, services, all, composition.fileLog).catch((error: Error) => fail(name, error.message));
   const eventLog = composition.eventLog ? composition.eventLog(adapters.eventLog) : adapters.eventLog;
   const readiness = createReadiness();
   const app = await NestFactory.create(
-    ServicesModule.register({ eventLog, readModels: adapters.readModels, directory: workspace.directory, policy: workspace.policy, readiness }, services, config),
+    ServicesModule.register({ eventLog, readModels: adapters.readModels, directory: workspace.directory, policy: workspace.policy, readiness, proposalKeys }, services, config),
     { bodyParser: false, logger: LEVELS[config.logLevel] ?? LEVELS.info },
   );
   configureHttp(app);

@@ -65,6 +65,14 @@ containers:
             name: {{ required "mongo.urlSecret.name: a Secret holding the MongoDB connection string" $root.Values.mongo.urlSecret.name }}
             key: {{ $root.Values.mongo.urlSecret.key }}
       {{- end }}
+      {{- if eq .app "gateway" }}
+      - name: COUNTERSIGN_GATEWAY_SIGNING_KEY
+        value: /etc/countersign/keys/gateway.pem
+      {{- end }}
+      {{- if eq .app "policy-evaluator" }}
+      - name: COUNTERSIGN_GATEWAY_VERIFY_KEY
+        value: /etc/countersign/keys/gateway.pub.pem
+      {{- end }}
       {{- with $root.Values.extraEnv }}
       {{- toYaml . | nindent 6 }}
       {{- end }}
@@ -89,6 +97,11 @@ containers:
       # The root filesystem is read-only; Node and libraries may still want a temp dir.
       - name: tmp
         mountPath: /tmp
+      {{- if has .app (list "gateway" "policy-evaluator") }}
+      - name: gateway-key
+        mountPath: /etc/countersign/keys
+        readOnly: true
+      {{- end }}
       {{- if $kinds }}
       - name: workspace
         mountPath: /etc/countersign/workspace
@@ -97,6 +110,22 @@ containers:
 volumes:
   - name: tmp
     emptyDir: { sizeLimit: 64Mi }
+  {{- if has .app (list "gateway" "policy-evaluator") }}
+  # The gateway's signing key (ADR 0002): the private key for gateways, the public key for evaluators.
+  - name: gateway-key
+    secret:
+      secretName: {{ required "proposals.gatewayKeySecret.name: a Secret holding the gateway's Ed25519 key pair" $root.Values.proposals.gatewayKeySecret.name }}
+      # Readable by the pod's group (fsGroup), since the files belong to root.
+      defaultMode: 0440
+      items:
+        {{- if eq .app "gateway" }}
+        - key: {{ $root.Values.proposals.gatewayKeySecret.privateKey }}
+          path: gateway.pem
+        {{- else }}
+        - key: {{ $root.Values.proposals.gatewayKeySecret.publicKey }}
+          path: gateway.pub.pem
+        {{- end }}
+  {{- end }}
   {{- if $kinds }}
   - name: workspace
     emptyDir: { sizeLimit: 16Mi }

@@ -23,6 +23,7 @@ describe('readEnvConfig', () => {
         bodyBytes: 65_536, policyBodyBytes: 1_048_576, pendingPerRequester: 1000, proposalBytesPerWindow: 8_388_608, proposalWindowSeconds: 60,
         pageBytes: 1_048_576, logTimeoutMs: 5000, readTimeoutMs: 5000, answerWaitMs: 10_000, maxWaiting: 10_000,
       },
+      proposals: { maxAgeMs: 300_000, maxFutureMs: 30_000, replayCapacity: 1_000_000 },
     });
     assert.deepEqual(readEnvConfig({}).gateway, DEFAULT_GATEWAY_LIMITS);
   });
@@ -56,6 +57,11 @@ describe('readEnvConfig', () => {
       COUNTERSIGN_READ_TIMEOUT_MS: '3000',
       COUNTERSIGN_ANSWER_WAIT_MS: '0',
       COUNTERSIGN_MAX_WAITING: '50',
+      COUNTERSIGN_GATEWAY_SIGNING_KEY: 'keys/gateway.pem',
+      COUNTERSIGN_GATEWAY_VERIFY_KEY: '/keys/new.pub.pem,/keys/old.pub.pem',
+      COUNTERSIGN_PROPOSAL_MAX_AGE_MS: '60000',
+      COUNTERSIGN_PROPOSAL_MAX_FUTURE_MS: '0',
+      COUNTERSIGN_PROPOSAL_REPLAY_CAPACITY: '5000',
     });
     assert.deepEqual(config, {
       port: 65535,
@@ -73,6 +79,10 @@ describe('readEnvConfig', () => {
       gateway: {
         bodyBytes: 32_768, policyBodyBytes: 2_097_152, pendingPerRequester: 50, proposalBytesPerWindow: 4_194_304, proposalWindowSeconds: 30,
         pageBytes: 262_144, logTimeoutMs: 2000, readTimeoutMs: 3000, answerWaitMs: 0, maxWaiting: 50,
+      },
+      proposals: {
+        gatewaySigningKeyPath: resolve('keys/gateway.pem'), gatewayVerifyKeyPaths: ['/keys/new.pub.pem', '/keys/old.pub.pem'],
+        maxAgeMs: 60_000, maxFutureMs: 0, replayCapacity: 5000,
       },
     });
   });
@@ -97,6 +107,8 @@ describe('readEnvConfig', () => {
     [{ COUNTERSIGN_MAX_BODY_BYTES: '64k' }, 'COUNTERSIGN_MAX_BODY_BYTES: must be an integer from 1024 to 16777216 (got "64k")'],
     [{ COUNTERSIGN_MAX_PENDING_PER_REQUESTER: '0' }, 'COUNTERSIGN_MAX_PENDING_PER_REQUESTER: must be an integer from 1 to 1000000 (got "0")'],
     [{ COUNTERSIGN_LOG_TIMEOUT_MS: '99999999999' }, 'COUNTERSIGN_LOG_TIMEOUT_MS: must be an integer from 100 to 60000 (got "99999999999")'],
+    [{ COUNTERSIGN_GATEWAY_VERIFY_KEY: '/a.pem, /b.pem' }, 'COUNTERSIGN_GATEWAY_VERIFY_KEY: must be comma-separated paths of SPKI PEM files (Ed25519 public keys) (got "/a.pem, /b.pem")'],
+    [{ COUNTERSIGN_PROPOSAL_MAX_AGE_MS: '500' }, 'COUNTERSIGN_PROPOSAL_MAX_AGE_MS: must be an integer from 1000 to 86400000 (got "500")'],
     [{ COUNTERSIGN_PROPOSAL_BYTES_PER_WINDOW: '100000' },
       'COUNTERSIGN_PROPOSAL_BYTES_PER_WINDOW: must be at least the largest body allowed (1048576 bytes), or no such proposal could ever pass (got 100000)'],
   ];

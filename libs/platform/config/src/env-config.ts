@@ -3,6 +3,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ConfigError } from './config-error.ts';
 import { parseIntIn, readGatewayLimits, type GatewayLimits } from './gateway-limits.ts';
+import { readProposalSettings, type ProposalSettings } from './proposal-settings.ts';
 
 export const LOG_LEVELS = ['debug', 'info', 'warn', 'error'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
@@ -28,6 +29,8 @@ export interface EnvConfig {
   instanceId: string;
   /** What one request or principal may cost the gateway, and how long it waits on the log and read models. */
   gateway: GatewayLimits;
+  /** Keys and freshness of signed proposals (the gateway signs, evaluators verify). */
+  proposals: ProposalSettings;
 }
 
 /**
@@ -84,6 +87,7 @@ export function readEnvConfig(env: Env = process.env): EnvConfig {
     mongoDatabase: read('COUNTERSIGN_MONGO_DB', 'countersign', (raw) => (/^[A-Za-z0-9_-]{1,63}$/.test(raw) ? raw : undefined), 'a database name (letters, digits, _ and -)'),
     instanceId: read('COUNTERSIGN_INSTANCE_ID', defaultInstanceId(env), (raw) => (INSTANCE_ID.test(raw) ? raw : undefined), 'letters, digits, ".", "_" or "-"'),
     gateway: readGatewayLimits(read, problems),
+    proposals: readProposalSettings(read),
   };
   if (problems.length > 0) throw new ConfigError(problems);
   return config;

@@ -1,5 +1,5 @@
 import { isObservable, lastValueFrom } from 'rxjs';
-import { describeErrors, TOPICS, validateCommand, validateEvent, type Validation } from '@countersign/contracts';
+import { describeErrors, parseSignedProposal, TOPICS, validateCommand, validateEvent, type SignedProposal, type Validation } from '@countersign/contracts';
 import type { BatchContext, BatchResult, DeliveredRecord, EventLog, LogRecord, Subscription } from '@countersign/eventlog';
 import { deadLetterRecord } from '@countersign/runtime';
 import { escapeForLog, startActionSpan } from '@countersign/telemetry';
@@ -40,9 +40,15 @@ export interface ConsumerGroupDeps {
   logger: { warn(message: string): void; error(message: string): void };
 }
 
-type Validator = (value: unknown) => Validation<LogMessage['message']>;
-/** Commands on the commands and proposals topics; events (and their copies on the policies topic) elsewhere. */
-const validatorFor = (topic: string): Validator => (topic === TOPICS.commands || topic === TOPICS.proposals ? validateCommand : validateEvent);
+/** What a record may hold once valid: an event, a command, or a proposal as signed (verified by its handler). */
+type Consumed = LogMessage['message'] | SignedProposal;
+type Validator = (value: unknown) => Validation<Consumed>;
+/**
+ * Signed proposals (shape only: keys are the evaluator's) on the proposals topic, commands on the
+ * commands topic, events (and their copies on the policies topic) elsewhere.
+ */
+const validatorFor = (topic: string): Validator =>
+  topic === TOPICS.proposals ? parseSignedProposal : topic === TOPICS.commands ? validateCommand : validateEvent;
 
 /** Output staged by one attempt; handed to the log only if the attempt succeeds. */
 class Staging implements BatchContext {
@@ -168,7 +174,7 @@ export class ConsumerGroup {
 
   /** Validates, traces and routes one attempt at `records`; output goes to `staging`. */
   private async process(records: DeliveredRecord[], staging: Staging): Promise<void> {
-    const valid: LogMessage[] = [];
+    const valid: LogMessage<Consumed>[] = [];
     const { accept } = this.handlers.options;
     for (const record of accept ? records.filter(accept) : records) {
       const check = this.validate(record.value);
@@ -180,7 +186,7 @@ export class ConsumerGroup {
       const actionId = 'streamId' in message ? message.streamId : message.actionId;
       const { span, traceparent } = startActionSpan(`${this.group} ${message.type}`, message.traceparent, { 'countersign.action_id': actionId });
       spans.push(span);
-      return { record, message: traceparent ? { ...message, traceparent } : message } as LogMessage;
+      return { record, message: traceparent ? { ...message, traceparent } : message } as LogMessage<Consumed>;
     });
     try {
       if (this.handlers.batch) {
@@ -215,7 +221,7 @@ export class ConsumerGroup {
     this.stageDeadLetter(record, reason, staging);
     if (this.handlers.deadLetter) {
       const check = this.validate(record.value);
-      const letter: DeadLettered = { record, reason, ...(check.ok ? { message: check.value } : {}) };
+      const letter: DeadLettered<Consumed> = { record, reason, ...(check.ok ? { message: check.value } : {}) };
       const consequence = new Staging();
       try {
         await invoke(this.handlers.deadLetter, letter, new LogContext(consequence, record, this.group));

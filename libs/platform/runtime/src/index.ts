@@ -3,3 +3,4 @@ export * from './readiness.ts';
 export * from './runtime.module.ts';
 export * from './dead-letter.ts';
 export * from './health.controller.ts';
+export * from './proposal-keys.ts';

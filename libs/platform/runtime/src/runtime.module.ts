@@ -2,6 +2,7 @@ import { Global, Module, type DynamicModule } from '@nestjs/common';
 import { EVENT_LOG, type EventLog } from '@countersign/eventlog';
 import { READ_MODEL_STORE, type ReadModelStore } from '@countersign/readmodel';
 import { v7 as uuidv7 } from 'uuid';
+import { NO_PROPOSAL_KEYS, PROPOSAL_KEYS, type ProposalKeys } from './proposal-keys.ts';
 import { createReadiness, type Readiness } from './readiness.ts';
 import { CLOCK, DIRECTORY, ID_SOURCE, POLICY_SET, READINESS, type Clock, type IdSource } from './tokens.ts';
 
@@ -15,6 +16,8 @@ export interface RuntimeOptions {
   clock?: Clock;
   ids?: IdSource;
   readiness?: Readiness;
+  /** The gateway's signing key and the keys evaluators accept for it (none: no proposal can be signed). */
+  proposalKeys?: ProposalKeys;
 }
 
 export const systemClock: Clock = { now: () => new Date() };
@@ -33,6 +36,7 @@ export class RuntimeModule {
       { provide: CLOCK, useValue: options.clock ?? systemClock },
       { provide: ID_SOURCE, useValue: options.ids ?? uuidV7Ids },
       { provide: READINESS, useValue: options.readiness ?? createReadiness() },
+      { provide: PROPOSAL_KEYS, useValue: options.proposalKeys ?? NO_PROPOSAL_KEYS },
     ];
     return { module: RuntimeModule, providers, exports: providers.map((p) => p.provide) };
   }

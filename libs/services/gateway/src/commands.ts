@@ -1,11 +1,11 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { GatewayLimits } from '@countersign/config';
 import {
-  TOPICS, type Channel, type CommandDataByType, type CommandEnvelope, type CommandType,
+  signProposal, TOPICS, type Channel, type CommandDataByType, type CommandEnvelope, type CommandType, type ProposeActionCommand,
 } from '@countersign/contracts';
-import { EVENT_LOG, type EventLog } from '@countersign/eventlog';
+import { EVENT_LOG, type EventLog, type LogRecord } from '@countersign/eventlog';
 import type { Principal } from '@countersign/identity';
-import { CLOCK, ID_SOURCE, type Clock, type IdSource } from '@countersign/runtime';
+import { CLOCK, ID_SOURCE, PROPOSAL_KEYS, type Clock, type IdSource, type ProposalKeys } from '@countersign/runtime';
 import { escapeForLog, startActionSpan } from '@countersign/telemetry';
 import { DeadlineExceeded, withDeadline } from './infrastructure.ts';
 import { GATEWAY_LIMITS } from './limits.ts';
@@ -20,8 +20,8 @@ export interface SendOptions {
 
 /**
  * Turns requests (API, Slack, Teams) into commands keyed by actionId: proposals on the proposals
- * topic (the policy evaluator hands them to the router with their evaluation), everything else on
- * the commands topic. Decides nothing. An append that fails, or is not confirmed within the log timeout (Kafka
+ * topic, signed with the gateway's key (the policy evaluator verifies them and hands them to the
+ * router with their evaluation; ADR 0002), everything else on the commands topic. Decides nothing. An append that fails, or is not confirmed within the log timeout (Kafka
  * unreachable: kafkajs would retry for minutes), is answered 503 with Retry-After.
  */
 @Injectable()
@@ -33,6 +33,7 @@ export class CommandSender {
     @Inject(CLOCK) private readonly clock: Clock,
     @Inject(ID_SOURCE) private readonly ids: IdSource,
     @Inject(GATEWAY_LIMITS) private readonly limits: GatewayLimits,
+    @Inject(PROPOSAL_KEYS) private readonly keys: ProposalKeys,
   ) {}
 
   async send<T extends CommandType>(type: T, actionId: string, actor: Pick<Principal, 'id' | 'kind'>, data: CommandDataByType[T], options: SendOptions = {}): Promise<string> {
@@ -51,7 +52,8 @@ export class CommandSender {
       data,
     };
     try {
-      await withDeadline(Promise.resolve().then(() => this.log.append(topicOf(type), [{ key: actionId, value: command }])), this.limits.logTimeoutMs);
+      const record = await this.recordOf(command);
+      await withDeadline(Promise.resolve().then(() => this.log.append(topicOf(type), [record])), this.limits.logTimeoutMs);
       return command.id;
     } catch (error) {
       const timedOut = error instanceof DeadlineExceeded;
@@ -62,6 +64,14 @@ export class CommandSender {
     } finally {
       span.end();
     }
+  }
+
+  /** A proposal as the gateway's service principal signs it; any other command as it is. */
+  private async recordOf(command: CommandEnvelope): Promise<LogRecord> {
+    if (command.type !== 'ProposeAction') return { key: command.actionId, value: command };
+    // Checked at start (libs/shell/src/proposal-keys.ts): a gateway without its key does not start.
+    if (!this.keys.signer) throw new Error('the gateway has no signing key');
+    return { key: command.actionId, value: await signProposal(command as ProposeActionCommand, this.keys.signer) };
   }
 }
 

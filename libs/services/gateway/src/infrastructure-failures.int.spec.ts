@@ -16,7 +16,7 @@ import { createKafkaEventLog, namespacedEventLog, type KafkaEventLog } from '@co
 import { loadDirectory } from '@countersign/identity';
 import { loadPolicySet } from '@countersign/policy';
 import { createMongoReadModelStore, type ReadModelStore } from '@countersign/readmodel';
-import { RuntimeModule } from '@countersign/runtime';
+import { ephemeralProposalKeys, RuntimeModule } from '@countersign/runtime';
 import { waitFor } from '@countersign/testing';
 import { configureHttp, GatewayModule } from './gateway.module.ts';
 import { kafkaSockets, tcpProxy } from './testing/cut-network.ts';
@@ -70,7 +70,7 @@ describe('the gateway when the event log or the read models fail (real servers, 
     await direct.collection<ActionView>(COLLECTIONS.actions).putMany([seeded]);
     store = await createMongoReadModelStore({ url: `mongodb://127.0.0.1:${mongoNet.port}/`, database: RUN, indexes: {}, serverSelectionTimeoutMs: 500 });
     const workspace = loadWorkspace(DEMO_WORKSPACE, { loadDirectory, loadPolicySet });
-    const runtime = RuntimeModule.register({ eventLog: namespacedEventLog(kafka, RUN), readModels: store, directory: workspace.directory, policy: workspace.policy });
+    const runtime = RuntimeModule.register({ eventLog: namespacedEventLog(kafka, RUN), readModels: store, directory: workspace.directory, policy: workspace.policy, proposalKeys: await ephemeralProposalKeys() });
     @Module({})
     class GatewayUnderTest {
       static module(): DynamicModule {

@@ -1,9 +1,9 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { ActionView } from '@countersign/audit';
 import type { GatewayLimits } from '@countersign/config';
-import { contentHash } from '@countersign/contracts';
+import { contentHash, idempotentActionId } from '@countersign/contracts';
 import type { Response } from 'express';
-import { v5 as uuidv5, v7 as uuidv7 } from 'uuid';
+import { v7 as uuidv7 } from 'uuid';
 import { ActionWaiter } from './action-waiter.ts';
 import type { Caller } from './auth.ts';
 import { CommandSender } from './commands.ts';
@@ -11,9 +11,6 @@ import { GATEWAY_LIMITS } from './limits.ts';
 import { Problem, badRequest } from './problem.ts';
 import { ProposalQuotas } from './quotas.ts';
 import { presentAction } from './views.ts';
-
-/** Idempotency keys map to action ids deterministically, per requester, so retries converge. */
-const IDEMPOTENCY_NAMESPACE = '6f1c7d2e-9a43-4c55-8b1e-3c0f2b7d9e10';
 
 export interface Proposal {
   action: string;
@@ -29,7 +26,8 @@ export interface Proposal {
  * Proposes an action for a caller and answers as POST /v1/actions does: 201 with the action once
  * policy has answered (decided, or pending approval: learnt from the events topic, never from
  * the read model), 202 while it has not (within the answer wait, 10 s by default), 200 for an
- * idempotent replay, 409 for a reused key, 429 for a requester Shared by the actions and policies endpoints, so publishing a
+ * idempotent replay, 409 for a reused key, 429 for a requester
+ * with too many undecided actions. Shared by the actions and policies endpoints, so publishing a
  * policy is proposed exactly like any other action. `requestBody` is what the Idempotency-Key is
  * bound to.
  */
@@ -47,7 +45,8 @@ export class Proposer {
       throw badRequest([{ header: 'Idempotency-Key', detail: 'must be 1 to 255 visible ASCII characters' }]);
     }
     const requestHash = contentHash(requestBody);
-    const actionId = key ? uuidv5(`${caller.principal.id}\n${key}`, IDEMPOTENCY_NAMESPACE) : uuidv7();
+    // Derived as pipelines on the proposals topic derive it (libs/contracts), so retries converge.
+    const actionId = key ? idempotentActionId(caller.principal.id, key) : uuidv7();
     if (key) {
       const existing = await this.waiter.get(actionId);
       if (existing) return this.replay(existing, requestHash, res);

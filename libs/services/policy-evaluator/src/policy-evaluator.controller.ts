@@ -1,9 +1,11 @@
-import { Controller, Inject } from '@nestjs/common';
 import { Ctx, Payload } from '@nestjs/microservices';
-import { TOPICS, type ActionCommand, type CommandEnvelope, type ProposeActionData } from '@countersign/contracts';
+import { Controller, Inject, Logger } from '@nestjs/common';
+import { TOPICS, type SignedProposal } from '@countersign/contracts';
 import { LogContext, OnDeadLetter, OnLogMessage, UnprocessableMessage, type ConsumerOptions, type DeadLettered } from '@countersign/messaging';
+import { escapeForLog } from '@countersign/telemetry';
 import type { PolicyPublished } from './active-policy.ts';
 import { PolicyEvaluator, type RecordProposal } from './policy-evaluator.ts';
+import { ProposalVerifier } from './proposal-verifier.ts';
 
 export const EVALUATOR_GROUP = 'policy-evaluator';
 /** Proposals, shared among the evaluator instances by partition, the partitions of one fetch side by side. */
@@ -11,29 +13,36 @@ export const EVALUATOR_CONSUMER: ConsumerOptions = { group: EVALUATOR_GROUP, top
 /** Every instance follows every publication: the policy in force is the latest. */
 const POLICIES: ConsumerOptions = { group: `${EVALUATOR_GROUP}.policies`, topic: TOPICS.policies, broadcast: true, start: 'beginning' };
 
-type Proposal = CommandEnvelope<'ProposeAction', ProposeActionData>;
-
-/** Proposals in, proposals with their evaluation out (for the router); publications change the policy in force. */
+/**
+ * Signed proposals in (the transport has checked their shape: it carries ProposeAction only),
+ * verified, then out with their evaluation (for the router); publications change the policy in force.
+ */
 @Controller()
 export class PolicyEvaluatorController {
-  constructor(@Inject(PolicyEvaluator) private readonly evaluator: PolicyEvaluator) {}
+  private readonly logger = new Logger('policy-evaluator');
 
+  constructor(
+    @Inject(PolicyEvaluator) private readonly evaluator: PolicyEvaluator,
+    @Inject(ProposalVerifier) private readonly verifier: ProposalVerifier,
+  ) {}
+
+  /** A record that does not verify is dead-lettered with the reason (UnprocessableMessage) and decides nothing. */
   @OnLogMessage({ ...EVALUATOR_CONSUMER, type: 'ProposeAction' })
-  proposed(@Payload() proposal: Proposal, @Ctx() context: LogContext): void {
-    send(context, this.evaluator.evaluate(proposal));
+  async proposed(@Payload() signed: SignedProposal, @Ctx() context: LogContext): Promise<void> {
+    send(context, this.evaluator.evaluate(await this.verifier.verified(signed, context.record)));
   }
 
-  /** The proposals topic carries proposals only: anything else is dead-lettered, never forwarded. */
-  @OnLogMessage({ ...EVALUATOR_CONSUMER, type: '*' })
-  other(@Payload() message: ActionCommand): void {
-    throw new UnprocessableMessage(`the proposals topic carries ProposeAction only, not ${message.type}`);
-  }
-
-  /** A proposal the evaluator keeps failing on is denied in the same commit as its dead letter. */
+  /**
+   * A verified proposal the evaluator keeps failing on is denied in the same commit as its dead
+   * letter; one that does not verify gets no answer, since nobody proposed it.
+   */
   @OnDeadLetter(EVALUATOR_CONSUMER)
-  unevaluable(@Payload() letter: DeadLettered<ActionCommand>, @Ctx() context: LogContext): void {
-    if (letter.message?.type !== 'ProposeAction') return;
-    send(context, this.evaluator.unevaluable(letter.message, letter.reason));
+  async unevaluable(@Payload() letter: DeadLettered<SignedProposal>, @Ctx() context: LogContext): Promise<void> {
+    if (!letter.message) return;
+    const proposal = await this.verifier.verified(letter.message, letter.record).catch((error: Error) => {
+      this.logger.warn(`not denying dead-lettered ${letter.record.partition}/${letter.record.offset}: ${escapeForLog(error.message)}`);
+    });
+    if (proposal) send(context, this.evaluator.unevaluable(proposal, letter.reason));
   }
 
   /** A publication whose files do not make the version it names is dead-lettered with the reason. */
