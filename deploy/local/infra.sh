@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Local real infrastructure for Countersign: a single-node KRaft Kafka broker and
-# FerretDB (MongoDB wire protocol on SQLite). No Docker: Kafka's jars come from Maven
-# Central via kafka/pom.xml, FerretDB is a small Go program (ferretdb/) that embeds it.
+# FerretDB (MongoDB wire protocol) on PostgreSQL (Debian's, installed with apt-get when
+# missing) or on SQLite. No Docker: Kafka's jars come from Maven Central via kafka/pom.xml,
+# FerretDB is a small Go program (ferretdb/) that embeds it.
 #
-#   infra.sh up       fetch/build if not cached, start both, wait until ready
+#   infra.sh up       fetch/build/install if needed, start all, wait until ready
 #   infra.sh down     stop both (SIGTERM, then SIGKILL after a grace period)
 #   infra.sh status   exit 0 only if both are running and answer a real request
 #   infra.sh reset    down, then delete data and logs (keeps the build cache)
@@ -16,6 +17,11 @@
 #   COUNTERSIGN_KAFKA_PORT             broker listener (19092)
 #   COUNTERSIGN_KAFKA_CONTROLLER_PORT  KRaft controller listener (broker port + 1)
 #   COUNTERSIGN_FERRET_PORT            FerretDB listener (27018, not 27017: no clash with a real mongod)
+#   COUNTERSIGN_FERRET_BACKEND         postgresql (default: faster, see README) or sqlite
+#   COUNTERSIGN_PG_PORT                PostgreSQL listener for FerretDB's backend (54329)
+#   COUNTERSIGN_PG_BIN                 PostgreSQL's bin dir (newest /usr/lib/postgresql/*/bin)
+#   COUNTERSIGN_INFRA_SERVICES         what up/down/status/reset manage ("kafka ferretdb");
+#                                      "ferretdb" alone tests a FerretDB on other ports
 #   COUNTERSIGN_INFRA_DIR              runtime dir: data, logs, pid files (deploy/local/.run)
 #   COUNTERSIGN_INFRA_CACHE            jars and built binary (deploy/local/.cache)
 #   COUNTERSIGN_INFRA_TIMEOUT          seconds to wait for readiness (120)
@@ -30,6 +36,10 @@ CACHE_DIR=${COUNTERSIGN_INFRA_CACHE:-$HERE/.cache}
 KAFKA_PORT=${COUNTERSIGN_KAFKA_PORT:-19092}
 KAFKA_CTRL_PORT=${COUNTERSIGN_KAFKA_CONTROLLER_PORT:-$((KAFKA_PORT + 1))}
 FERRET_PORT=${COUNTERSIGN_FERRET_PORT:-27018}
+FERRET_BACKEND=${COUNTERSIGN_FERRET_BACKEND:-postgresql}
+PG_PORT=${COUNTERSIGN_PG_PORT:-54329}
+SERVICES=" ${COUNTERSIGN_INFRA_SERVICES:-kafka ferretdb} "
+case $FERRET_BACKEND in postgresql | sqlite) ;; *) echo "COUNTERSIGN_FERRET_BACKEND: postgresql or sqlite (got \"$FERRET_BACKEND\")" >&2; exit 2 ;; esac
 TIMEOUT=${COUNTERSIGN_INFRA_TIMEOUT:-120}
 KAFKA_HEAP=${COUNTERSIGN_KAFKA_HEAP:--Xms128m -Xmx512m}
 HOST=127.0.0.1
@@ -98,14 +108,14 @@ kafka_libs() {
 
 ferret_bin() {
   local key dir
-  key=$(EXTRA_KEY="$(go version)" cache_key "$HERE"/ferretdb/{main.go,go.mod,go.sum})
+  key=$(EXTRA_KEY="$(go version) both-backends" cache_key "$HERE"/ferretdb/{main.go,go.mod,go.sum})
   dir=$CACHE_DIR/ferretdb/$key
   if [[ ! -x $dir/ferretdb-local ]]; then
     say "ferretdb: building (cache key $key; 1-2 min cold: modernc.org/sqlite is large)..."
     rm -rf "$dir" && mkdir -p "$dir" "$LOG_DIR"
     # -buildvcs=false: don't stamp the repo's git state (and don't fail without git).
-    # ferretdb_no_postgresql: we only use the SQLite backend; smaller, faster build.
-    if ! (cd "$HERE/ferretdb" && go build -trimpath -buildvcs=false -tags ferretdb_no_postgresql \
+    # Both backends (PostgreSQL and SQLite): COUNTERSIGN_FERRET_BACKEND picks one at start.
+    if ! (cd "$HERE/ferretdb" && go build -trimpath -buildvcs=false \
           -o "$dir/ferretdb-local.tmp" .) >"$LOG_DIR/build-ferretdb.log" 2>&1; then
       show_log_tail "$LOG_DIR/build-ferretdb.log"; die "ferretdb: go build failed"
     fi
@@ -113,6 +123,66 @@ ferret_bin() {
     find "$CACHE_DIR/ferretdb" -mindepth 1 -maxdepth 1 ! -name "$key" -exec rm -rf {} +
   fi
   echo "$dir/ferretdb-local"
+}
+
+# --- PostgreSQL (FerretDB's backend) ------------------------------------------------
+
+PG_DATA=$RUN_DIR/postgres-data
+PG_DB=ferretdb
+# FerretDB v1 holds a pooled connection per replace until its update command ends, so its pool
+# (50 by default) bounds the replaces in flight: 100, as its SQLite backend has, and room in
+# max_connections for it and for psql.
+PG_POOL=100
+
+pg_bin() {
+  local dir=${COUNTERSIGN_PG_BIN:-}
+  if [[ -z $dir ]]; then dir=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1 || true); fi
+  if [[ -z $dir || ! -x $dir/initdb ]]; then
+    if [[ $(id -u) -eq 0 ]] && command -v apt-get >/dev/null; then
+      say "postgresql: not installed; apt-get install postgresql (Debian's)..."
+      mkdir -p "$LOG_DIR"
+      { apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends postgresql; } \
+        >"$LOG_DIR/install-postgresql.log" 2>&1 || { show_log_tail "$LOG_DIR/install-postgresql.log"; die "postgresql: apt-get install failed"; }
+      dir=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -n 1)
+    else
+      die "postgresql: no /usr/lib/postgresql/*/bin/initdb; install it (apt-get install postgresql), set COUNTERSIGN_PG_BIN, or COUNTERSIGN_FERRET_BACKEND=sqlite"
+    fi
+  fi
+  echo "$dir"
+}
+
+# PostgreSQL refuses to run as root: as root, its files belong to (and it runs as) the
+# postgres user that Debian's package creates.
+as_pg() { if [[ $(id -u) -eq 0 ]]; then runuser -u postgres -- "$@"; else "$@"; fi; }
+
+pg_running() { [[ -f $PG_DATA/postmaster.pid ]] && as_pg "$PG_BIN/pg_ctl" status -D "$PG_DATA" >/dev/null 2>&1; }
+
+start_pg() {
+  mkdir -p "$PG_DATA" "$LOG_DIR"
+  [[ $(id -u) -eq 0 ]] && chown postgres: "$PG_DATA" && chmod 700 "$PG_DATA"
+  if [[ ! -f $PG_DATA/PG_VERSION ]]; then
+    say "postgresql: initdb in $PG_DATA"
+    as_pg "$PG_BIN/initdb" -D "$PG_DATA" -U postgres --auth=trust -E UTF8 --locale=C.UTF-8 >"$LOG_DIR/initdb.log" 2>&1 \
+      || { show_log_tail "$LOG_DIR/initdb.log"; die "postgresql: initdb failed"; }
+  fi
+  rotate "$LOG_DIR/postgresql.log"
+  touch "$LOG_DIR/postgresql.log"; [[ $(id -u) -eq 0 ]] && chown postgres: "$LOG_DIR/postgresql.log"
+  say "postgresql: starting on $HOST:$PG_PORT"
+  # TCP on 127.0.0.1 only (trust: local development), no Unix socket to collide with a system one.
+  as_pg "$PG_BIN/pg_ctl" -D "$PG_DATA" -l "$LOG_DIR/postgresql.log" -w -t "$TIMEOUT" \
+    -o "-p $PG_PORT -c listen_addresses=$HOST -c unix_socket_directories= -c max_connections=$((PG_POOL + 50))" start >/dev/null 9>&- \
+    || { show_log_tail "$LOG_DIR/postgresql.log"; die "postgresql: start failed"; }
+  if [[ -z $(as_pg "$PG_BIN/psql" -h "$HOST" -p "$PG_PORT" -U postgres -tAc "SELECT 1 FROM pg_database WHERE datname = '$PG_DB'") ]]; then
+    as_pg "$PG_BIN/createdb" -h "$HOST" -p "$PG_PORT" -U postgres "$PG_DB" || die "postgresql: createdb $PG_DB failed"
+  fi
+  say "postgresql ready"
+}
+
+stop_pg() {
+  PG_BIN=${PG_BIN:-$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1 || true)}
+  if [[ -z $PG_BIN ]] || ! pg_running; then say "postgresql: not running"; return 0; fi
+  say "postgresql: stopping"
+  as_pg "$PG_BIN/pg_ctl" -D "$PG_DATA" -m fast -w stop >/dev/null
 }
 
 # --- readiness probes -------------------------------------------------------------
@@ -204,10 +274,14 @@ EOF
 }
 
 start_ferret() {
-  mkdir -p "$RUN_DIR/ferretdb-data" "$LOG_DIR"
+  local backend=(-handler sqlite -data "$RUN_DIR/ferretdb-data")
+  mkdir -p "$LOG_DIR"
+  if [[ $FERRET_BACKEND == postgresql ]]; then
+    backend=(-handler postgresql -postgresql-url "postgres://postgres@$HOST:$PG_PORT/$PG_DB?pool_max_conns=$PG_POOL")
+  else mkdir -p "$RUN_DIR/ferretdb-data"; fi
   rotate "$LOG_DIR/ferretdb.log"
-  say "ferretdb: starting on $HOST:$FERRET_PORT"
-  nohup "$FERRET_BIN" -listen "$HOST:$FERRET_PORT" -data "$RUN_DIR/ferretdb-data" \
+  say "ferretdb: starting on $HOST:$FERRET_PORT ($FERRET_BACKEND)"
+  nohup "$FERRET_BIN" -listen "$HOST:$FERRET_PORT" "${backend[@]}" \
     >"$LOG_DIR/ferretdb.log" 2>&1 </dev/null 9>&- &
   echo $! >"$RUN_DIR/ferretdb.pid"
 }
@@ -234,25 +308,36 @@ stop_kafka() { stop kafka kafka_pid 30; }
 stop_ferret() { stop ferretdb ferret_pid 10; }
 
 print_env() {
-  echo "COUNTERSIGN_KAFKA_BROKERS=$HOST:$KAFKA_PORT"
-  echo "COUNTERSIGN_MONGO_URL=mongodb://$HOST:$FERRET_PORT/"
+  wants kafka && echo "COUNTERSIGN_KAFKA_BROKERS=$HOST:$KAFKA_PORT"
+  wants ferretdb && echo "COUNTERSIGN_MONGO_URL=mongodb://$HOST:$FERRET_PORT/"
+  return 0
 }
+
+wants() { [[ $SERVICES == *" $1 "* ]]; }
 
 # --- commands ---------------------------------------------------------------------
 
 cmd_up() {
-  local t0=$SECONDS kafka_up=0 ferret_up=0
-  kafka_pid >/dev/null && kafka_up=1
-  ferret_pid >/dev/null && ferret_up=1
+  local t0=$SECONDS kafka_up=1 ferret_up=1
+  wants kafka && ! kafka_pid >/dev/null && kafka_up=0
+  wants ferretdb && ! ferret_pid >/dev/null && ferret_up=0
   ((kafka_up)) || { check_port "$KAFKA_PORT" COUNTERSIGN_KAFKA_PORT; check_port "$KAFKA_CTRL_PORT" COUNTERSIGN_KAFKA_CONTROLLER_PORT; }
   ((ferret_up)) || check_port "$FERRET_PORT" COUNTERSIGN_FERRET_PORT
   # Kafka first: its JVM boots while FerretDB is (maybe) being compiled.
-  KAFKA_LIBS=$(kafka_libs)
-  if ((kafka_up)); then say "kafka: already running (pid $(kafka_pid))"; else start_kafka; fi
-  if ((ferret_up)); then say "ferretdb: already running (pid $(ferret_pid))"
-  else FERRET_BIN=$(ferret_bin); start_ferret; fi
-  wait_ready kafka kafka_ready kafka_pid stop_kafka "$LOG_DIR/kafka.log" "$LOG_DIR/kafka.out"
-  wait_ready ferretdb ferret_ready ferret_pid stop_ferret "$LOG_DIR/ferretdb.log"
+  if wants kafka; then
+    KAFKA_LIBS=$(kafka_libs)
+    if ((kafka_up)); then say "kafka: already running (pid $(kafka_pid))"; else start_kafka; fi
+  fi
+  if wants ferretdb && ((ferret_up)); then say "ferretdb: already running (pid $(ferret_pid))"
+  elif wants ferretdb; then
+    if [[ $FERRET_BACKEND == postgresql ]]; then
+      PG_BIN=$(pg_bin)
+      if pg_running; then say "postgresql: already running"; else check_port "$PG_PORT" COUNTERSIGN_PG_PORT; start_pg; fi
+    fi
+    FERRET_BIN=$(ferret_bin); start_ferret
+  fi
+  wants kafka && wait_ready kafka kafka_ready kafka_pid stop_kafka "$LOG_DIR/kafka.log" "$LOG_DIR/kafka.out"
+  wants ferretdb && wait_ready ferretdb ferret_ready ferret_pid stop_ferret "$LOG_DIR/ferretdb.log"
   say "up in $((SECONDS - t0))s; logs in $LOG_DIR"
   print_env
 }
@@ -260,10 +345,12 @@ cmd_up() {
 cmd_status() {
   local ok=0 pid
   KAFKA_LIBS=$CACHE_DIR/kafka/$(cache_key "$HERE/kafka/pom.xml")/libs  # only for the no-Node probe
-  if pid=$(kafka_pid); then
+  if ! wants kafka; then :
+  elif pid=$(kafka_pid); then
     if kafka_ready; then say "kafka: ready at $HOST:$KAFKA_PORT (pid $pid)"; else say "kafka: running (pid $pid) but not answering"; ok=1; fi
   else say "kafka: stopped"; ok=1; fi
-  if pid=$(ferret_pid); then
+  if ! wants ferretdb; then :
+  elif pid=$(ferret_pid); then
     if ferret_ready; then say "ferretdb: ready at $HOST:$FERRET_PORT (pid $pid)"; else say "ferretdb: running (pid $pid) but not answering"; ok=1; fi
   else say "ferretdb: stopped"; ok=1; fi
   say "logs: $LOG_DIR"
@@ -279,13 +366,16 @@ if command -v flock >/dev/null; then flock 9; fi
 
 case ${1:-} in
   up) cmd_up ;;
-  down) stop_ferret; stop_kafka ;;
+  down) if wants ferretdb; then stop_ferret; stop_pg; fi; if wants kafka; then stop_kafka; fi ;;
   status) cmd_status ;;
-  reset) stop_ferret; stop_kafka; rm -rf "$RUN_DIR/kafka-data" "$RUN_DIR/ferretdb-data" "$RUN_DIR/kafka" "$LOG_DIR"; say "data and logs deleted" ;;
+  reset)
+    if wants ferretdb; then stop_ferret; stop_pg; rm -rf "$RUN_DIR/ferretdb-data" "$PG_DATA"; fi
+    if wants kafka; then stop_kafka; rm -rf "$RUN_DIR/kafka-data" "$RUN_DIR/kafka"; fi
+    rm -rf "$LOG_DIR"; say "data and logs deleted" ;;
   stop)
     case ${2:-} in
       kafka) stop_kafka ;;
-      ferretdb) stop_ferret ;;
+      ferretdb) stop_ferret ;;  # PostgreSQL keeps running: the outage is FerretDB's
       *) echo "usage: $0 stop kafka|ferretdb" >&2; exit 2 ;;
     esac ;;
   *) echo "usage: $0 up|down|status|reset|stop kafka|ferretdb" >&2; exit 2 ;;

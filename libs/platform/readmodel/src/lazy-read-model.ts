@@ -32,7 +32,7 @@ export function lazyReadModelStore(durable: boolean, open: () => Promise<ReadMod
       get: async (id) => (await on()).get(id),
       find: async (filter, options) => (await on()).find(filter, options),
       count: async (filter) => (await on()).count(filter),
-      putMany: async (docs) => (await on()).putMany(docs),
+      putMany: async (docs, options) => (await on()).putMany(docs, options),
       drop: async () => (await on()).drop(),
     };
   };

@@ -5,33 +5,63 @@
  * mutating an object they passed or got back (as with a real database).
  */
 import { find, Query } from 'mingo';
-import type { Collection, Doc, Filter, FindOptions, ReadModelStore } from './read-model.port.ts';
+import { idsNamedBy, latestById, storedVersion, versionOf } from './put-batch.ts';
+import type { Collection, Doc, Filter, FindOptions, PutOptions, ReadModelStore } from './read-model.port.ts';
+
+/**
+ * A deep copy of a JSON document: plain objects and arrays are copied, strings and other
+ * primitives shared (they cannot change). About twice as fast as structuredClone on action views,
+ * which a rebuild copies in and out once per batch. Anything else (a Date) goes to structuredClone,
+ * which also refuses what cannot be copied (a function), as before.
+ */
+function copyDoc<T>(value: T): T {
+  if (value === null || typeof value !== 'object') return typeof value === 'function' ? structuredClone(value) : value;
+  if (Array.isArray(value)) return value.map(copyDoc) as T;
+  const proto = Object.getPrototypeOf(value);
+  if (proto !== Object.prototype && proto !== null) return structuredClone(value);
+  const out: Record<string, unknown> = {};
+  for (const key of Object.keys(value)) out[key] = copyDoc((value as Record<string, unknown>)[key]);
+  return out as T;
+}
+
+/** The documents `filter` can match: those it names by id (no scan), else all of them. */
+function candidates(docs: Map<string, Doc>, filter: Filter): Iterable<Doc> {
+  const ids = idsNamedBy(filter);
+  if (!ids) return docs.values();
+  return [...new Set(ids)].map((id) => docs.get(id)).filter((doc): doc is Doc => doc !== undefined);
+}
 
 function memoryCollection(docs: Map<string, Doc>): Collection<Doc> {
   return {
     async get(id) {
       const doc = docs.get(id);
-      return doc === undefined ? undefined : structuredClone(doc);
+      return doc === undefined ? undefined : copyDoc(doc);
     },
     async find(filter: Filter, options: FindOptions = {}) {
-      let cursor = find<Doc>(docs.values(), filter);
+      // Only ids asked for, in no order: the named documents are the answer, no query needed.
+      if (idsNamedBy(filter) && Object.keys(filter).length === 1 && !options.sort && !options.limit) {
+        return [...candidates(docs, filter)].map(copyDoc);
+      }
+      let cursor = find<Doc>(candidates(docs, filter), filter);
       if (options.sort) cursor = cursor.sort(options.sort);
       // As in MongoDB, a limit of 0 means no limit.
       if (options.limit) cursor = cursor.limit(options.limit);
-      return cursor.all().map((doc) => structuredClone(doc));
+      return cursor.all().map(copyDoc);
     },
     async count(filter: Filter) {
       const query = new Query(filter);
       let n = 0;
-      for (const doc of docs.values()) if (query.test(doc)) n += 1;
+      for (const doc of candidates(docs, filter)) if (query.test(doc)) n += 1;
       return n;
     },
-    async putMany(batch: readonly Doc[]) {
-      for (const doc of batch) {
-        if (typeof doc._id !== 'string') throw new TypeError(`read model: document without a string _id: ${JSON.stringify(doc)}`);
-      }
+    async putMany(batch: readonly Doc[], options: PutOptions = {}) {
+      const field = options.versionField;
+      const newer = [...latestById(batch, options).values()].filter((doc) => {
+        const stored = field === undefined ? undefined : docs.get(doc._id);
+        return stored === undefined || storedVersion(stored, field!) < versionOf(doc, field!);
+      });
       // Copies first, so a document that cannot be cloned leaves the collection unchanged.
-      const copies = batch.map((doc) => structuredClone(doc));
+      const copies = newer.map(copyDoc);
       for (const doc of copies) docs.set(doc._id, doc);
     },
     async drop() {

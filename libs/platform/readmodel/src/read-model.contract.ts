@@ -120,6 +120,76 @@ export function readModelContract(name: string, open: () => Promise<ReadModelFix
         assert.deepEqual(ids(await actions.find({})), ['act-1']);
       }));
 
+    it('find by `_id` $in returns the named documents that exist, each once, and applies the rest of the filter', () =>
+      withActions(async (actions) => {
+        const named = { _id: { $in: ['act-7', 'act-1', 'act-none', 'act-1', 'act-2'] } };
+        assert.deepEqual(ids(await actions.find(named, { sort: { _id: 1 } })), ['act-1', 'act-2', 'act-7']);
+        assert.deepEqual(ids(await actions.find({ ...named, status: 'pending' }, { sort: { _id: -1 } })), ['act-7', 'act-1']);
+        assert.equal(await actions.count(named), 3);
+      }));
+
+    describe('versioned putMany (the projector\'s bulk path)', () => {
+      const view = (id: string, lastSeq: number, status = `at-${lastSeq}`) => ({ _id: id, lastSeq, status });
+      /** A fresh collection of versioned views, with `setup` put first. */
+      async function withViews(setup: ReturnType<typeof view>[], test: (views: Collection<ReturnType<typeof view>>) => Promise<void>) {
+        const { store, cleanup } = await open();
+        try {
+          const views = store.collection<ReturnType<typeof view>>(`views-${randomUUID().slice(0, 8)}`);
+          if (setup.length > 0) await views.putMany(setup, { versionField: 'lastSeq' });
+          await test(views);
+        } finally {
+          await store.close();
+          await cleanup();
+        }
+      }
+      const all = async (views: Collection<ReturnType<typeof view>>) => (await views.find({}, { sort: { _id: 1 } })).map((d) => [d._id, d.lastSeq, d.status]);
+
+      it('in one batch: new documents are inserted, newer versions replace, older and equal ones change nothing', () =>
+        withViews([view('a', 3), view('b', 3), view('c', 3)], async (views) => {
+          await views.putMany([view('a', 4), view('b', 2, 'stale'), view('c', 3, 'same seq'), view('d', 1)], { versionField: 'lastSeq' });
+          assert.deepEqual(await all(views), [['a', 4, 'at-4'], ['b', 3, 'at-3'], ['c', 3, 'at-3'], ['d', 1, 'at-1']]);
+        }));
+
+      it('a redelivered batch changes nothing, and neither does an older batch arriving after a newer one', () =>
+        withViews([], async (views) => {
+          const first = [view('a', 1), view('b', 1)];
+          const second = [view('a', 3), view('b', 2), view('c', 1)];
+          await views.putMany(first, { versionField: 'lastSeq' });
+          await views.putMany(second, { versionField: 'lastSeq' });
+          const after = await all(views);
+          await views.putMany(second, { versionField: 'lastSeq' });
+          await views.putMany(first, { versionField: 'lastSeq' });
+          await views.putMany([view('a', 2, 'late'), view('c', 1, 'duplicate')], { versionField: 'lastSeq' });
+          assert.deepEqual(await all(views), after);
+          assert.deepEqual(after, [['a', 3, 'at-3'], ['b', 2, 'at-2'], ['c', 1, 'at-1']]);
+        }));
+
+      it('of several versions of one id in a batch, the highest wins wherever it stands', () =>
+        withViews([view('a', 1)], async (views) => {
+          await views.putMany([view('a', 5), view('a', 2), view('b', 7), view('b', 9), view('b', 8)], { versionField: 'lastSeq' });
+          assert.deepEqual(await all(views), [['a', 5, 'at-5'], ['b', 9, 'at-9']]);
+        }));
+
+      it('given 120 stored documents, a batch of newer, older and new ones in any order writes exactly the newer and the new', () =>
+        withViews(Array.from({ length: 120 }, (_, i) => view(`v${String(i).padStart(3, '0')}`, 10)), async (views) => {
+          const batch = Array.from({ length: 160 }, (_, i) => view(`v${String(i).padStart(3, '0')}`, i % 2 === 0 ? 11 : 9));
+          await views.putMany(batch.reverse(), { versionField: 'lastSeq' });
+          const stored = await all(views);
+          assert.equal(stored.length, 160);
+          for (const [id, seq] of stored) {
+            const i = Number(String(id).slice(1));
+            assert.equal(seq, i % 2 === 0 ? 11 : i < 120 ? 10 : 9, `${id}`);
+          }
+        }));
+
+      it('given a document without a numeric version, the whole batch is refused and nothing is written', () =>
+        withViews([view('a', 1)], async (views) => {
+          await assert.rejects(views.putMany([view('a', 2), { _id: 'b', status: 'x' } as never], { versionField: 'lastSeq' }), TypeError);
+          await assert.rejects(views.putMany([{ _id: 'c', lastSeq: '3', status: 'x' } as never], { versionField: 'lastSeq' }), TypeError);
+          assert.deepEqual(await all(views), [['a', 1, 'at-1']]);
+        }));
+    });
+
     it('documents are copies: changing what was put or returned changes nothing stored', () =>
       withActions(async (actions) => {
         const input: ActionDoc = { _id: 'act-8', status: 'pending', createdAt: at(13), eligible: ['bob'] };

@@ -16,12 +16,29 @@ export interface FindOptions {
   limit?: number;
 }
 
+export interface PutOptions {
+  /**
+   * A numeric field that orders the versions of a document: an action view's `lastSeq`, an audit
+   * row's `seq`, a checkpoint's `offset`. When set, a document is written only where no document
+   * with its `_id` is stored or the stored one's field is lower; of several with one `_id` in a
+   * batch, the highest wins. So a redelivered batch changes nothing, and a batch that arrives late
+   * (out of order, or from a second writer during a hand-over) never takes a document back to an
+   * older version. Every document of the batch must hold a finite number there.
+   */
+  versionField?: string;
+}
+
 export interface Collection<T extends Doc = Doc> {
   get(id: string): Promise<T | undefined>;
+  /** `{ _id: { $in: ids } }` is the way to read many documents by id: adapters answer it without a scan. */
   find(filter: Filter, options?: FindOptions): Promise<T[]>;
   count(filter: Filter): Promise<number>;
-  /** Replaces (or inserts) whole documents, in one batch. */
-  putMany(docs: readonly T[]): Promise<void>;
+  /**
+   * Replaces (or inserts) whole documents, in one batch: without options the later document of
+   * an `_id` wins; with `versionField`, only newer versions are written (see PutOptions). A
+   * wrapper of a collection must pass `options` on.
+   */
+  putMany(docs: readonly T[], options?: PutOptions): Promise<void>;
   /** Removes every document. */
   drop(): Promise<void>;
 }

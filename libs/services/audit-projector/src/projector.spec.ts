@@ -40,7 +40,7 @@ function failingActionsOnce(store: ReadModelStore): ReadModelStore {
     collection<T extends Doc = Doc>(name: string): Collection<T> {
       const inner = store.collection<T>(name);
       if (name !== COLLECTIONS.actions) return inner;
-      return { ...inner, putMany: async (docs) => { if (fail) { fail = false; throw new Error('connection lost'); } await inner.putMany(docs); } };
+      return { ...inner, putMany: async (docs, options) => { if (fail) { fail = false; throw new Error('connection lost'); } await inner.putMany(docs, options); } };
     },
   };
 }

@@ -3,7 +3,8 @@
  * documents encoded for it, whole documents replaced by `_id`.
  */
 import type { mongo } from 'mongoose';
-import type { Collection, Doc, Filter, FindOptions } from '../read-model.port.ts';
+import { latestById } from '../put-batch.ts';
+import type { Collection, Doc, Filter, FindOptions, PutOptions } from '../read-model.port.ts';
 import type { BulkReplace, Stored } from './bulk-replace.ts';
 import { decodeDocument, encodeDocument } from './document-codec.ts';
 import { rewriteFilter } from './filter-rewrite.ts';
@@ -30,15 +31,11 @@ export function mongoCollection<T extends Doc>(
     async count(filter: Filter) {
       return native.countDocuments(rewriteFilter(filter) as mongo.Filter<Stored>);
     },
-    async putMany(docs: readonly T[]) {
-      for (const doc of docs) {
-        if (typeof doc._id !== 'string') throw new TypeError(`read model: document without a string _id: ${JSON.stringify(doc)}`);
-      }
-      // The last version of each id only: an unordered bulk write may apply its operations in
-      // any order, and the port says the later document of a batch wins.
-      const latest = new Map<string, Stored>();
-      for (const doc of docs) latest.set(doc._id, encodeDocument(doc) as Stored);
-      await replace(native, [...latest.values()]);
+    async putMany(docs: readonly T[], options: PutOptions = {}) {
+      // One document per id (the one the port says wins): an unordered bulk write may apply
+      // its operations in any order.
+      const latest = [...latestById(docs, options).values()].map((doc) => encodeDocument(doc) as Stored);
+      await replace(native, latest, options.versionField);
     },
     async drop() {
       try {
