@@ -28,7 +28,7 @@ export const METRICS = {
   },
   commitDuration: {
     kind: 'histogram', name: 'countersign.eventlog.commit.duration', unit: 's', labels: ['log', 'group', 'outcome'],
-    description: 'Making a handled batch durable: its output and position (a Kafka transaction for the router; the file log\'s batch append)',
+    description: 'Making a handled batch durable: its output and position (a Kafka transaction for the router; the file log\'s batch append); group as the log knows it (namespaced)',
     buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
   },
   recordsHandled: {
