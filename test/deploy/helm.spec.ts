@@ -72,6 +72,13 @@ describe('Helm chart deploy/helm/countersign', () => {
     assert.match(template('service.yaml'), /targetPort: http/);
   });
 
+  it('annotates pods for Prometheus to scrape /metrics on the http port, unless told not to', () => {
+    assert.equal(values.metrics.scrapeAnnotations, true);
+    assert.match(pod, /containerPort: 8080/);
+    assert.match(template('workloads.yaml'),
+      /{{- if \$\.Values\.metrics\.scrapeAnnotations }}\n(?:\s*#.*\n)?\s*prometheus\.io\/scrape: "true"\n\s*prometheus\.io\/port: "8080"\n\s*prometheus\.io\/path: \/metrics\n\s*{{- end }}/);
+  });
+
   it('runs non-root on a read-only root filesystem with every capability dropped', () => {
     assert.match(pod, /^securityContext:\n\s*{{- toYaml \$root\.Values\.podSecurityContext/m);
     assert.equal((pod.match(/toYaml \$root\.Values\.securityContext/g) ?? []).length, 2, 'app and init containers');

@@ -6,6 +6,7 @@ import { createFileEventLog, createKafkaEventLog, namespacedEventLog, type Event
 import { client, KEYS } from '../support/api-client.ts';
 import { distributedEnv, removeDir, SHAPE, startCountersign, tempDataDir } from '../support/countersign-process.ts';
 import { E2E_ENV } from '../support/e2e-env.ts';
+import { parsePrometheusText } from '../support/prometheus-text.ts';
 
 /** Opens the stopped system's log from the test, as an operator's tool would. */
 async function openLog(dataDir: string): Promise<EventLog> {
@@ -52,6 +53,11 @@ describe(`poison messages are dead-lettered with the reason; consumers move on (
       assert.equal(approved.body.status, 'approved', 'the router got past the poison commands');
       const fresh = await client(cs.url, KEYS.agent).propose({ action: 'data.read', resource: 'prod/after-poison' });
       assert.equal(fresh.body.status, 'approved', 'the evaluator and projector got past the poison records');
+      // The router committed its dead letters before it decided the vote behind them: counted, by reason.
+      const metrics = parsePrometheusText(await (await fetch(`${cs.serviceUrl('approval-router')}/metrics`)).text());
+      const deadLetters = (reason: string) => metrics.find((m) => m.name === 'countersign_consumer_dead_letters_total' &&
+        m.labels.group === 'approval-router' && m.labels.reason === reason)?.value;
+      assert.deepEqual([deadLetters('not_json'), deadLetters('invalid'), deadLetters('unprocessable')], [1, 1, undefined]);
     } finally {
       assert.equal(await cs.stop(), 0);
     }

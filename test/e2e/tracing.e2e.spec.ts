@@ -1,35 +1,9 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { createServer, type Server } from 'node:http';
 import { client, KEYS } from '../support/api-client.ts';
 import { freePort, removeDir, SHAPE, startCountersign, type RunningCountersign } from '../support/countersign-process.ts';
 import { E2E_ENV } from '../support/e2e-env.ts';
-
-interface ReceivedSpan {
-  traceId: string;
-  name: string;
-  service: string;
-}
-
-/** A local OTLP/HTTP receiver: what the collector would get, kept for the assertions. */
-async function otlpReceiver(port: number): Promise<{ spans: ReceivedSpan[]; server: Server }> {
-  const spans: ReceivedSpan[] = [];
-  const server = createServer((req, res) => {
-    let body = '';
-    req.on('data', (chunk) => (body += chunk));
-    req.on('end', () => {
-      if (req.url === '/v1/traces') {
-        for (const rs of JSON.parse(body).resourceSpans ?? []) {
-          const service = rs.resource?.attributes?.find((a: { key: string }) => a.key === 'service.name')?.value?.stringValue ?? '';
-          for (const ss of rs.scopeSpans ?? []) for (const s of ss.spans ?? []) spans.push({ traceId: s.traceId, name: s.name, service });
-        }
-      }
-      res.writeHead(200, { 'content-type': 'application/json' }).end('{}');
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
-  return { spans, server };
-}
+import { otlpReceiver } from '../support/otlp-receiver.ts';
 
 describe(`one proposal is one OpenTelemetry trace across the services (${SHAPE})`, () => {
   let cs: RunningCountersign;

@@ -10,8 +10,9 @@ import { EventLogServer, RethrowFilter } from '@countersign/messaging';
 import { createReadiness, HealthModule, RuntimeModule, type RuntimeOptions } from '@countersign/runtime';
 import { checkGatewayConfig, configureHttp } from '@countersign/service-gateway';
 import { readNotifierConfig } from '@countersign/service-notifier';
-import { startTelemetry } from '@countersign/telemetry';
+import { startTelemetry, type Telemetry } from '@countersign/telemetry';
 import { openAdapters } from './adapters.ts';
+import { mountMetrics } from './metrics-endpoint.ts';
 import { loadProposalKeys } from './proposal-keys.ts';
 import { ALL_SERVICES, SERVICES, type ServiceName } from './services.ts';
 
@@ -45,12 +46,13 @@ export interface Composition {
 
 /**
  * Starts the given services in this process: one of them (`npm run serve:<app>`, `node dist/...`),
- * or all five (`npm start`). Every process answers /healthz and /readyz on PORT. Services consume
+ * or all five (`npm start`). Every process answers /healthz, /readyz and /metrics on PORT. Services consume
  * the log through one Nest microservice, the EventLogServer transport.
  */
 export async function runServices(name: string, services: readonly ServiceName[], composition: Composition = {}): Promise<void> {
   let config: EnvConfig;
   let workspace: { directory: Directory; policy: CompiledPolicySet };
+  let telemetry: Telemetry;
   try {
     config = readEnvConfig(process.env);
     workspace = loadWorkspace({ principalsDir: config.principalsDir, policiesDir: config.policiesDir }, { loadDirectory, loadPolicySet });
@@ -58,11 +60,12 @@ export async function runServices(name: string, services: readonly ServiceName[]
     if (services.includes('notifier')) readNotifierConfig(process.env);
     if (services.includes('gateway')) checkGatewayConfig(process.env, workspace.directory.principals);
     if (services.includes('gateway')) readOutboundAllow(process.env);
+    // The shape is a label of decision latency: all five services in one process, or not.
+    telemetry = startTelemetry({ serviceName: name, instanceId: config.instanceId, shape: services.length === ALL_SERVICES.length ? 'embedded' : 'distributed' });
   } catch (error) {
     fail(name, (error as Error).message);
   }
   const proposalKeys = await loadProposalKeys(config.proposals, services).catch((error: Error) => fail(name, error.message));
-  const telemetry = startTelemetry(name);
   const all = services.length === ALL_SERVICES.length;
   const adapters = await openAdapters(config, services, all, composition.fileLog).catch((error: Error) => fail(name, error.message));
   const eventLog = composition.eventLog ? composition.eventLog(adapters.eventLog) : adapters.eventLog;
@@ -72,6 +75,7 @@ export async function runServices(name: string, services: readonly ServiceName[]
     { bodyParser: false, logger: LEVELS[config.logLevel] ?? LEVELS.info },
   );
   configureHttp(app);
+  mountMetrics(app, telemetry.metrics);
   // Deferred, so the transport's own filter is in place before its handlers are wrapped; the
   // lifecycle hooks are the app's (they must not run a second time for the transport).
   const transport = app.connectMicroservice(

@@ -206,14 +206,19 @@ export function eventLogContract(name: string, open: () => Promise<EventLogFixtu
           if (lag !== 4) await new Promise((r) => setTimeout(r, 50));
         }
         assert.equal(lag, 4);
+        const partitions = (await sub.partitionLag())!;
+        assert.equal(partitions.reduce((sum, p) => sum + p.lag, 0), 4, `per partition: ${JSON.stringify(partitions)}`);
+        assert.ok(partitions.every((p) => Number.isSafeInteger(p.partition) && p.partition >= 0), JSON.stringify(partitions));
         release();
         await seen.until(4, 'all records');
         while (lag !== 0 && Date.now() < deadline + 20_000) {
           lag = await sub.lag();
           if (lag !== 0) await new Promise((r) => setTimeout(r, 50));
         }
+        const drained = await sub.partitionLag();
         await sub.close();
         assert.equal(lag, 0);
+        assert.ok(drained?.every((p) => p.lag === 0), `per partition: ${JSON.stringify(drained)}`);
       }));
 
     it('readAll sees every record appended before it, in order; an unknown topic has none', () =>

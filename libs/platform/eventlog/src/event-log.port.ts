@@ -112,6 +112,16 @@ export interface Subscription {
    * when the log cannot tell right now (brokers unreachable). Readiness reports a lagging consumer.
    */
   lag(): Promise<number | undefined>;
+  /**
+   * The same per partition, for every partition of the topic (not only those this subscriber
+   * holds), or undefined when the log cannot tell right now. The consumer lag gauge shows it.
+   */
+  partitionLag(): Promise<PartitionLag[] | undefined>;
+}
+
+export interface PartitionLag {
+  partition: number;
+  lag: number;
 }
 
 export interface EventLog {

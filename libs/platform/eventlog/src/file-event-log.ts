@@ -92,7 +92,7 @@ export async function createFileEventLog(options: FileEventLogOptions): Promise<
       if (o.fromBeginning && o.fromEnd) throw new Error('event log: fromBeginning and fromEnd exclude each other');
       const id = `${o.group}@${o.topic}`;
       if (subscriptions.has(id)) throw new Error(`event log: group ${o.group} already has an active subscription to ${o.topic} in this process`);
-      subscriptions.set(id, { close: async () => undefined, lag: async () => undefined }); // holds the slot while the topic and checkpoint load
+      subscriptions.set(id, { close: async () => undefined, lag: async () => undefined, partitionLag: async () => undefined }); // holds the slot while the topic and checkpoint load
       try {
         const t = await topic(o.topic);
         const path = join(checkpointsDir, `${id}.json`);

@@ -8,6 +8,7 @@ import type { CheckpointWriter } from './checkpoint-file.ts';
 import type { StoredRecord } from './record-codec.ts';
 import type { TopicFile } from './topic-file.ts';
 import { handledCount } from './batch-result.ts';
+import { timeBatchCommit } from '@countersign/telemetry';
 
 export interface SubscriptionLoopOptions {
   topic: TopicFile;
@@ -90,7 +91,7 @@ export function startSubscription(options: SubscriptionLoopOptions): Subscriptio
         // Output first, then the position: a crash in between redelivers the batch, and the
         // idempotent handler produces nothing twice. One append per topic, so a handler's output
         // to a topic is one batch: after a crash all of it is there or none.
-        for (const [t, records] of byTopic(staged)) await options.write(t, records);
+        await timeBatchCommit('file', group, async () => { for (const [t, records] of byTopic(staged)) await options.write(t, records); });
       } catch (error) {
         const next = stopping ? 'closing; it is delivered again next time' : `redelivering in ${backoff} ms`;
         log(`event log: group ${group} failed on ${topic.name} offsets ${position}..${end - 1} ` +
@@ -117,6 +118,7 @@ export function startSubscription(options: SubscriptionLoopOptions): Subscriptio
   let closing: Promise<void> | undefined;
   return {
     lag: async () => Math.max(0, topic.length - position),
+    partitionLag: async () => [{ partition: 0, lag: Math.max(0, topic.length - position) }],
     close() {
       closing ??= (async () => {
         stopping = true;

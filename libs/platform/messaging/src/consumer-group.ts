@@ -2,7 +2,7 @@ import { isObservable, lastValueFrom } from 'rxjs';
 import { describeErrors, parseSignedProposal, TOPICS, validateCommand, validateEvent, type SignedProposal, type Validation } from '@countersign/contracts';
 import type { BatchContext, BatchResult, DeliveredRecord, EventLog, LogRecord, Subscription } from '@countersign/eventlog';
 import { deadLetterRecord } from '@countersign/runtime';
-import { escapeForLog, startActionSpan } from '@countersign/telemetry';
+import { ConsumerMetrics, escapeForLog, startActionSpan, type DeadLetterReason } from '@countersign/telemetry';
 import type { Span } from '@opentelemetry/api';
 import type { ConsumerHealth } from './consumer-health.ts';
 import { LogContext } from './log-context.ts';
@@ -79,16 +79,22 @@ export class ConsumerGroup {
   private readonly attempts = new Map<string, number>();
   /** Per partition: walk records one at a time up to this offset (the end of a failing batch). */
   private readonly isolateThrough = new Map<number, bigint>();
+  private readonly metrics: ConsumerMetrics;
 
   constructor(
     private readonly handlers: GroupHandlers,
     private readonly deps: ConsumerGroupDeps,
   ) {
     this.validate = validatorFor(handlers.options.topic);
+    this.metrics = new ConsumerMetrics(handlers.options.group);
   }
 
   get group(): string {
     return this.handlers.options.group;
+  }
+
+  get topic(): string {
+    return this.handlers.options.topic;
   }
 
   async start(): Promise<Subscription> {
@@ -125,6 +131,8 @@ export class ConsumerGroup {
     this.deps.health.startedWith(0);
     return {
       close: () => subscription.close(),
+      // Per partition as the log counts it (a hint for dashboards; readiness uses the total below).
+      partitionLag: () => subscription.partitionLag(),
       lag: async () => {
         const lag = await subscription.lag();
         return lag === undefined ? undefined : Math.max(0, lag - stale);
@@ -144,6 +152,7 @@ export class ConsumerGroup {
     } catch (error) {
       const where = `partition ${partition} offsets ${work[0].offset}..${work.at(-1)!.offset}`;
       this.deps.health.failed(error, where);
+      this.metrics.failed(isTransient(error) ? 'transient' : error instanceof UnprocessableMessage ? 'unprocessable' : 'error');
       if (isTransient(error)) throw error; // the log redelivers after a backoff, for as long as it takes
       // A batch handler that calls its input unprocessable is not tried again as a whole.
       const verdict = error instanceof UnprocessableMessage ? Number.POSITIVE_INFINITY : 0;
@@ -156,12 +165,15 @@ export class ConsumerGroup {
       } else if (work.length === 1 && attempts >= this.deps.retry.recordAttempts) {
         this.attempts.delete(key);
         await this.deadLetter(work[0], `failed ${attempts} times: ${reasonOf(error)}`, context);
+        context.afterCommit(() => this.metrics.handled(1));
         return this.done(partition, work, isolating, records.length);
       }
+      this.metrics.retried(work.length > 1 ? 'batch' : 'record');
       throw error;
     }
     this.attempts.delete(key);
     staging.flushInto(context);
+    context.afterCommit(() => this.metrics.handled(work.length));
     return this.done(partition, work, isolating, records.length);
   }
 
@@ -179,7 +191,8 @@ export class ConsumerGroup {
     for (const record of accept ? records.filter(accept) : records) {
       const check = this.validate(record.value);
       if (check.ok) valid.push({ record, message: check.value });
-      else this.stageDeadLetter(record, record.value === undefined ? 'not JSON' : describeErrors(check.errors), staging);
+      else if (record.value === undefined) this.stageDeadLetter(record, 'not JSON', staging, 'not_json');
+      else this.stageDeadLetter(record, describeErrors(check.errors), staging, 'invalid');
     }
     const spans: Span[] = [];
     const traced = valid.map(({ record, message }) => {
@@ -202,7 +215,7 @@ export class ConsumerGroup {
           own.flushInto(staging);
         } catch (error) {
           if (!(error instanceof UnprocessableMessage)) throw error;
-          this.stageDeadLetter(record, error.message, staging);
+          this.stageDeadLetter(record, error.message, staging, 'unprocessable');
         }
       }
     } finally {
@@ -210,15 +223,16 @@ export class ConsumerGroup {
     }
   }
 
-  private stageDeadLetter(record: DeliveredRecord, reason: string, staging: BatchContext): void {
+  private stageDeadLetter(record: DeliveredRecord, reason: string, staging: BatchContext, kind: DeadLetterReason): void {
     this.deps.logger.warn(`${this.group}: dead-lettering ${record.topic} ${record.partition}/${record.offset}: ${escapeForLog(reason)}`);
     staging.append(TOPICS.deadLetter, [deadLetterRecord(this.group, record, reason, this.deps.now())]);
+    staging.afterCommit(() => this.metrics.deadLettered(kind)); // counted once it is in the log
   }
 
   /** Dead-letters a record the handlers keep failing on, with the group's consequence, in one commit. */
   private async deadLetter(record: DeliveredRecord, reason: string, context: BatchContext): Promise<void> {
     const staging = new Staging();
-    this.stageDeadLetter(record, reason, staging);
+    this.stageDeadLetter(record, reason, staging, 'attempts_exhausted');
     if (this.handlers.deadLetter) {
       const check = this.validate(record.value);
       const letter: DeadLettered<Consumed> = { record, reason, ...(check.ok ? { message: check.value } : {}) };

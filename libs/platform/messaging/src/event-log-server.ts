@@ -2,7 +2,7 @@ import { Logger } from '@nestjs/common';
 import { Server, type CustomTransportStrategy, type MessageHandler } from '@nestjs/microservices';
 import type { EventLog, Subscription } from '@countersign/eventlog';
 import type { Readiness } from '@countersign/runtime';
-import { escapeForLog } from '@countersign/telemetry';
+import { ConsumerLagGauge, escapeForLog } from '@countersign/telemetry';
 import { ConsumerGroup, DEFAULT_RETRY_BOUNDS, type GroupHandlers, type NestHandler, type RetryBounds } from './consumer-group.ts';
 import { ConsumerHealth, DEFAULT_HEALTH_BOUNDS, type HealthBounds } from './consumer-health.ts';
 import { EXTRAS_KEY, type ConsumerOptions, type PatternExtras, type ServerFacts } from './log-patterns.ts';
@@ -31,6 +31,7 @@ export class EventLogServer extends Server implements CustomTransportStrategy {
   private readonly healths: ConsumerHealth[] = [];
   private readonly subscriptions: Subscription[] = [];
   private timer?: NodeJS.Timeout;
+  private readonly lagGauge = new ConsumerLagGauge();
   private readonly log = new Logger('event-log-server');
 
   constructor(private readonly options: EventLogServerOptions) {
@@ -45,6 +46,7 @@ export class EventLogServer extends Server implements CustomTransportStrategy {
     clearInterval(this.timer);
     await Promise.allSettled(this.subscriptions.splice(0).map((s) => s.close()));
     for (const health of this.healths) health.close();
+    this.lagGauge.close();
   }
 
   on(): void {
@@ -74,8 +76,10 @@ export class EventLogServer extends Server implements CustomTransportStrategy {
 
   private async checkLag(): Promise<void> {
     await Promise.all(this.subscriptions.map(async (subscription, i) => {
-      const lag = await subscription.lag().catch(() => undefined);
-      this.healths[i].observeLag(lag);
+      // Per partition for the lag gauge (metrics); their sum for readiness.
+      const partitions = await subscription.partitionLag().catch(() => undefined);
+      this.lagGauge.set(this.groups[i].group, this.groups[i].topic, partitions);
+      this.healths[i].observeLag(partitions?.reduce((sum, p) => sum + p.lag, 0));
     }));
   }
 

@@ -5,7 +5,7 @@ import { EVENT_LOG, type EventLog } from '@countersign/eventlog';
 import type { Directory } from '@countersign/identity';
 import type { DeadLettered, LogContext, LogMessage } from '@countersign/messaging';
 import { CLOCK, DIRECTORY, ID_SOURCE, POLICY_SET, type Clock, type IdSource } from '@countersign/runtime';
-import { escapeForLog } from '@countersign/telemetry';
+import { escapeForLog, RouterMetrics } from '@countersign/telemetry';
 import { ApprovalTimers } from './approval-timers.ts';
 import { PolicyInForce } from './policy-in-force.ts';
 import { SecurityLog } from './security-log.ts';
@@ -25,6 +25,8 @@ export class ApprovalRouter implements OnApplicationShutdown {
   private readonly timers: ApprovalTimers;
   private readonly policy: PolicyInForce;
   private readonly security = new SecurityLog();
+  /** Decision latency and the pending gauge (an armed timer per pending action). */
+  private readonly metrics = new RouterMetrics(() => this.timers.size);
 
   constructor(
     @Inject(EVENT_LOG) private readonly log: EventLog,
@@ -39,6 +41,7 @@ export class ApprovalRouter implements OnApplicationShutdown {
 
   onApplicationShutdown(): void {
     this.timers.clear();
+    this.metrics.close();
   }
 
   /**
@@ -100,6 +103,7 @@ export class ApprovalRouter implements OnApplicationShutdown {
     for (const r of refused) this.logger.warn(`refused ${r.command} ${r.commandId} by ${escapeForLog(r.author)} on ${r.actionId} (${r.kind}): ${escapeForLog(r.reason)}`);
     context.afterCommit(() => {
       commit();
+      this.metrics.decided(commands.map((c) => c.command), events);
       for (const event of published) this.published(event);
       // Every action a command was for, not only those with new events: a timer whose command
       // changed nothing (it fired early by the clock) is armed again rather than lost.

@@ -3,6 +3,7 @@ import { COLLECTIONS, findActions, isDecided, type ActionView, type StoredEvent 
 import type { GatewayLimits } from '@countersign/config';
 import { POLICY_PUBLISH_ACTION, verifyChain, type ActionEvent, type OutboundAllow } from '@countersign/contracts';
 import type { ReadModelStore } from '@countersign/readmodel';
+import { timeProposalAnswer } from '@countersign/telemetry';
 import type { Response } from 'express';
 import { ActionWaiter } from './action-waiter.ts';
 import { readsAll } from '@countersign/identity';
@@ -46,7 +47,7 @@ export class ActionsController {
         `${POLICY_PUBLISH_ACTION} actions are created by POST /v1/policies, which validates the policy files first.`,
         [{ pointer: '/action', detail: `may not be ${POLICY_PUBLISH_ACTION} here; use POST /v1/policies` }]);
     }
-    return this.proposer.propose(caller, body, body, key, res);
+    return timeProposalAnswer(res, () => this.proposer.propose(caller, body, body, key, res));
   }
 
   @Get()

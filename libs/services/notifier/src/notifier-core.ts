@@ -1,5 +1,5 @@
 import { DECISION_TYPES, type ActionEvent, type CommandDataByType, type NotificationPurpose } from '@countersign/contracts';
-import { escapeForLog } from '@countersign/telemetry';
+import { escapeForLog, recordDelivery } from '@countersign/telemetry';
 import { addDelivery, emptyAction, foldEvent, wasDelivered, type NotifiedAction } from './action-fold.ts';
 import { buildMessage } from './approval-message.ts';
 import type { RetryPolicy } from './backoff.ts';
@@ -107,6 +107,7 @@ export function createNotifierCore(options: NotifierCoreOptions) {
     ...(options.random ? { random: options.random } : {}),
     async report(outcome) {
       const d = outcome.delivery;
+      recordDelivery(d.channel, d.purpose, { ok: outcome.ok, final: outcome.ok || !outcome.nextAttemptAt });
       if (outcome.ok) learnDelivered(d, outcome.ref);
       else options.log.warn(`${d.purpose} of action ${safe(d.actionId)} to ${safe(d.channel)}, attempt ${outcome.attempt}, failed: ${safe(outcome.detail ?? outcome.reason)}` +
         (outcome.nextAttemptAt ? ` (next attempt at ${outcome.nextAttemptAt})` : ' (giving up)'));

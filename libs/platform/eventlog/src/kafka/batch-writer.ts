@@ -20,6 +20,7 @@
  * before it rejoins, and heartbeats in retry loops abandon a batch as soon as a rebalance starts.
  */
 import type { Admin, Kafka, Producer } from 'kafkajs';
+import { timeBatchCommit } from '@countersign/telemetry';
 import type { OutgoingMessage } from './kafka-codec.ts';
 import { Partitioners } from 'kafkajs';
 import { chunkBySize, mergeByTopic, ProduceCoalescer } from './produce-coalescer.ts';
@@ -72,7 +73,12 @@ export class BatchWriter {
     if (this.o.transactionalId) await this.transactionalProducer();
   }
 
-  async commit(batch: BatchCommit): Promise<void> {
+  /** Timed (the commit duration metric), transaction or not. */
+  commit(batch: BatchCommit): Promise<void> {
+    return timeBatchCommit('kafka', batch.group, () => this.commitNow(batch));
+  }
+
+  private async commitNow(batch: BatchCommit): Promise<void> {
     await Promise.all(batch.staged.map((s) => this.o.ensureTopic(s.topic)));
     if (!batch.transactional) {
       await this.o.produce.send(batch.staged);

@@ -12,7 +12,7 @@
  * Everything reads read_committed: records of open or aborted transactions are never delivered.
  */
 import { Kafka, Partitioners, logLevel, type ISocketFactory, type LogEntry } from 'kafkajs';
-import type { DeliveredRecord, EventLog, LogRecord, RawLogRecord, SubscribeOptions, Subscription } from '../event-log.port.ts';
+import type { DeliveredRecord, EventLog, LogRecord, PartitionLag, RawLogRecord, SubscribeOptions, Subscription } from '../event-log.port.ts';
 import { BatchWriter } from './batch-writer.ts';
 import { encodeRawRecords, encodeRecords, type OutgoingMessage } from './kafka-codec.ts';
 import { createReaderCluster } from './kafkajs-internals.ts';
@@ -82,16 +82,14 @@ export async function createKafkaEventLog(options: KafkaEventLogOptions): Promis
    * The group's committed offsets against each partition's end. Transaction markers make it an
    * overestimate by a few records per transaction, which is fine for a readiness bound.
    */
-  async function groupLag(group: string, topic: string): Promise<number | undefined> {
+  async function groupLag(group: string, topic: string): Promise<PartitionLag[] | undefined> {
     try {
       const [ends, [committed]] = await Promise.all([admin.fetchTopicOffsets(topic), admin.fetchOffsets({ groupId: group, topics: [topic] })]);
-      let lag = 0;
-      for (const end of ends) {
+      return ends.map((end) => {
         const at = committed?.partitions.find((p) => p.partition === end.partition)?.offset;
         const from = at === undefined || Number(at) < 0 ? Number(end.low) : Math.max(Number(at), Number(end.low));
-        lag += Math.max(0, Number(end.high) - from);
-      }
-      return lag;
+        return { partition: end.partition, lag: Math.max(0, Number(end.high) - from) };
+      });
     } catch {
       return undefined;
     }
@@ -129,6 +127,7 @@ export async function createKafkaEventLog(options: KafkaEventLogOptions): Promis
       }
       const tracked: Subscription = {
         lag: sub.lag,
+        partitionLag: sub.partitionLag,
         close: async () => {
           subscriptions.delete(tracked);
           await sub.close();

@@ -13,7 +13,7 @@
  * readiness can show it, and `running` once the new consumer has joined its group.
  */
 import type { Consumer, EachBatchPayload, Kafka } from 'kafkajs';
-import type { DeliveredRecord, SubscribeOptions, Subscription } from '../event-log.port.ts';
+import type { DeliveredRecord, PartitionLag, SubscribeOptions, Subscription } from '../event-log.port.ts';
 import type { BatchWriter, StagedOutput } from './batch-writer.ts';
 import { encodeRecords, toDelivered } from './kafka-codec.ts';
 import { handledCount } from '../batch-result.ts';
@@ -25,8 +25,8 @@ export interface KafkaSubscriptionDeps {
   maxBatch: number;
   /** Where each partition starts when first assigned (fromBeginning / fromEnd), else the group's offset. */
   startOffsets?: Map<number, bigint>;
-  /** The group's lag on the topic (committed offsets against the end), or undefined when unknown. */
-  lag: () => Promise<number | undefined>;
+  /** The group's lag on each partition of the topic (committed offsets against the end), or undefined when unknown. */
+  lag: () => Promise<PartitionLag[] | undefined>;
   log: (msg: string) => void;
 }
 
@@ -254,7 +254,8 @@ export async function startKafkaSubscription(o: SubscribeOptions, deps: KafkaSub
 
   let closing: Promise<void> | undefined;
   return {
-    lag: deps.lag,
+    lag: async () => (await deps.lag())?.reduce((sum, p) => sum + p.lag, 0),
+    partitionLag: deps.lag,
     close() {
       closing ??= (async () => {
         stopping = true;

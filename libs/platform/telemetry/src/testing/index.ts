@@ -1,0 +1,1 @@
+export { startMetricsProbe, type MetricsProbe, type Point } from './metrics-probe.ts';
