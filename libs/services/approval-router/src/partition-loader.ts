@@ -30,20 +30,23 @@ const HEADS_CHUNK_BYTES = 512 * 1024;
  */
 export async function loadPartition(log: EventLog, table: StreamTable, partition: number, warn: (msg: string) => void): Promise<Loaded> {
   table.dropPartitions([partition]);
-  let bad: string | undefined;
+  // A malformed head counts only while no later head of its stream replaces it (the file log keeps both).
+  const malformed = new Map<string, string>();
   let streams = 0;
   await log.readPartition(TOPICS.heads, partition, (records) => {
     for (const record of records) {
       const decoded = decodeHead(record.value);
-      if (!decoded.ok) bad ??= `the head at ${partition}/${record.offset} is malformed: ${decoded.error}`;
-      else if (!bad) {
-        if (table.headOf(record.key) === undefined) streams += 1;
-        table.load(record.key, decoded.head, partition);
+      if (!decoded.ok) {
+        malformed.set(record.key, `the head at ${partition}/${record.offset} is malformed: ${decoded.error}`);
+        continue;
       }
+      malformed.delete(record.key);
+      if (table.headOf(record.key) === undefined) streams += 1;
+      table.load(record.key, decoded.head, partition);
     }
   });
   const last = await log.lastRecord(TOPICS.events, partition);
-  const reason = bad ?? uncovered(table, last?.value, streams);
+  const reason = malformed.values().next().value ?? uncovered(table, last?.value, streams);
   if (reason === undefined) return { from: 'heads', streams };
 
   table.dropPartitions([partition]);
