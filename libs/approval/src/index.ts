@@ -11,3 +11,4 @@ export { NOTIFIER } from './notifications.ts';
 export { policyPublication, policyVersionInForce, publicationProblem, stalePublication, type PublishedRecord } from './publication.ts';
 export { outsiderRefusal, REJECTION_LIMIT, type OutsiderRefusal } from './outsiders.ts';
 export { unprocessable } from './rejection.ts';
+export { canSettle, decideSettled, evolveSettled, settle, settledRefusal, unprocessableSettled, type Settled } from './settled.ts';

@@ -28,11 +28,24 @@ export interface OutsiderRefusal {
  * back, so an involved principal's commands still decide as before. Service commands never are.
  */
 export function outsiderRefusal(command: ActionCommand, state: ApprovalState, ctx: DecideContext): OutsiderRefusal | undefined {
+  return divertedRefusal(command, (author) => ({ insider: involved(author, state, ctx), refused: rejectionsOf(state, author) }), () => decide(command, state, ctx));
+}
+
+/**
+ * The rule of `outsiderRefusal` over any form of an action's state (the full state, or the compact
+ * form of a settled action): `standing` says whether the author is involved and how many of their
+ * commands the stream refused; `answer` is what deciding the command gives.
+ */
+export function divertedRefusal(
+  command: ActionCommand,
+  standing: (author: string) => { insider: boolean; refused: number },
+  answer: () => ApprovalEventDraft[],
+): OutsiderRefusal | undefined {
   const author = commandAuthor(command);
   if (author === undefined) return undefined;
-  const insider = involved(author, state, ctx);
-  if (insider && rejectionsOf(state, author) < REJECTION_LIMIT) return undefined;
-  const drafts = decide(command, state, ctx);
+  const { insider, refused } = standing(author);
+  if (insider && refused < REJECTION_LIMIT) return undefined;
+  const drafts = answer();
   const [only] = drafts;
   if (drafts.length !== 1 || only.type !== 'CommandRejected') return undefined;
   return { kind: insider ? 'rejection_limit' : 'outsider', author, rejection: only };

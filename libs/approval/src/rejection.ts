@@ -1,6 +1,6 @@
-import type { ActionCommand, RejectionCode } from '@countersign/contracts';
+import type { ActionCommand, RejectionCode, Requester } from '@countersign/contracts';
 import { principalActor, type ApprovalEventDraft, type DecideContext } from './context.ts';
-import type { ApprovalState } from './state.ts';
+import type { ApprovalState, ApprovalStatus } from './state.ts';
 
 /** A refusal recorded in the stream, so whoever sent the command learns why (rule 3). */
 export function rejection(
@@ -11,7 +11,18 @@ export function rejection(
   state: ApprovalState,
   ctx: DecideContext,
 ): ApprovalEventDraft[] {
-  const requester = state.status === 'none' ? undefined : state.proposal.requester;
+  return rejectionFor(command, by, code, reason, state.status === 'none' ? undefined : state.proposal.requester, ctx);
+}
+
+/** The same refusal, given only the action's requester (what a settled action keeps of it). */
+export function rejectionFor(
+  command: ActionCommand,
+  by: string,
+  code: RejectionCode,
+  reason: string,
+  requester: Requester | undefined,
+  ctx: DecideContext,
+): ApprovalEventDraft[] {
   return [
     {
       type: 'CommandRejected',
@@ -31,7 +42,7 @@ export function unprocessable(command: ActionCommand, reason: string, state: App
 }
 
 /** Why a command that needs an open action cannot apply, or undefined when the action is open. */
-export function notOpen(state: ApprovalState, verb: string): { code: RejectionCode; reason: string } | undefined {
+export function notOpen(state: { status: ApprovalStatus }, verb: string): { code: RejectionCode; reason: string } | undefined {
   switch (state.status) {
     case 'none':
       return { code: 'not_pending', reason: `This action cannot be ${verb}: it has not been proposed.` };
@@ -47,8 +58,8 @@ export function notOpen(state: ApprovalState, verb: string): { code: RejectionCo
         reason: `This action was already ${state.status}; it cannot be ${verb} after its final decision.`,
       };
     default: {
-      const unknown: never = state;
-      throw new Error(`approval: unknown status ${(unknown as { status: string }).status}`);
+      const unknown: never = state.status;
+      throw new Error(`approval: unknown status ${String(unknown)}`);
     }
   }
 }

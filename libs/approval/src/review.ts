@@ -1,7 +1,7 @@
-import type { CommandEnvelope, RecordReviewData, RejectionCode } from '@countersign/contracts';
+import type { CommandEnvelope, RecordReviewData, RejectionCode, Requester, ReviewRequestedData } from '@countersign/contracts';
 import { listWords, principalActor, type ApprovalEventDraft, type DecideContext } from './context.ts';
-import { rejection } from './rejection.ts';
-import type { ApprovalState } from './state.ts';
+import { rejectionFor } from './rejection.ts';
+import type { ApprovalState, ApprovalStatus } from './state.ts';
 
 /**
  * The review a break-glass approval asked for. Accepted once, from one of the reviewers named
@@ -15,8 +15,33 @@ export function decideReview(
   state: ApprovalState,
   ctx: DecideContext,
 ): ApprovalEventDraft[] {
+  const view: ReviewView = state.status === 'none'
+    ? { status: state.status }
+    : {
+      status: state.status,
+      requester: state.proposal.requester,
+      ...(state.status !== 'proposed' && state.status !== 'pending' && state.review ? { review: state.review } : {}),
+      ...(state.status !== 'proposed' && state.status !== 'pending' && state.reviewed ? { reviewedBy: state.reviewed.reviewer } : {}),
+    };
+  return answerReview(command, view, ctx);
+}
+
+/** What deciding a review needs of an action: a settled action keeps exactly this (see settled.ts). */
+export interface ReviewView {
+  status: ApprovalStatus;
+  requester?: Requester;
+  review?: ReviewRequestedData;
+  /** Who recorded the review, once recorded. */
+  reviewedBy?: string;
+}
+
+export function answerReview(
+  command: CommandEnvelope<'RecordReview', RecordReviewData>,
+  state: ReviewView,
+  ctx: DecideContext,
+): ApprovalEventDraft[] {
   const { reviewer, verdict } = command.data;
-  const refuse = (code: RejectionCode, reason: string) => rejection(command, reviewer, code, reason, state, ctx);
+  const refuse = (code: RejectionCode, reason: string) => rejectionFor(command, reviewer, code, reason, state.requester, ctx);
 
   if (state.status !== 'approved' || !state.review) {
     const why = state.status === 'none' ? 'it has not been proposed'
@@ -31,8 +56,8 @@ export function decideReview(
       `${reviewer} may not review this break-glass approval: it is for members of ${listWords(reviewGroups)} other than ${approvedBy} and the requester, that is ${who}.`,
     );
   }
-  if (state.reviewed) {
-    return refuse('already_reviewed', `This break-glass approval was already reviewed by ${state.reviewed.reviewer}; it is reviewed once.`);
+  if (state.reviewedBy !== undefined) {
+    return refuse('already_reviewed', `This break-glass approval was already reviewed by ${state.reviewedBy}; it is reviewed once.`);
   }
   const comment = command.data.comment.trim();
   if (comment === '') return refuse('reason_required', 'A review needs a comment: say what you checked and what you found.');
@@ -42,7 +67,7 @@ export function decideReview(
     {
       type: 'ReviewRecorded',
       data: { reviewer, verdict, comment, late },
-      actor: principalActor(reviewer, ctx.directory, state.proposal.requester),
+      actor: principalActor(reviewer, ctx.directory, state.requester),
     },
   ];
 }

@@ -19,6 +19,14 @@ export const TOPICS = {
    * action, or beyond the refusals a stream records per principal. For security review; rate-limited.
    */
   security: 'countersign.security',
+  /**
+   * The head of every action stream, keyed by action id and co-partitioned with commands and
+   * events: `{ seq, hash, state }` (the full ApprovalState of an open action) or `{ seq, hash,
+   * settled }` (the compact form of a decided one). Written by the router in the same transaction
+   * as the events; compacted (the last head per action is kept). A router taking partitions reads
+   * this instead of replaying the events.
+   */
+  heads: 'countersign.heads',
 } as const;
 
 /** The action type that changes the policy set: it always goes through approval. */

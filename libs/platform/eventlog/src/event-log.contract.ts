@@ -283,6 +283,43 @@ export function eventLogContract(name: string, open: () => Promise<EventLogFixtu
         assert.deepEqual(read.sort((a, b) => a - b), Array.from({ length: 30 }, (_, i) => i));
       }));
 
+    it('lastRecord gives the last record of each partition, after any handler output; a partition never written has none', () =>
+      withLog(async ({ log }) => {
+        const [topic, output] = [unique('t'), unique('out')];
+        const keys = Array.from({ length: 40 }, (_, i) => `key-${i}`);
+        await log.append(topic, values(0, 40, (n) => keys[n]));
+        await log.append(topic, values(40, 80, (n) => keys[n - 40]));
+        const partitions = new Set<number>();
+        const lastOf = new Map<number, number>();
+        await log.readAll(topic, (records) => {
+          for (const r of records) {
+            partitions.add(r.partition);
+            lastOf.set(r.partition, (r.value as { n: number }).n);
+          }
+        });
+        for (const partition of partitions) {
+          const last = await log.lastRecord(topic, partition);
+          assert.equal((last?.value as { n: number } | undefined)?.n, lastOf.get(partition), `partition ${partition}`);
+          assert.equal(last?.topic, topic);
+        }
+        // Output written by a (transactional, on Kafka) handler is the last record once committed.
+        const seen = collectDeliveries();
+        const sub = await log.subscribe({
+          group: unique('g'), topic, maxBatch: 1000,
+          handler: async (records, context) => {
+            context.append(output, [{ key: 'only', value: { n: records.length } }]);
+            await seen.handler(records, context);
+          },
+        });
+        await seen.until(80, 'all records');
+        await sub.close();
+        let outputPartition = -1;
+        await log.readAll(output, (records) => void (outputPartition = records[0].partition));
+        assert.ok(outputPartition >= 0);
+        assert.equal(typeof ((await log.lastRecord(output, outputPartition))?.value as { n: number }).n, 'number');
+        assert.equal(await log.lastRecord(unique('never-written'), 0), undefined);
+      }));
+
     it('an append is one batch: readers see all of its records at once, contiguous and in order, never part of it', () =>
       withLog(async ({ log }) => {
         const topic = unique('t');

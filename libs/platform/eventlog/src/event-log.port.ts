@@ -155,6 +155,12 @@ export interface EventLog {
    * (and, on Kafka, committed) before the call is delivered; nothing aborted is.
    */
   readPartition(topic: string, partition: number, onBatch: (records: DeliveredRecord[]) => Promise<void> | void): Promise<void>;
+  /**
+   * The last record of a partition up to its committed end as of the call (on Kafka, the last
+   * record of a committed transaction), or undefined when it has none. Costs a read of the tail,
+   * not of the partition: the approval router checks with it that its stream heads cover the events.
+   */
+  lastRecord(topic: string, partition: number): Promise<DeliveredRecord | undefined>;
   /** Optional: about how many records the topic holds (progress bars). */
   approximateSize?(topic: string): Promise<number>;
   /** Reads a whole topic from offset 0 up to its current end (replay at start). */

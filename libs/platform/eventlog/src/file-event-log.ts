@@ -128,6 +128,16 @@ export async function createFileEventLog(options: FileEventLogOptions): Promise<
       await eventLog.readAll(name, onBatch);
     },
 
+    async lastRecord(name: string, partition: number): Promise<DeliveredRecord | undefined> {
+      if (partition !== 0) throw new RangeError(`event log: the embedded log has one partition (0), not ${partition}`);
+      checkName('topic', name);
+      if (closed) throw new Error('event log is closed');
+      const t = topics.get(name);
+      const file = t ? await t : undefined;
+      if (!file || file.length === 0) return undefined;
+      return toDelivered(name, [file.records[file.length - 1]], file.length - 1)[0];
+    },
+
     async readAll(name: string, onBatch: (records: DeliveredRecord[]) => Promise<void> | void): Promise<void> {
       checkName('topic', name);
       if (closed) throw new Error('event log is closed');

@@ -24,6 +24,10 @@ export function namespacedEventLog(log: EventLog, namespace: string): EventLog {
       }),
     ...(log.approximateSize ? { approximateSize: (name: string) => log.approximateSize!(topic(name)) } : {}),
     readPartition: (name, partition, onBatch) => log.readPartition(topic(name), partition, (records) => onBatch(strip(records, name))),
+    lastRecord: async (name, partition) => {
+      const last = await log.lastRecord(topic(name), partition);
+      return last && { ...last, topic: name };
+    },
     readAll: (name, onBatch) => log.readAll(topic(name), (records) => onBatch(strip(records, name))),
     close: () => log.close(),
   };

@@ -25,6 +25,7 @@ function harness(clock = { now: () => new Date() }) {
   const appended: Array<{ topic: string; records: readonly LogRecord[] }> = [];
   const log = {
     readPartition: async () => undefined,
+    lastRecord: async () => undefined,
     readAll: async () => undefined,
     append: async (topic: string, records: readonly LogRecord[]) => void appended.push({ topic, records }),
   } as unknown as EventLog;
@@ -50,10 +51,13 @@ function harness(clock = { now: () => new Date() }) {
   function deadLettered(command: ActionCommand, reason: string) {
     const staged: LogRecord[] = [];
     const committed: Array<() => void> = [];
-    const context: BatchContext = { append: (_topic, records) => void staged.push(...records), afterCommit: (c) => void committed.push(c) };
+    const heads: LogRecord[] = [];
+    const context: BatchContext = { append: (topic, records) => void (topic === TOPICS.heads ? heads : staged).push(...records), afterCommit: (c) => void committed.push(c) };
     const record: DeliveredRecord = { topic: TOPICS.commands, key: ACTION, offset: '99', partition: 0, raw: JSON.stringify(command), value: command };
     router.rejectUnprocessable({ record, message: command, reason }, new LogContext(context, record, 'approval-router'));
     for (const callback of committed) callback();
+    // The stream's new head goes with the events, in the same commit.
+    assert.deepEqual(heads.map((h) => [h.key, (h.value as { seq: number }).seq]), staged.length > 0 ? [[ACTION, (staged.at(-1)!.value as ActionEvent).seq]] : []);
     return staged.map((r) => r.value as ActionEvent);
   }
   return { router, deliver, appended, deadLettered };

@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
-import { nextTimer, type ApprovalTimer, type PublishedRecord } from '@countersign/approval';
-import { POLICY_STREAM_KEY, TOPICS, describeErrors, validateEvent, type ActionCommand, type ActionEvent } from '@countersign/contracts';
+import type { ApprovalTimer, PublishedRecord } from '@countersign/approval';
+import { POLICY_STREAM_KEY, TOPICS, validateEvent, type ActionCommand, type ActionEvent } from '@countersign/contracts';
 import { EVENT_LOG, type EventLog } from '@countersign/eventlog';
 import type { Directory } from '@countersign/identity';
 import type { DeadLettered, LogContext, LogMessage } from '@countersign/messaging';
@@ -9,6 +9,7 @@ import { escapeForLog, RouterMetrics } from '@countersign/telemetry';
 import { ApprovalTimers } from './approval-timers.ts';
 import { PolicyInForce } from './policy-in-force.ts';
 import { SecurityLog } from './security-log.ts';
+import { loadPartition } from './partition-loader.ts';
 import { StreamTable } from './stream-table.ts';
 
 const ROUTER_ACTOR = { id: 'approval-router', kind: 'service' as const };
@@ -45,8 +46,9 @@ export class ApprovalRouter implements OnApplicationShutdown {
   }
 
   /**
-   * Rebuilds the streams of newly owned partitions from the events topic before deciding, and
-   * reads every publication so far: a publication is approved against the version in force.
+   * Loads the streams of newly owned partitions before deciding, from the heads topic (or, where
+   * the heads do not cover the events, by replaying them: partition-loader.ts), and reads every
+   * publication so far: a publication is approved against the version in force.
    */
   async replay(partitions: number[]): Promise<void> {
     await this.log.readAll(TOPICS.policies, (records) => {
@@ -55,25 +57,16 @@ export class ApprovalRouter implements OnApplicationShutdown {
         if (check.ok) this.published(check.value);
       }
     });
-    let replayed = 0;
     for (const partition of partitions) {
-      await this.log.readPartition(TOPICS.events, partition, (records) => {
-        for (const record of records) {
-          const check = validateEvent(record.value);
-          if (!check.ok) {
-            this.logger.error(`skipping invalid event at ${partition}/${record.offset} while replaying: ${escapeForLog(describeErrors(check.errors))}`);
-            continue;
-          }
-          const problem = this.table.apply(check.value, partition);
-          if (problem) this.logger.error(`stream ${check.value.streamId} is inconsistent at seq ${check.value.seq}: ${escapeForLog(problem)}`);
-          else replayed += 1;
-        }
-      });
+      const started = performance.now();
+      const loaded = await loadPartition(this.log, this.table, partition, (msg) => this.logger.error(msg));
+      for (const id of this.table.idsOf(partition)) this.timers.set(id, this.table.timer(id));
+      const ms = Math.round(performance.now() - started);
+      if (loaded.from === 'heads') this.logger.log(`partition ${partition}: loaded ${loaded.streams} stream heads in ${ms} ms`);
+      else this.logger.log(`partition ${partition}: replayed ${loaded.events} events of ${loaded.streams} streams in ${ms} ms and wrote their heads, because ${loaded.reason}`);
     }
-    for (const [id, entry] of this.table.entries()) {
-      if (partitions.includes(entry.partition)) this.timers.set(id, nextTimer(entry.state));
-    }
-    this.logger.log(`owning partitions ${partitions.join(', ')}: replayed ${replayed} events; ${this.timers.size} actions pending`);
+    const { full, settled } = this.table.census();
+    this.logger.log(`owning partitions ${partitions.join(', ')}: ${full} actions held in full, ${settled} settled; ${this.timers.size} timers armed`);
   }
 
   release(partitions: number[]): void {
@@ -92,8 +85,10 @@ export class ApprovalRouter implements OnApplicationShutdown {
     const proposals = messages.filter(({ message }) => message.type === 'ProposeAction');
     if (proposals.length > 0) context.append(TOPICS.proposals, proposals.map(({ message }) => ({ key: message.actionId, value: message })));
     const commands = messages.filter(({ message }) => message.type !== 'ProposeAction').map(({ message, record }) => ({ command: message, partition: record.partition }));
-    const { events, refusals, commit } = this.table.decideBatch(commands, () => this.decideContext());
+    const { events, heads, refusals, commit } = this.table.decideBatch(commands, () => this.decideContext());
     if (events.length > 0) context.append(TOPICS.events, events.map((e) => ({ key: e.streamId, value: e })));
+    // The new heads in the same transaction (after the events: the file log writes topic by topic).
+    if (heads.length > 0) context.append(TOPICS.heads, heads);
     // Publications again on the policies topic, in the same transaction: evaluators read them there.
     const published = events.filter((e) => e.type === 'PolicyPublished');
     if (published.length > 0) context.append(TOPICS.policies, published.map((e) => ({ key: POLICY_STREAM_KEY, value: e })));
@@ -107,7 +102,7 @@ export class ApprovalRouter implements OnApplicationShutdown {
       for (const event of published) this.published(event);
       // Every action a command was for, not only those with new events: a timer whose command
       // changed nothing (it fired early by the clock) is armed again rather than lost.
-      for (const id of new Set(commands.map(({ command }) => command.actionId))) this.timers.set(id, nextTimer(this.table.get(id)));
+      for (const id of new Set(commands.map(({ command }) => command.actionId))) this.timers.set(id, this.table.timer(id));
     });
   }
 
@@ -117,8 +112,9 @@ export class ApprovalRouter implements OnApplicationShutdown {
    */
   rejectUnprocessable(letter: DeadLettered<ActionCommand>, context: LogContext): void {
     if (!letter.message) return;
-    const { events, commit } = this.table.rejectUnprocessable(letter.message, letter.record.partition, letter.reason, this.decideContext());
+    const { events, heads, commit } = this.table.rejectUnprocessable(letter.message, letter.record.partition, letter.reason, this.decideContext());
     if (events.length > 0) context.append(TOPICS.events, events.map((e) => ({ key: e.streamId, value: e })));
+    if (heads.length > 0) context.append(TOPICS.heads, heads);
     context.afterCommit(commit);
   }
 

@@ -146,6 +146,15 @@ export async function createKafkaEventLog(options: KafkaEventLogOptions): Promis
       await reader.readPartitions(topic, [partition], onBatch);
     },
 
+    async lastRecord(topic: string, partition: number): Promise<DeliveredRecord | undefined> {
+      open();
+      const count = await topics.ensure(topic);
+      if (!Number.isSafeInteger(partition) || partition < 0 || partition >= count) {
+        throw new RangeError(`event log: ${topic} has partitions 0..${count - 1}, not ${partition}`);
+      }
+      return reader.lastRecord(topic, partition);
+    },
+
     async approximateSize(topic: string): Promise<number> {
       open();
       await topics.ensure(topic);

@@ -89,6 +89,7 @@ export class KafkaScope {
         });
       },
       readPartition: (topic, partition, onBatch) => log.readPartition(t(topic), partition, onBatch),
+      lastRecord: (topic, partition) => log.lastRecord(t(topic), partition),
       readAll: (topic, onBatch) => log.readAll(t(topic), onBatch),
     };
   }

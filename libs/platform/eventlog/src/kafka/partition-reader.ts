@@ -60,6 +60,20 @@ export class PartitionReader {
     for (const [i, partition] of partitions.entries()) await this.readRange(topic, partition, bounds[i], onBatch);
   }
 
+  /**
+   * The last committed record below the LSO: reads a window of offsets before it, widening the
+   * window while it holds only markers or aborted records, down to the log start at worst.
+   */
+  async lastRecord(topic: string, partition: number): Promise<DeliveredRecord | undefined> {
+    const { start, end } = await this.settledBounds(topic, partition);
+    for (let window = 64n; ; window *= 16n) {
+      const from = end - window > start ? end - window : start;
+      let last: DeliveredRecord | undefined;
+      await this.readRange(topic, partition, { start: from, end }, (records) => void (last = records.at(-1) ?? last));
+      if (last || from === start) return last;
+    }
+  }
+
   private async readRange(topic: string, partition: number, { start, end }: { start: bigint; end: bigint }, onBatch: OnBatch): Promise<void> {
     let next = start;
     let attempt = 1;

@@ -17,15 +17,15 @@ export interface TopicSettings {
 /** Kafka's legal topic names. */
 const TOPIC_NAME = /^[A-Za-z0-9._-]{1,249}$/;
 const CREATION_TIMEOUT_MS = 10_000;
-const COPARTITIONED: ReadonlyArray<readonly [string, string]> = [[TOPICS.commands, TOPICS.events]];
+/** Topics whose partition P holds the same actions: the router owning commands/P reads events/P and heads/P. */
+const COPARTITIONED: readonly string[] = [TOPICS.commands, TOPICS.events, TOPICS.heads];
 
-/** The topic that must have as many partitions as `name` (same namespace prefix), if any. */
-export function copartitionedWith(name: string): string | undefined {
-  for (const [a, b] of COPARTITIONED) {
-    if (name.endsWith(a)) return `${name.slice(0, -a.length)}${b}`;
-    if (name.endsWith(b)) return `${name.slice(0, -b.length)}${a}`;
-  }
-  return undefined;
+/** The topics that must have as many partitions as `name` (same namespace prefix). */
+export function copartitionedWith(name: string): string[] {
+  const own = COPARTITIONED.find((t) => name.endsWith(t));
+  if (own === undefined) return [];
+  const prefix = name.slice(0, -own.length);
+  return COPARTITIONED.filter((t) => t !== own).map((t) => `${prefix}${t}`);
 }
 
 export class TopicRegistry {
@@ -53,8 +53,9 @@ export class TopicRegistry {
 
   private async create(name: string): Promise<number> {
     if (!TOPIC_NAME.test(name)) throw new Error(`event log: invalid topic name ${JSON.stringify(name)} (allowed: letters, digits, '.', '_', '-')`);
-    const partner = copartitionedWith(name);
-    const partnerCount = partner ? await this.existingCount(partner) : undefined;
+    const partners = await Promise.all(copartitionedWith(name).map(async (p) => ({ name: p, count: await this.existingCount(p) })));
+    const existing = partners.filter((p) => p.count !== undefined);
+    const partnerCount = existing[0]?.count;
     // Created with the partner's count when the partner exists, so a missing half is never wrong.
     await this.admin.createTopics({
       topics: [{
@@ -64,15 +65,17 @@ export class TopicRegistry {
         // The events topic is the source of truth (routers and rebuilds replay it from offset 0)
         // and dead letters are evidence: neither may expire with the broker's default retention.
         ...(keepForever(name) ? { configEntries: [{ name: 'retention.ms', value: '-1' }, { name: 'retention.bytes', value: '-1' }] } : {}),
+        ...(compacted(name) ? { configEntries: COMPACTED_CONFIG } : {}),
       }],
       // kafkajs's own wait gives up on UNKNOWN_TOPIC_OR_PARTITION, which a broker answers until
       // the controller's metadata reaches it (KRaft): we wait ourselves.
       waitForLeaders: false,
     });
     const count = await this.listedCount(name);
-    if (partner && partnerCount !== undefined && partnerCount !== count) {
+    const partner = existing.find((p) => p.count !== count);
+    if (partner) {
       throw new Error(
-        `event log: topic ${name} has ${count} partitions but ${partner} has ${partnerCount}; they must have the same count ` +
+        `event log: topic ${name} has ${count} partitions but ${partner.name} has ${partner.count}; they must have the same count ` +
           `(partition P of both holds the same actions): add partitions to the smaller one or recreate it`,
       );
     }
@@ -103,6 +106,23 @@ export class TopicRegistry {
       throw error;
     }
   }
+}
+
+/**
+ * The stream heads keep the last record per action (compaction), never expire by time, and roll
+ * small segments so the cleaner (which never touches the active segment) compacts them soon.
+ */
+const COMPACTED_CONFIG = [
+  { name: 'cleanup.policy', value: 'compact' },
+  { name: 'segment.bytes', value: String(16 * 1024 * 1024) },
+  { name: 'segment.ms', value: String(60 * 60_000) },
+  { name: 'min.cleanable.dirty.ratio', value: '0.1' },
+  // A batch's heads go in one record batch: room for the heads of a large batch of full states.
+  { name: 'max.message.bytes', value: String(8 * 1024 * 1024) },
+];
+
+export function compacted(topic: string): boolean {
+  return /(^|\.)countersign\.heads$/.test(topic);
 }
 
 /** Topics whose records must never be deleted by retention (matched by suffix, so namespaces apply). */

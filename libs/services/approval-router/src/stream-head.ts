@@ -1,0 +1,121 @@
+import type { ApprovalState, Settled } from '@countersign/approval';
+
+/**
+ * The head of one action stream as the heads topic carries it (key: the action id): where its
+ * chain ends (`seq`, `hash` of its last event) and what deciding its next command needs, either
+ * the full state (an open action, or a break-glass approval awaiting its review) or the compact
+ * form of a settled one. Plain JSON; `v` lets a later shape be told apart.
+ */
+export type StreamHead = { seq: number; hash: string } & ({ state: ApprovalState; settled?: never } | { settled: Settled; state?: never });
+
+export const HEAD_VERSION = 1;
+
+export function encodeHead(head: StreamHead): Record<string, unknown> {
+  return head.settled ? { v: HEAD_VERSION, seq: head.seq, hash: head.hash, settled: head.settled } : { v: HEAD_VERSION, seq: head.seq, hash: head.hash, state: head.state };
+}
+
+export type DecodedHead = { ok: true; head: StreamHead } | { ok: false; error: string };
+
+const HASH = /^[0-9a-f]{64}$/;
+const STATUSES = new Set(['none', 'proposed', 'pending', 'approved', 'denied', 'expired', 'cancelled']);
+const FINAL = new Set(['approved', 'denied', 'expired', 'cancelled']);
+
+/**
+ * Reads a head record. The heads topic is written by routers only, but it is read at start like
+ * any input: a record that is not a head says which field is wrong, and the router then trusts no
+ * head of that partition (it replays the events instead). What `decide` reads of a settled form is
+ * checked whole; of a full state, its shape as far as the status implies.
+ */
+export function decodeHead(value: unknown): DecodedHead {
+  try {
+    const o = object(value, 'head');
+    if (o.v !== HEAD_VERSION) fail(`head.v must be ${HEAD_VERSION}, got ${JSON.stringify(o.v)}`);
+    if (!Number.isSafeInteger(o.seq) || (o.seq as number) < 1) fail('head.seq must be a positive integer');
+    if (typeof o.hash !== 'string' || !HASH.test(o.hash)) fail('head.hash must be 64 lowercase hex digits');
+    const base = { seq: o.seq as number, hash: o.hash };
+    if (('state' in o) === ('settled' in o)) fail('head must have exactly one of state and settled');
+    if ('settled' in o) return { ok: true, head: { ...base, settled: settledForm(o.settled) } };
+    return { ok: true, head: { ...base, state: fullState(o.state) } };
+  } catch (error) {
+    if (error instanceof HeadError) return { ok: false, error: error.message };
+    throw error;
+  }
+}
+
+class HeadError extends Error {}
+
+function fail(message: string): never {
+  throw new HeadError(message);
+}
+
+function object(value: unknown, field: string): Record<string, unknown> {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) fail(`${field} must be an object`);
+  return value as Record<string, unknown>;
+}
+
+function strings(value: unknown, field: string): string[] {
+  if (!Array.isArray(value) || !value.every((s) => typeof s === 'string')) fail(`${field} must be an array of strings`);
+  return value as string[];
+}
+
+function text(value: unknown, field: string): string {
+  if (typeof value !== 'string') fail(`${field} must be a string`);
+  return value;
+}
+
+function counts(value: unknown, field: string): void {
+  if (value === undefined) return;
+  for (const [who, n] of Object.entries(object(value, field))) {
+    if (!Number.isSafeInteger(n) || (n as number) < 1) fail(`${field}.${who} must be a positive integer`);
+  }
+}
+
+function requester(value: unknown, field: string): void {
+  const r = object(value, field);
+  text(r.id, `${field}.id`);
+  if (r.kind !== 'human' && r.kind !== 'agent') fail(`${field}.kind must be "human" or "agent"`);
+  strings(r.identities, `${field}.identities`);
+  if (r.onBehalfOf !== undefined) text(r.onBehalfOf, `${field}.onBehalfOf`);
+}
+
+function settledForm(value: unknown): Settled {
+  const s = object(value, 'head.settled');
+  if (typeof s.status !== 'string' || !FINAL.has(s.status)) fail('head.settled.status must be a final status');
+  requester(s.requester, 'head.settled.requester');
+  strings(s.voters, 'head.settled.voters');
+  strings(s.handledCommands, 'head.settled.handledCommands');
+  counts(s.rejections, 'head.settled.rejections');
+  if (s.unescalated !== undefined) {
+    const u = object(s.unescalated, 'head.settled.unescalated');
+    strings(u.groups, 'head.settled.unescalated.groups');
+    const r = object(u.request, 'head.settled.unescalated.request');
+    strings(r.groups, 'head.settled.unescalated.request.groups');
+    strings(r.eligible, 'head.settled.unescalated.request.eligible');
+  }
+  if (s.review !== undefined) {
+    const r = object(s.review, 'head.settled.review');
+    strings(r.reviewers, 'head.settled.review.reviewers');
+    strings(r.reviewGroups, 'head.settled.review.reviewGroups');
+    text(r.approvedBy, 'head.settled.review.approvedBy');
+    text(r.due, 'head.settled.review.due');
+    text(s.reviewedBy, 'head.settled.reviewedBy');
+  }
+  return s as unknown as Settled;
+}
+
+function fullState(value: unknown): ApprovalState {
+  const s = object(value, 'head.state');
+  if (typeof s.status !== 'string' || !STATUSES.has(s.status)) fail('head.state.status must be an approval status');
+  strings(s.handledCommands, 'head.state.handledCommands');
+  counts(s.rejections, 'head.state.rejections');
+  if (s.status === 'none') return s as unknown as ApprovalState;
+  requester(object(s.proposal, 'head.state.proposal').requester, 'head.state.proposal.requester');
+  if (s.status === 'pending') {
+    object(s.evaluation, 'head.state.evaluation');
+    const request = object(s.request, 'head.state.request');
+    text(request.deadline, 'head.state.request.deadline');
+    strings(request.eligible, 'head.state.request.eligible');
+    if (!Array.isArray(s.votes)) fail('head.state.votes must be an array');
+  }
+  return s as unknown as ApprovalState;
+}

@@ -1,0 +1,1 @@
+export { decidedAction, DECIDED_DIRECTORY, type DecidedAction } from './decided-actions.ts';
