@@ -1,0 +1,110 @@
+/**
+ * One crash or outage scenario: a paced load through the gateway, a fault injected at set points
+ * while proposals are still being made, then the checks (verify-log.ts) on the log and the read
+ * models. CI runs a bounded load; `COUNTERSIGN_CHAOS_PROPOSALS` (and `_RATE`, `_FAULTS`) make the
+ * longer run recorded in bench/RESULTS.md.
+ */
+import assert from 'node:assert/strict';
+import { waitFor } from '@countersign/testing';
+import { distributedEnv, type RunningCountersign } from './countersign-process.ts';
+import { seeded } from './crash-workload.ts';
+import { startLoad, summarize, type Load, type LoadSummary } from './paced-load.ts';
+import { openSystemLog, readModelsMatchRebuild, verifyLog, type SystemStores } from './verify-log.ts';
+
+function knob(name: string, fallback: number): number {
+  const raw = process.env[name];
+  if (raw === undefined) return fallback;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 1) throw new Error(`${name} must be a positive whole number, got ${JSON.stringify(raw)}`);
+  return n;
+}
+
+/** Bounded for CI by default: 200 proposals at 10/s, one fault. */
+export const CHAOS = {
+  proposals: knob('COUNTERSIGN_CHAOS_PROPOSALS', 200),
+  perSecond: knob('COUNTERSIGN_CHAOS_RATE', 10),
+  faults: knob('COUNTERSIGN_CHAOS_FAULTS', 1),
+  seed: knob('COUNTERSIGN_CHAOS_SEED', 10),
+};
+
+/** A test's whole budget: the load's own duration, plus time for each fault and the checks. */
+export const chaosTimeoutMs = (perFaultMs: number) => (CHAOS.proposals / CHAOS.perSecond) * 1000 + CHAOS.faults * perFaultMs + 120_000;
+
+export interface ChaosResult {
+  scenario: string;
+  summary: Omit<LoadSummary, 'expected' | 'problems'>;
+  streams: number;
+  events: number;
+  decisions: Record<string, number>;
+  readModels: Record<string, number>;
+  seconds: number;
+}
+
+export interface Scenario {
+  name: string;
+  cs: RunningCountersign;
+  /** Where the system's Kafka and MongoDB are (a dedicated infrastructure's, or the shared one). */
+  infra?: { COUNTERSIGN_KAFKA_BROKERS: string; COUNTERSIGN_MONGO_URL: string };
+  /** Injects fault number `k` (1-based) and returns once the system is whole again. */
+  fault(k: number, load: Load): Promise<void>;
+  /** The gateway's URL now (the fault may replace the gateway). */
+  baseUrl?: () => string;
+  patienceMs?: number;
+}
+
+export function storesOf(cs: RunningCountersign, infra?: Scenario['infra']): SystemStores {
+  const env: Record<string, string> = { ...distributedEnv(cs.dataDir), ...infra };
+  return { brokers: env.COUNTERSIGN_KAFKA_BROKERS, namespace: env.COUNTERSIGN_KAFKA_NAMESPACE, mongoUrl: env.COUNTERSIGN_MONGO_URL, database: env.COUNTERSIGN_MONGO_DB };
+}
+
+/** Runs the load with its faults, checks every invariant, and prints one line of counts. */
+export async function runChaos(s: Scenario): Promise<ChaosResult> {
+  const started = Date.now();
+  const load = startLoad({ baseUrl: s.baseUrl ?? (() => s.cs.url), count: CHAOS.proposals, perSecond: CHAOS.perSecond, random: seeded(CHAOS.seed), ...(s.patienceMs ? { patienceMs: s.patienceMs } : {}) });
+  const progress = (what: string) => note(`${s.name}: ${what} at ${Math.round((Date.now() - started) / 1000)} s: ${load.started()} started, ${load.accepted()} accepted, ${load.finished()} done`);
+  // Faults at evenly spaced points of the pace, so proposals are still being made around each.
+  for (let k = 1; k <= CHAOS.faults; k += 1) {
+    const at = Math.floor((CHAOS.proposals * k) / (CHAOS.faults + 1));
+    await waitFor(() => load.started() >= at && load.accepted() >= 1, { what: `${at} proposals made before fault ${k}`, timeoutMs: 120_000 });
+    progress(`fault ${k}`);
+    await s.fault(k, load);
+    progress(`whole again after fault ${k}`);
+  }
+  await load.done;
+  progress('load done');
+  const summary = summarize(load);
+  assert.deepEqual(summary.problems, [], 'every proposal converged on one accepted action, with no answer but 503 for the fault');
+  assert.equal(summary.accepted, CHAOS.proposals, 'every proposal was accepted in the end');
+
+  const stores = storesOf(s.cs, s.infra);
+  const log = await openSystemLog(stores);
+  try {
+    const report = await verifyLog(log, summary.expected);
+    assert.deepEqual(report.undecided, [], 'no accepted action is lost: each has a decision on the log');
+    assert.deepEqual(report.problems, [], 'decided once, with the promised outcome; chains unbroken; nothing the clients never asked for');
+    progress('log checked');
+    const rebuilt = await readModelsMatchRebuild(log, stores);
+    assert.deepEqual(rebuilt.differences, [], 'the read models equal a rebuild from the log');
+    assert.equal(rebuilt.counts.actions, CHAOS.proposals);
+    const { expected: _e, problems: _p, ...counts } = summary;
+    const result: ChaosResult = {
+      scenario: s.name, summary: counts, streams: report.streams, events: report.events, decisions: report.decisions,
+      readModels: rebuilt.counts, seconds: Math.round((Date.now() - started) / 1000),
+    };
+    process.stdout.write(`chaos ${JSON.stringify(result)}\n`);
+    return result;
+  } finally {
+    await log.close();
+  }
+}
+
+/** A progress line on stdout, so a slow or stuck run shows where it is. */
+const note = (line: string) => void process.stdout.write(`# ${line}\n`);
+
+const readyz = async (url: string) => (await fetch(`${url}/readyz`).catch(() => undefined))?.status;
+
+/** Waits until every process of the system (replacements included) answers /readyz with 200. */
+export async function everyProcessReady(cs: RunningCountersign, timeoutMs = 120_000): Promise<void> {
+  await waitFor(async () => (await Promise.all([...cs.processes.values()].map((p) => readyz(p.url)))).every((s) => s === 200),
+    { what: 'every process ready', timeoutMs });
+}
