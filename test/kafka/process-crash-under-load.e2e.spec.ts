@@ -13,7 +13,7 @@ import { chaosTimeoutMs, everyProcessReady, runChaos } from '../support/chaos-ru
 import { E2E_ENV } from '../support/e2e-env.ts';
 
 describe('a process killed with kill -9 mid-load (kafka + mongodb)', () => {
-  it('the policy evaluator: proposals wait while its replacement starts, none is lost or decided twice', { timeout: chaosTimeoutMs(240_000) }, async () => {
+  it('the policy evaluator: proposals wait while its replacement starts, none is lost or decided twice', { timeout: chaosTimeoutMs(60_000) }, async () => {
     const cs = await startCountersign({ env: E2E_ENV });
     try {
       await runChaos({
@@ -34,7 +34,7 @@ describe('a process killed with kill -9 mid-load (kafka + mongodb)', () => {
     }
   });
 
-  it('the gateway: requests in flight and made meanwhile get no answer, are retried on the replacement and converge on one action each', { timeout: chaosTimeoutMs(240_000) }, async () => {
+  it('the gateway: requests in flight and made meanwhile get no answer, are retried on the replacement and converge on one action each', { timeout: chaosTimeoutMs(60_000) }, async () => {
     const cs = await startCountersign({ env: E2E_ENV });
     let gateway = cs.url;
     try {

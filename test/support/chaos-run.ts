@@ -6,7 +6,7 @@
  */
 import assert from 'node:assert/strict';
 import { waitFor } from '@countersign/testing';
-import { distributedEnv, type RunningCountersign } from './countersign-process.ts';
+import { distributedEnv, READY_MS, type RunningCountersign } from './countersign-process.ts';
 import { seeded } from './crash-workload.ts';
 import { startLoad, summarize, type Load, type LoadSummary } from './paced-load.ts';
 import { openSystemLog, readModelsMatchRebuild, verifyLog, type SystemStores } from './verify-log.ts';
@@ -19,16 +19,20 @@ function knob(name: string, fallback: number): number {
   return n;
 }
 
-/** Bounded for CI by default: 200 proposals at 10/s, one fault. */
+/** Bounded for CI by default: 150 proposals at 5/s, one fault. */
 export const CHAOS = {
-  proposals: knob('COUNTERSIGN_CHAOS_PROPOSALS', 200),
-  perSecond: knob('COUNTERSIGN_CHAOS_RATE', 10),
+  proposals: knob('COUNTERSIGN_CHAOS_PROPOSALS', 150),
+  perSecond: knob('COUNTERSIGN_CHAOS_RATE', 5),
   faults: knob('COUNTERSIGN_CHAOS_FAULTS', 1),
   seed: knob('COUNTERSIGN_CHAOS_SEED', 10),
 };
 
-/** A test's whole budget: the load's own duration, plus time for each fault and the checks. */
-export const chaosTimeoutMs = (perFaultMs: number) => (CHAOS.proposals / CHAOS.perSecond) * 1000 + CHAOS.faults * perFaultMs + 120_000;
+/**
+ * A test's whole budget: starting the processes, the load's own duration, each fault (with a
+ * replacement's start), and the checks.
+ */
+export const chaosTimeoutMs = (perFaultMs: number) =>
+  READY_MS + (CHAOS.proposals / CHAOS.perSecond) * 1000 + CHAOS.faults * (perFaultMs + READY_MS) + 120_000;
 
 export interface ChaosResult {
   scenario: string;

@@ -188,7 +188,7 @@ export async function startCountersign(options: StartOptions = {}): Promise<Runn
  * How long a process may take to become ready: 60 s, unless COUNTERSIGN_E2E_READY_MS says more
  * (a machine shared by several test runs can take minutes to start five processes).
  */
-const READY_MS = Math.max(60_000, Number(process.env.COUNTERSIGN_E2E_READY_MS) || 0);
+export const READY_MS = Math.max(60_000, Number(process.env.COUNTERSIGN_E2E_READY_MS) || 0);
 
 /** Polls /readyz with a short backoff until 200; fails fast if the process exits. */
 async function waitReady(url: string, exited: Promise<number | null>, output: () => string): Promise<void> {

@@ -61,7 +61,7 @@ export interface LoadOptions {
   tag?: string;
   /** Requests in flight at most; beyond it the pace slips rather than pile up. Default 64. */
   maxInFlight?: number;
-  /** How long one proposal (with its votes) may keep retrying. Default 120 s. */
+  /** How long one proposal (with its votes) may keep retrying. Default 300 s (a replacement process can take minutes to start on a busy machine). */
   patienceMs?: number;
 }
 
@@ -101,7 +101,7 @@ const pause = (attempt: number) => new Promise((r) => setTimeout(r, Math.min(100
 export function startLoad(o: LoadOptions): Load {
   const tag = o.tag ?? randomUUID().slice(0, 8);
   const records: ProposalRecord[] = [];
-  const patience = o.patienceMs ?? 120_000;
+  const patience = o.patienceMs ?? 300_000;
   let [started, accepted, finished, inFlight] = [0, 0, 0, 0];
   let freed: (() => void) | undefined;
 
