@@ -40,6 +40,7 @@ export interface ChaosResult {
   streams: number;
   events: number;
   decisions: Record<string, number>;
+  types: Record<string, number>;
   readModels: Record<string, number>;
   seconds: number;
 }
@@ -92,7 +93,7 @@ export async function runChaos(s: Scenario): Promise<ChaosResult> {
     assert.equal(rebuilt.counts.actions, CHAOS.proposals);
     const { expected: _e, problems: _p, ...counts } = summary;
     const result: ChaosResult = {
-      scenario: s.name, summary: counts, streams: report.streams, events: report.events, decisions: report.decisions,
+      scenario: s.name, summary: counts, streams: report.streams, events: report.events, decisions: report.decisions, types: report.types,
       readModels: rebuilt.counts, seconds: Math.round((Date.now() - started) / 1000),
     };
     process.stdout.write(`chaos ${JSON.stringify(result)}\n`);

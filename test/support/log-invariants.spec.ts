@@ -18,7 +18,10 @@ describe('checkLog', () => {
   it('passes a sound log and counts its decisions', () => {
     const events = [...stream('a', ['ActionProposed', 'PolicyEvaluated', 'ActionApproved']), ...stream('b', ['ActionProposed', 'PolicyEvaluated', 'ApprovalRequested', 'VoteRecorded', 'ActionDenied'])];
     const report = checkLog(events, expect([['a', 'approved'], ['b', 'denied']]));
-    assert.deepEqual(report, { streams: 2, events: 8, decisions: { ActionApproved: 1, ActionDenied: 1 }, undecided: [], problems: [] });
+    assert.deepEqual(report, {
+      streams: 2, events: 8, decisions: { ActionApproved: 1, ActionDenied: 1 }, undecided: [], problems: [],
+      types: { ActionProposed: 2, PolicyEvaluated: 2, ActionApproved: 1, ApprovalRequested: 1, VoteRecorded: 1, ActionDenied: 1 },
+    });
   });
 
   it('lists an accepted action without a decision, or without a stream, as undecided', () => {

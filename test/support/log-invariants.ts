@@ -13,6 +13,8 @@ export interface LogReport {
   events: number;
   /** Decision events by type, over every stream. */
   decisions: Record<string, number>;
+  /** Every event by type (refusals show here: a retried vote that had counted is refused). */
+  types: Record<string, number>;
   /** Accepted actions whose stream has no decision yet (or no stream at all). */
   undecided: string[];
   /** Broken invariants, one line each; empty when the log is sound. */
@@ -37,8 +39,10 @@ export function checkLog(events: readonly ActionEvent[], expected: ReadonlyMap<s
   }
   const problems: string[] = [];
   const decisions: Record<string, number> = {};
+  const types: Record<string, number> = {};
   const seenIds = new Set<string>();
   for (const event of events) {
+    types[event.type] = (types[event.type] ?? 0) + 1;
     if (seenIds.has(event.id)) problems.push(`event ${event.id} (${event.type} #${event.seq} of ${event.streamId}) is in the log twice`);
     seenIds.add(event.id);
   }
@@ -58,5 +62,5 @@ export function checkLog(events: readonly ActionEvent[], expected: ReadonlyMap<s
     }
   }
   const undecided = [...expected.keys()].filter((id) => !streams.get(id)?.some((e) => DECISIONS.has(e.type)));
-  return { streams: streams.size, events: events.length, decisions, undecided, problems };
+  return { streams: streams.size, events: events.length, decisions, types, undecided, problems };
 }
