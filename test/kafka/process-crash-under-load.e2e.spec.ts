@@ -9,7 +9,8 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { waitFor } from '@countersign/testing';
 import { removeDir, startCountersign } from '../support/countersign-process.ts';
-import { chaosTimeoutMs, everyProcessReady, runChaos } from '../support/chaos-run.ts';
+import { chaosTimeoutMs, everyProcessReady, runChaos, storesOf } from '../support/chaos-run.ts';
+import { dropReadModels } from '../support/verify-log.ts';
 import { E2E_ENV } from '../support/e2e-env.ts';
 
 describe('a process killed with kill -9 mid-load (kafka + mongodb)', () => {
@@ -30,6 +31,7 @@ describe('a process killed with kill -9 mid-load (kafka + mongodb)', () => {
       });
     } finally {
       await cs.kill9();
+      await dropReadModels(storesOf(cs)).catch(() => undefined);
       await removeDir(cs.dataDir);
     }
   });
@@ -54,6 +56,7 @@ describe('a process killed with kill -9 mid-load (kafka + mongodb)', () => {
       });
     } finally {
       await cs.kill9();
+      await dropReadModels(storesOf(cs)).catch(() => undefined);
       await removeDir(cs.dataDir);
     }
   });

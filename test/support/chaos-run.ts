@@ -66,16 +66,24 @@ export function storesOf(cs: RunningCountersign, infra?: Scenario['infra']): Sys
 export async function runChaos(s: Scenario): Promise<ChaosResult> {
   const started = Date.now();
   const load = startLoad({ baseUrl: s.baseUrl ?? (() => s.cs.url), count: CHAOS.proposals, perSecond: CHAOS.perSecond, random: seeded(CHAOS.seed), ...(s.patienceMs ? { patienceMs: s.patienceMs } : {}) });
-  const progress = (what: string) => note(`${s.name}: ${what} at ${Math.round((Date.now() - started) / 1000)} s: ${load.started()} started, ${load.accepted()} accepted, ${load.finished()} done`);
+  const progress = (what: string) => note(`${s.name}: ${what} at ${Math.round((Date.now() - started) / 1000)} s: ` +
+    `${load.started()} started, ${load.accepted()} accepted, ${load.finished()} done; answers so far ${JSON.stringify(summarize(load).answers)}`);
   // Faults at evenly spaced points of the pace, so proposals are still being made around each.
   for (let k = 1; k <= CHAOS.faults; k += 1) {
     const at = Math.floor((CHAOS.proposals * k) / (CHAOS.faults + 1));
-    await waitFor(() => load.started() >= at && load.accepted() >= 1, { what: `${at} proposals made before fault ${k}`, timeoutMs: 120_000 });
+    // The pace slips when the system is slower than it (requests in flight are capped): wait as
+    // long as a proposal may keep retrying, and say where the load stood if even that runs out.
+    await waitFor(() => load.started() >= at && load.accepted() >= 1, { what: `${at} proposals made before fault ${k}`, timeoutMs: s.patienceMs ?? 300_000 })
+      .catch((error: Error) => {
+        progress(`stalled before fault ${k}`);
+        throw error;
+      });
     progress(`fault ${k}`);
     await s.fault(k, load);
     progress(`whole again after fault ${k}`);
   }
-  await load.done;
+  const ticker = setInterval(() => progress('still running'), 30_000);
+  await load.done.finally(() => clearInterval(ticker));
   progress('load done');
   const summary = summarize(load);
   assert.deepEqual(summary.problems, [], 'every proposal converged on one accepted action, with no answer but 503 for the fault');

@@ -120,3 +120,17 @@ export async function readModelsMatchRebuild(log: EventLog, stores: SystemStores
     await live.close();
   }
 }
+
+/**
+ * Drops the system's read-model database after a run: the shared MongoDB-wire server slows down
+ * for every test as databases pile up (the Kafka topics are small and stay, like other suites').
+ */
+export async function dropReadModels(stores: SystemStores): Promise<void> {
+  const { default: mongoose } = await import('mongoose');
+  const conn = await mongoose.createConnection(stores.mongoUrl, { dbName: stores.database, serverSelectionTimeoutMS: 10_000 }).asPromise();
+  try {
+    await conn.dropDatabase();
+  } finally {
+    await conn.close();
+  }
+}
