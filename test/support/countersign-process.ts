@@ -10,6 +10,8 @@ export const ROOT = resolve(import.meta.dirname, '../..');
 
 /** One process of the distributed shape. */
 export interface ServiceProcess {
+  /** Its HTTP base URL (a replacement listens on a port of its own). */
+  url: string;
   kill9(): Promise<void>;
   stop(): Promise<number | null>;
   exited: Promise<number | null>;
@@ -147,7 +149,8 @@ export async function startCountersign(options: StartOptions = {}): Promise<Runn
   }
   const gatewayPort = ports[ports.length - 1];
   const exitCode = Promise.all(procs.map((p) => p.exit)).then((codes) => codes.find((c) => c !== 0) ?? codes[0]);
-  const asService = (p: Proc): ServiceProcess => ({
+  const asService = (p: Proc, port: number): ServiceProcess => ({
+    url: `http://127.0.0.1:${port}`,
     exited: p.exit,
     async kill9() {
       if (p.child.exitCode === null && p.child.signalCode === null) p.child.kill('SIGKILL');
@@ -159,7 +162,7 @@ export async function startCountersign(options: StartOptions = {}): Promise<Runn
     },
   });
   const processes = new Map<string, ServiceProcess>();
-  if (SHAPE === 'distributed' && !options.expectExit) SERVICES.forEach((name, i) => processes.set(name, asService(procs[i])));
+  if (SHAPE === 'distributed' && !options.expectExit) SERVICES.forEach((name, i) => processes.set(name, asService(procs[i], ports[i])));
   const running = {
     url: `http://127.0.0.1:${gatewayPort}`,
     serviceUrl(service: string) {
@@ -178,7 +181,7 @@ export async function startCountersign(options: StartOptions = {}): Promise<Runn
         (text) => sink(`[${instanceId}] ${text}`));
       procs.push(proc);
       await waitReady(`http://127.0.0.1:${port}`, proc.exit, () => out);
-      const handle = asService(proc);
+      const handle = asService(proc, port);
       processes.set(instanceId, handle);
       return handle;
     },
@@ -202,11 +205,17 @@ export async function startCountersign(options: StartOptions = {}): Promise<Runn
   return running;
 }
 
+/**
+ * How long a process may take to become ready: 60 s, unless COUNTERSIGN_E2E_READY_MS says more
+ * (a machine shared by several test runs can take minutes to start five processes).
+ */
+export const READY_MS = Math.max(60_000, Number(process.env.COUNTERSIGN_E2E_READY_MS) || 0);
+
 /** Polls /readyz with a short backoff until 200; fails fast if the process exits. */
 async function waitReady(url: string, exited: Promise<number | null>, output: () => string): Promise<void> {
   let gone = false;
   void exited.then(() => (gone = true));
-  const deadline = Date.now() + 60_000;
+  const deadline = Date.now() + READY_MS;
   for (let delay = 20; Date.now() < deadline; delay = Math.min(delay * 2, 200)) {
     if (gone) throw new Error(`countersign exited before it was ready:\n${output()}`);
     try {
@@ -217,7 +226,7 @@ async function waitReady(url: string, exited: Promise<number | null>, output: ()
     }
     await new Promise((r) => setTimeout(r, delay));
   }
-  throw new Error(`countersign was not ready within 60 s:\n${output()}`);
+  throw new Error(`countersign was not ready within ${READY_MS / 1000} s:\n${output()}`);
 }
 
 export async function removeDir(dir: string): Promise<void> {
