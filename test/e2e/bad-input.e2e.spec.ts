@@ -2,6 +2,7 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { client, KEYS, type Client } from '../support/api-client.ts';
 import { removeDir, startCountersign, type RunningCountersign, SHAPE } from '../support/countersign-process.ts';
+import { until } from '../support/until.ts';
 import { E2E_ENV } from '../support/e2e-env.ts';
 import { assertProblem } from '../support/problems.ts';
 
@@ -18,6 +19,8 @@ describe(`malformed input gets a precise problem and changes nothing (${SHAPE})`
     bob = client(cs.url, KEYS.bob);
     pendingId = (await agent.propose({ action: 'data.export', resource: 'prod/x' })).body.id;
     auditCount = async () => (await carol.get('/v1/audit?limit=1000')).body.items.length;
+    // The audit trail is a read model: the proposal's three entries land once the projector wrote them.
+    await until(async () => (await auditCount()) >= 3, 'the pending proposal in the audit trail');
   });
   after(async () => {
     await cs.stop();

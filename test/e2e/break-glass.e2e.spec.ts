@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { waitFor } from '@countersign/testing';
 import { client, KEYS, type Client } from '../support/api-client.ts';
 import { removeDir, ROOT, startCountersign, type RunningCountersign, SHAPE } from '../support/countersign-process.ts';
+import { until } from '../support/until.ts';
 import { E2E_ENV } from '../support/e2e-env.ts';
 
 const ENV = { ...E2E_ENV, COUNTERSIGN_POLICIES: join(ROOT, 'test/fixtures/break-glass-policies') };
@@ -81,8 +82,9 @@ describe(`break-glass and escalation through the API (${SHAPE})`, () => {
     assert.deepEqual({ status, reviewedBy, comment, late }, { status: 'concerns', reviewedBy: 'erin', comment: 'no incident ticket was linked', late: false });
     assert.equal(typeof reviewed.body.review.reviewedAt, 'string');
     assert.deepEqual((await erin.get(`/v1/actions/${id}`)).body.review, reviewed.body.review);
-    const pending: Listed[] = (await erin.get('/v1/actions?review=pending&limit=1000')).body.items;
-    assert.ok(!pending.some((a) => a.id === id), 'a recorded review is no longer pending');
+    // Lists are a read model: the review shows there once the projector has written it.
+    const listedPending = async () => ((await erin.get('/v1/actions?review=pending&limit=1000')).body.items as Listed[]).some((a) => a.id === id);
+    await until(async () => !(await listedPending()), 'a recorded review to leave the pending-review list');
 
     const again = await erin.post(`/v1/actions/${id}/review`, { verdict: 'upheld', comment: 'on second thought' });
     assert.equal(again.status, 409, again.text);
