@@ -2,6 +2,7 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { client, KEYS } from '../support/api-client.ts';
 import { freePort, removeDir, SHAPE, startCountersign, type RunningCountersign } from '../support/countersign-process.ts';
+import { until } from '../support/until.ts';
 import { E2E_ENV } from '../support/e2e-env.ts';
 import { otlpReceiver } from '../support/otlp-receiver.ts';
 
@@ -23,7 +24,10 @@ describe(`one proposal is one OpenTelemetry trace across the services (${SHAPE})
   it('the gateway, router, evaluator and projector spans share the trace the events carry', async () => {
     const proposed = await client(cs.url, KEYS.agent).propose({ action: 'data.read', resource: 'prod/traced' });
     assert.equal(proposed.body.status, 'approved');
-    const chain = await client(cs.url, KEYS.agent).get(`/v1/actions/${proposed.body.id}/events`);
+    // The events are a read model: wait until the projector has written all three.
+    const events = () => client(cs.url, KEYS.agent).get(`/v1/actions/${proposed.body.id}/events`);
+    await until(async () => (await events()).body.events?.length >= 3, 'the action\'s events in the read model');
+    const chain = await events();
     const traceIds = new Set(chain.body.events.map((e: { traceparent?: string }) => e.traceparent?.split('-')[1]));
     assert.equal(traceIds.size, 1, 'every event of the action carries one trace id');
     const [traceId] = [...traceIds] as string[];

@@ -40,6 +40,9 @@ export async function startDedicatedInfra(): Promise<DedicatedInfra> {
     COUNTERSIGN_KAFKA_CONTROLLER_PORT: String(controllerPort),
     COUNTERSIGN_FERRET_PORT: String(ferretPort),
     COUNTERSIGN_KAFKA_HEAP: '-Xms128m -Xmx384m',
+    // FerretDB on SQLite: a PostgreSQL of its own would need a port and a data directory its
+    // system user can reach; the outage tests are about stopping the server, not its speed.
+    COUNTERSIGN_FERRET_BACKEND: 'sqlite',
   };
   const checked = async (...args: string[]) => {
     const result = await run(env, ...args);
