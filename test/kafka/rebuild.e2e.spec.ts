@@ -1,5 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { until } from '../support/until.ts';
+import { openSystemLog, readEvents } from '../support/verify-log.ts';
 import { spawn } from 'node:child_process';
 import mongoose from 'mongoose';
 import { client, KEYS } from '../support/api-client.ts';
@@ -43,6 +45,11 @@ describe('read models dropped and rebuilt from offset 0 (kafka + mongodb)', () =
       await client(cs.url, KEYS.bob).post(`/v1/actions/${denied.body.id}/deny`, { reason: 'no' });
       await client(cs.url, KEYS.carol).post(`/v1/actions/${denied.body.id}/approve`, {});
       await agent.propose({ action: 'db.drop', resource: 'prod/r4' });
+      // Answers come from the log: the projector may still be writing. Stop it once the read model
+      // holds every event the log has (action_events has one document per event).
+      const log = await openSystemLog({ brokers: env.COUNTERSIGN_KAFKA_BROKERS, namespace: env.COUNTERSIGN_KAFKA_NAMESPACE, mongoUrl: env.COUNTERSIGN_MONGO_URL, database: env.COUNTERSIGN_MONGO_DB });
+      const inLog = await readEvents(log).finally(() => log.close());
+      await until(async () => (await snapshot(env.COUNTERSIGN_MONGO_URL, env.COUNTERSIGN_MONGO_DB)).action_events.length >= inLog.length, 'the projector to catch up');
       await cs.processes.get('audit-projector')!.stop();
       const before = await snapshot(env.COUNTERSIGN_MONGO_URL, env.COUNTERSIGN_MONGO_DB);
       assert.ok(before.actions.length >= 4 && before.audit_entries.length > 10);
