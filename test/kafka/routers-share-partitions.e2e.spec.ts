@@ -1,5 +1,6 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { until } from '../support/until.ts';
 import { client, KEYS } from '../support/api-client.ts';
 import { removeDir, startCountersign, type RunningCountersign } from '../support/countersign-process.ts';
 import { E2E_ENV } from '../support/e2e-env.ts';
@@ -28,7 +29,10 @@ describe('two approval routers in one consumer group (kafka)', () => {
     for (const id of ids) {
       const decided = await agent.get(`/v1/actions/${id}?wait=30s`);
       assert.equal(decided.body.status, 'approved', `action ${id}`);
-      const chain = await agent.get(`/v1/actions/${id}/events`);
+      // The events are a read model: wait until the decision is projected.
+      const events = () => agent.get(`/v1/actions/${id}/events`);
+      await until(async () => decisions((await events()).body.events ?? []).length > 0, `the decision of ${id} in the read model`);
+      const chain = await events();
       assert.equal(chain.body.chain.valid, true);
       assert.equal(decisions(chain.body.events).length, 1, `one decision for ${id}`);
       assert.equal(chain.body.events.filter((e: { type: string }) => e.type === 'VoteRecorded').length, 1);
