@@ -54,8 +54,6 @@ export interface BatchWriterOptions {
   transactionalId?: string;
   transactionTimeout: number;
   log: (msg: string) => void;
-  /** Told after each transaction: how many batches it carried and how long it took (ms). */
-  committed?: (batches: number, ms: number) => void;
 }
 
 /** How long to look for the offsets of a transaction whose commit failed ambiguously. */
@@ -114,7 +112,6 @@ export class BatchWriter {
   }
 
   private async commitInTransaction(batches: BatchCommit[]): Promise<void> {
-    const started = performance.now();
     const producer = await this.transactionalProducer();
     const transaction = await producer.transaction();
     const topicMessages = mergeByTopic(batches.flatMap((b) => b.staged));
@@ -135,7 +132,6 @@ export class BatchWriter {
       }
       throw this.explain(error);
     }
-    this.o.committed?.(batches.length, performance.now() - started);
   }
 
   /**
