@@ -4,6 +4,7 @@ import { client, KEYS, type ApiResponse, type Client } from '../support/api-clie
 import { removeDir, startCountersign, type RunningCountersign, SHAPE } from '../support/countersign-process.ts';
 import { E2E_ENV } from '../support/e2e-env.ts';
 import { assertProblem } from '../support/problems.ts';
+import { until } from '../support/until.ts';
 
 /** Small limits, so each is reached in a few requests. */
 const LIMITS = {
@@ -32,6 +33,17 @@ describe(`quotas per principal and bounded pages (${SHAPE})`, () => {
     await cs.stop();
     await removeDir(cs.dataDir);
   });
+
+  /** Every action id, page after page, as `GET /v1/actions` lists them. */
+  async function listedIds(): Promise<string[]> {
+    const ids: string[] = [];
+    for (let cursor: string | null = null, first = true; first || cursor; first = false) {
+      const page: ApiResponse = await carol.get(`/v1/actions?limit=1000${cursor ? `&cursor=${cursor}` : ''}`);
+      ids.push(...(page.body.items ?? []).map((a: { id: string }) => a.id));
+      cursor = page.body.nextCursor ?? null;
+    }
+    return ids;
+  }
 
   it('refuses a requester with the maximum of undecided actions (429), until one is decided', async () => {
     const ids: string[] = [];
@@ -67,6 +79,8 @@ describe(`quotas per principal and bounded pages (${SHAPE})`, () => {
   });
 
   it('stops a page at the byte budget and continues it with nextCursor, with no gaps or repeats', async () => {
+    // The lists are a read model: every action proposed above is in it once the projector is there.
+    await until(async () => (await listedIds()).length >= 7, 'the projector to list every action');
     const all = (await carol.get('/v1/actions?limit=1000')).body;
     assert.ok(all.items.length < 7 && all.nextCursor, `the first page is cut short: ${all.items.length} items`);
     const seen: string[] = [];

@@ -135,7 +135,11 @@ describe(`Teams approvals through the Bot Framework endpoint (${SHAPE})`, () => 
     assert.equal(replay.status, 200);
     const after = await view(id);
     assert.equal(after.votes.length, 1);
-    const events = (await carol.get(`/v1/actions/${id}/events`)).body;
+    // `/events` is a read model: wait for the projector to hold the decision (answers come from the log).
+    const events = await waitFor(async () => {
+      const body = (await carol.get(`/v1/actions/${id}/events`)).body;
+      return body.events?.some((e: { type: string }) => e.type === 'ActionApproved') ? body : undefined;
+    }, { what: `the projected decision on ${id}` });
     const types: string[] = events.events.map((e: { type: string }) => e.type);
     assert.equal(types.filter((t) => t === 'VoteRecorded').length, 1);
     assert.ok(!types.includes('CommandRejected'), 'the replay was not even processed as a new command');

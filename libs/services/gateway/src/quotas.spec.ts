@@ -1,7 +1,9 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import type { ActionView } from '@countersign/audit';
 import type { GatewayLimits } from '@countersign/config';
 import type { ReadModelStore } from '@countersign/readmodel';
+import { RecentViews } from './answers/recent-views.ts';
 import { ProposalQuotas } from './quotas.ts';
 
 /** A store whose undecided count the test sets, counting the reads, optionally held until released. */
@@ -17,7 +19,7 @@ describe('pending quota', () => {
   it('given a recent count far from the limit, then proposals do not wait on the read model, and each counts', async () => {
     let now = 0;
     const { s, store } = countingStore();
-    const quotas = new ProposalQuotas(limits, { now: () => new Date(now) }, store);
+    const quotas = new ProposalQuotas(limits, { now: () => new Date(now) }, store, new RecentViews(10));
     await quotas.checkPending('agent');
     await quotas.checkPending('agent');
     await quotas.checkPending('agent');
@@ -29,7 +31,7 @@ describe('pending quota', () => {
 
   it('given the requester near the limit, then the count is read exactly, and the limit holds', async () => {
     const { s, store } = countingStore();
-    const quotas = new ProposalQuotas(limits, { now: () => new Date(0) }, store);
+    const quotas = new ProposalQuotas(limits, { now: () => new Date(0) }, store, new RecentViews(10));
     s.undecided = 3;
     await quotas.checkPending('agent');
     await quotas.checkPending('agent');
@@ -43,10 +45,47 @@ describe('pending quota', () => {
   it('given a count older than a second, then it is read again before answering', async () => {
     let now = 0;
     const { s, store } = countingStore();
-    const quotas = new ProposalQuotas(limits, { now: () => new Date(now) }, store);
+    const quotas = new ProposalQuotas(limits, { now: () => new Date(now) }, store, new RecentViews(10));
     await quotas.checkPending('agent');
     s.undecided = 5;
     now = 1500;
+    await assert.rejects(quotas.checkPending('agent'), (e: { status: number }) => e.status === 429);
+  });
+});
+
+describe('pending quota, with answers the read model does not show yet', () => {
+  const view = (id: string, status: ActionView['status'], lastSeq: number) => ({ _id: id, requester: 'agent', status, lastSeq }) as ActionView;
+
+  /** A read model holding `stored` (its undecided count derived from them). */
+  function storeOf(stored: ActionView[]) {
+    const undecided = (v: ActionView) => v.status === 'pending' || v.status === 'proposed';
+    const find = async (filter: { _id: { $in: string[] } }) => stored.filter((v) => filter._id.$in.includes(v._id));
+    const count = async (filter: { _id?: { $nin: string[] } }) => stored.filter((v) => undecided(v) && !filter._id?.$nin.includes(v._id)).length;
+    return { collection: () => ({ count, find }) } as unknown as ReadModelStore;
+  }
+
+  it('given actions answered pending here but not yet projected, then they count towards the limit', async () => {
+    const recent = new RecentViews(10);
+    for (const id of ['a', 'b', 'c', 'd', 'e']) recent.remember(view(id, 'pending', 3));
+    const quotas = new ProposalQuotas(limits, { now: () => new Date(0) }, storeOf([view('a', 'pending', 3)]), recent);
+    await assert.rejects(quotas.checkPending('agent'), (e: { status: number; extensions?: unknown }) => e.status === 429);
+  });
+
+  it('given an action cancelled here that the read model still shows pending, then it no longer counts', async () => {
+    const recent = new RecentViews(10);
+    const stored = ['a', 'b', 'c', 'd', 'e'].map((id) => view(id, 'pending', 3));
+    recent.remember(view('a', 'cancelled', 4));
+    const quotas = new ProposalQuotas(limits, { now: () => new Date(0) }, storeOf(stored), recent);
+    await quotas.checkPending('agent');
+  });
+
+  it('given the read model further along than what was answered here, then the read model counts', async () => {
+    const recent = new RecentViews(10);
+    recent.remember(view('a', 'pending', 3));
+    const stored = ['a', 'b', 'c', 'd'].map((id) => view(id, 'pending', 3)).concat(view('e', 'approved', 5));
+    const quotas = new ProposalQuotas(limits, { now: () => new Date(0) }, storeOf(stored), recent);
+    await quotas.checkPending('agent');
+    stored[4] = view('e', 'pending', 5);
     await assert.rejects(quotas.checkPending('agent'), (e: { status: number }) => e.status === 429);
   });
 });

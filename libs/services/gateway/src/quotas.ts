@@ -1,8 +1,10 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { COLLECTIONS, countUndecided, type ActionView } from '@countersign/audit';
+import { COLLECTIONS, countUndecided, UNDECIDED_STATUSES, type ActionView } from '@countersign/audit';
 import type { GatewayLimits } from '@countersign/config';
 import type { ReadModelStore } from '@countersign/readmodel';
 import { CLOCK, type Clock } from '@countersign/runtime';
+import { RECENT_VIEWS } from './action-waiter.ts';
+import type { RecentViews } from './answers/recent-views.ts';
 import { READ_MODELS } from './infrastructure.ts';
 import { GATEWAY_LIMITS } from './limits.ts';
 import { Problem } from './problem.ts';
@@ -23,9 +25,12 @@ interface PendingCount {
   refreshing?: Promise<void>;
 }
 
+const undecided = (view: ActionView | undefined) => view !== undefined && UNDECIDED_STATUSES.includes(view.status);
+
 /**
  * What one requester may ask of the system: so many undecided actions at once (counted in the
- * read model, so across every gateway instance, as far as the projector has got), and so many
+ * read model, so across every gateway instance, as far as the projector has got, corrected by what
+ * this instance answered from the log and the read model does not show yet), and so many
  * proposal bytes per window (a token bucket in this instance's memory). Over either, 429.
  */
 @Injectable()
@@ -36,6 +41,7 @@ export class ProposalQuotas {
     @Inject(GATEWAY_LIMITS) private readonly limits: GatewayLimits,
     @Inject(CLOCK) private readonly clock: Clock,
     @Inject(READ_MODELS) private readonly store: ReadModelStore,
+    @Inject(RECENT_VIEWS) private readonly recent: RecentViews,
   ) {
     this.bytes = new TokenBuckets(limits.proposalBytesPerWindow, limits.proposalWindowSeconds * 1000);
   }
@@ -75,8 +81,30 @@ export class ProposalQuotas {
       undefined, { pending: open, limit: this.limits.pendingPerRequester }, { 'Retry-After': String(PENDING_RETRY_AFTER_SECONDS) });
   }
 
-  private read(requester: string): Promise<number> {
-    return countUndecided(this.store.collection<ActionView>(COLLECTIONS.actions), requester);
+  /**
+   * The read model's count, corrected by the views this instance answered with from the log: an
+   * action answered pending a moment ago counts though the projector has not written it yet, and
+   * one cancelled or decided here a moment ago no longer counts though the read model still says
+   * pending. Whichever of the two views is further along its stream wins, as for reads. The
+   * answered actions are left out of the count and judged one by one, so an action projected
+   * between the two reads is counted once, not twice or never.
+   */
+  private async read(requester: string): Promise<number> {
+    const actions = this.store.collection<ActionView>(COLLECTIONS.actions);
+    const answered = this.recent.ofRequester(requester);
+    if (answered.length === 0) return countUndecided(actions, requester);
+    const ids = answered.map((view) => view._id);
+    const [stored, others] = await Promise.all([
+      actions.find({ _id: { $in: ids } }, { limit: ids.length }),
+      actions.count({ requester, status: { $in: [...UNDECIDED_STATUSES] }, _id: { $nin: ids } }),
+    ]);
+    const storedById = new Map(stored.map((view) => [view._id, view]));
+    let answeredUndecided = 0;
+    for (const view of answered) {
+      const inStore = storedById.get(view._id);
+      answeredUndecided += Number(undecided(inStore && inStore.lastSeq >= view.lastSeq ? inStore : view));
+    }
+    return others + answeredUndecided;
   }
 
   private refresh(requester: string, known: PendingCount): void {

@@ -23,6 +23,13 @@ export class RecentViews {
     if (this.views.size > this.capacity) this.views.delete(this.views.keys().next().value!);
   }
 
+  /** The remembered views of actions `requester` proposed (a scan: only for the slow path of a quota). */
+  ofRequester(requester: string): ActionView[] {
+    const found: ActionView[] = [];
+    for (const view of this.views.values()) if (view.requester === requester) found.push(view);
+    return found;
+  }
+
   /**
    * The later of the read model's view (`stored`) and the remembered one. Once the read model has
    * caught up with what we answered, ours is forgotten: the read model is the reference again.
