@@ -102,7 +102,7 @@ export class ActionsController {
  */
 async function appeared(notFound: unknown, id: string, watch: ActionWatch, caller: Caller, deadline: number): Promise<ActionView> {
   if (!(notFound instanceof Problem) || notFound.status !== 404 || !isActionId(id)) throw notFound;
-  const view = await watch.proposal(Math.max(0, deadline - Date.now()));
+  const view = await watch.appearance(Math.max(0, deadline - Date.now()));
   if (view && canSee(caller.principal, view)) return view;
   await new Promise((resolve) => setTimeout(resolve, Math.max(0, deadline - Date.now())));
   throw notFound;

@@ -15,6 +15,8 @@ export type CommandAnswer =
  */
 const FIRST_REREAD_MS = 5;
 const MAX_REREAD_MS = 200;
+/** An action not known yet is looked for in the read model at most this often. */
+const MAX_APPEARANCE_REREAD_MS = 500;
 
 export interface ViewSource {
   /** The action as far as this instance knows it (read model, or a newer view it answered with); undefined if that fails. */
@@ -41,6 +43,27 @@ export class ActionWatch {
     const view = (await this.until(deadline, () => proposalAnswer(this.watch.events))) ?? advance(undefined, this.watch.events);
     if (view) this.source.remember(view);
     return view;
+  }
+
+  /**
+   * The view of an action nobody here knew when the wait began (a long poll on a 202 proposal):
+   * from the follower's events if they come, else from the read model once it shows the action,
+   * read again with a backoff, since the proposal may have been decided before the watch began.
+   */
+  async appearance(timeoutMs: number): Promise<ActionView | undefined> {
+    const deadline = Date.now() + timeoutMs;
+    for (let pause = FIRST_REREAD_MS; ; pause = Math.min(pause * 2, MAX_APPEARANCE_REREAD_MS)) {
+      const fromLog = proposalAnswer(this.watch.events);
+      if (fromLog) {
+        this.source.remember(fromLog);
+        return fromLog;
+      }
+      const stored = await this.source.view();
+      if (stored) return advance(stored, this.watch.events) ?? stored;
+      const left = deadline - Date.now();
+      if (left <= 0) return advance(undefined, this.watch.events);
+      await this.watch.next(Math.min(pause, left));
+    }
   }
 
   /**

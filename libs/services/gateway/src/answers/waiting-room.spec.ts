@@ -134,4 +134,23 @@ describe('an answer from the watch', () => {
     const { watch: quiet } = watched(new WaitingRoom(1), [pending]);
     assert.equal(await quiet.decided(20, pending), pending);
   });
+
+  it('finds an action that appeared before the watch began in the read model, once the projector has it', async () => {
+    const room = new WaitingRoom(1);
+    // Decided before anyone here watched: the follower will deliver nothing; the read model has it at the third read.
+    const { watch, source } = watched(room, [undefined, undefined, projected(stream)]);
+    const view = await watch.appearance(60_000);
+    assert.equal(view?.status, 'approved');
+    assert.equal(source.reads, 3);
+  });
+
+  it('finds an action that appears while it waits from the log, and gives nothing when none appears in time', async () => {
+    const room = new WaitingRoom(2);
+    const { watch } = watched(room, [undefined]);
+    const appearing = watch.appearance(60_000);
+    room.deliver(stream.slice(0, 3));
+    assert.deepEqual(await appearing, projected(stream.slice(0, 3)));
+    const { watch: never } = watched(new WaitingRoom(1), [undefined]);
+    assert.equal(await never.appearance(20), undefined);
+  });
 });
