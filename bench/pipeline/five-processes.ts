@@ -3,6 +3,7 @@ import { ROOT, freePort } from '../../test/support/countersign-process.ts';
 import { E2E_ENV } from '../../test/support/e2e-env.ts';
 import { KNOBS } from './knobs.ts';
 import { deleteNamespace } from './namespace.ts';
+import { benchSigner } from './proposals.ts';
 
 /** The demo agent's public API key (config/demo/principals/demo.yaml); data.read is allowed by the e2e policies. */
 export const AGENT_API_KEY = 'demo-agent-key';
@@ -61,6 +62,8 @@ export async function startFiveProcesses(): Promise<FiveProcesses> {
     await deleteNamespace(KNOBS.brokers, namespace, KNOBS.mongoUrl);
   };
   try {
+    // The gateway signs its proposals; the evaluator verifies them (ADR 0002): one key pair per run.
+    const { env: keys } = await benchSigner();
     for (const name of SERVICES) {
       const port = await freePort();
       const child = spawn(process.execPath, ['--import', 'tsx', `apps/${name}/src/main.ts`], {
@@ -72,6 +75,7 @@ export async function startFiveProcesses(): Promise<FiveProcesses> {
           COUNTERSIGN_KAFKA_PARTITIONS: String(KNOBS.partitions), COUNTERSIGN_LOG_LEVEL: 'error',
           // One agent sends everything here: its quotas would measure themselves, not the pipeline.
           COUNTERSIGN_MAX_PENDING_PER_REQUESTER: '1000000', COUNTERSIGN_PROPOSAL_BYTES_PER_WINDOW: String(1024 * 1024 * 1024),
+          ...keys,
         },
         stdio: ['ignore', 'pipe', 'pipe'],
       });

@@ -1,5 +1,39 @@
-import { TOPICS, contentHash, type CommandEnvelope, type ProposeActionData } from '@countersign/contracts';
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { TOPICS, contentHash, signProposal, type CommandEnvelope, type ProposeActionData } from '@countersign/contracts';
+import { gatewayKid } from '@countersign/runtime';
+import { exportPKCS8, exportSPKI, generateKeyPair, type CryptoKey } from 'jose';
 import { v7 as uuidv7 } from 'uuid';
+
+export interface BenchSigner {
+  kid: string;
+  privateKey: CryptoKey;
+  /** What the pipeline process is started with, so its evaluator accepts what the bench signs. */
+  env: Record<string, string>;
+}
+
+/**
+ * A gateway key pair for the run (PEM files in a temp dir): the bench writes proposals as a
+ * gateway would, signed (ADR 0002), since an evaluator dead-letters unsigned records.
+ */
+export async function benchSigner(): Promise<BenchSigner> {
+  const { privateKey, publicKey } = await generateKeyPair('EdDSA', { crv: 'Ed25519', extractable: true });
+  const dir = await mkdtemp(join(tmpdir(), 'bench-keys-'));
+  await writeFile(join(dir, 'gateway.pem'), await exportPKCS8(privateKey), { mode: 0o600 });
+  await writeFile(join(dir, 'gateway.pub.pem'), await exportSPKI(publicKey));
+  return {
+    kid: await gatewayKid(publicKey),
+    privateKey,
+    env: { COUNTERSIGN_GATEWAY_SIGNING_KEY: join(dir, 'gateway.pem'), COUNTERSIGN_GATEWAY_VERIFY_KEY: join(dir, 'gateway.pub.pem') },
+  };
+}
+
+/** An auto-allowed proposal, signed as a proposals-topic record. */
+export async function signedProposal(size: number, signer: BenchSigner): Promise<{ actionId: string; value: string }> {
+  const command = proposal(size);
+  return { actionId: command.actionId, value: JSON.stringify(await signProposal(command, signer)) };
+}
 
 /** A ProposeAction command for an auto-allowed action, padded to about `size` bytes. */
 export function proposal(size: number): CommandEnvelope<'ProposeAction', ProposeActionData> {
