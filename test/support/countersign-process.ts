@@ -78,15 +78,40 @@ function inherited(): NodeJS.ProcessEnv {
   return rest;
 }
 
-function spawnApp(entry: string, env: Record<string, string>, sink: (text: string) => void): Proc {
+/**
+ * Passes a stream's output on whole lines at a time, each prefixed: chunks split lines anywhere,
+ * and tests find a process's lines by their prefix.
+ */
+function linesOf(prefix: string, sink: (text: string) => void) {
+  let partial = '';
+  return {
+    write(text: string) {
+      const lines = (partial + text).split('\n');
+      partial = lines.pop()!;
+      for (const line of lines) sink(`${prefix}${line}\n`);
+    },
+    flush() {
+      if (partial) sink(`${prefix}${partial}\n`);
+      partial = '';
+    },
+  };
+}
+
+function spawnApp(entry: string, env: Record<string, string>, sink: (text: string) => void, prefix = ''): Proc {
   const child = spawn(process.execPath, ['--import', 'tsx', entry], {
     cwd: ROOT,
     env: { ...inherited(), HOST: '127.0.0.1', COUNTERSIGN_LOG_LEVEL: 'warn', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
-  child.stdout!.on('data', (b) => sink(String(b)));
-  child.stderr!.on('data', (b) => sink(String(b)));
-  return { child, exit: new Promise((r) => child.once('exit', (code) => r(code))) };
+  const [out, err] = [linesOf(prefix, sink), linesOf(prefix, sink)];
+  child.stdout!.on('data', (b) => out.write(String(b)));
+  child.stderr!.on('data', (b) => err.write(String(b)));
+  const exit = new Promise<number | null>((r) => child.once('close', (code) => {
+    out.flush();
+    err.flush();
+    r(code);
+  }));
+  return { child, exit };
 }
 
 let gatewayKeys: Record<string, string> | undefined;
@@ -144,7 +169,7 @@ export async function startCountersign(options: StartOptions = {}): Promise<Runn
       const port = await freePort();
       ports.push(port);
       const env = { ...distributedEnv(dataDir), PORT: String(port), COUNTERSIGN_INSTANCE_ID: service, ...options.env };
-      procs.push(spawnApp(options.entries?.[service] ?? `apps/${service}/src/main.ts`, env, (text) => sink(`[${service}] ${text}`)));
+      procs.push(spawnApp(options.entries?.[service] ?? `apps/${service}/src/main.ts`, env, sink, `[${service}] `));
     }
   }
   const gatewayPort = ports[ports.length - 1];
@@ -178,7 +203,7 @@ export async function startCountersign(options: StartOptions = {}): Promise<Runn
       if (SHAPE !== 'distributed') throw new Error('startService needs the distributed shape');
       const port = await freePort();
       const proc = spawnApp(`apps/${service}/src/main.ts`, { ...distributedEnv(dataDir), PORT: String(port), COUNTERSIGN_INSTANCE_ID: instanceId, ...env },
-        (text) => sink(`[${instanceId}] ${text}`));
+        sink, `[${instanceId}] `);
       procs.push(proc);
       await waitReady(`http://127.0.0.1:${port}`, proc.exit, () => out);
       const handle = asService(proc, port);
