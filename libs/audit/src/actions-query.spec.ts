@@ -62,6 +62,12 @@ describe('the actions query', () => {
     assert.equal(await countUndecided(memoryRows(views), 'bob'), 0);
   });
 
+  it('given ids to leave out, then only the other undecided actions of the requester are counted', async () => {
+    const undecided = views.filter((v) => v.requester === 'demo-agent' && ['proposed', 'pending'].includes(v.status)).map((v) => v._id);
+    assert.equal(await countUndecided(memoryRows(views), 'demo-agent', undecided.slice(0, 2)), 1);
+    assert.equal(await countUndecided(memoryRows(views), 'demo-agent', ['no-such-action']), 3);
+  });
+
   it('given a byte budget, then the page stops early and the next one continues after it', async () => {
     const rows = memoryRows(views);
     const q: ActionsQuery = { viewer: 'carol', readsAll: true };

@@ -126,6 +126,11 @@ export function readModelContract(name: string, open: () => Promise<ReadModelFix
         assert.deepEqual(ids(await actions.find(named, { sort: { _id: 1 } })), ['act-1', 'act-2', 'act-7']);
         assert.deepEqual(ids(await actions.find({ ...named, status: 'pending' }, { sort: { _id: -1 } })), ['act-7', 'act-1']);
         assert.equal(await actions.count(named), 3);
+        // Unsorted (the projector's and the quota's reads): the same documents, each once.
+        assert.deepEqual(ids(await actions.find(named)).sort(), ['act-1', 'act-2', 'act-7']);
+        assert.deepEqual(ids(await actions.find({ ...named, status: 'pending' })).sort(), ['act-1', 'act-7']);
+        assert.equal((await actions.find(named, { limit: 2 })).length, 2);
+        assert.deepEqual(await actions.find({ _id: { $in: [] } }), []);
       }));
 
     describe('versioned putMany (the projector\'s bulk path)', () => {

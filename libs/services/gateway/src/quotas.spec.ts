@@ -6,11 +6,25 @@ import type { ReadModelStore } from '@countersign/readmodel';
 import { RecentViews } from './answers/recent-views.ts';
 import { ProposalQuotas } from './quotas.ts';
 
-/** A store whose undecided count the test sets, counting the reads, optionally held until released. */
+/**
+ * A store whose undecided count the test sets (all of them pending), counting the reads; while
+ * `held`, counts wait until `release()`.
+ */
 function countingStore() {
-  const s = { undecided: 0, reads: 0 };
-  const store = { collection: () => ({ count: async () => (s.reads += 1, s.undecided) }) } as unknown as ReadModelStore;
-  return { s, store };
+  const s = { undecided: 0, reads: 0, held: false };
+  const waiting: (() => void)[] = [];
+  const release = () => {
+    s.held = false;
+    for (const go of waiting.splice(0)) go();
+  };
+  const count = async (filter: { status: string }) => {
+    if (filter.status !== 'pending') return 0;
+    s.reads += 1;
+    if (s.held) await new Promise<void>((go) => waiting.push(go));
+    return s.undecided;
+  };
+  const store = { collection: () => ({ count }) } as unknown as ReadModelStore;
+  return { s, store, release };
 }
 
 const limits = { pendingPerRequester: 5, proposalBytesPerWindow: 1e6, proposalWindowSeconds: 60 } as GatewayLimits;
@@ -51,6 +65,18 @@ describe('pending quota', () => {
     now = 1500;
     await assert.rejects(quotas.checkPending('agent'), (e: { status: number }) => e.status === 429);
   });
+
+  it('given many proposals while no count is known, then they share one read, and the limit still holds', async () => {
+    const { s, store, release } = countingStore();
+    const quotas = new ProposalQuotas(limits, { now: () => new Date(0) }, store, new RecentViews(10));
+    s.undecided = 2;
+    s.held = true;
+    const answers = Promise.allSettled([1, 2, 3, 4, 5].map(() => quotas.checkPending('agent')));
+    release();
+    const settled = await answers;
+    assert.equal(s.reads, 1, 'one read in flight at a time, shared by the proposals waiting on it');
+    assert.deepEqual(settled.map((a) => a.status), ['fulfilled', 'fulfilled', 'fulfilled', 'rejected', 'rejected'], '2 undecided + 3 new = the limit of 5');
+  });
 });
 
 describe('pending quota, with answers the read model does not show yet', () => {
@@ -60,7 +86,8 @@ describe('pending quota, with answers the read model does not show yet', () => {
   function storeOf(stored: ActionView[]) {
     const undecided = (v: ActionView) => v.status === 'pending' || v.status === 'proposed';
     const find = async (filter: { _id: { $in: string[] } }) => stored.filter((v) => filter._id.$in.includes(v._id));
-    const count = async (filter: { _id?: { $nin: string[] } }) => stored.filter((v) => undecided(v) && !filter._id?.$nin.includes(v._id)).length;
+    const count = async (filter: { status: string; _id?: { $nin: string[] } }) =>
+      stored.filter((v) => undecided(v) && v.status === filter.status && !filter._id?.$nin.includes(v._id)).length;
     return { collection: () => ({ count, find }) } as unknown as ReadModelStore;
   }
 

@@ -22,7 +22,6 @@ const MAX_REMEMBERED = 10_000;
 interface PendingCount {
   count: number;
   at: number;
-  refreshing?: Promise<void>;
 }
 
 const undecided = (view: ActionView | undefined) => view !== undefined && UNDECIDED_STATUSES.includes(view.status);
@@ -57,28 +56,48 @@ export class ProposalQuotas {
   }
 
   private readonly counts = new Map<string, PendingCount>();
+  /** The read of each requester's count in flight: one at a time, shared by whoever needs it. */
+  private readonly reading = new Map<string, Promise<PendingCount>>();
 
   /**
    * Refuses a new proposal while `requester` has the maximum of undecided actions already. Far
    * from the limit, a count read less than a second ago (plus this instance's proposals since)
    * answers, re-read in the background, so a proposal does not wait on the read model; near the
    * limit, or with no recent count, the count is read now, exactly as the read model has it.
+   * Proposals that need a count while one is being read wait for that read rather than start
+   * their own: under load, reads that each took longer than the gap between proposals piled up
+   * on the read model until every request timed out.
    */
   async checkPending(requester: string): Promise<void> {
     const now = this.clock.now().getTime();
     const known = this.counts.get(requester);
     if (known && now - known.at < TRUST_FOR_MS && known.count + 1 < this.limits.pendingPerRequester) {
-      if (now - known.at >= REFRESH_AFTER_MS) this.refresh(requester, known);
+      if (now - known.at >= REFRESH_AFTER_MS) this.readShared(requester).catch(() => undefined); // the next proposal reads it again
       known.count += 1;
       return;
     }
-    const open = await this.read(requester);
-    this.remember(requester, { count: open + 1, at: now });
-    if (open < this.limits.pendingPerRequester) return;
-    this.counts.delete(requester);
+    const fresh = await this.readShared(requester);
+    if (fresh.count < this.limits.pendingPerRequester) {
+      fresh.count += 1;
+      return;
+    }
+    const open = fresh.count;
     throw new Problem(429, 'too-many-pending', 'Too many actions await a decision.',
       `${requester} has ${open} actions that are proposed or pending; at most ${this.limits.pendingPerRequester} may be. Cancel some, or wait for them to be decided.`,
       undefined, { pending: open, limit: this.limits.pendingPerRequester }, { 'Retry-After': String(PENDING_RETRY_AFTER_SECONDS) });
+  }
+
+  /** The requester's count as read now, or by the read already in flight. */
+  private readShared(requester: string): Promise<PendingCount> {
+    let read = this.reading.get(requester);
+    if (!read) {
+      const at = this.clock.now().getTime();
+      read = this.read(requester)
+        .then((count) => this.remember(requester, { count, at }))
+        .finally(() => this.reading.delete(requester));
+      this.reading.set(requester, read);
+    }
+    return read;
   }
 
   /**
@@ -96,29 +115,22 @@ export class ProposalQuotas {
     const ids = answered.map((view) => view._id);
     const [stored, others] = await Promise.all([
       actions.find({ _id: { $in: ids } }, { limit: ids.length }),
-      actions.count({ requester, status: { $in: [...UNDECIDED_STATUSES] }, _id: { $nin: ids } }),
+      countUndecided(actions, requester, ids),
     ]);
     const storedById = new Map(stored.map((view) => [view._id, view]));
     let answeredUndecided = 0;
     for (const view of answered) {
-      const inStore = storedById.get(view._id);
-      answeredUndecided += Number(undecided(inStore && inStore.lastSeq >= view.lastSeq ? inStore : view));
+      // newest() also forgets the views the read model has caught up with, so the list this
+      // query sends stays as short as the projector's lag, not as long as the memory of answers.
+      answeredUndecided += Number(undecided(this.recent.newest(view._id, storedById.get(view._id))));
     }
     return others + answeredUndecided;
   }
 
-  private refresh(requester: string, known: PendingCount): void {
-    if (known.refreshing) return;
-    const at = this.clock.now().getTime();
-    known.refreshing = this.read(requester).then(
-      (count) => this.remember(requester, { count, at }),
-      () => undefined, // the next proposal reads it again, in the foreground
-    ).finally(() => (known.refreshing = undefined));
-  }
-
-  private remember(requester: string, count: PendingCount): void {
+  private remember(requester: string, count: PendingCount): PendingCount {
     this.counts.delete(requester);
     this.counts.set(requester, count);
     if (this.counts.size > MAX_REMEMBERED) this.counts.delete(this.counts.keys().next().value!);
+    return count;
   }
 }

@@ -7,6 +7,7 @@
 import { isDeepStrictEqual } from 'node:util';
 import type { mongo } from 'mongoose';
 import { storedVersion, versionOf } from '../put-batch.ts';
+import type { LookupByIds } from './lookup-by-ids.ts';
 
 export type Stored = mongo.Document & { _id: string };
 /** Writes `docs` (one per `_id`); with `versionField`, only over stored documents of a lower version. */
@@ -82,10 +83,10 @@ async function insertUntilDuplicate(collection: mongo.Collection<Stored>, docs: 
 }
 
 /**
- * FerretDB v1 finds a document by `_id` by reading the whole collection (SQLite; PostgreSQL
- * filters in SQL, but with an operator its `_id` index cannot serve), and an update is such a
- * find and then a write, while inserts are cheap. So a batch is inserted first; only from its
- * first document that exists already on, one find tells which exist (one scan) and at which
+ * FerretDB v1 finds a document by `_id` without its index (PostgreSQL filters with `@>`, which
+ * the index on `_jsonb->'_id'` cannot serve), and an update is such a find and then a write,
+ * while inserts are cheap. So a batch is inserted first; only from its first document that
+ * exists already on, a lookup by ids (lookup-by-ids.ts) tells which exist and at which
  * version, the new ones are inserted and the existing ones that differ (unversioned) or are
  * older (versioned) are replaced by `_id` alone, the one filter FerretDB's SQLite backend pushes
  * down. A rebuild and a projector batch of new audit rows and events then read nothing at all.
@@ -95,14 +96,14 @@ async function insertUntilDuplicate(collection: mongo.Collection<Stored>, docs: 
  * Never delete-then-insert: a reader in between would see an action vanish, and a crash in
  * between would lose its view for good.
  */
-export const ferretBulkReplace = (batchSize: number): BulkReplace => async (collection, docs, versionField) => {
+export const ferretBulkReplace = (batchSize: number, lookup: LookupByIds): BulkReplace => async (collection, docs, versionField) => {
   for (let i = 0; i < docs.length; i += batchSize) {
     const batch = docs.slice(i, i + batchSize);
     const firstExisting = await insertUntilDuplicate(collection, batch);
     if (firstExisting < 0) continue;
     const rest = batch.slice(firstExisting);
     const projection = versionField === undefined ? {} : { projection: { _id: 1, [versionField]: 1 } };
-    const found = await collection.find({ _id: { $in: rest.map((d) => d._id) } }, projection).toArray();
+    const found = await lookup(collection, rest.map((d) => d._id), {}, projection);
     const stored = new Map(found.map((d) => [d._id, d]));
     // A document stored as it is (or newer) needs no write: redelivered batches then cost one read.
     const needsWrite = (d: Stored) => versionField === undefined

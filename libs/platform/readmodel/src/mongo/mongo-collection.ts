@@ -3,16 +3,18 @@
  * documents encoded for it, whole documents replaced by `_id`.
  */
 import type { mongo } from 'mongoose';
-import { latestById } from '../put-batch.ts';
+import { idsNamedBy, latestById } from '../put-batch.ts';
 import type { Collection, Doc, Filter, FindOptions, PutOptions } from '../read-model.port.ts';
 import type { BulkReplace, Stored } from './bulk-replace.ts';
 import { decodeDocument, encodeDocument } from './document-codec.ts';
 import { rewriteFilter } from './filter-rewrite.ts';
+import type { LookupByIds } from './lookup-by-ids.ts';
 import { isNamespaceNotFound } from './read-model-indexes.ts';
 
 export function mongoCollection<T extends Doc>(
   native: mongo.Collection<Stored>,
   replace: BulkReplace,
+  lookup: LookupByIds,
   recreateIndexes: () => Promise<unknown>,
 ): Collection<T> {
   return {
@@ -21,6 +23,12 @@ export function mongoCollection<T extends Doc>(
       return stored === null ? undefined : decodeDocument<T>(stored);
     },
     async find(filter: Filter, options: FindOptions = {}) {
+      const ids = idsNamedBy(filter);
+      if (ids && !options.sort) {
+        const { _id: _named, ...rest } = filter;
+        const found = await lookup(native, ids, rewriteFilter(rest) as mongo.Filter<Stored>);
+        return (options.limit ? found.slice(0, options.limit) : found).map((stored) => decodeDocument<T>(stored));
+      }
       // As in MongoDB and the memory store, a limit of 0 means no limit.
       const cursor = native.find(rewriteFilter(filter) as mongo.Filter<Stored>, {
         ...(options.sort ? { sort: options.sort } : {}),

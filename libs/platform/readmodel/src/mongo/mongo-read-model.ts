@@ -14,11 +14,13 @@
  * Only what FerretDB v1 also has is used: no transactions, change streams, $lookup/$facet, TTL
  * or partial indexes, findOneAndUpdate. Its further faults are worked around in
  * `document-codec.ts` (keys and arrays it refuses), `filter-rewrite.ts` (wrong answers to `$ne`
- * on paths into arrays), `bulk-replace.ts` (unindexed, hanging updates) and `ensureIndexes`.
+ * on paths into arrays), `bulk-replace.ts` (unindexed, hanging updates), `lookup-by-ids.ts` (`$in` read by decoding the whole
+ * collection) and `ensureIndexes`.
  */
 import type { Connection } from 'mongoose';
 import type { Collection, Doc, ReadModelStore } from '../read-model.port.ts';
 import { ferretBulkReplace, mongoBulkReplace, type Stored } from './bulk-replace.ts';
+import { ferretLookupByIds, mongoLookupByIds } from './lookup-by-ids.ts';
 import { mongoCollection } from './mongo-collection.ts';
 import { ensureIndexes, READ_MODEL_INDEXES, type IndexSpecs } from './read-model-indexes.ts';
 
@@ -61,7 +63,8 @@ export async function createMongoReadModelStore(options: MongoReadModelOptions):
   const native = connection.db!;
   // FerretDB answers buildInfo with a ferretdbVersion; its writes need another plan (bulk-replace.ts).
   const ferretdb = 'ferretdbVersion' in (await native.admin().command({ buildInfo: 1 }).catch(() => ({})));
-  const replace = ferretdb ? ferretBulkReplace(batchSize) : mongoBulkReplace(batchSize);
+  const lookup = ferretdb ? ferretLookupByIds : mongoLookupByIds;
+  const replace = ferretdb ? ferretBulkReplace(batchSize, lookup) : mongoBulkReplace(batchSize);
   let closing = false;
   connection.on('disconnected', () => closing || log(`read model: lost the connection to ${redact(options.url)}; the driver reconnects`));
   connection.on('reconnected', () => log(`read model: reconnected to ${redact(options.url)}`));
@@ -86,7 +89,7 @@ export async function createMongoReadModelStore(options: MongoReadModelOptions):
     collection<T extends Doc = Doc>(name: string): Collection<T> {
       let collection = collections.get(name);
       if (!collection) {
-        collection = mongoCollection<Doc>(native.collection<Stored>(name), replace, () => ensure(name));
+        collection = mongoCollection<Doc>(native.collection<Stored>(name), replace, lookup, () => ensure(name));
         collections.set(name, collection);
       }
       // The store holds documents of whatever shape its callers put; T is their promise.

@@ -21,6 +21,8 @@ export const READ_MODEL_INDEXES: IndexSpecs = {
     // GET /v1/actions?status=…, newest first, paged by (createdAt, _id).
     { status: 1, createdAt: 1, _id: 1 },
     { requester: 1, createdAt: 1 },
+    // The pending quota: undecided actions of a requester, one status at a time.
+    { requester: 1, status: 1 },
     // ?approver=me: pending actions where me is eligible.
     { 'approval.eligible': 1 },
     // Non-auditors see only actions they are involved in.
