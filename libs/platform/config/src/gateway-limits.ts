@@ -19,6 +19,11 @@ export interface GatewayLimits {
   logTimeoutMs: number;
   /** How long one read-model query may take before the request is answered 503. */
   readTimeoutMs: number;
+  /**
+   * Read-model queries one gateway instance has outstanding at once; more wait for a slot (within
+   * their deadline), so a slow read model is not buried under retries of abandoned queries.
+   */
+  readConcurrency: number;
   /** How long a proposal or a vote waits for the router's answer before it is answered 202. */
   answerWaitMs: number;
   /** Requests one gateway instance lets wait for the router's answer at once (memory); more are answered 503. */
@@ -34,6 +39,7 @@ export const DEFAULT_GATEWAY_LIMITS: GatewayLimits = {
   pageBytes: 1024 * 1024,
   logTimeoutMs: 5000,
   readTimeoutMs: 5000,
+  readConcurrency: 16,
   answerWaitMs: 10_000,
   maxWaiting: 10_000,
 };
@@ -63,6 +69,7 @@ export function readGatewayLimits(read: Read, problems: string[]): GatewayLimits
     pageBytes: int('COUNTERSIGN_MAX_PAGE_BYTES', d.pageBytes, 1024, 64 * MIB),
     logTimeoutMs: int('COUNTERSIGN_LOG_TIMEOUT_MS', d.logTimeoutMs, 100, 60_000),
     readTimeoutMs: int('COUNTERSIGN_READ_TIMEOUT_MS', d.readTimeoutMs, 100, 60_000),
+    readConcurrency: int('COUNTERSIGN_READ_CONCURRENCY', d.readConcurrency, 1, 1000),
     answerWaitMs: int('COUNTERSIGN_ANSWER_WAIT_MS', d.answerWaitMs, 0, 60_000),
     maxWaiting: int('COUNTERSIGN_MAX_WAITING', d.maxWaiting, 1, 1_000_000),
   };

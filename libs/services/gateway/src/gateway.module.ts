@@ -46,7 +46,7 @@ export class GatewayModule {
         { provide: GATEWAY_LIMITS, useValue: limits },
         { provide: WAITING_ROOM, useValue: room },
         { provide: RECENT_VIEWS, useValue: new RecentViews(RECENT_VIEWS_KEPT) },
-        { provide: READ_MODELS, useFactory: (store: ReadModelStore) => guardReadModels(store, limits.readTimeoutMs), inject: [READ_MODEL_STORE] },
+        { provide: READ_MODELS, useFactory: (store: ReadModelStore) => guardReadModels(store, limits.readTimeoutMs, limits.readConcurrency), inject: [READ_MODEL_STORE] },
         ActionWaiter, CommandSender, VoteCaster, Proposer, ProposalQuotas, ApiKeyGuard,
         { provide: APP_FILTER, useClass: ProblemFilter },
         { provide: APP_INTERCEPTOR, useClass: JsonBodyInterceptor },

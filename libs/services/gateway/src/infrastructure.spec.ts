@@ -30,7 +30,7 @@ describe('bounded calls to infrastructure', () => {
   it('given a read model that fails or hangs, then every read is a 503 with Retry-After', async () => {
     // A store whose reads fail as a dropped database's do, and one whose reads never answer.
     const failing: ReadModelStore = { ...createMemoryReadModelStore(), collection: () => ({ get: () => Promise.reject(new Error('MongoServerSelectionError')), find: () => never, count: () => never, putMany: async () => undefined, drop: async () => undefined }) };
-    const guarded = guardReadModels(failing, 20).collection('actions');
+    const guarded = guardReadModels(failing, 20, 4).collection('actions');
     for (const read of [() => guarded.get('a'), () => guarded.find({}), () => guarded.count({})]) {
       await assert.rejects(read(), (e: unknown) => e instanceof Problem && e.status === 503 && e.headers['Retry-After'] === '5' && e.code === 'read-model-unavailable');
     }
@@ -39,6 +39,6 @@ describe('bounded calls to infrastructure', () => {
   it('given a working read model, then reads pass through unchanged', async () => {
     const store = createMemoryReadModelStore();
     await store.collection('actions').putMany([{ _id: 'a', status: 'pending' }]);
-    assert.deepEqual(await guardReadModels(store, 1000).collection('actions').get('a'), { _id: 'a', status: 'pending' });
+    assert.deepEqual(await guardReadModels(store, 1000, 4).collection('actions').get('a'), { _id: 'a', status: 'pending' });
   });
 });

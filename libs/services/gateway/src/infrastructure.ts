@@ -2,6 +2,7 @@ import { Logger } from '@nestjs/common';
 import type { Collection, Doc, ReadModelStore } from '@countersign/readmodel';
 import { escapeForLog } from '@countersign/telemetry';
 import { Problem, unavailable } from './problem.ts';
+import { ReadBulkhead } from './read-bulkhead.ts';
 
 /**
  * The gateway depends on two pieces of infrastructure it does not own: the event log (commands go
@@ -34,9 +35,15 @@ export function withDeadline<T>(work: Promise<T>, ms: number): Promise<T> {
 
 const logger = new Logger('gateway');
 
-/** Runs one read with the deadline; whatever goes wrong is logged (escaped) and answered 503. */
-function guarded<T>(what: string, timeoutMs: number, read: () => Promise<T>): Promise<T> {
-  return withDeadline(Promise.resolve().then(read), timeoutMs).catch((error: unknown) => {
+/**
+ * Runs one read with the deadline, through the bulkhead; whatever goes wrong is logged (escaped)
+ * and answered 503. The deadline counts from the request, so time spent waiting for a slot counts.
+ */
+function guarded<T>(what: string, timeoutMs: number, bulkhead: ReadBulkhead, read: () => Promise<T>): Promise<T> {
+  let gaveUp = false;
+  const work = bulkhead.run(read, () => gaveUp);
+  return withDeadline(work, timeoutMs).catch((error: unknown) => {
+    gaveUp = true;
     if (error instanceof Problem) throw error;
     logger.warn(`read model ${what} failed: ${escapeForLog(String((error as Error)?.message ?? error))}`);
     throw unavailable('read-model', error instanceof DeadlineExceeded
@@ -45,17 +52,21 @@ function guarded<T>(what: string, timeoutMs: number, read: () => Promise<T>): Pr
   });
 }
 
-/** Wraps every read of `store` with `guarded`; writes (not the gateway's to make) pass through. */
-export function guardReadModels(store: ReadModelStore, timeoutMs: number): ReadModelStore {
+/**
+ * Wraps every read of `store` with `guarded`, at most `concurrency` at once; writes (not the
+ * gateway's to make) pass through.
+ */
+export function guardReadModels(store: ReadModelStore, timeoutMs: number, concurrency: number): ReadModelStore {
+  const bulkhead = new ReadBulkhead(concurrency);
   return {
     durable: store.durable,
     close: () => store.close(),
     collection<T extends Doc = Doc>(name: string): Collection<T> {
       const c = store.collection<T>(name);
       return {
-        get: (id) => guarded(`get ${name}`, timeoutMs, () => c.get(id)),
-        find: (filter, options) => guarded(`find ${name}`, timeoutMs, () => c.find(filter, options)),
-        count: (filter) => guarded(`count ${name}`, timeoutMs, () => c.count(filter)),
+        get: (id) => guarded(`get ${name}`, timeoutMs, bulkhead, () => c.get(id)),
+        find: (filter, options) => guarded(`find ${name}`, timeoutMs, bulkhead, () => c.find(filter, options)),
+        count: (filter) => guarded(`count ${name}`, timeoutMs, bulkhead, () => c.count(filter)),
         putMany: (docs) => c.putMany(docs),
         drop: () => c.drop(),
       };
