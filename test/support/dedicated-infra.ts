@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { chmod, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort, ROOT } from './countersign-process.ts';
@@ -30,19 +30,21 @@ function run(env: Record<string, string>, ...args: string[]): Promise<{ code: nu
 
 export async function startDedicatedInfra(): Promise<DedicatedInfra> {
   const dir = await mkdtemp(join(tmpdir(), 'countersign-infra-'));
-  const kafkaPort = await freePort();
-  let controllerPort = await freePort();
-  while (controllerPort === kafkaPort) controllerPort = await freePort();
-  const ferretPort = await freePort();
+  // FerretDB on PostgreSQL, as the shared infrastructure: on SQLite every query decodes the whole
+  // collection, and a longer run at 20/s buried it after the second fault. PostgreSQL runs as its
+  // own system user, which must reach its data directory inside this one.
+  await chmod(dir, 0o755);
+  const ports = new Set<number>();
+  while (ports.size < 4) ports.add(await freePort());
+  const [kafkaPort, controllerPort, ferretPort, pgPort] = [...ports];
   const env = {
     COUNTERSIGN_INFRA_DIR: dir,
     COUNTERSIGN_KAFKA_PORT: String(kafkaPort),
     COUNTERSIGN_KAFKA_CONTROLLER_PORT: String(controllerPort),
     COUNTERSIGN_FERRET_PORT: String(ferretPort),
+    COUNTERSIGN_PG_PORT: String(pgPort),
+    COUNTERSIGN_FERRET_BACKEND: 'postgresql',
     COUNTERSIGN_KAFKA_HEAP: '-Xms128m -Xmx384m',
-    // FerretDB on SQLite: a PostgreSQL of its own would need a port and a data directory its
-    // system user can reach; the outage tests are about stopping the server, not its speed.
-    COUNTERSIGN_FERRET_BACKEND: 'sqlite',
   };
   const checked = async (...args: string[]) => {
     const result = await run(env, ...args);
