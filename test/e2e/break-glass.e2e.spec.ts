@@ -49,7 +49,11 @@ describe(`break-glass and escalation through the API (${SHAPE})`, () => {
     assert.deepEqual([view.review.reviewGroups, view.review.reviewers], [['security'], ['erin']]);
     assert.equal((await erin.get(`/v1/actions/${id}`)).status, 200, 'the reviewer can see the action');
 
-    const rows = (await carol.get(`/v1/audit?limit=1000&action=deploy.hotfix`)).body.items.filter((e: { actionId: string }) => e.actionId === id);
+    // The audit trail is a read model, behind the answers (they come from the log): wait for the review's row.
+    const rows = await waitFor(async () => {
+      const items = (await carol.get(`/v1/audit?limit=1000&action=deploy.hotfix`)).body.items.filter((e: { actionId: string }) => e.actionId === id);
+      return items.some((e: { type: string }) => e.type === 'ReviewRequested') ? items : undefined;
+    }, { what: `the audit rows of ${id}` });
     const byType = Object.fromEntries(rows.map((e: { type: string }) => [e.type, e]));
     assert.equal(byType.VoteRecorded.summary, 'break-glass approval by bob via api: checkout is down, INC-1234');
     assert.deepEqual(byType.ActionApproved.details, { breakGlass: true });
