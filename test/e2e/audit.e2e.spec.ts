@@ -2,6 +2,7 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { parse } from 'csv-parse/sync';
 import { client, KEYS, type ApiResponse, type Client } from '../support/api-client.ts';
+import { until } from '../support/until.ts';
 import { removeDir, startCountersign, type RunningCountersign, SHAPE } from '../support/countersign-process.ts';
 import { E2E_ENV } from '../support/e2e-env.ts';
 
@@ -20,7 +21,13 @@ describe(`audit trail for compliance (${SHAPE})`, () => {
     await client(cs.url, KEYS.bob).post(`/v1/actions/${approvedId}/approve`, { comment: 'checked the ticket' });
     deniedId = (await agent.propose({ action: 'data.export', resource: 'prod/audit-2' })).body.id;
     await client(cs.url, KEYS.alice).post(`/v1/actions/${deniedId}/deny`, { reason: 'PII not masked' });
-    await agent.propose({ action: 'data.read', resource: 'prod/audit-3' });
+    const readId = (await agent.propose({ action: 'data.read', resource: 'prod/audit-3' })).body.id;
+    // The audit trail is a read model, behind the answers (they come from the log).
+    const decided = new Set(['ActionApproved', 'ActionDenied']);
+    await until(async () => {
+      const rows: { actionId: string; type: string }[] = (await carol.get('/v1/audit?limit=1000')).body.items ?? [];
+      return [approvedId, deniedId, readId].every((id) => rows.some((e) => e.actionId === id && decided.has(e.type)));
+    }, 'the three decisions in the audit trail');
   });
   after(async () => {
     await cs.stop();

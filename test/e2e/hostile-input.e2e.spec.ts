@@ -39,6 +39,8 @@ describe(`hostile input never stops a decision (${SHAPE})`, () => {
     cs = await startCountersign({ env: E2E_ENV });
     [agent, alice, bob, carol, erin] = [KEYS.agent, KEYS.alice, KEYS.bob, KEYS.carol, KEYS.erin].map((k) => client(cs.url, k));
     pendingId = (await agent.propose({ action: 'data.export', resource: 'prod/x' })).body.id;
+    // Chains are compared before and after: start from the whole chain (a read model, behind the answer).
+    await until(async () => (await carol.get(`/v1/actions/${pendingId}/events`)).body.events?.some((e: { type: string }) => e.type === 'ApprovalRequested'), 'the pending chain projected');
   });
   after(async () => {
     await cs.stop();

@@ -2,6 +2,7 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { verifyChain } from '@countersign/contracts';
 import { client, KEYS } from '../support/api-client.ts';
+import { until } from '../support/until.ts';
 import { removeDir, startCountersign, tempDataDir, SHAPE } from '../support/countersign-process.ts';
 import { E2E_ENV } from '../support/e2e-env.ts';
 
@@ -29,6 +30,9 @@ describe(`idempotent proposals and restarts (${SHAPE})`, () => {
       assert.equal(conflict.body.type, 'https://countersign.dev/problems/idempotency-key-reused');
       const otherCaller = await client(cs.url, KEYS.alice).propose(body, headers);
       assert.notEqual(otherCaller.body.id, replay.body.id, 'keys are scoped to the caller');
+      // The events are a read model, behind the answers: wait for the decision to be projected.
+      const decidedIn = (events: { type: string }[] = []) => events.some((e) => e.type === 'ActionApproved' || e.type === 'ActionDenied' || e.type === 'ApprovalRequested');
+      await until(async () => decidedIn((await agent.get(`/v1/actions/${replay.body.id}/events`)).body.events), 'the replayed action projected');
       const events = await agent.get(`/v1/actions/${replay.body.id}/events`);
       assert.equal(events.body.events.filter((e: { type: string }) => e.type === 'ActionProposed').length, 1);
     } finally {
