@@ -1,7 +1,9 @@
 /**
  * What a router start and a partition hand-over cost with many decided actions in the log, against
  * an empty log, in one run; on Kafka (six partitions) and on the embedded file log.
- *   npm run bench:router-start            (BENCH_ACTIONS, default 200000; BENCH_FILE_ACTIONS, default 50000)
+ *   npm run bench:router-start            (BENCH_ACTIONS, default 200000; BENCH_FILE_ACTIONS, default 50000,
+ *                                          0 for no file log; BENCH_REPLAY=0 skips the replay baseline,
+ *                                          which takes longest of all with a million actions)
  * Decided actions are generated as the router writes them (testing/decided-actions.ts: six sealed
  * events each, and the compact head) and produced straight onto the topics with kafkajs sendBatch,
  * no compression. For each log it measures: start (all partitions), hand-over (one partition, on
@@ -26,6 +28,7 @@ const BROKERS = (process.env.COUNTERSIGN_KAFKA_BROKERS ?? '127.0.0.1:19092').spl
 const PARTITIONS = [0, 1, 2, 3, 4, 5];
 const DECIDED_AT = new Date('2026-01-01T00:00:00.000Z');
 const CHUNK = 1000;
+const REPLAY = process.env.BENCH_REPLAY !== '0';
 
 const gc = (globalThis as { gc?: () => void }).gc;
 const heapMb = () => {
@@ -87,7 +90,7 @@ async function measure(log: EventLog, partitions: number[]) {
   const handOver = await ms(() => second.replay([partitions[0]]));
   router.onApplicationShutdown();
   second.onApplicationShutdown();
-  const replay = await ms(() => replayEvents(log, partitions));
+  const replay = REPLAY ? await ms(() => replayEvents(log, partitions)) : NaN;
   return { start, handOver, replay, heap };
 }
 
@@ -119,7 +122,7 @@ try {
   report(`kafka: generated ${ACTIONS} decided actions (${sizes.events} events, ${Math.round(sizes.eventBytes / 1e6)} MB; ${sizes.heads} heads, ${Math.round(sizes.headBytes / 1e6)} MB) in ${genSeconds} s`);
   report(`kafka empty log:   start ${empty.start} ms, hand-over ${empty.handOver} ms, heap after start +${empty.heap} MB`);
   report(`kafka ${ACTIONS}: start ${full.start} ms (${(full.start / Math.max(1, empty.start)).toFixed(1)} x empty), hand-over ${full.handOver} ms (${(full.handOver / Math.max(1, empty.handOver)).toFixed(1)} x empty), heap after start +${full.heap} MB (${Math.round((full.heap * 1e6) / ACTIONS)} B/action)`);
-  report(`kafka ${ACTIONS}: replaying the events instead (before heads) ${full.replay} ms: heads start = ${(full.start / full.replay).toFixed(3)} x replay`);
+  if (REPLAY) report(`kafka ${ACTIONS}: replaying the events instead (before heads) ${full.replay} ms: heads start = ${(full.start / full.replay).toFixed(3)} x replay`);
   report(`heads per decision: ${Math.round(sizes.headBytes / sizes.heads)} B against ${Math.round(sizes.eventBytes / sizes.heads)} B of events (${((100 * sizes.headBytes) / sizes.eventBytes).toFixed(1)} % more bytes per transaction for a settled head)`);
 } finally {
   await producer.disconnect();
@@ -131,7 +134,7 @@ try {
 }
 
 // The file log: one partition, no compaction (the last head per key wins on reading).
-for (const count of [0, FILE_ACTIONS]) {
+for (const count of FILE_ACTIONS > 0 ? [0, FILE_ACTIONS] : []) {
   const dir = await mkdtemp(join(tmpdir(), 'bench-router-start-'));
   try {
     let log = await createFileEventLog({ dir, log: () => undefined });
@@ -142,8 +145,8 @@ for (const count of [0, FILE_ACTIONS]) {
     await log.close();
     const open = await ms(async () => (log = await createFileEventLog({ dir, log: () => undefined })));
     const m = await measure(log, [0]);
-    report(`file log ${count}: open ${open} ms; router start ${m.start} ms, hand-over ${m.handOver} ms, replaying the events instead ${m.replay} ms` +
-      (count > 0 ? ` (heads start = ${(m.start / m.replay).toFixed(3)} x replay)` : '') + `; heap after start +${m.heap} MB`);
+    report(`file log ${count}: open ${open} ms; router start ${m.start} ms, hand-over ${m.handOver} ms` + (REPLAY ? `, replaying the events instead ${m.replay} ms` : '') +
+      (count > 0 && REPLAY ? ` (heads start = ${(m.start / m.replay).toFixed(3)} x replay)` : '') + `; heap after start +${m.heap} MB`);
     await log.close();
   } finally {
     await rm(dir, { recursive: true, force: true });
