@@ -14,8 +14,8 @@
  * Only what FerretDB v1 also has is used: no transactions, change streams, $lookup/$facet, TTL
  * or partial indexes, findOneAndUpdate. Its further faults are worked around in
  * `document-codec.ts` (keys and arrays it refuses), `filter-rewrite.ts` (wrong answers to `$ne`
- * on paths into arrays), `bulk-replace.ts` (unindexed, hanging updates), `lookup-by-ids.ts` (`$in` read by decoding the whole
- * collection) and `ensureIndexes`.
+ * on paths into arrays), `bulk-replace.ts` (unindexed, hanging updates), `lookup-by-ids.ts`
+ * (`$in` answered by decoding the whole collection) and `ensureIndexes`.
  */
 import type { Connection } from 'mongoose';
 import type { Collection, Doc, ReadModelStore } from '../read-model.port.ts';
