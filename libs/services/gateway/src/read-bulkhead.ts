@@ -15,7 +15,7 @@ export class ReadBulkhead {
 
   constructor(readonly limit: number) {}
 
-  /** Queries running now, and waiting for a slot (for tests and metrics). */
+  /** Queries running now, and waiting for a slot. */
   get load(): { active: number; queued: number } {
     return { active: this.active, queued: this.queue.length };
   }
