@@ -71,6 +71,8 @@ function decisionOf(event: ActionEvent): FinalDecision | undefined {
     case 'PolicyPublished':
     case 'NotificationDelivered':
     case 'NotificationFailed':
+    case 'ExecutionStarted':
+    case 'ActionExecuted':
       return undefined;
     default: {
       const never: never = event;

@@ -2,11 +2,12 @@ import type { ActionCommand, CancelActionData, CommandEnvelope } from '@counters
 import { principalActor, requesterIds, type ApprovalEventDraft, type DecideContext } from './context.ts';
 import { decideEscalation } from './escalation.ts';
 import { decideEvaluation } from './evaluation.ts';
+import { decideExecution } from './execution.ts';
 import { decideExpiry } from './expiry.ts';
 import { decideNotification } from './notifications.ts';
 import { notOpen, rejection } from './rejection.ts';
 import { decideReview } from './review.ts';
-import type { ApprovalState } from './state.ts';
+import { isFinal, type ApprovalState } from './state.ts';
 import { decideVote } from './votes.ts';
 
 /** Stands in for rule and policy version when the requester cancels before policy has answered. */
@@ -50,6 +51,13 @@ export function decide(command: ActionCommand, state: ApprovalState, ctx: Decide
     case 'RecordNotificationDelivered':
     case 'RecordNotificationFailed':
       return decideNotification(command, state);
+    case 'RecordExecution':
+      return decideExecution(command, {
+        status: state.status,
+        ...(state.status !== 'none' ? { requester: state.proposal.requester } : {}),
+        ...(state.status === 'approved' ? { approvedParamsHash: state.decision.paramsHash } : {}),
+        ...(isFinal(state) && state.execution ? { execution: state.execution } : {}),
+      }, ctx);
     default: {
       const unknown: never = command;
       throw new Error(`approval: unknown command type "${(unknown as { type: string }).type}"`);

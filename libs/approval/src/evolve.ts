@@ -1,4 +1,5 @@
 import { POLICY_PUBLISH_ACTION, type ActionEvent } from '@countersign/contracts';
+import { evolveExecution } from './execution.ts';
 import { rejectionsOf, type ApprovalState, type Decided, type FinalDecision } from './state.ts';
 
 /**
@@ -66,6 +67,14 @@ export function evolve(state: ApprovalState, event: ActionEvent): ApprovalState 
     case 'NotificationFailed':
       if (state.status === 'none') break;
       return { ...state, handledCommands };
+    // An approved action's grant is redeemed once, then its outcome reported once (issue 11).
+    case 'ExecutionStarted':
+    case 'ActionExecuted': {
+      if (state.status !== 'approved') break;
+      const execution = evolveExecution(state.execution, event);
+      if (!execution) break;
+      return { ...state, execution, handledCommands };
+    }
     default: {
       const unknown: never = event;
       throw new Error(`approval: unknown event type "${(unknown as { type: string }).type}"`);

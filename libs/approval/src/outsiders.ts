@@ -43,7 +43,8 @@ export function divertedRefusal(
 ): OutsiderRefusal | undefined {
   const author = commandAuthor(command);
   if (author === undefined) return undefined;
-  const { insider, refused } = standing(author);
+  // An executor holds the action's signed grant (the gateway verified it): a party to the action.
+  const { insider, refused } = command.type === 'RecordExecution' ? { insider: true, refused: standing(author).refused } : standing(author);
   if (insider && refused < REJECTION_LIMIT) return undefined;
   const drafts = answer();
   const [only] = drafts;
@@ -60,6 +61,8 @@ function commandAuthor(command: ActionCommand): string | undefined {
       return command.data.by;
     case 'RecordReview':
       return command.data.reviewer;
+    case 'RecordExecution':
+      return command.data.executor;
     case 'ProposeAction':
     case 'RecordPolicyEvaluation':
     case 'RecordProposal':

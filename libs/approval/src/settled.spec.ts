@@ -7,7 +7,7 @@ import { unprocessable } from './rejection.ts';
 import { canSettle, decideSettled, evolveSettled, settle, settledRefusal, unprocessableSettled } from './settled.ts';
 import type { ApprovalState, Decided } from './state.ts';
 import {
-  agent7, breakGlass, cancel, delivered, deny, directory, escalate, evaluate, expire, failed, propose, recordProposal, requireApproval,
+  agent7, breakGlass, cancel, delivered, deny, directory, escalate, evaluate, execute, expire, failed, propose, recordProposal, requireApproval,
   review, secondsAfter, T0, vote,
 } from './testing/fixtures.ts';
 import { apply, context, given } from './testing/given.ts';
@@ -29,6 +29,8 @@ const decidedActions: Record<string, () => ReturnType<typeof given>> = {
     propose(), requireApproval({ breakGlass: { groups: ['oncall'], reviewGroups: ['security'], reviewWithinSeconds: 86_400 } }), breakGlass('olga', 'down'), review('carol'),
   ),
   'requested by an agent, approved': () => given(propose(agent7), requireApproval(), vote('alice')),
+  'approved, its grant redeemed': () => given(propose(), requireApproval(), vote('alice'), execute('started')),
+  'approved, executed': () => given(recordProposal('allow'), execute('finished', { outcome: 'failed', error: 'exit 1' })),
   'with refusals recorded': () => given(propose(), requireApproval(), vote('alice'), vote('bob'), vote('bob'), vote('bob')),
 };
 
@@ -37,6 +39,7 @@ function lateCommands(): ActionCommand[] {
   const principals = ['rita', 'alice', 'bob', 'carol', 'erin', 'dave', 'zed', 'olga', 'lena', 'leo', 'lead-bot', 'agent-7', 'slack:URITA', 'nobody'];
   return [
     propose(), recordProposal('allow'), evaluate('allow'), expire(LATER), escalate(LATER), delivered(), failed(),
+    execute('started'), execute('finished'), execute('started', { paramsHash: 'e'.repeat(64) }), execute('finished', { grantId: 'grant-7' }),
     ...principals.flatMap((p) => [vote(p), deny(p), breakGlass(p, 'again'), cancel(p), review(p)]),
   ];
 }
@@ -79,6 +82,20 @@ describe('the compact form of a settled action', () => {
       full = { ...full, ...next };
       assert.deepEqual(settled, settle(full.state as Decided), `after attempt ${i + 1}`);
     }
+  });
+
+  it('given a settled approval, when its grant is redeemed and the outcome reported, then the compact form follows the full state', () => {
+    let full = given(propose(), evaluate('allow'));
+    let settled = settle(full.state as Decided);
+    for (const command of [execute('started'), execute('finished')]) {
+      const drafts = decideSettled(command, settled, context());
+      assert.deepEqual(drafts, decide(command, full.state, context()));
+      const next = apply(full, drafts, command.id, T0);
+      for (const event of next.events.slice(full.events.length)) settled = evolveSettled(settled, event);
+      full = { ...full, ...next };
+      assert.deepEqual(settled, settle(full.state as Decided));
+    }
+    assert.equal(settled.execution?.executed?.outcome, 'succeeded');
   });
 
   it('given a notification outcome on a settled action, then it is recorded and the compact form remembers the command', () => {

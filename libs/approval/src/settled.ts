@@ -1,6 +1,7 @@
 import type { ActionCommand, ActionEvent, ApprovalRequestedData, Requester, ReviewRequestedData } from '@countersign/contracts';
 import { requesterIds, type ApprovalEventDraft, type DecideContext } from './context.ts';
 import { escalationAdditions } from './escalation.ts';
+import { decideExecution, evolveExecution, type ExecutionRecord } from './execution.ts';
 import { NOTIFIER } from './notifications.ts';
 import { divertedRefusal, type OutsiderRefusal } from './outsiders.ts';
 import { notOpen, rejectionFor } from './rejection.ts';
@@ -32,6 +33,9 @@ export interface Settled {
   review?: ReviewRequestedData;
   reviewedBy?: string;
   rejections?: Readonly<Record<string, number>>;
+  /** An approved action's params hash (what its grant covers), and its execution so far. */
+  approvedParamsHash?: string;
+  execution?: ExecutionRecord;
   /** Ids of every command applied to the stream: a duplicate of one still changes nothing. */
   handledCommands: string[];
 }
@@ -54,6 +58,8 @@ export function settle(state: Decided): Settled {
     ...(state.review ? { review: state.review } : {}),
     ...(state.reviewed ? { reviewedBy: state.reviewed.reviewer } : {}),
     ...(state.rejections ? { rejections: state.rejections } : {}),
+    ...(state.status === 'approved' ? { approvedParamsHash: state.decision.paramsHash } : {}),
+    ...(state.execution ? { execution: state.execution } : {}),
     handledCommands: state.handledCommands,
   };
 }
@@ -78,6 +84,8 @@ export function decideSettled(command: ActionCommand, settled: Settled, ctx: Dec
       return [{ type: 'NotificationDelivered', data: command.data, actor: NOTIFIER }];
     case 'RecordNotificationFailed':
       return [{ type: 'NotificationFailed', data: command.data, actor: NOTIFIER }];
+    case 'RecordExecution':
+      return decideExecution(command, settled, ctx);
     default: {
       const unknown: never = command;
       throw new Error(`approval: unknown command type "${(unknown as { type: string }).type}"`);
@@ -110,6 +118,12 @@ export function evolveSettled(settled: Settled, event: ActionEvent): Settled {
     case 'NotificationDelivered':
     case 'NotificationFailed':
       return { ...settled, handledCommands };
+    case 'ExecutionStarted':
+    case 'ActionExecuted': {
+      const execution = settled.status === 'approved' ? evolveExecution(settled.execution, event) : undefined;
+      if (execution) return { ...settled, execution, handledCommands };
+      throw new Error(`approval: ${event.type} (seq ${event.seq} of stream ${event.streamId}) cannot follow this settled action's execution`);
+    }
     default:
       throw new Error(`approval: ${event.type} (seq ${event.seq} of stream ${event.streamId}) cannot follow a settled action (${settled.status})`);
   }

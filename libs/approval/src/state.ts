@@ -12,6 +12,7 @@ import type {
   ReviewRequestedData,
   VoteRecordedData,
 } from '@countersign/contracts';
+import type { ExecutionRecord } from './execution.ts';
 
 /**
  * The approval state of one action, folded from its stream by `evolve`. It holds only what
@@ -69,6 +70,8 @@ export type Decided = Common &
     reviewed?: ReviewRecordedData;
     /** The policy set an approved `countersign.policy.publish` published (in the same batch). */
     publication?: PolicyPublishedData;
+    /** The redemption of an approved action's grant and the outcome its executor reported. */
+    execution?: ExecutionRecord;
   };
 
 export type ApprovalStatus = ApprovalState['status'];

@@ -3,6 +3,7 @@ import type {
 } from '@countersign/contracts';
 import { approvalOf, escalate, reviewed, reviewOf, type ApprovalView, type ReviewView } from './approval-view.ts';
 import { decisionOf, type DecisionView } from './decision-view.ts';
+import { executionAfter, type ExecutionView } from './execution-view.ts';
 import { deliveryAfter, noDelivery, notificationOf, type DeliveryView, type NotificationView } from './notification-view.ts';
 
 export type { DecisionOutcome, DecisionView } from './decision-view.ts';
@@ -52,6 +53,8 @@ export interface ActionView
   /** Set after a break-glass approval; `review.status` says whether it was recorded (`review=pending` lists the open ones). */
   review?: ReviewView;
   policyPublished?: PolicyPublishedView;
+  /** An approved action's execution: its grant redeemed (`started`), then the outcome its executor reported. */
+  execution?: ExecutionView;
   /** Every delivery attempt the notifier reported, in order; `delivery` sums them up. */
   notifications: NotificationView[];
   delivery: DeliveryView;
@@ -178,6 +181,9 @@ export function projectAction(view: ActionView | undefined, event: ActionEvent):
       const notifications = [...(view!.notifications ?? []), notification];
       return { ...base(view!), notifications, delivery: deliveryAfter(view!.delivery ?? noDelivery(), notification) };
     }
+    case 'ExecutionStarted':
+    case 'ActionExecuted':
+      return { ...base(view!), execution: executionAfter(view!.execution, event) };
     default: {
       const unknown: never = event;
       throw new Error(`unhandled event type ${(unknown as ActionEvent).type}`);

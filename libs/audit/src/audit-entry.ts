@@ -114,6 +114,17 @@ export function auditEntryFor(view: ActionView, event: ActionEvent): AuditEntry 
       const d = event.data;
       return { ...entry, reason: d.reason, details: { channel: d.channel, purpose: d.purpose, attempt: d.attempt, ...pick(d, 'nextAttemptAt') } };
     }
+    case 'ExecutionStarted': {
+      const d = event.data;
+      return { ...entry, details: { executor: d.executor, grantId: d.grantId, kid: d.kid, startedAt: d.startedAt, paramsHash: d.paramsHash } };
+    }
+    case 'ActionExecuted': {
+      const d = event.data;
+      return {
+        ...entry, ...(d.error ? { reason: d.error } : {}),
+        details: { executor: d.executor, outcome: d.outcome, grantId: d.grantId, kid: d.kid, startedAt: d.startedAt, finishedAt: d.finishedAt, paramsHash: d.paramsHash },
+      };
+    }
     default: {
       const unknown: never = event;
       throw new Error(`unhandled event type ${(unknown as ActionEvent).type}`);

@@ -79,6 +79,12 @@ export function summarize(view: ActionView, event: ActionEvent): string {
       const next = d.nextAttemptAt ? `next attempt at ${d.nextAttemptAt}` : 'the notifier gave up';
       return `${d.purpose} delivery to ${d.channel} failed (attempt ${d.attempt}): ${d.reason}; ${next}`;
     }
+    case 'ExecutionStarted':
+      return `grant ${event.data.grantId} (key ${event.data.kid}) redeemed by ${event.data.executor}: execution started`;
+    case 'ActionExecuted': {
+      const d = event.data;
+      return `executed by ${d.executor}: ${d.outcome}${d.error ? ` — ${d.error}` : ''} (${d.startedAt} to ${d.finishedAt})`;
+    }
     default: {
       const unknown: never = event;
       throw new Error(`unhandled event type ${(unknown as ActionEvent).type}`);

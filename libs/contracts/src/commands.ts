@@ -2,6 +2,7 @@ import type { CommandEnvelope } from './envelope.ts';
 import type { ActionProposedData, Channel, PolicyEvaluatedData, VoteDecision } from './events.ts';
 import type { NotificationDeliveredData, NotificationFailedData } from './notification-events.ts';
 import type { ReviewVerdict } from './policy-events.ts';
+import type { RecordExecutionData } from './execution-events.ts';
 
 export type ProposeActionData = ActionProposedData;
 
@@ -70,6 +71,8 @@ export interface CommandDataByType {
   /** The notifier reports a delivery; the router records it in the action's stream. */
   RecordNotificationDelivered: NotificationDeliveredData;
   RecordNotificationFailed: NotificationFailedData;
+  /** An executor redeemed the action's grant or reports the outcome (issue 11). */
+  RecordExecution: RecordExecutionData;
 }
 
 export type CommandType = keyof CommandDataByType;
@@ -85,6 +88,7 @@ export const COMMAND_TYPES: readonly CommandType[] = [
   'RecordReview',
   'RecordNotificationDelivered',
   'RecordNotificationFailed',
+  'RecordExecution',
 ];
 
 export type ActionCommand = { [K in CommandType]: CommandEnvelope<K, CommandDataByType[K]> }[CommandType];

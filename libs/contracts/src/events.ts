@@ -1,6 +1,7 @@
 import type { NotificationDeliveredData, NotificationFailedData } from './notification-events.ts';
 import type { ApprovalEscalatedData, PolicyPublishedData, ReviewRecordedData, ReviewRequestedData } from './policy-events.ts';
 import type { EventEnvelope } from './envelope.ts';
+import type { ActionExecutedData, ExecutionStartedData } from './execution-events.ts';
 
 /** What policy said about a proposal. */
 export type PolicyOutcome = 'allow' | 'deny' | 'require_approval';
@@ -92,6 +93,10 @@ export interface PolicyEvaluatedData {
   explanation?: string;
   /** Globs over parameter names whose values messages must not show (`*password*`). */
   redactParams?: string[];
+  /** How long the signed grant of an approval is valid (the winning rule's `grantTtl`); 300 s when absent. */
+  grantTtlSeconds?: number;
+  /** The `aud` of the grant (the winning rule's `grantAudience`): the executors it is meant for. */
+  grantAudience?: string;
 }
 
 export interface ApprovalRequestedData {
@@ -126,6 +131,14 @@ export interface VoteRecordedData {
 }
 
 export type RejectionCode =
+  /** An execution reported for an action that is not approved. */
+  | 'not_approved'
+  /** A second redemption of the action's grant. */
+  | 'already_redeemed'
+  /** A second outcome report. */
+  | 'already_executed'
+  /** A redemption at or after the grant's expiry. */
+  | 'grant_expired'
   | 'self_approval'
   | 'not_eligible'
   | 'already_decided'
@@ -196,6 +209,8 @@ export interface EventDataByType {
   PolicyPublished: PolicyPublishedData;
   NotificationDelivered: NotificationDeliveredData;
   NotificationFailed: NotificationFailedData;
+  ExecutionStarted: ExecutionStartedData;
+  ActionExecuted: ActionExecutedData;
 }
 
 export type EventType = keyof EventDataByType;
@@ -216,6 +231,8 @@ export const EVENT_TYPES: readonly EventType[] = [
   'PolicyPublished',
   'NotificationDelivered',
   'NotificationFailed',
+  'ExecutionStarted',
+  'ActionExecuted',
 ];
 
 /** Event types that end an action; exactly one of them per action. */

@@ -1,6 +1,7 @@
 export * from './envelope.ts';
 export * from './events.ts';
 export * from './notification-events.ts';
+export * from './execution-events.ts';
 export * from './policy-events.ts';
 export * from './commands.ts';
 export * from './topics.ts';

@@ -163,3 +163,15 @@ export function failed(extra: Partial<CommandDataByType['RecordNotificationFaile
     'failed',
   );
 }
+
+/** An executor redeems the grant of the action (`started`) or reports how running it went (`finished`). */
+export function execute(
+  phase: 'started' | 'finished' = 'started',
+  extra: Partial<CommandDataByType['RecordExecution']> = {},
+): ActionCommand {
+  const finished = phase === 'finished' ? { finishedAt: secondsAfter(T0, 60).toISOString(), outcome: 'succeeded' as const } : {};
+  return command('RecordExecution', {
+    phase, grantId: 'grant-1', kid: 'grant-key-1', executor: 'deployer', paramsHash: PARAMS_HASH,
+    grantExpiresAt: secondsAfter(T0, 300).toISOString(), startedAt: T0.toISOString(), ...finished, ...extra,
+  }, GATEWAY, 'execute');
+}

@@ -2,6 +2,7 @@ import type { CommandType } from '../commands.ts';
 import { actionProposedSchema, policyEvaluatedSchema } from './event-schemas.ts';
 import { notificationDeliveredSchema, notificationFailedSchema } from './notification-schemas.ts';
 import { recordReviewSchema } from './policy-schemas.ts';
+import { recordExecutionSchema } from './execution-schemas.ts';
 import { actor, channel, isoTime, nonEmpty, sha256Hex, stringList } from './primitives.ts';
 
 /** One schema per command type, for the `data` field. */
@@ -50,6 +51,7 @@ export const COMMAND_DATA_SCHEMAS: Record<CommandType, object> = {
   RecordReview: recordReviewSchema,
   RecordNotificationDelivered: notificationDeliveredSchema,
   RecordNotificationFailed: notificationFailedSchema,
+  RecordExecution: recordExecutionSchema,
 };
 
 export const commandEnvelopeSchema = {

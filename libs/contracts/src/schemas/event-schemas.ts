@@ -1,6 +1,7 @@
 import type { EventType } from '../events.ts';
 import { actor, channel, groupsByPrincipal, isoTime, jsonObject, nonEmpty, sha256Hex, stringList } from './primitives.ts';
 import { notificationDeliveredSchema, notificationFailedSchema } from './notification-schemas.ts';
+import { actionExecutedSchema, executionStartedSchema } from './execution-schemas.ts';
 import { approvalEscalatedSchema, approvalRequirement, conditionResult, policyPublishedSchema, requestBreakGlass, requestEscalation, reviewRecordedSchema, reviewRequestedSchema } from './policy-schemas.ts';
 
 export const actionProposedSchema = {
@@ -45,6 +46,8 @@ export const policyEvaluatedSchema = {
     conditions: { type: 'array', items: conditionResult },
     explanation: { type: 'string', maxLength: 8000 },
     redactParams: stringList,
+    grantTtlSeconds: { type: 'integer', minimum: 1, maximum: 86_400 },
+    grantAudience: nonEmpty,
   },
 } as const;
 
@@ -104,6 +107,7 @@ export const EVENT_DATA_SCHEMAS: Record<EventType, object> = {
         enum: [
           'self_approval', 'not_eligible', 'already_decided', 'not_pending', 'duplicate_vote', 'not_requester', 'reason_required',
           'no_review_requested', 'already_reviewed', 'past_deadline', 'params_mismatch', 'unprocessable',
+          'not_approved', 'already_redeemed', 'already_executed', 'grant_expired',
         ],
       },
       reason: { type: 'string' },
@@ -139,6 +143,8 @@ export const EVENT_DATA_SCHEMAS: Record<EventType, object> = {
   PolicyPublished: policyPublishedSchema,
   NotificationDelivered: notificationDeliveredSchema,
   NotificationFailed: notificationFailedSchema,
+  ExecutionStarted: executionStartedSchema,
+  ActionExecuted: actionExecutedSchema,
 };
 
 export const eventEnvelopeSchema = {

@@ -14,6 +14,10 @@ export const REJECTION_TITLES: Record<RejectionCode, string> = {
   past_deadline: 'The deadline for this action has passed.',
   unprocessable: 'Countersign could not process this request; it was set aside for the operators.',
   params_mismatch: 'The parameters you were shown are not this action\'s parameters, so your vote was not counted.',
+  not_approved: 'This action is not approved, so it may not be executed.',
+  already_redeemed: 'This action\'s grant was already redeemed; an approved action runs once.',
+  already_executed: 'This action\'s execution was already reported.',
+  grant_expired: 'The grant has expired.',
 };
 
 /** A refusal as one line of chat: what it means, then the router's own reason. */

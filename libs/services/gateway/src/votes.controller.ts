@@ -14,7 +14,7 @@ import { VoteCaster } from './vote-caster.ts';
 import { presentAction } from './views.ts';
 import { visibleAction } from './visibility.ts';
 
-const REJECTION_STATUS: Record<RejectionCode, number> = {
+export const REJECTION_STATUS: Record<RejectionCode, number> = {
   self_approval: 403,
   not_eligible: 403,
   not_requester: 403,
@@ -27,6 +27,10 @@ const REJECTION_STATUS: Record<RejectionCode, number> = {
   past_deadline: 409,
   unprocessable: 422,
   params_mismatch: 409,
+  not_approved: 409,
+  already_redeemed: 409,
+  already_executed: 409,
+  grant_expired: 403,
 };
 
 interface ApproveBody { comment?: string; breakGlass?: boolean }

@@ -82,6 +82,8 @@ export function foldEvent(state: NotifiedAction, event: ActionEvent): NotifiedAc
     case 'ReviewRequested':
     case 'ReviewRecorded':
     case 'PolicyPublished':
+    case 'ExecutionStarted':
+    case 'ActionExecuted':
       return state;
     default: {
       const unknown: never = event;
