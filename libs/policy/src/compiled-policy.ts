@@ -35,6 +35,9 @@ export interface PolicyRule {
   /** CEL expressions that must all hold; empty when the rule has none. */
   when: string[];
   requireJustification: boolean;
+  /** The validity of grants of approvals under this rule, when the rule sets it (else the gateway's 300 s). */
+  grantTtlSeconds?: number;
+  grantAudience?: string;
   /** Present iff effect is require_approval. */
   approval?: ApprovalRequirement;
   /** The resource's owners may approve too (resolved per evaluation). */
@@ -124,6 +127,8 @@ export function compilePolicySet(files: readonly ValidatedPolicyFile[]): Compile
         ...(match.labels ? { labels: Object.fromEntries(Object.entries(match.labels).map(([k, v]) => [k, asList(v)])) } : {}),
         when: r.when === undefined ? [] : asList(r.when),
         requireJustification: r.requireJustification ?? false,
+        ...(r.grantTtl !== undefined ? { grantTtlSeconds: seconds(r.grantTtl, '5m') } : {}),
+        ...(r.grantAudience !== undefined ? { grantAudience: r.grantAudience } : {}),
         ...(r.approval ? { approval: toRequirement(r.approval), ownersApprove: r.approval.owners ?? false } : {}),
       });
     });

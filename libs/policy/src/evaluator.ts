@@ -124,7 +124,11 @@ export function buildEvaluator(version: string, rules: readonly PolicyRule[], fa
         return explained({ ...base, outcome: 'deny' as const, rule: winner.id, reason });
       }
       const approval = winner.approval ? withOwners(winner.approval, winner.ownersApprove, input) : undefined;
-      return explained({ ...base, outcome: winner.effect, rule: winner.id, reason: reasonFor(winner, input.action, approval), ...(approval ? { approval } : {}) });
+      const grant = {
+        ...(winner.grantTtlSeconds !== undefined ? { grantTtlSeconds: winner.grantTtlSeconds } : {}),
+        ...(winner.grantAudience !== undefined ? { grantAudience: winner.grantAudience } : {}),
+      };
+      return explained({ ...base, outcome: winner.effect, rule: winner.id, reason: reasonFor(winner, input.action, approval), ...(approval ? { approval } : {}), ...grant });
     }
     if (!fallback) {
       return explained({ ...base, outcome: 'deny' as const, rule: 'default', reason: 'no rule matched and no default approval is configured (fail closed)' });

@@ -1,6 +1,7 @@
 import picomatch from 'picomatch';
 import { createAjv, globProblem, pointerToken, POLICY_PUBLISH_ACTION, resourceGlobProblem } from '@countersign/contracts';
 import { compileCondition } from './conditions.ts';
+import { MAX_GRANT_TTL_SECONDS, parseDuration } from './duration.ts';
 import { compilePolicySet, type CompiledPolicySet, type ValidatedPolicyFile } from './compiled-policy.ts';
 import { PATTERN_HINTS, policySetSchema, type PolicySetDocument, type RuleSpec } from './policy-schema.ts';
 import { asList, GLOB_OPTIONS } from './rule-match.ts';
@@ -52,6 +53,12 @@ function checkRules(source: YamlSource, rules: readonly RuleSpec[]): PolicyError
       errors.push(at(source, `${base}/approval`, `is only allowed when effect is require_approval (effect is ${rule.effect})`));
     }
     if (rule.approval) errors.push(...checkApproval(source, `${base}/approval`, rule.approval));
+    if (rule.grantTtl !== undefined && (parseDuration(rule.grantTtl) ?? Infinity) > MAX_GRANT_TTL_SECONDS) {
+      errors.push(at(source, `${base}/grantTtl`, 'must be at most 1d: a grant is a short-lived receipt, ask again for later runs'));
+    }
+    if (rule.effect === 'deny' && (rule.grantTtl !== undefined || rule.grantAudience !== undefined)) {
+      errors.push(at(source, `${base}/${rule.grantTtl !== undefined ? 'grantTtl' : 'grantAudience'}`, 'is only allowed when effect is allow or require_approval: a denied action has no grant'));
+    }
     if (rule.effect === 'allow' && publishes(rule)) {
       errors.push(at(source, `${base}/effect`, `may not be allow for ${POLICY_PUBLISH_ACTION}: publishing a policy always goes through approval`));
     }

@@ -54,6 +54,10 @@ export interface RuleSpec {
   /** The proposal must carry a justification, or the rule denies it. */
   requireJustification?: boolean;
   approval?: ApprovalSpec;
+  /** How long the signed grant of an approval under this rule is valid (default 5m, at most 1d). */
+  grantTtl?: string;
+  /** The `aud` of those grants: the executors they are meant for. */
+  grantAudience?: string;
 }
 
 export interface PolicySetDocument {
@@ -157,6 +161,8 @@ const ruleSchema = {
     reason: text,
     requireJustification: { type: 'boolean', default: false },
     approval: approvalSchema,
+    grantTtl: duration,
+    grantAudience: { type: 'string', minLength: 1, maxLength: 256, pattern: '^[\\x21-\\x7e]+$' },
   },
 } as const;
 
