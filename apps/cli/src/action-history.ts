@@ -73,6 +73,9 @@ function decisionOf(event: ActionEvent): FinalDecision | undefined {
     case 'NotificationFailed':
     case 'ExecutionStarted':
     case 'ActionExecuted':
+    case 'StandingApprovalGranted':
+    case 'StandingApprovalUsed':
+    case 'StandingApprovalRevoked':
       return undefined;
     default: {
       const never: never = event;

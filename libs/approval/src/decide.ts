@@ -9,6 +9,7 @@ import { notOpen, rejection } from './rejection.ts';
 import { decideReview } from './review.ts';
 import { isFinal, type ApprovalState } from './state.ts';
 import { decideVote } from './votes.ts';
+import { decideUnderStanding } from './standing/approve-under-standing.ts';
 
 /** Stands in for rule and policy version when the requester cancels before policy has answered. */
 export const NOT_EVALUATED = 'not-evaluated';
@@ -58,6 +59,13 @@ export function decide(command: ActionCommand, state: ApprovalState, ctx: Decide
         ...(state.status === 'approved' ? { approvedParamsHash: state.decision.paramsHash } : {}),
         ...(isFinal(state) && state.execution ? { execution: state.execution } : {}),
       }, ctx);
+    case 'ApproveUnderStanding':
+      return decideUnderStanding(command, state, ctx);
+    // A requester ledger's commands (ADR 0004): the router never decides them on an action's stream.
+    case 'GrantStandingApproval':
+    case 'UseStandingApproval':
+    case 'RevokeStandingApproval':
+      return [];
     default: {
       const unknown: never = command;
       throw new Error(`approval: unknown command type "${(unknown as { type: string }).type}"`);

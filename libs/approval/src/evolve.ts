@@ -75,6 +75,11 @@ export function evolve(state: ApprovalState, event: ActionEvent): ApprovalState 
       if (!execution) break;
       return { ...state, execution, handledCommands };
     }
+    // A requester ledger's events (ADR 0004) never belong to an action's stream.
+    case 'StandingApprovalGranted':
+    case 'StandingApprovalUsed':
+    case 'StandingApprovalRevoked':
+      break;
     default: {
       const unknown: never = event;
       throw new Error(`approval: unknown event type "${(unknown as { type: string }).type}"`);

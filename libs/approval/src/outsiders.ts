@@ -70,6 +70,10 @@ function commandAuthor(command: ActionCommand): string | undefined {
     case 'EscalateApproval':
     case 'RecordNotificationDelivered':
     case 'RecordNotificationFailed':
+    case 'ApproveUnderStanding':
+    case 'GrantStandingApproval':
+    case 'UseStandingApproval':
+    case 'RevokeStandingApproval':
       return undefined;
     default: {
       const unknown: never = command;

@@ -86,6 +86,12 @@ export function decideSettled(command: ActionCommand, settled: Settled, ctx: Dec
       return [{ type: 'NotificationFailed', data: command.data, actor: NOTIFIER }];
     case 'RecordExecution':
       return decideExecution(command, settled, ctx);
+    // Decided already: a use of a standing approval arriving now approves nothing; ledger commands never come here.
+    case 'ApproveUnderStanding':
+    case 'GrantStandingApproval':
+    case 'UseStandingApproval':
+    case 'RevokeStandingApproval':
+      return [];
     default: {
       const unknown: never = command;
       throw new Error(`approval: unknown command type "${(unknown as { type: string }).type}"`);

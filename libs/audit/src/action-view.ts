@@ -184,6 +184,11 @@ export function projectAction(view: ActionView | undefined, event: ActionEvent):
     case 'ExecutionStarted':
     case 'ActionExecuted':
       return { ...base(view!), execution: executionAfter(view!.execution, event) };
+    // A requester ledger's events (ADR 0004) have no action view: standing-view.ts projects them.
+    case 'StandingApprovalGranted':
+    case 'StandingApprovalUsed':
+    case 'StandingApprovalRevoked':
+      return view;
     default: {
       const unknown: never = event;
       throw new Error(`unhandled event type ${(unknown as ActionEvent).type}`);

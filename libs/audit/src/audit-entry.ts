@@ -125,6 +125,22 @@ export function auditEntryFor(view: ActionView, event: ActionEvent): AuditEntry 
         details: { executor: d.executor, outcome: d.outcome, grantId: d.grantId, kid: d.kid, startedAt: d.startedAt, finishedAt: d.finishedAt, paramsHash: d.paramsHash },
       };
     }
+    // A requester ledger's events (ADR 0004): `actionId` is the ledger's stream, the action and resource are the standing approval's.
+    case 'StandingApprovalGranted': {
+      const d = event.data;
+      return {
+        ...entry, approvers: d.grantedBy, rule: d.rule, policyVersion: d.policyVersion,
+        details: { standingId: d.standingId, sourceActionId: d.sourceActionId, maxUses: d.maxUses, expiresAt: d.expiresAt, ...pick(d, 'when') },
+      };
+    }
+    case 'StandingApprovalUsed': {
+      const d = event.data;
+      return { ...entry, paramsHash: d.paramsHash, details: { standingId: d.standingId, usedBy: d.actionId, use: d.use, maxUses: d.maxUses, resource: d.resource } };
+    }
+    case 'StandingApprovalRevoked': {
+      const d = event.data;
+      return { ...entry, ...(d.reason ? { reason: d.reason } : {}), details: { standingId: d.standingId, revokedBy: d.revokedBy } };
+    }
     default: {
       const unknown: never = event;
       throw new Error(`unhandled event type ${(unknown as ActionEvent).type}`);

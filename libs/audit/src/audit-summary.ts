@@ -85,6 +85,18 @@ export function summarize(view: ActionView, event: ActionEvent): string {
       const d = event.data;
       return `executed by ${d.executor}: ${d.outcome}${d.error ? ` — ${d.error}` : ''} (${d.startedAt} to ${d.finishedAt})`;
     }
+    case 'StandingApprovalGranted': {
+      const d = event.data;
+      const where = d.when ? ` where ${d.when}` : '';
+      return `standing approval ${d.standingId} granted to ${d.requester.id} by ${names(d.grantedBy)} (approving action ${d.sourceActionId}): ` +
+        `${d.action} on ${d.resource}${where}, up to ${d.maxUses} use(s) until ${d.expiresAt}`;
+    }
+    case 'StandingApprovalUsed': {
+      const d = event.data;
+      return `standing approval ${d.standingId} used (${d.use} of ${d.maxUses}) to approve action ${d.actionId} on ${d.resource}`;
+    }
+    case 'StandingApprovalRevoked':
+      return withText(`standing approval ${event.data.standingId} revoked by ${event.data.revokedBy}`, event.data.reason);
     default: {
       const unknown: never = event;
       throw new Error(`unhandled event type ${(unknown as ActionEvent).type}`);

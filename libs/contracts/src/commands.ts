@@ -3,6 +3,9 @@ import type { ActionProposedData, Channel, PolicyEvaluatedData, VoteDecision } f
 import type { NotificationDeliveredData, NotificationFailedData } from './notification-events.ts';
 import type { ReviewVerdict } from './policy-events.ts';
 import type { RecordExecutionData } from './execution-events.ts';
+import type {
+  ApproveUnderStandingData, RevokeStandingApprovalData, StandingApprovalGrantedData, StandingTerms, UseStandingApprovalData,
+} from './standing-events.ts';
 
 export type ProposeActionData = ActionProposedData;
 
@@ -35,6 +38,8 @@ export interface CastVoteData {
    * the proposal's is refused (`params_mismatch`) rather than counted.
    */
   paramsHash?: string;
+  /** With an approval: the standing approval offered to the requester (ADR 0004). */
+  standing?: StandingTerms;
 }
 
 export interface CancelActionData {
@@ -73,6 +78,11 @@ export interface CommandDataByType {
   RecordNotificationFailed: NotificationFailedData;
   /** An executor redeemed the action's grant or reports the outcome (issue 11). */
   RecordExecution: RecordExecutionData;
+  /** Standing approvals (ADR 0004): the first three to a requester's ledger (keyed by its id), the last to an action. */
+  GrantStandingApproval: StandingApprovalGrantedData;
+  UseStandingApproval: UseStandingApprovalData;
+  RevokeStandingApproval: RevokeStandingApprovalData;
+  ApproveUnderStanding: ApproveUnderStandingData;
 }
 
 export type CommandType = keyof CommandDataByType;
@@ -89,6 +99,10 @@ export const COMMAND_TYPES: readonly CommandType[] = [
   'RecordNotificationDelivered',
   'RecordNotificationFailed',
   'RecordExecution',
+  'GrantStandingApproval',
+  'UseStandingApproval',
+  'RevokeStandingApproval',
+  'ApproveUnderStanding',
 ];
 
 export type ActionCommand = { [K in CommandType]: CommandEnvelope<K, CommandDataByType[K]> }[CommandType];

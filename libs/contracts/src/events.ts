@@ -2,6 +2,10 @@ import type { NotificationDeliveredData, NotificationFailedData } from './notifi
 import type { ApprovalEscalatedData, PolicyPublishedData, ReviewRecordedData, ReviewRequestedData } from './policy-events.ts';
 import type { EventEnvelope } from './envelope.ts';
 import type { ActionExecutedData, ExecutionStartedData } from './execution-events.ts';
+import type {
+  StandingAllowance, StandingApprovalGrantedData, StandingApprovalRevokedData, StandingApprovalUsedData, StandingGrantReference, StandingTerms,
+  StandingUseReference,
+} from './standing-events.ts';
 
 /** What policy said about a proposal. */
 export type PolicyOutcome = 'allow' | 'deny' | 'require_approval';
@@ -36,6 +40,8 @@ export interface ApprovalRequirement {
   escalation?: EscalationRequirement;
   /** In an emergency, one member of `groups` may approve alone; a review is then always requested. */
   breakGlass?: BreakGlassRequirement;
+  /** Approvers may offer the requester a standing approval within these bounds (ADR 0004); absent: they may not. */
+  standing?: StandingAllowance;
 }
 
 export interface EscalationRequirement {
@@ -115,6 +121,8 @@ export interface ApprovalRequestedData {
   escalation?: { at: string; groups: string[]; channels?: string[] };
   /** Who may approve alone in an emergency (requester excluded), and the review that follows. */
   breakGlass?: { groups: string[]; eligible: string[]; reviewGroups: string[]; reviewWithinSeconds: number };
+  /** The bounds of the standing approvals approvers may offer with their approval (the rule's). */
+  standing?: StandingAllowance;
 }
 
 export interface VoteRecordedData {
@@ -128,6 +136,8 @@ export interface VoteRecordedData {
   breakGlass?: boolean;
   /** The params hash the voter was shown and approved (sent by chat buttons); equal to the proposal's. */
   paramsHash?: string;
+  /** The standing approval the voter offers the requester with this approval (ADR 0004). */
+  standing?: StandingTerms;
 }
 
 export type RejectionCode =
@@ -153,7 +163,9 @@ export type RejectionCode =
   /** The router could not process the command after bounded attempts (it was dead-lettered with the reason). */
   | 'unprocessable'
   /** The vote names a params hash other than the proposal's: the voter saw other parameters. */
-  | 'params_mismatch';
+  | 'params_mismatch'
+  /** A vote offered a standing approval the rule does not allow (or beyond its bounds). */
+  | 'standing_not_allowed';
 
 export interface CommandRejectedData {
   command: string;
@@ -177,6 +189,10 @@ export interface ActionApprovedData extends DecisionData {
   approvers: string[];
   /** Approved alone under break-glass: always followed by ReviewRequested. */
   breakGlass?: boolean;
+  /** Approved at once under a standing approval of the requester: its use (ADR 0004). */
+  standing?: StandingUseReference;
+  /** This approval created a standing approval: every counted approver offered these terms. */
+  grantedStanding?: StandingGrantReference;
 }
 
 export interface ActionDeniedData extends DecisionData {
@@ -211,6 +227,9 @@ export interface EventDataByType {
   NotificationFailed: NotificationFailedData;
   ExecutionStarted: ExecutionStartedData;
   ActionExecuted: ActionExecutedData;
+  StandingApprovalGranted: StandingApprovalGrantedData;
+  StandingApprovalUsed: StandingApprovalUsedData;
+  StandingApprovalRevoked: StandingApprovalRevokedData;
 }
 
 export type EventType = keyof EventDataByType;
@@ -233,6 +252,9 @@ export const EVENT_TYPES: readonly EventType[] = [
   'NotificationFailed',
   'ExecutionStarted',
   'ActionExecuted',
+  'StandingApprovalGranted',
+  'StandingApprovalUsed',
+  'StandingApprovalRevoked',
 ];
 
 /** Event types that end an action; exactly one of them per action. */

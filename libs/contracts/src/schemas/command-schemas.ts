@@ -3,6 +3,9 @@ import { actionProposedSchema, policyEvaluatedSchema } from './event-schemas.ts'
 import { notificationDeliveredSchema, notificationFailedSchema } from './notification-schemas.ts';
 import { recordReviewSchema } from './policy-schemas.ts';
 import { recordExecutionSchema } from './execution-schemas.ts';
+import {
+  approveUnderStandingSchema, revokeStandingApprovalSchema, standingApprovalGrantedSchema, standingTerms, useStandingApprovalSchema,
+} from './standing-schemas.ts';
 import { actor, channel, isoTime, nonEmpty, sha256Hex, stringList } from './primitives.ts';
 
 /** One schema per command type, for the `data` field. */
@@ -28,6 +31,7 @@ export const COMMAND_DATA_SCHEMAS: Record<CommandType, object> = {
       identity: nonEmpty,
       breakGlass: { type: 'boolean' },
       paramsHash: sha256Hex,
+      standing: standingTerms,
     },
   },
   CancelAction: {
@@ -52,6 +56,10 @@ export const COMMAND_DATA_SCHEMAS: Record<CommandType, object> = {
   RecordNotificationDelivered: notificationDeliveredSchema,
   RecordNotificationFailed: notificationFailedSchema,
   RecordExecution: recordExecutionSchema,
+  GrantStandingApproval: standingApprovalGrantedSchema,
+  UseStandingApproval: useStandingApprovalSchema,
+  RevokeStandingApproval: revokeStandingApprovalSchema,
+  ApproveUnderStanding: approveUnderStandingSchema,
 };
 
 export const commandEnvelopeSchema = {

@@ -2,6 +2,10 @@ import type { EventType } from '../events.ts';
 import { actor, channel, groupsByPrincipal, isoTime, jsonObject, nonEmpty, sha256Hex, stringList } from './primitives.ts';
 import { notificationDeliveredSchema, notificationFailedSchema } from './notification-schemas.ts';
 import { actionExecutedSchema, executionStartedSchema } from './execution-schemas.ts';
+import {
+  standingAllowance, standingApprovalGrantedSchema, standingApprovalRevokedSchema, standingApprovalUsedSchema, standingGrantReference, standingTerms,
+  standingUseReference,
+} from './standing-schemas.ts';
 import { approvalEscalatedSchema, approvalRequirement, conditionResult, policyPublishedSchema, requestBreakGlass, requestEscalation, reviewRecordedSchema, reviewRequestedSchema } from './policy-schemas.ts';
 
 export const actionProposedSchema = {
@@ -79,6 +83,7 @@ export const EVENT_DATA_SCHEMAS: Record<EventType, object> = {
       channels: stringList,
       escalation: requestEscalation,
       breakGlass: requestBreakGlass,
+      standing: standingAllowance,
     },
   },
   VoteRecorded: {
@@ -93,6 +98,7 @@ export const EVENT_DATA_SCHEMAS: Record<EventType, object> = {
       identity: nonEmpty,
       breakGlass: { type: 'boolean' },
       paramsHash: sha256Hex,
+      standing: standingTerms,
     },
   },
   CommandRejected: {
@@ -107,7 +113,7 @@ export const EVENT_DATA_SCHEMAS: Record<EventType, object> = {
         enum: [
           'self_approval', 'not_eligible', 'already_decided', 'not_pending', 'duplicate_vote', 'not_requester', 'reason_required',
           'no_review_requested', 'already_reviewed', 'past_deadline', 'params_mismatch', 'unprocessable',
-          'not_approved', 'already_redeemed', 'already_executed', 'grant_expired',
+          'not_approved', 'already_redeemed', 'already_executed', 'grant_expired', 'standing_not_allowed',
         ],
       },
       reason: { type: 'string' },
@@ -117,7 +123,10 @@ export const EVENT_DATA_SCHEMAS: Record<EventType, object> = {
     type: 'object',
     required: [...decisionRequired, 'automatic', 'approvers'],
     additionalProperties: false,
-    properties: { ...decisionBase, automatic: { type: 'boolean' }, approvers: stringList, breakGlass: { type: 'boolean' } },
+    properties: {
+      ...decisionBase, automatic: { type: 'boolean' }, approvers: stringList, breakGlass: { type: 'boolean' },
+      standing: standingUseReference, grantedStanding: standingGrantReference,
+    },
   },
   ActionDenied: {
     type: 'object',
@@ -145,6 +154,9 @@ export const EVENT_DATA_SCHEMAS: Record<EventType, object> = {
   NotificationFailed: notificationFailedSchema,
   ExecutionStarted: executionStartedSchema,
   ActionExecuted: actionExecutedSchema,
+  StandingApprovalGranted: standingApprovalGrantedSchema,
+  StandingApprovalUsed: standingApprovalUsedSchema,
+  StandingApprovalRevoked: standingApprovalRevokedSchema,
 };
 
 export const eventEnvelopeSchema = {

@@ -1,5 +1,6 @@
 /** Schemas of what policy adds to the action streams: requirements, explanations, escalation, break-glass and its review, publication. */
 import { groupsByPrincipal, isoTime, nonEmpty, sha256Hex, stringList } from './primitives.ts';
+import { standingAllowance } from './standing-schemas.ts';
 
 const seconds = { type: 'integer', minimum: 1 } as const;
 
@@ -27,6 +28,7 @@ export const approvalRequirement = {
       additionalProperties: false,
       properties: { groups: stringList, reviewGroups: stringList, reviewWithinSeconds: seconds },
     },
+    standing: standingAllowance,
   },
 } as const;
 

@@ -18,6 +18,7 @@ export const REJECTION_TITLES: Record<RejectionCode, string> = {
   already_redeemed: 'This action\'s grant was already redeemed; an approved action runs once.',
   already_executed: 'This action\'s execution was already reported.',
   grant_expired: 'The grant has expired.',
+  standing_not_allowed: 'This standing approval cannot be granted.',
 };
 
 /** A refusal as one line of chat: what it means, then the router's own reason. */

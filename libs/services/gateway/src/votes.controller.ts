@@ -31,6 +31,7 @@ export const REJECTION_STATUS: Record<RejectionCode, number> = {
   already_redeemed: 409,
   already_executed: 409,
   grant_expired: 403,
+  standing_not_allowed: 422,
 };
 
 interface ApproveBody { comment?: string; breakGlass?: boolean }

@@ -84,6 +84,9 @@ export function foldEvent(state: NotifiedAction, event: ActionEvent): NotifiedAc
     case 'PolicyPublished':
     case 'ExecutionStarted':
     case 'ActionExecuted':
+    case 'StandingApprovalGranted':
+    case 'StandingApprovalUsed':
+    case 'StandingApprovalRevoked':
       return state;
     default: {
       const unknown: never = event;
