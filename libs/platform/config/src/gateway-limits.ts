@@ -28,6 +28,10 @@ export interface GatewayLimits {
   answerWaitMs: number;
   /** Requests one gateway instance lets wait for the router's answer at once (memory); more are answered 503. */
   maxWaiting: number;
+  /** Server-Sent Event streams one gateway instance holds open at once (sockets, memory); more are answered 503. */
+  maxStreams: number;
+  /** How often an open event stream gets a comment line, so proxies and clients see it alive. */
+  streamHeartbeatMs: number;
 }
 
 export const DEFAULT_GATEWAY_LIMITS: GatewayLimits = {
@@ -42,6 +46,8 @@ export const DEFAULT_GATEWAY_LIMITS: GatewayLimits = {
   readConcurrency: 16,
   answerWaitMs: 10_000,
   maxWaiting: 10_000,
+  maxStreams: 1000,
+  streamHeartbeatMs: 15_000,
 };
 
 type Read = <T>(name: string, fallback: T, parse: (raw: string) => T | undefined, expected: string) => T;
@@ -72,6 +78,8 @@ export function readGatewayLimits(read: Read, problems: string[]): GatewayLimits
     readConcurrency: int('COUNTERSIGN_READ_CONCURRENCY', d.readConcurrency, 1, 1000),
     answerWaitMs: int('COUNTERSIGN_ANSWER_WAIT_MS', d.answerWaitMs, 0, 60_000),
     maxWaiting: int('COUNTERSIGN_MAX_WAITING', d.maxWaiting, 1, 1_000_000),
+    maxStreams: int('COUNTERSIGN_MAX_STREAMS', d.maxStreams, 1, 1_000_000),
+    streamHeartbeatMs: int('COUNTERSIGN_STREAM_HEARTBEAT_MS', d.streamHeartbeatMs, 100, 300_000),
   };
   // A body the bucket could never hold would be refused forever, whatever the caller waited.
   const largest = Math.max(limits.bodyBytes, limits.policyBodyBytes);
