@@ -31,6 +31,8 @@ export interface EnvConfig {
   gateway: GatewayLimits;
   /** Keys and freshness of signed proposals (the gateway signs, evaluators verify). */
   proposals: ProposalSettings;
+  /** The grant key file (COUNTERSIGN_GRANT_KEYS); on the file log it defaults to `<dataDir>/grant-keys.json`. */
+  grantKeysPath?: string;
 }
 
 /**
@@ -89,6 +91,8 @@ export function readEnvConfig(env: Env = process.env): EnvConfig {
     gateway: readGatewayLimits(read, problems),
     proposals: readProposalSettings(read),
   };
+  const grantKeys = read('COUNTERSIGN_GRANT_KEYS', undefined as string | undefined, dir, 'the path of a grant key file (JSON) without surrounding spaces');
+  if (grantKeys) config.grantKeysPath = grantKeys;
   if (problems.length > 0) throw new ConfigError(problems);
   return config;
 }

@@ -4,3 +4,4 @@ export * from './runtime.module.ts';
 export * from './dead-letter.ts';
 export * from './health.controller.ts';
 export * from './proposal-keys.ts';
+export * from './grant-keys.ts';

@@ -2,6 +2,7 @@ import { Global, Module, type DynamicModule } from '@nestjs/common';
 import { EVENT_LOG, type EventLog } from '@countersign/eventlog';
 import { READ_MODEL_STORE, type ReadModelStore } from '@countersign/readmodel';
 import { v7 as uuidv7 } from 'uuid';
+import { GRANT_KEYS, type GrantKeys } from './grant-keys.ts';
 import { NO_PROPOSAL_KEYS, PROPOSAL_KEYS, type ProposalKeys } from './proposal-keys.ts';
 import { createReadiness, type Readiness } from './readiness.ts';
 import { CLOCK, DIRECTORY, ID_SOURCE, POLICY_SET, READINESS, type Clock, type IdSource } from './tokens.ts';
@@ -18,6 +19,8 @@ export interface RuntimeOptions {
   readiness?: Readiness;
   /** The gateway's signing key and the keys evaluators accept for it (none: no proposal can be signed). */
   proposalKeys?: ProposalKeys;
+  /** The keys the gateway signs grants with (none: a process without a gateway). */
+  grantKeys?: GrantKeys;
 }
 
 export const systemClock: Clock = { now: () => new Date() };
@@ -37,6 +40,7 @@ export class RuntimeModule {
       { provide: ID_SOURCE, useValue: options.ids ?? uuidV7Ids },
       { provide: READINESS, useValue: options.readiness ?? createReadiness() },
       { provide: PROPOSAL_KEYS, useValue: options.proposalKeys ?? NO_PROPOSAL_KEYS },
+      { provide: GRANT_KEYS, useValue: options.grantKeys ?? null },
     ];
     return { module: RuntimeModule, providers, exports: providers.map((p) => p.provide) };
   }

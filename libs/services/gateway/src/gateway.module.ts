@@ -26,6 +26,8 @@ import { teamsAuthProvider } from './teams/teams-gateway-config.ts';
 import { TeamsController } from './teams/teams.controller.ts';
 import { VoteCaster } from './vote-caster.ts';
 import { VotesController } from './votes.controller.ts';
+import { GrantsController } from './grants/grants.controller.ts';
+import { JwksController } from './grants/jwks.controller.ts';
 
 /** Answers given from the log that reads of this instance still prefer to a lagging read model. */
 const RECENT_VIEWS_KEPT = 10_000;
@@ -41,7 +43,7 @@ export class GatewayModule {
     const room = new WaitingRoom(limits.maxWaiting);
     return {
       module: GatewayModule,
-      controllers: [ActionsController, VotesController, AuditController, PoliciesController, ...SLACK_CONTROLLERS, TeamsController, answersFollower(room)],
+      controllers: [ActionsController, VotesController, GrantsController, JwksController, AuditController, PoliciesController, ...SLACK_CONTROLLERS, TeamsController, answersFollower(room)],
       providers: [
         { provide: GATEWAY_LIMITS, useValue: limits },
         { provide: WAITING_ROOM, useValue: room },
