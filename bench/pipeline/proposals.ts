@@ -2,7 +2,7 @@ import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { TOPICS, contentHash, signProposal, type CommandEnvelope, type ProposeActionData } from '@countersign/contracts';
-import { gatewayKid } from '@countersign/runtime';
+import { gatewayKid, newGrantKeyFile } from '@countersign/runtime';
 import { exportPKCS8, exportSPKI, generateKeyPair, type CryptoKey } from 'jose';
 import { v7 as uuidv7 } from 'uuid';
 
@@ -22,10 +22,12 @@ export async function benchSigner(): Promise<BenchSigner> {
   const dir = await mkdtemp(join(tmpdir(), 'bench-keys-'));
   await writeFile(join(dir, 'gateway.pem'), await exportPKCS8(privateKey), { mode: 0o600 });
   await writeFile(join(dir, 'gateway.pub.pem'), await exportSPKI(publicKey));
+  // The gateway on Kafka signs grants with a named key file.
+  await writeFile(join(dir, 'grant-keys.json'), JSON.stringify(await newGrantKeyFile(new Date())), { mode: 0o600 });
   return {
     kid: await gatewayKid(publicKey),
     privateKey,
-    env: { COUNTERSIGN_GATEWAY_SIGNING_KEY: join(dir, 'gateway.pem'), COUNTERSIGN_GATEWAY_VERIFY_KEY: join(dir, 'gateway.pub.pem') },
+    env: { COUNTERSIGN_GATEWAY_SIGNING_KEY: join(dir, 'gateway.pem'), COUNTERSIGN_GATEWAY_VERIFY_KEY: join(dir, 'gateway.pub.pem'), COUNTERSIGN_GRANT_KEYS: join(dir, 'grant-keys.json') },
   };
 }
 

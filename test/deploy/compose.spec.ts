@@ -144,6 +144,9 @@ describe('docker-compose.yml, the production shape', () => {
     assert.ok(script.includes(`'${env('gateway').COUNTERSIGN_GATEWAY_SIGNING_KEY}'`), 'the gateway reads the file the one-shot writes');
     assert.ok(script.includes(`'${env('policy-evaluator').COUNTERSIGN_GATEWAY_VERIFY_KEY}'`), 'the evaluator reads the public key the one-shot writes');
     for (const name of SERVICES.filter((n) => n !== 'gateway')) assert.equal(env(name).COUNTERSIGN_GATEWAY_SIGNING_KEY, undefined, `${name} holds no signing key`);
+    // the grant key file: made once by the same one-shot, in the gateway's own volume, read by gateways only
+    assert.ok(script.includes(`existsSync('${env('gateway').COUNTERSIGN_GRANT_KEYS}')`), 'the gateway reads the grant key file the one-shot writes once');
+    for (const name of SERVICES.filter((n) => n !== 'gateway')) assert.equal(env(name).COUNTERSIGN_GRANT_KEYS, undefined, `${name} holds no grant key`);
     for (const name of ['gateway', 'policy-evaluator']) assert.equal(dependsOn(name)['gateway-keys']?.condition, 'service_completed_successfully', name);
   });
 

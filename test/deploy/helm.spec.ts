@@ -116,6 +116,13 @@ describe('Helm chart deploy/helm/countersign', () => {
     assert.match(pod, /{{- if eq \.app "gateway" }}\n\s*- key: {{ \$root\.Values\.proposals\.gatewayKeySecret\.privateKey }}\n\s*path: gateway\.pem\n\s*{{- else }}\n\s*- key: {{ \$root\.Values\.proposals\.gatewayKeySecret\.publicKey }}\n\s*path: gateway\.pub\.pem/);
   });
 
+  it('mounts the grant key file from a Secret into gateway pods only', () => {
+    assert.deepEqual(Object.keys(values.grants.keySecret).sort(), ['key', 'name']);
+    assert.match(valuesText, /countersign grant-keys generate --out grant-keys\.json/);
+    assert.match(pod, /- name: COUNTERSIGN_GRANT_KEYS\n\s*value: \/etc\/countersign\/grants\/grant-keys\.json/);
+    assert.match(pod, /{{- if eq \.app "gateway" }}\n\s*# The grant key file[^\n]*\n\s*- name: grant-keys\n\s*secret:\n\s*secretName: {{ required "[^"]+" \$root\.Values\.grants\.keySecret\.name }}/);
+  });
+
   it('says that Kafka and MongoDB are brought by the user, with defaults the apps accept', () => {
     assert.match(valuesText, /Kafka and MongoDB are expected to exist/);
     assert.match(valuesText, /kubectl create secret generic/);

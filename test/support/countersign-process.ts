@@ -127,7 +127,12 @@ export function gatewayKeyEnv(): Record<string, string> {
     const [signing, verify] = [join(dir, 'gateway.pem'), join(dir, 'gateway.pub.pem')];
     writeFileSync(signing, privateKey.export({ type: 'pkcs8', format: 'pem' }), { mode: 0o600 });
     writeFileSync(verify, publicKey.export({ type: 'spki', format: 'pem' }));
-    gatewayKeys = { COUNTERSIGN_GATEWAY_SIGNING_KEY: signing, COUNTERSIGN_GATEWAY_VERIFY_KEY: verify };
+    // The grant key file every gateway replica of the run shares (on Kafka it must be named).
+    const grants = join(dir, 'grant-keys.json');
+    const { kty, crv, x, d } = generateKeyPairSync('ed25519').privateKey.export({ format: 'jwk' });
+    const file = { keys: [{ kid: 'grant-e2e-1', createdAt: new Date().toISOString(), privateJwk: { kty, crv, x, d } }] };
+    writeFileSync(grants, JSON.stringify(file), { mode: 0o600 });
+    gatewayKeys = { COUNTERSIGN_GATEWAY_SIGNING_KEY: signing, COUNTERSIGN_GATEWAY_VERIFY_KEY: verify, COUNTERSIGN_GRANT_KEYS: grants };
   }
   return gatewayKeys;
 }

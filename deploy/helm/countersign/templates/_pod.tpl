@@ -68,6 +68,8 @@ containers:
       {{- if eq .app "gateway" }}
       - name: COUNTERSIGN_GATEWAY_SIGNING_KEY
         value: /etc/countersign/keys/gateway.pem
+      - name: COUNTERSIGN_GRANT_KEYS
+        value: /etc/countersign/grants/grant-keys.json
       {{- end }}
       {{- if eq .app "policy-evaluator" }}
       - name: COUNTERSIGN_GATEWAY_VERIFY_KEY
@@ -102,6 +104,11 @@ containers:
         mountPath: /etc/countersign/keys
         readOnly: true
       {{- end }}
+      {{- if eq .app "gateway" }}
+      - name: grant-keys
+        mountPath: /etc/countersign/grants
+        readOnly: true
+      {{- end }}
       {{- if $kinds }}
       - name: workspace
         mountPath: /etc/countersign/workspace
@@ -125,6 +132,16 @@ volumes:
         - key: {{ $root.Values.proposals.gatewayKeySecret.publicKey }}
           path: gateway.pub.pem
         {{- end }}
+  {{- end }}
+  {{- if eq .app "gateway" }}
+  # The grant key file (docs/sdk.md): gateways only.
+  - name: grant-keys
+    secret:
+      secretName: {{ required "grants.keySecret.name: a Secret holding the grant key file" $root.Values.grants.keySecret.name }}
+      defaultMode: 0440
+      items:
+        - key: {{ $root.Values.grants.keySecret.key }}
+          path: grant-keys.json
   {{- end }}
   {{- if $kinds }}
   - name: workspace
