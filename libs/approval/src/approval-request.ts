@@ -36,7 +36,7 @@ export function approvalRequest(
   const shortfall = quorumShortfall(requirement, { eligible, eligibleGroups }, directory, requester);
   if (shortfall) return { impossible: `Not enough eligible approvers for rule ${evaluation.rule}: ${shortfall}; denied (fail closed).` };
 
-  const { channels, escalation, breakGlass } = requirement;
+  const { channels, escalation, breakGlass, standing } = requirement;
   return {
     rule: evaluation.rule,
     policyVersion: evaluation.policyVersion,
@@ -49,6 +49,7 @@ export function approvalRequest(
     ...(channels ? { channels } : {}),
     ...(escalation ? { escalation: plannedEscalation(escalation, now) } : {}),
     ...(breakGlass ? { breakGlass: breakGlassClause(breakGlass, directory, excluded) } : {}),
+    ...(standing ? { standing: { ...standing } } : {}),
   };
 }
 

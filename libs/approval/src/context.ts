@@ -2,8 +2,11 @@ import type { Actor, DomainEventBody, Requester } from '@countersign/contracts';
 
 /** A plain snapshot of the principals known when a command is decided. */
 export interface Directory {
-  /** `readsAll`: an auditor or admin, who may see every action (and so hears why a command of theirs is refused). */
-  principals: Record<string, { kind: 'agent' | 'human'; groups: string[]; readsAll?: boolean }>;
+  /**
+   * `readsAll`: an auditor or admin, who may see every action (and so hears why a command of theirs is refused);
+   * `admin`: an admin, who may also revoke any standing approval.
+   */
+  principals: Record<string, { kind: 'agent' | 'human'; groups: string[]; readsAll?: boolean; admin?: boolean }>;
 }
 
 /** Everything impure a decision needs, passed in. */

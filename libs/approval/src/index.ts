@@ -12,3 +12,6 @@ export { policyPublication, policyVersionInForce, publicationProblem, stalePubli
 export { outsiderRefusal, REJECTION_LIMIT, type OutsiderRefusal } from './outsiders.ts';
 export { unprocessable } from './rejection.ts';
 export { canSettle, decideSettled, evolveSettled, settle, settledRefusal, unprocessableSettled, type Settled } from './settled.ts';
+export { decideLedger, mayRevoke, type LedgerContext, type StandingChecks } from './standing/decide-ledger.ts';
+export { evolveLedger, initialLedger, isLive, standingStatus, type LedgerState, type StandingRecord } from './standing/ledger.ts';
+export { standingFollowUps, type StandingFollowUp } from './standing/follow-ups.ts';

@@ -15,6 +15,7 @@ export function voteRecorded(vote: CastVoteData, breakGlass = false): VoteRecord
     ...(vote.identity !== undefined ? { identity: vote.identity } : {}),
     ...(breakGlass ? { breakGlass: true } : {}),
     ...(vote.paramsHash !== undefined ? { paramsHash: vote.paramsHash } : {}),
+    ...(vote.standing !== undefined ? { standing: vote.standing } : {}),
   };
 }
 

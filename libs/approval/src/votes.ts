@@ -9,6 +9,7 @@ import { quorumReached } from './quorum.ts';
 import { notOpen, rejection } from './rejection.ts';
 import type { ApprovalState, Pending } from './state.ts';
 import { decisionBase, duplicateVote, voteRecorded, type Refuse } from './vote-record.ts';
+import { grantAtQuorum, standingOfferProblem } from './standing/offers.ts';
 
 type CastVote = CommandEnvelope<'CastVote', CastVoteData>;
 
@@ -43,6 +44,8 @@ export function decideVote(command: CastVote, state: ApprovalState, ctx: DecideC
 
   const self = selfApproval(command.data, state);
   if (self) return refuse('self_approval', self);
+  const offer = standingOfferProblem(command.data, state);
+  if (offer) return refuse('standing_not_allowed', offer);
   if (command.data.breakGlass && command.data.decision === 'approve') return decideBreakGlass(command, state, ctx, refuse);
 
   const request = currentRequest(state);
@@ -70,11 +73,10 @@ export function decideVote(command: CastVote, state: ApprovalState, ctx: DecideC
   const approvers = [...state.votes.filter((v) => v.decision === 'approve').map((v) => v.voter), voter];
   if (!quorumReached(approvers, request)) return [recorded];
   const distinct = request.distinctGroups ? ' from distinct groups' : '';
-  const reason = `Approved by ${approvers.join(', ')}: quorum of ${request.quorum}${distinct} reached.`;
-  return [
-    recorded,
-    ...approvalOutcome({ type: 'ActionApproved', data: { ...base, reason, automatic: false, approvers }, actor }, state.proposal, ctx.policyInForce),
-  ];
+  const { grantedStanding, note } = grantAtQuorum(command, state, approvers, ctx.now);
+  const reason = `Approved by ${approvers.join(', ')}: quorum of ${request.quorum}${distinct} reached.${note}`;
+  const data = { ...base, reason, automatic: false, approvers, ...(grantedStanding ? { grantedStanding } : {}) };
+  return [recorded, ...approvalOutcome({ type: 'ActionApproved', data, actor }, state.proposal, ctx.policyInForce)];
 }
 
 /**

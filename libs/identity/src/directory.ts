@@ -34,7 +34,8 @@ export interface Principal {
 
 /** What the approval domain needs to know about principals, as plain data. */
 export interface DirectorySnapshot {
-  principals: Record<string, { kind: PrincipalKind; groups: string[]; readsAll?: boolean }>;
+  /** `admin`: may also revoke any standing approval (ADR 0004). */
+  principals: Record<string, { kind: PrincipalKind; groups: string[]; readsAll?: boolean; admin?: boolean }>;
 }
 
 export interface Directory {
@@ -85,7 +86,9 @@ export function createDirectory(principals: readonly Principal[]): Directory {
     identitiesOf: (id) => [...(byId.get(id)?.identities ?? [])],
     ownersOf: (resource) => owning.filter((o) => o.re.some((re) => re.test(resource))).map((o) => o.id).sort(),
     snapshot: () => ({
-      principals: Object.fromEntries(all.map((p) => [p.id, { kind: p.kind, groups: [...p.groups], ...(readsAll(p) ? { readsAll: true } : {}) }])),
+      principals: Object.fromEntries(all.map((p) => [p.id, {
+        kind: p.kind, groups: [...p.groups], ...(readsAll(p) ? { readsAll: true } : {}), ...(p.roles.includes('admin') ? { admin: true } : {}),
+      }])),
     }),
   };
 }
