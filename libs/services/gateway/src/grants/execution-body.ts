@@ -6,6 +6,8 @@ export interface ExecutionBody {
   startedAt?: string;
   finishedAt?: string;
   error?: string;
+  /** Who runs it: only ever the caller (the grant's holder), stated by clients that say so. */
+  executor?: string;
 }
 
 export const executionBody = {
@@ -19,5 +21,6 @@ export const executionBody = {
     startedAt: { type: 'string', format: 'date-time', maxLength: 64 },
     finishedAt: { type: 'string', format: 'date-time', maxLength: 64 },
     error: { type: 'string', minLength: 1, maxLength: 4000 },
+    executor: { type: 'string', minLength: 1, maxLength: 512 },
   },
 } as const;

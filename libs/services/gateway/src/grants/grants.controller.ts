@@ -74,6 +74,9 @@ export class GrantsController {
         [{ pointer: '/params', detail: 'differ from the approved params' }]);
     }
     checkTimes(body, now);
+    if (body.executor !== undefined && body.executor !== caller.principal.id) {
+      throw badRequest([{ pointer: '/executor', detail: `must be your own principal id (${caller.principal.id}): the executor is whoever presents the grant` }]);
+    }
     const seen = await this.waiter.get(id);
     if (!seen) {
       throw new Problem(503, 'action-not-projected', 'This gateway does not know the action yet.', `Action ${id} is not in the read model yet; retry shortly.`, undefined, {}, { 'Retry-After': '1' });
