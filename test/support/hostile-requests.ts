@@ -42,6 +42,13 @@ const proposalLike = fc.record(
     breakGlass: fc.oneof(fc.boolean(), text),
     files: fc.array(fc.record({ path: text, text }), { maxLength: 3 }),
     version: fc.oneof(fc.string({ unit: fc.constantFrom(...'0123456789abcdef'), minLength: 64, maxLength: 64 }), text),
+    // executions: grants that are JWS-shaped or not, outcomes, times, executors
+    grant: fc.oneof(text, fc.array(fc.base64String({ maxLength: 120 }), { minLength: 3, maxLength: 3 }).map((p) => p.join('.'))),
+    outcome: fc.constantFrom('succeeded', 'failed', 'done'),
+    startedAt: fc.oneof(text, fc.date({ noInvalidDate: true }).map((d) => d.toISOString())),
+    finishedAt: fc.oneof(text, fc.constant('2026-02-30T00:00:00Z')),
+    error: text,
+    executor: text,
   },
   { requiredKeys: [] },
 );
@@ -109,6 +116,9 @@ const endpoints = (ids: fc.Arbitrary<string>) =>
     fc.constant({ method: 'GET' as const, path: '/v1/actions' }),
     ids.map((id) => ({ method: 'GET' as const, path: `/v1/actions/${id}` })),
     ids.map((id) => ({ method: 'GET' as const, path: `/v1/actions/${id}/events` })),
+    ids.map((id) => ({ method: 'GET' as const, path: `/v1/actions/${id}/grant` })),
+    ids.map((id) => ({ method: 'POST' as const, path: `/v1/actions/${id}/executions` })),
+    fc.constant({ method: 'GET' as const, path: '/.well-known/jwks.json' }),
     fc.constant({ method: 'GET' as const, path: '/v1/audit' }),
     fc.constantFrom('/v1/policies', '/v1/policies/active', `/v1/policies/${'0'.repeat(64)}`, '/v1/policies/%ZZ').map((path) => ({ method: 'GET' as const, path })),
     fc.constantFrom('/v1/policies', '/v1/policies/rollback').map((path) => ({ method: 'POST' as const, path })),
