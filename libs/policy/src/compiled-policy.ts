@@ -71,7 +71,7 @@ const seconds = (duration: string | undefined, fallback: string): number => pars
 
 /** An approval block with defaults applied; optional parts only when written. */
 export function toRequirement(spec: ApprovalSpec): ApprovalRequirement {
-  const { escalation, breakGlass } = spec;
+  const { escalation, breakGlass, standing } = spec;
   return {
     groups: spec.groups ?? [],
     principals: spec.principals ?? [],
@@ -98,6 +98,7 @@ export function toRequirement(spec: ApprovalSpec): ApprovalRequirement {
           },
         }
       : {}),
+    ...(standing ? { standing: { maxTtlSeconds: seconds(standing.maxTtl, '1h'), maxUses: standing.maxUses } } : {}),
   };
 }
 

@@ -46,17 +46,33 @@ const environment = new Environment({ unlistedVariablesAreDyn: false, limits: { 
 
 export const CONDITION_VARIABLES = ['action', 'resource', 'params', 'context', 'requester', 'now'] as const;
 
+/**
+ * The conditions of standing approvals (ADR 0004) see what a later proposal asks to do, nothing of
+ * its circumstances: `action`, `resource` and `params`.
+ */
+const standingEnvironment = new Environment({ unlistedVariablesAreDyn: false, limits: { maxAstNodes: 2000, maxDepth: 64 } })
+  .registerVariable('action', 'string', { description: 'the action type, e.g. data.export' })
+  .registerVariable('resource', 'string', { description: 'the resource path' })
+  .registerVariable('params', 'map', { description: "the action's parameters" })
+  .registerFunction(RE2_SIGNATURE, re2Matches)
+  .clone();
+
+export const STANDING_CONDITION_VARIABLES = ['action', 'resource', 'params'] as const;
+
 type Compiled = { ok: true; condition: CompiledCondition } | { ok: false; error: string };
 
 // Validation and compilation of a policy version see the same expressions, and most expressions
 // survive from one version to the next: each is parsed once. Bounded, since policies are input.
 /** Parses and type-checks one expression: the condition, or the one-line reason it is not one. */
-export const compileCondition: (expression: string) => Compiled = boundedMemo(5_000, (expression) => parseCondition(expression));
+export const compileCondition: (expression: string) => Compiled = boundedMemo(5_000, (expression) => parseCondition(expression, environment));
 
-function parseCondition(expression: string): Compiled {
+/** The same for the condition of a standing approval: same checks and budget, fewer variables. */
+export const compileStandingCondition: (expression: string) => Compiled = boundedMemo(1_000, (expression) => parseCondition(expression, standingEnvironment));
+
+function parseCondition(expression: string, env: typeof environment): Compiled {
   let run: ParseResult;
   try {
-    run = environment.parse(expression);
+    run = env.parse(expression);
   } catch (error) {
     return { ok: false, error: `is not valid CEL: ${firstLine(error)}` };
   }
@@ -79,7 +95,7 @@ function parseCondition(expression: string): Compiled {
   }
   if (rewritten.text !== expression) {
     try {
-      run = environment.parse(rewritten.text);
+      run = env.parse(rewritten.text);
     } catch (error) {
       return { ok: false, error: `cannot be prepared for RE2: ${firstLine(error)}` };
     }

@@ -180,5 +180,6 @@ function copyRequirement(a: ApprovalRequirement): ApprovalRequirement {
     ...(a.channels ? { channels: [...a.channels] } : {}),
     ...(escalation ? { escalation: { ...escalation, groups: [...escalation.groups], ...(escalation.channels ? { channels: [...escalation.channels] } : {}) } } : {}),
     ...(breakGlass ? { breakGlass: { ...breakGlass, groups: [...breakGlass.groups], reviewGroups: [...breakGlass.reviewGroups] } } : {}),
+    ...(a.standing ? { standing: { ...a.standing } } : {}),
   };
 }

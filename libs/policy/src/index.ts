@@ -6,3 +6,4 @@ export { COST_BUDGET } from './condition-cost.ts';
 export type { EvaluationOptions } from './evaluator.ts';
 export { parseDuration } from './duration.ts';
 export { describeApproval } from './reasons.ts';
+export { standingChecks, standingConditionProblem, type StandingInput } from './standing.ts';

@@ -1,5 +1,5 @@
 import picomatch from 'picomatch';
-import { createAjv, globProblem, pointerToken, POLICY_PUBLISH_ACTION, resourceGlobProblem } from '@countersign/contracts';
+import { createAjv, globProblem, MAX_STANDING_TTL_SECONDS, pointerToken, POLICY_PUBLISH_ACTION, resourceGlobProblem } from '@countersign/contracts';
 import { compileCondition } from './conditions.ts';
 import { MAX_GRANT_TTL_SECONDS, parseDuration } from './duration.ts';
 import { compilePolicySet, type CompiledPolicySet, type ValidatedPolicyFile } from './compiled-policy.ts';
@@ -59,6 +59,9 @@ function checkRules(source: YamlSource, rules: readonly RuleSpec[]): PolicyError
     if (rule.effect === 'deny' && (rule.grantTtl !== undefined || rule.grantAudience !== undefined)) {
       errors.push(at(source, `${base}/${rule.grantTtl !== undefined ? 'grantTtl' : 'grantAudience'}`, 'is only allowed when effect is allow or require_approval: a denied action has no grant'));
     }
+    if (rule.approval?.standing && publishes(rule)) {
+      errors.push(at(source, `${base}/approval/standing`, `is not allowed on a rule that matches ${POLICY_PUBLISH_ACTION}: each policy change is approved on its own`));
+    }
     if (rule.effect === 'allow' && publishes(rule)) {
       errors.push(at(source, `${base}/effect`, `may not be allow for ${POLICY_PUBLISH_ACTION}: publishing a policy always goes through approval`));
     }
@@ -99,6 +102,9 @@ function checkPatterns(source: YamlSource, base: string, match: RuleSpec['match'
 
 /** Requirements that no set of principals could ever meet would leave actions to expire. */
 function checkApproval(source: YamlSource, pointer: string, a: NonNullable<RuleSpec['approval']>): PolicyError[] {
+  if (a.standing && (parseDuration(a.standing.maxTtl) ?? Infinity) > MAX_STANDING_TTL_SECONDS) {
+    return [at(source, `${pointer}/standing/maxTtl`, 'must be at most 30d: a standing approval stands in for people for a while, not for good')];
+  }
   const groups = a.groups ?? [];
   const principals = a.principals ?? [];
   const quorum = a.quorum ?? 1;

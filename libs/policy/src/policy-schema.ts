@@ -24,6 +24,8 @@ export interface ApprovalSpec {
   channels?: string[];
   escalation?: { after: string; groups: string[]; channels?: string[] };
   breakGlass?: { groups: string[]; review: { groups: string[]; within?: string } };
+  /** Approvers may offer the requester a standing approval of at most these terms (ADR 0004); off when absent. */
+  standing?: { maxTtl: string; maxUses: number };
 }
 
 /** Who asks: all given parts must hold. */
@@ -111,6 +113,13 @@ const approvalSchema = {
           properties: { groups: groupList, within: { ...duration, default: '24h' } },
         },
       },
+    },
+    // "Approve similar for a while": the most an approver may offer with an approval.
+    standing: {
+      type: 'object',
+      required: ['maxTtl', 'maxUses'],
+      additionalProperties: false,
+      properties: { maxTtl: duration, maxUses: { type: 'integer', minimum: 1, maximum: 10_000 } },
     },
   },
 } as const;

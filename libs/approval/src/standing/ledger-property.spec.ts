@@ -22,12 +22,17 @@ const step = fc.record({
   ),
 });
 
-function commandOf(s: fc.Infer<typeof step>['command'], at: Date, n: number): ActionCommand {
+type StepCommand =
+  | { kind: 'grant'; source: string; maxUses: number; ttl: number; glob: string; limit: number | null; grantors: readonly string[] }
+  | { kind: 'use'; resource: string; rows: number; quorum: number }
+  | { kind: 'revoke'; source: string; by: string };
+
+function commandOf(s: StepCommand, at: Date, n: number): ActionCommand {
   switch (s.kind) {
     case 'grant':
       return grant({
         standingId: standingApprovalId(s.source), sourceActionId: s.source, maxUses: s.maxUses, grantedAt: at.toISOString(),
-        expiresAt: secondsAfter(at, s.ttl).toISOString(), resource: s.glob, grantedBy: s.grantors, ...(s.limit !== null ? { when: `params.rows <= ${s.limit}` } : {}),
+        expiresAt: secondsAfter(at, s.ttl).toISOString(), resource: s.glob, grantedBy: [...s.grantors], ...(s.limit !== null ? { when: `params.rows <= ${s.limit}` } : {}),
       });
     case 'use':
       return use(`act-${n}`, { resource: s.resource, params: { ...PARAMS, rows: s.rows }, quorum: s.quorum, deadline: secondsAfter(at, 3600).toISOString() });
