@@ -1,40 +1,30 @@
 /**
- * `countersign`: operator commands. Errors end the process with one line saying what and where.
+ * `countersign`: client and operator commands. Errors end the process with one line saying what
+ * and where; client commands exit with the statuses of cli-errors.ts (docs/cli.md).
+ *   countersign request <action> <resource> … [-- cmd]   propose, wait, print the grant or run cmd under it
+ *   countersign actions list|show|approve|deny|cancel   the API for people and scripts
  *   countersign readmodel rebuild            drop the read models and rebuild them from offset 0
  *   countersign readmodel project --from N   project events from offset N of every partition
  *   countersign policy validate|eval|test    check policy files, evaluate an input, run test cases
  *   countersign policy simulate              replay past actions from the log against a candidate policy set
  *   countersign log check [DIR]              what the next start would do with a file log (exit 0/1/3)
  */
-import { Command, CommanderError, InvalidArgumentError } from 'commander';
-import { registerLogCommands } from './log-commands.ts';
-import { registerPolicyCommands } from './policy-program.ts';
-import { projectFrom, rebuild } from './readmodel-commands.ts';
+import { Command, CommanderError } from 'commander';
+import { registerActionsCommands } from './actions-commands.ts';
+import { CliError } from './cli-errors.ts';
+import { registerRequestCommand } from './request-command.ts';
 
 const program = new Command('countersign')
-  .description('Countersign operator commands (configured by the same COUNTERSIGN_* variables as the services)')
+  .description('Countersign client and operator commands (configured by COUNTERSIGN_URL and COUNTERSIGN_API_KEY, and by the same COUNTERSIGN_* variables as the services)')
   .exitOverride()
   .configureOutput({ writeErr: (text) => process.stderr.write(text) });
 
-const readmodel = program.command('readmodel').description('read models: rebuild or re-project from the log');
-
-readmodel
-  .command('rebuild')
-  .description('drop the read models and rebuild them from offset 0, with a progress bar (stop the audit projector first)')
-  .action(async () => rebuild(process.env));
-
-readmodel
-  .command('project')
-  .description('project events from an offset of every partition into the read models, without dropping them')
-  .requiredOption('--from <offset>', 'first offset to project (per partition)', parseOffset)
-  .action(async (options: { from: number }) => projectFrom(process.env, options.from));
-
-registerPolicyCommands(program);
-registerLogCommands(program);
-
-function parseOffset(raw: string): number {
-  if (!/^\d{1,15}$/.test(raw)) throw new InvalidArgumentError('must be a whole number (an offset)');
-  return Number(raw);
+registerRequestCommand(program, process.argv);
+registerActionsCommands(program);
+// A client command in a pipeline should not pay for (or depend on) the services' libraries.
+if (!['request', 'actions'].includes(process.argv[2] ?? '')) {
+  const { registerOperatorCommands } = await import('./operator-commands.ts');
+  registerOperatorCommands(program);
 }
 
 try {
@@ -45,5 +35,5 @@ try {
 } catch (error) {
   if (error instanceof CommanderError) process.exit(error.exitCode === 0 ? 0 : 2);
   process.stderr.write(`countersign: ${(error as Error).message}\n`);
-  process.exit(1);
+  process.exit(error instanceof CliError ? error.exitCode : 1);
 }
