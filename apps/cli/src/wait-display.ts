@@ -50,7 +50,8 @@ export function startWaitDisplay(stream: Stderr, first: ActionView, options: Wai
   timer.unref();
   return {
     update(action) {
-      const worth = changed(action);
+      // A decision is told by the line that follows the wait, not as progress.
+      const worth = changed(action) && (action.status === 'proposed' || action.status === 'pending');
       current = action;
       if (worth) print();
     },
