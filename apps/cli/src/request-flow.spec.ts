@@ -202,6 +202,15 @@ describe('countersign request (the flow, against a fake API)', () => {
     assert.equal(h.runs.length, 0);
   });
 
+  it('given a re-run after the command ran (the grant already redeemed), then the command is not run again', async () => {
+    const problem = { type: 'https://countersign.dev/problems/already-redeemed', title: 'Already redeemed.', status: 409, detail: 'Redeemed by ci (succeeded).' };
+    const h = harness({ proposed: decided('approved'), grant: async () => Promise.reject(new RequestRejected(409, problem)) });
+    const error = await failure(runRequest(input({ command: ['./deploy.sh'] }), h.io));
+    assert.equal(error.exitCode, EXIT.error);
+    assert.equal(error.message, `get the grant of action ${ID}: 409 already-redeemed: Redeemed by ci (succeeded).; the command was not run`);
+    assert.equal(h.runs.length, 0);
+  });
+
   it('given a refused proposal, then the one-line error names the field at fault', async () => {
     const problem = {
       type: 'https://countersign.dev/problems/invalid-request', title: 'Your request is not valid.', status: 400,

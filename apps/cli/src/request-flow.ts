@@ -51,7 +51,8 @@ export async function runRequest(input: RequestInput, io: RequestIo): Promise<nu
     if (decided.status !== 'approved') throw ending(decided, input);
     note(`action ${safe(decided.id)} ${outcomeText(decided)}`);
     const grant = await io.api.getGrant(decided.id).catch((e) => {
-      throw clientError(e, `get the grant of action ${decided.id}`, io.url);
+      const cause = clientError(e, `get the grant of action ${decided.id}`, io.url);
+      throw input.command && input.command.length > 0 ? new CliError(`${cause.message}; the command was not run`, cause.exitCode) : cause;
     });
     if (!input.command || input.command.length === 0) {
       io.stdout.write(`${grant.grant}\n`);
