@@ -26,6 +26,7 @@ import { teamsAuthProvider } from './teams/teams-gateway-config.ts';
 import { TeamsController } from './teams/teams.controller.ts';
 import { VoteCaster } from './vote-caster.ts';
 import { VotesController } from './votes.controller.ts';
+import { STREAM_CONTROLLERS, streamProviders, StreamTap } from './streams/index.ts';
 import { GrantsController } from './grants/grants.controller.ts';
 import { JwksController } from './grants/jwks.controller.ts';
 
@@ -41,9 +42,10 @@ export class GatewayModule {
   /** The gateway with its limits (read from the environment at start, see @countersign/config). */
   static register(limits: GatewayLimits = DEFAULT_GATEWAY_LIMITS): DynamicModule {
     const room = new WaitingRoom(limits.maxWaiting);
+    const tap = new StreamTap();
     return {
       module: GatewayModule,
-      controllers: [ActionsController, VotesController, GrantsController, JwksController, AuditController, PoliciesController, ...SLACK_CONTROLLERS, TeamsController, answersFollower(room)],
+      controllers: [ActionsController, VotesController, GrantsController, JwksController, AuditController, PoliciesController, ...SLACK_CONTROLLERS, TeamsController, answersFollower(room, tap), ...STREAM_CONTROLLERS],
       providers: [
         { provide: GATEWAY_LIMITS, useValue: limits },
         { provide: WAITING_ROOM, useValue: room },
@@ -55,6 +57,7 @@ export class GatewayModule {
         ...SLACK_PROVIDERS,
         teamsAuthProvider,
         outboundAllowProvider,
+        ...streamProviders(tap),
       ],
     };
   }
