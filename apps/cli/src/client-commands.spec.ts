@@ -78,7 +78,7 @@ describe('client commands: configuration, flags and exit statuses', () => {
   it('given each SDK error, then the CLI error says what and where, with the status that error gives', () => {
     const cases: Array<[unknown, number, RegExp]> = [
       [new CountersignUnavailable('Countersign is unavailable: network error (ECONNREFUSED)', { attempts: 5, mayHaveTakenEffect: false }), 7,
-        /^approve X: Countersign at http:\/\/cs is unreachable: Countersign is unavailable: network error \(ECONNREFUSED\)$/],
+        /^approve X: Countersign at http:\/\/cs is unreachable: network error \(ECONNREFUSED\)$/],
       [new RequestRejected(403, { type: 'https://countersign.dev/problems/self-approval', title: 'Self-approval.', status: 403, detail: 'You requested it.' }), 1,
         /^approve X: 403 self-approval: You requested it\.$/],
       [new RequestRejected(400, { type: 'https://countersign.dev/problems/invalid-request', title: 'Invalid.', status: 400, detail: 'bad', errors: [{ pointer: '/reason', detail: 'is required' }, { parameter: 'limit', detail: 'too big' }] }), 1,

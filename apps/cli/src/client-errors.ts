@@ -14,7 +14,7 @@ export function clientError(error: unknown, what: string, where: string): CliErr
   if (error instanceof CliError) return error;
   if (error instanceof RequestRejected) return new CliError(`${what}: ${problemText(error.status, error.code, error.problem)}`, EXIT.error);
   if (error instanceof CountersignUnavailable) {
-    return new CliError(`${what}: Countersign at ${where} is unreachable: ${safe(error.message)}`, EXIT.unreachable);
+    return new CliError(`${what}: Countersign at ${where} is unreachable: ${safe(error.message.replace(/^Countersign is unavailable: /, ''))}`, EXIT.unreachable);
   }
   if (error instanceof ActionDenied) return new CliError(`${what}: ${outcomeText(error.action)}`, EXIT.denied);
   if (error instanceof ActionExpired) return new CliError(`${what}: ${outcomeText(error.action)}`, EXIT.expired);
