@@ -48,7 +48,7 @@ function harness(script: { proposed?: Action; waited?: () => Promise<Action>; re
     },
     async redeem(id: string, input: { grant: string; params: unknown }) {
       calls.push(`redeem ${id} ${input.grant} ${JSON.stringify(input.params)}`);
-      return script.redeem ? script.redeem() : {};
+      return script.redeem ? script.redeem() : { execution: { status: 'started' } };
     },
     async reportExecution(id: string, report: { outcome: string; error?: string; startedAt?: string; finishedAt?: string }) {
       calls.push(`report ${id} ${report.outcome}${report.error ? ` ${report.error}` : ''}`);
@@ -199,6 +199,14 @@ describe('countersign request (the flow, against a fake API)', () => {
     const error = await failure(runRequest(input({ command: ['./deploy.sh'] }), h.io));
     assert.equal(error.exitCode, EXIT.error);
     assert.equal(error.message, `redeem the grant of action ${ID}: 409 already-redeemed: The grant was redeemed at 09:06.; the command was not run`);
+    assert.equal(h.runs.length, 0);
+  });
+
+  it('given the redemption is only queued (202), then the command is not run: at most once', async () => {
+    const h = harness({ redeem: async () => ({ id: ID, accepted: 'cmd-1', detail: 'Queued.' }) });
+    const error = await failure(runRequest(input({ command: ['./deploy.sh'] }), h.io));
+    assert.equal(error.exitCode, EXIT.error);
+    assert.match(error.message, /queued, but the server did not confirm it in time; the command was not run/);
     assert.equal(h.runs.length, 0);
   });
 

@@ -134,10 +134,16 @@ function ending(action: ActionView, input: RequestInput): CliError {
 /** Redeems the grant, runs the command with it, reports how it went; the command's status. */
 async function execute(action: ActionView, grant: string, input: RequestInput, io: RequestIo, note: (t: string) => void) {
   const argv = input.command!;
-  await io.api.redeem(action.id, { grant, params: input.params }).catch((e) => {
+  const redeemed = await io.api.redeem(action.id, { grant, params: input.params }).catch((e) => {
     const cause = clientError(e, `redeem the grant of action ${action.id}`, io.url);
     throw new CliError(`${cause.message}; the command was not run`, cause.exitCode);
   });
+  // A 202 (queued, the router's answer not in yet) is no confirmation that this run holds the
+  // redemption: an approved action runs at most once, so the command does not run on it.
+  if (!redeemed.execution) {
+    throw new CliError(`redeem the grant of action ${safe(action.id)}: queued, but the server did not confirm it in time; the command was not run ` +
+      `(the grant may be spent now: see countersign actions show ${safe(action.id)})`, EXIT.error);
+  }
   note(`grant redeemed; running ${safe(argv.join(' '), 200)}`);
   const startedAt = io.now().toISOString();
   const env = { ...io.env, COUNTERSIGN_GRANT: grant, COUNTERSIGN_ACTION_ID: action.id, COUNTERSIGN_PARAMS: JSON.stringify(input.params) };
