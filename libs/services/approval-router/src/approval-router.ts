@@ -1,8 +1,9 @@
 import { Inject, Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
-import type { ApprovalTimer, PublishedRecord } from '@countersign/approval';
-import { POLICY_STREAM_KEY, TOPICS, validateEvent, type ActionCommand, type ActionEvent } from '@countersign/contracts';
+import type { ApprovalTimer, PublishedRecord, StandingFollowUp } from '@countersign/approval';
+import { describeErrors, POLICY_STREAM_KEY, TOPICS, validateCommand, validateEvent, type ActionCommand, type ActionEvent } from '@countersign/contracts';
 import { EVENT_LOG, type EventLog } from '@countersign/eventlog';
 import type { Directory } from '@countersign/identity';
+import { standingChecks } from '@countersign/policy';
 import type { DeadLettered, LogContext, LogMessage } from '@countersign/messaging';
 import { CLOCK, DIRECTORY, ID_SOURCE, POLICY_SET, type Clock, type IdSource } from '@countersign/runtime';
 import { escapeForLog, RouterMetrics } from '@countersign/telemetry';
@@ -26,6 +27,8 @@ export class ApprovalRouter implements OnApplicationShutdown {
   private readonly timers: ApprovalTimers;
   private readonly policy: PolicyInForce;
   private readonly security = new SecurityLog();
+  /** Glob and CEL matching of standing approvals, conditions timed as the evaluator times rule conditions. */
+  private readonly standing = standingChecks(() => performance.now());
   /** Decision latency and the pending gauge (an armed timer per pending action). */
   private readonly metrics = new RouterMetrics(() => this.timers.size);
 
@@ -65,8 +68,8 @@ export class ApprovalRouter implements OnApplicationShutdown {
       if (loaded.from === 'heads') this.logger.log(`partition ${partition}: loaded ${loaded.streams} stream heads in ${ms} ms`);
       else this.logger.log(`partition ${partition}: replayed ${loaded.events} events of ${loaded.streams} streams in ${ms} ms and wrote their heads, because ${loaded.reason}`);
     }
-    const { full, settled } = this.table.census();
-    this.logger.log(`owning partitions ${partitions.join(', ')}: ${full} actions held in full, ${settled} settled; ${this.timers.size} timers armed`);
+    const { full, settled, ledgers } = this.table.census();
+    this.logger.log(`owning partitions ${partitions.join(', ')}: ${full} actions held in full, ${settled} settled, ${ledgers} requester ledgers; ${this.timers.size} timers armed`);
   }
 
   release(partitions: number[]): void {
@@ -85,10 +88,13 @@ export class ApprovalRouter implements OnApplicationShutdown {
     const proposals = messages.filter(({ message }) => message.type === 'ProposeAction');
     if (proposals.length > 0) context.append(TOPICS.proposals, proposals.map(({ message }) => ({ key: message.actionId, value: message })));
     const commands = messages.filter(({ message }) => message.type !== 'ProposeAction').map(({ message, record }) => ({ command: message, partition: record.partition }));
-    const { events, heads, refusals, commit } = this.table.decideBatch(commands, () => this.decideContext());
+    const { events, heads, refusals, followUps, commit } = this.table.decideBatch(commands, () => this.decideContext());
     if (events.length > 0) context.append(TOPICS.events, events.map((e) => ({ key: e.streamId, value: e })));
     // The new heads in the same transaction (after the events: the file log writes topic by topic).
     if (heads.length > 0) context.append(TOPICS.heads, heads);
+    // Commands to other streams (standing approvals: a grant or a use for a requester ledger, an
+    // approval for an action), in the same transaction: each stream keeps its one writer.
+    if (followUps.length > 0) context.append(TOPICS.commands, followUps.map((f) => this.followUp(f)));
     // Publications again on the policies topic, in the same transaction: evaluators read them there.
     const published = events.filter((e) => e.type === 'PolicyPublished');
     if (published.length > 0) context.append(TOPICS.policies, published.map((e) => ({ key: POLICY_STREAM_KEY, value: e })));
@@ -119,7 +125,15 @@ export class ApprovalRouter implements OnApplicationShutdown {
   }
 
   private decideContext() {
-    return { now: this.clock.now(), directory: this.directory.snapshot(), newId: () => this.ids.next(), policyInForce: this.policy.version() };
+    return { now: this.clock.now(), directory: this.directory.snapshot(), newId: () => this.ids.next(), policyInForce: this.policy.version(), standing: this.standing };
+  }
+
+  /** A command the router sends to another stream, checked as every consumer will check it. */
+  private followUp(f: StandingFollowUp): { key: string; value: ActionCommand } {
+    const value = { id: this.ids.next(), type: f.type, actionId: f.key, issuedAt: this.clock.now().toISOString(), actor: ROUTER_ACTOR, correlationId: f.correlationId, data: f.data } as ActionCommand;
+    const check = validateCommand(value);
+    if (!check.ok) throw new Error(`router produced an invalid ${f.type}: ${describeErrors(check.errors)}`);
+    return { key: f.key, value };
   }
 
   /** Timers become commands, so escalation and expiry are ordered with votes on the same action. */

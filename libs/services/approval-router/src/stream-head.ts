@@ -1,17 +1,24 @@
-import type { ApprovalState, Settled } from '@countersign/approval';
+import type { ApprovalState, LedgerState, Settled } from '@countersign/approval';
 
 /**
  * The head of one action stream as the heads topic carries it (key: the action id): where its
  * chain ends (`seq`, `hash` of its last event) and what deciding its next command needs, either
  * the full state (an open action, or a break-glass approval awaiting its review) or the compact
- * form of a settled one. Plain JSON; `v` lets a later shape be told apart.
+ * form of a settled one; or, for a requester ledger of standing approvals (ADR 0004), its live
+ * standing approvals. Plain JSON; `v` lets a later shape be told apart.
  */
-export type StreamHead = { seq: number; hash: string } & ({ state: ApprovalState; settled?: never } | { settled: Settled; state?: never });
+export type StreamHead = { seq: number; hash: string } & (
+  | { state: ApprovalState; settled?: never; ledger?: never }
+  | { settled: Settled; state?: never; ledger?: never }
+  | { ledger: LedgerState; state?: never; settled?: never }
+);
 
 export const HEAD_VERSION = 1;
 
 export function encodeHead(head: StreamHead): Record<string, unknown> {
-  return head.settled ? { v: HEAD_VERSION, seq: head.seq, hash: head.hash, settled: head.settled } : { v: HEAD_VERSION, seq: head.seq, hash: head.hash, state: head.state };
+  const base = { v: HEAD_VERSION, seq: head.seq, hash: head.hash };
+  if (head.ledger) return { ...base, ledger: head.ledger };
+  return head.settled ? { ...base, settled: head.settled } : { ...base, state: head.state };
 }
 
 export type DecodedHead = { ok: true; head: StreamHead } | { ok: false; error: string };
@@ -33,7 +40,8 @@ export function decodeHead(value: unknown): DecodedHead {
     if (!Number.isSafeInteger(o.seq) || (o.seq as number) < 1) fail('head.seq must be a positive integer');
     if (typeof o.hash !== 'string' || !HASH.test(o.hash)) fail('head.hash must be 64 lowercase hex digits');
     const base = { seq: o.seq as number, hash: o.hash };
-    if (('state' in o) === ('settled' in o)) fail('head must have exactly one of state and settled');
+    if (['state', 'settled', 'ledger'].filter((k) => k in o).length !== 1) fail('head must have exactly one of state, settled and ledger');
+    if ('ledger' in o) return { ok: true, head: { ...base, ledger: ledgerForm(o.ledger) } };
     if ('settled' in o) return { ok: true, head: { ...base, settled: settledForm(o.settled) } };
     return { ok: true, head: { ...base, state: fullState(o.state) } };
   } catch (error) {
@@ -101,6 +109,28 @@ function settledForm(value: unknown): Settled {
     text(s.reviewedBy, 'head.settled.reviewedBy');
   }
   return s as unknown as Settled;
+}
+
+/** A requester ledger: every field `decideLedger` reads of each live standing approval. */
+function ledgerForm(value: unknown): LedgerState {
+  const l = object(value, 'head.ledger');
+  if (l.kind !== 'ledger') fail('head.ledger.kind must be "ledger"');
+  for (const [id, raw] of Object.entries(object(l.approvals, 'head.ledger.approvals'))) {
+    const at = `head.ledger.approvals.${id}`;
+    const r = object(raw, at);
+    const g = object(r.granted, `${at}.granted`);
+    if (g.standingId !== id) fail(`${at}.granted.standingId must be its key`);
+    for (const field of ['sourceActionId', 'action', 'resource', 'expiresAt', 'rule']) text(g[field], `${at}.granted.${field}`);
+    if (g.when !== undefined) text(g.when, `${at}.granted.when`);
+    requester(g.requester, `${at}.granted.requester`);
+    strings(g.grantedBy, `${at}.granted.grantedBy`);
+    strings(g.eligible, `${at}.granted.eligible`);
+    if (!Number.isSafeInteger(g.maxUses) || (g.maxUses as number) < 1) fail(`${at}.granted.maxUses must be a positive integer`);
+    if (!Number.isSafeInteger(r.uses) || (r.uses as number) < 0) fail(`${at}.uses must be a non-negative integer`);
+    strings(r.usedBy, `${at}.usedBy`);
+    if (r.revoked !== undefined) text(object(r.revoked, `${at}.revoked`).by, `${at}.revoked.by`);
+  }
+  return l as unknown as LedgerState;
 }
 
 function fullState(value: unknown): ApprovalState {

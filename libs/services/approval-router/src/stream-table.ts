@@ -1,18 +1,35 @@
 import {
-  decide, decideSettled, evolve, evolveSettled, initialState, nextTimer, outsiderRefusal, settledRefusal, unprocessable, unprocessableSettled,
-  type ApprovalEventDraft, type ApprovalTimer, type DecideContext, type OutsiderRefusal,
+  decide, decideLedger, decideSettled, evolve, evolveLedger, evolveSettled, initialLedger, initialState, nextTimer, outsiderRefusal, settledRefusal,
+  standingFollowUps, unprocessable, unprocessableSettled,
+  type ApprovalEventDraft, type ApprovalState, type ApprovalTimer, type DecideContext, type LedgerState, type OutsiderRefusal, type Settled, type StandingChecks, type StandingFollowUp,
 } from '@countersign/approval';
-import { sealEvents, validateEvent, describeErrors, type ActionCommand, type ActionEvent } from '@countersign/contracts';
+import { isStandingLedgerId, sealEvents, validateEvent, describeErrors, type ActionCommand, type ActionEvent } from '@countersign/contracts';
 import { encodeHead, type StreamHead } from './stream-head.ts';
-import { held, type Held } from './working-set.ts';
+import { held } from './working-set.ts';
 
-type StreamEntry = Held & {
+/** What the router holds of a stream: an action's (working-set.ts), or a requester ledger of standing approvals (ADR 0004). */
+type Form =
+  | { state: ApprovalState; settled?: never; ledger?: never }
+  | { settled: Settled; state?: never; ledger?: never }
+  | { ledger: LedgerState; state?: never; settled?: never };
+
+type StreamEntry = Form & {
   head?: { seq: number; hash: string };
   /** The log partition the stream lives on (same number on the commands, events and heads topics). */
   partition: number;
 };
 
-type Decision = DecideContext & { newId: () => string };
+type Decision = DecideContext & { newId: () => string; standing?: StandingChecks };
+
+/** Without the policy library's matching, no standing approval covers anything (fail closed). */
+const MATCH_NOTHING: StandingChecks = { resourceMatches: () => false, holds: () => ({ error: 'no condition evaluator was given' }) };
+
+/** A stream with no events yet: a requester ledger if its id names one, else an action. */
+const emptyEntry = (streamId: string, partition: number): StreamEntry =>
+  isStandingLedgerId(streamId) ? { ledger: initialLedger, partition } : { state: initialState, partition };
+
+const evolveForm = (form: Form, event: ActionEvent): Form =>
+  form.ledger ? { ledger: evolveLedger(form.ledger, event) } : form.settled ? { settled: evolveSettled(form.settled, event) } : { state: evolve(form.state, event) };
 export interface HeadRecord { key: string; value: Record<string, unknown> }
 
 /**
@@ -28,10 +45,10 @@ export class StreamTable {
    * follow its stream (a corrupt stream): the stream keeps its last good state.
    */
   apply(event: ActionEvent, partition: number): string | undefined {
-    const entry = this.streams.get(event.streamId) ?? { state: initialState, partition };
+    const entry = this.streams.get(event.streamId) ?? emptyEntry(event.streamId, partition);
     if (entry.head && event.seq <= entry.head.seq) return undefined; // replayed twice
     try {
-      const next = entry.settled ? { settled: evolveSettled(entry.settled, event) } : { state: evolve(entry.state, event) };
+      const next = evolveForm(entry, event);
       this.streams.set(event.streamId, { ...next, head: { seq: event.seq, hash: event.hash }, partition });
       return undefined;
     } catch (error) {
@@ -41,7 +58,8 @@ export class StreamTable {
 
   /** Takes a stream's head as the heads topic gave it; a settleable full state is held compact. */
   load(streamId: string, head: StreamHead, partition: number): void {
-    this.streams.set(streamId, { ...(head.settled ? { settled: head.settled } : held(head.state)), head: { seq: head.seq, hash: head.hash }, partition });
+    const form: Form = head.ledger ? { ledger: head.ledger } : head.settled ? { settled: head.settled } : held(head.state);
+    this.streams.set(streamId, { ...form, head: { seq: head.seq, hash: head.hash }, partition });
   }
 
   /** Holds every replayed stream of `partition` in its working form; returns their heads, to write. */
@@ -72,11 +90,15 @@ export class StreamTable {
     for (const [id, entry] of this.streams) if (entry.partition === partition) yield id;
   }
 
-  /** How many streams are held in full and how many compact (logs, the benchmark). */
-  census(): { full: number; settled: number } {
+  /** How many action streams are held in full and how many compact, and how many requester ledgers (logs, the benchmark). */
+  census(): { full: number; settled: number; ledgers: number } {
     let settled = 0;
-    for (const entry of this.streams.values()) if (entry.settled) settled += 1;
-    return { full: this.streams.size - settled, settled };
+    let ledgers = 0;
+    for (const entry of this.streams.values()) {
+      if (entry.settled) settled += 1;
+      else if (entry.ledger) ledgers += 1;
+    }
+    return { full: this.streams.size - settled - ledgers, settled, ledgers };
   }
 
   /** Forgets the streams of partitions this instance no longer owns; returns their ids. */
@@ -98,32 +120,35 @@ export class StreamTable {
   /**
    * Decides a batch of commands against a working copy, so a failed append leaves the table
    * untouched and the redelivered batch is decided again from the same state. Returns the events,
-   * the new head of every stream they extend (to commit with them), and the refusals that must not
-   * grow an action's chain (outsiders, repeated refusals), for the security stream.
+   * the new head of every stream they extend (to commit with them), the refusals that must not
+   * grow an action's chain (outsiders, repeated refusals), for the security stream, and the
+   * commands the events send to other streams (standing approvals, ADR 0004), to commit with them.
    */
   decideBatch(
     commands: ReadonlyArray<{ command: ActionCommand; partition: number }>,
     ctx: () => Decision,
-  ): { events: ActionEvent[]; heads: HeadRecord[]; refusals: Array<OutsiderRefusal & { command: ActionCommand }>; commit: () => void } {
+  ): { events: ActionEvent[]; heads: HeadRecord[]; refusals: Array<OutsiderRefusal & { command: ActionCommand }>; followUps: StandingFollowUp[]; commit: () => void } {
     const working = new Map<string, StreamEntry>();
     const events: ActionEvent[] = [];
     const refusals: Array<OutsiderRefusal & { command: ActionCommand }> = [];
+    const followUps: StandingFollowUp[] = [];
     for (const { command, partition } of commands) {
-      const entry = working.get(command.actionId) ?? this.streams.get(command.actionId) ?? { state: initialState, partition };
+      const entry = working.get(command.actionId) ?? this.streams.get(command.actionId) ?? emptyEntry(command.actionId, partition);
       const c = ctx();
-      const refusal = entry.settled ? settledRefusal(command, entry.settled, c) : outsiderRefusal(command, entry.state, c);
+      const refusal = entry.ledger ? undefined : entry.settled ? settledRefusal(command, entry.settled, c) : outsiderRefusal(command, entry.state, c);
       if (refusal) {
         refusals.push({ ...refusal, command });
         continue;
       }
-      const drafts = entry.settled ? decideSettled(command, entry.settled, c) : decide(command, entry.state, c);
+      const drafts = entry.ledger ? decideLedger(command, entry.ledger, { ...c, standing: c.standing ?? MATCH_NOTHING }) : entry.settled ? decideSettled(command, entry.settled, c) : decide(command, entry.state, c);
       const sealed = this.seal(command, drafts, entry, c);
       if (sealed) {
         working.set(command.actionId, sealed.entry);
         events.push(...sealed.events);
+        followUps.push(...sealed.followUps);
       }
     }
-    return { events, heads: [...working].map(([id, e]) => headRecord(id, e)), refusals, commit: () => this.commit(working) };
+    return { events, heads: [...working].map(([id, e]) => headRecord(id, e)), refusals, followUps, commit: () => this.commit(working) };
   }
 
   /**
@@ -131,8 +156,9 @@ export class StreamTable {
    * its action exists: the sender gets an answer instead of waiting.
    */
   rejectUnprocessable(command: ActionCommand, partition: number, reason: string, c: Decision): { events: ActionEvent[]; heads: HeadRecord[]; commit: () => void } {
-    const entry = this.streams.get(command.actionId) ?? { state: initialState, partition };
-    const drafts = entry.settled ? unprocessableSettled(command, reason, entry.settled, c) : unprocessable(command, reason, entry.state, c);
+    const entry = this.streams.get(command.actionId) ?? emptyEntry(command.actionId, partition);
+    // A ledger records no refusals: its commands come from routers and the gateway, which answers people itself.
+    const drafts = entry.ledger ? [] : entry.settled ? unprocessableSettled(command, reason, entry.settled, c) : unprocessable(command, reason, entry.state, c);
     const sealed = this.seal(command, drafts, entry, c);
     const working = new Map(sealed ? [[command.actionId, sealed.entry]] : []);
     return { events: sealed?.events ?? [], heads: [...working].map(([id, e]) => headRecord(id, e)), commit: () => this.commit(working) };
@@ -149,15 +175,17 @@ export class StreamTable {
       now: () => c.now,
       newId: c.newId,
     }) as ActionEvent[];
-    let form: Held = entry.settled ? { settled: entry.settled } : { state: entry.state };
+    let form: Form = entry.ledger ? { ledger: entry.ledger } : entry.settled ? { settled: entry.settled } : { state: entry.state };
     for (const event of sealed) {
       const check = validateEvent(event);
       if (!check.ok) throw new Error(`router produced an invalid ${event.type}: ${describeErrors(check.errors)}`);
-      form = form.settled ? { settled: evolveSettled(form.settled, event) } : { state: evolve(form.state, event) };
+      form = evolveForm(form, event);
     }
+    // From the full state, before an action that just settled is held compact (its request is needed).
+    const followUps = form.ledger ? standingFollowUps(sealed, form.ledger) : form.state ? standingFollowUps(sealed, form.state) : [];
     const last = sealed[sealed.length - 1];
     const next = form.state ? held(form.state) : form;
-    return { events: sealed, entry: { ...next, head: { seq: last.seq, hash: last.hash }, partition: entry.partition } };
+    return { events: sealed, followUps, entry: { ...next, head: { seq: last.seq, hash: last.hash }, partition: entry.partition } };
   }
 
   private commit(working: Map<string, StreamEntry>): void {
@@ -167,5 +195,6 @@ export class StreamTable {
 
 function headRecord(id: string, entry: StreamEntry): HeadRecord {
   const { seq, hash } = entry.head!;
-  return { key: id, value: encodeHead(entry.settled ? { seq, hash, settled: entry.settled } : { seq, hash, state: entry.state }) };
+  const form = entry.ledger ? { ledger: entry.ledger } : entry.settled ? { settled: entry.settled } : { state: entry.state };
+  return { key: id, value: encodeHead({ seq, hash, ...form } as StreamHead) };
 }

@@ -25,7 +25,7 @@ function replayed(upTo: number) {
 describe('the working set: full state while open, compact once settled', () => {
   it('given a pending action, when its events are replayed, then it is held in full with its expiry timer armed, and its head carries the full state', () => {
     const { table, action } = replayed(3); // proposed, evaluated, approval requested
-    assert.deepEqual(table.census(), { full: 1, settled: 0 });
+    assert.deepEqual(table.census(), { full: 1, settled: 0, ledgers: 0 });
     assert.equal(table.timer(action.actionId)?.command, 'ExpireAction');
     const [head] = table.settleReplayed(0);
     assert.equal(form(head.value), 'full');
@@ -35,9 +35,9 @@ describe('the working set: full state while open, compact once settled', () => {
     const { table, action } = replayed(3);
     const { events, heads, commit } = table.decideBatch([{ command: vote(action.actionId, 'alice'), partition: 0 }], ctx);
     assert.deepEqual(events.map((e) => e.type), ['VoteRecorded', 'ActionApproved']);
-    assert.deepEqual(table.census(), { full: 1, settled: 0 }, 'nothing moves before the commit');
+    assert.deepEqual(table.census(), { full: 1, settled: 0, ledgers: 0 }, 'nothing moves before the commit');
     commit();
-    assert.deepEqual(table.census(), { full: 0, settled: 1 });
+    assert.deepEqual(table.census(), { full: 0, settled: 1, ledgers: 0 });
     assert.equal(table.timer(action.actionId), undefined);
     assert.deepEqual(heads.map((h) => [h.key, h.value.seq, form(h.value)]), [[action.actionId, 5, 'settled']]);
     assert.equal(heads[0].value.hash, events.at(-1)!.hash);
@@ -58,9 +58,9 @@ describe('the working set: full state while open, compact once settled', () => {
     };
     assert.deepEqual(step({ id: 'p', type: 'RecordProposal', data: { proposal, evaluation } }), ['full']);
     assert.deepEqual(step({ id: 'v', type: 'CastVote', data: { voter: 'alice', voterIdentities: [], decision: 'approve', via: 'api', breakGlass: true, comment: 'outage' } }), ['full']);
-    assert.deepEqual(table.census(), { full: 1, settled: 0 }, 'approved, its review still to record');
+    assert.deepEqual(table.census(), { full: 1, settled: 0, ledgers: 0 }, 'approved, its review still to record');
     assert.deepEqual(step({ id: 'r', type: 'RecordReview', data: { reviewer: 'bob', verdict: 'upheld', comment: 'checked' } }), ['settled']);
-    assert.deepEqual(table.census(), { full: 0, settled: 1 });
+    assert.deepEqual(table.census(), { full: 0, settled: 1, ledgers: 0 });
   });
 
   it('given a settled action loaded from its head, when it is proposed again under the same id, then no second stream starts', () => {
@@ -98,6 +98,6 @@ describe('the working set: full state while open, compact once settled', () => {
     assert.ok(read.ok);
     const table = new StreamTable();
     table.load(actionId, read.head, 0);
-    assert.deepEqual(table.census(), { full: 0, settled: 1 });
+    assert.deepEqual(table.census(), { full: 0, settled: 1, ledgers: 0 });
   });
 });
