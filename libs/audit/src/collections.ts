@@ -8,6 +8,8 @@ export const COLLECTIONS = {
   checkpoints: 'projector_checkpoints',
   /** Published policy versions (PolicyDocument), one document per version. */
   policies: 'policies',
+  /** Standing approvals (StandingView), one document each, from the requester ledgers (ADR 0004). */
+  standing: 'standing_approvals',
 } as const;
 
 /**

@@ -9,3 +9,5 @@ export * from './collections.ts';
 export * from './keyset-page.ts';
 export * from './actions-query.ts';
 export * from './audit-query.ts';
+export * from './standing-view.ts';
+export * from './standing-projection.ts';

@@ -1,7 +1,8 @@
 import {
-  auditEntryId, COLLECTIONS, projectBatch, projectPolicies, type ActionView, type AuditEntry, type PolicyDocument, type ProjectorCheckpoint, type StoredEvent,
+  auditEntryId, COLLECTIONS, projectBatch, projectPolicies, projectStandingBatch, type ActionView, type AuditEntry, type PolicyDocument,
+  type ProjectorCheckpoint, type StandingView, type StoredEvent,
 } from '@countersign/audit';
-import { describeErrors, upcast, validateEvent, type ActionEvent } from '@countersign/contracts';
+import { describeErrors, isStandingEventType, upcast, validateEvent, type ActionEvent } from '@countersign/contracts';
 import type { DeliveredRecord, LogRecord } from '@countersign/eventlog';
 import type { ReadModelStore } from '@countersign/readmodel';
 import { deadLetterRecord } from '@countersign/runtime';
@@ -73,7 +74,11 @@ export class Projector {
    * collection: each touched document is written once per batch, and only over an older
    * version of it, so a redelivered, late or overlapping batch changes nothing.
    */
-  private async write(events: ActionEvent[]): Promise<void> {
+  private async write(all: ActionEvent[]): Promise<void> {
+    // Requester ledgers (standing approvals, ADR 0004) have no action view: projected on their own.
+    const ledgers = all.filter((e) => isStandingEventType(e.type));
+    const events = ledgers.length > 0 ? all.filter((e) => !isStandingEventType(e.type)) : all;
+    if (ledgers.length > 0) await this.writeStanding(ledgers);
     if (events.length === 0) return;
     const { store } = this.deps;
     const actions = store.collection<ActionView>(COLLECTIONS.actions);
@@ -103,6 +108,26 @@ export class Projector {
     // Actions last: a reader that sees the new action state can already read its audit rows.
     await actions.putMany([...batch.views.values()], { versionField: 'lastSeq' });
     this.stages.write += performance.now() - started;
+    this.projected += batch.events.length;
+  }
+
+  /** Standing approvals, with their ledger events' raw rows and audit rows: versioned like the actions' (by seq). */
+  private async writeStanding(events: ActionEvent[]): Promise<void> {
+    const { store } = this.deps;
+    const views = store.collection<StandingView>(COLLECTIONS.standing);
+    const ids = [...new Set(events.map((e) => (e.data as { standingId: string }).standingId))];
+    const stored = new Map((await views.find({ _id: { $in: ids } })).map((view) => [view._id, view]));
+    const asWritten = new Map(events.map((e) => [e.id, e]));
+    const batch = await projectStandingBatch(events.map(upcast), async (id) => stored.get(id));
+    for (const orphan of batch.orphans) {
+      this.deps.warn(`event ${orphan.type} #${orphan.seq} of ${escapeForLog(orphan.streamId)} is about no standing approval granted before it; skipped`);
+    }
+    const rows = batch.events.map((e) => asWritten.get(e.id)!).map((e) => ({ ...e, _id: auditEntryId(e.streamId, e.seq), eventId: e.id }) as StoredEvent);
+    await Promise.all([
+      store.collection<StoredEvent>(COLLECTIONS.events).putMany(rows, BY_SEQ),
+      store.collection<AuditEntry>(COLLECTIONS.audit).putMany(batch.entries, BY_SEQ),
+    ]);
+    await views.putMany([...batch.views.values()], { versionField: 'lastSeq' });
     this.projected += batch.events.length;
   }
 

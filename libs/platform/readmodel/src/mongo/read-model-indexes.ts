@@ -49,6 +49,12 @@ export const READ_MODEL_INDEXES: IndexSpecs = {
     // The active version is the one published last, by (publishedAt, eventId); listed newest first.
     { publishedAt: 1, eventId: 1 },
   ],
+  standing_approvals: [
+    // GET /v1/standing-approvals, newest first, paged by (grantedAt, _id); non-auditors see those visible to them.
+    { grantedAt: -1, _id: -1 },
+    { visibleTo: 1 },
+    { requester: 1 },
+  ],
 };
 
 const NAMESPACE_NOT_FOUND = 26;
