@@ -142,6 +142,12 @@ describe('countersign request (the flow, against a fake API)', () => {
     });
   }
 
+  it('given policy had not answered the proposal yet (202), then says who it waits for once the action is pending', async () => {
+    const h = harness({ proposed: { id: ID, status: 'proposed' } });
+    assert.equal(await runRequest(input(), h.io), EXIT.approved);
+    assert.match(h.stderr(), new RegExp(`action ${ID}: proposed .*\\ncountersign: waiting for 1 approval from security \\(eligible: erin\\)`));
+  });
+
   it('given policy denies at once, then does not wait at all and exits 3', async () => {
     const h = harness({ proposed: decided('denied', { decision: { outcome: 'denied', at: NOW.toISOString(), by: ['approval-router'], automatic: true, reason: 'Never.', rule: 'no-drops' } }) });
     const error = await failure(runRequest(input(), h.io));

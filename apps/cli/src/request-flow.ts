@@ -100,12 +100,11 @@ async function waitFor(first: ActionView, input: RequestInput, io: RequestIo, si
       ...(input.waitMs !== undefined ? { timeout: input.waitMs } : {}),
       signal,
       onUpdate: (a) => {
-        display.update(a);
         if (!seenPending && a.status === 'pending') {
           seenPending = true;
-          display.stop();
-          note(waitingForText(a, io.now()));
+          display.note(`countersign: ${waitingForText(a, io.now())}`);
         }
+        display.update(a);
       },
     });
   } catch (error) {

@@ -28,9 +28,12 @@ describe('the wait display', () => {
     const { written, stream } = sink(true);
     const display = startWaitDisplay(stream, at(0), { now: () => NOW, waitUntil: NOW.getTime() + 90_000 });
     display.update(at(1));
+    display.note('countersign: a line of its own');
     display.stop();
     assert.deepEqual(written, [
       '\r\x1b[2Kcountersign: pending: 0/2 approvals · expires in 1h00m · --wait ends in 1m30s',
+      '\r\x1b[2Kcountersign: pending: 1/2 approvals · expires in 1h00m · --wait ends in 1m30s',
+      '\r\x1b[2Kcountersign: a line of its own\n',
       '\r\x1b[2Kcountersign: pending: 1/2 approvals · expires in 1h00m · --wait ends in 1m30s',
       '\r\x1b[2K',
     ]);

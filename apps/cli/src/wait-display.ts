@@ -11,6 +11,8 @@ export interface Stderr {
 
 export interface WaitDisplay {
   update(action: ActionView): void;
+  /** Prints a line of its own (above the countdown on a terminal). */
+  note(line: string): void;
   /** Clears the countdown line (terminal) so what follows starts on a clean line. */
   stop(): void;
 }
@@ -39,6 +41,10 @@ export function startWaitDisplay(stream: Stderr, first: ActionView, options: Wai
         current = action;
         draw();
       },
+      note(text) {
+        stream.write(`${CLEAR}${text}\n`);
+        draw();
+      },
       stop() {
         clearInterval(timer);
         stream.write(CLEAR);
@@ -54,6 +60,9 @@ export function startWaitDisplay(stream: Stderr, first: ActionView, options: Wai
       const worth = changed(action) && (action.status === 'proposed' || action.status === 'pending');
       current = action;
       if (worth) print();
+    },
+    note(text) {
+      stream.write(`${text}\n`);
     },
     stop() {
       clearInterval(timer);
