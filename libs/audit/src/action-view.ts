@@ -1,5 +1,5 @@
 import type {
-  ActionEvent, ActionProposedData, Channel, PolicyEvaluatedData, PolicyPublishedData, RejectionCode, VoteDecision,
+  ActionEvent, ActionProposedData, Channel, PolicyEvaluatedData, PolicyPublishedData, RejectionCode, StandingTerms, VoteDecision,
 } from '@countersign/contracts';
 import { approvalOf, escalate, reviewed, reviewOf, type ApprovalView, type ReviewView } from './approval-view.ts';
 import { decisionOf, type DecisionView } from './decision-view.ts';
@@ -19,6 +19,8 @@ export interface VoteView {
   commandId: string;
   /** An emergency approval under the rule's break-glass clause. */
   breakGlass?: true;
+  /** The standing approval the voter offered with the approval (ADR 0004). */
+  standing?: StandingTerms;
 }
 
 export interface RejectionView {
@@ -144,6 +146,7 @@ export function projectAction(view: ActionView | undefined, event: ActionEvent):
         voter: d.voter, decision: d.decision, via: d.via, at: event.occurredAt, commandId: event.causationId,
         ...(d.comment !== undefined ? { comment: d.comment } : {}),
         ...(d.breakGlass ? { breakGlass: true as const } : {}),
+        ...(d.standing ? { standing: d.standing } : {}),
       };
       return { ...base(view!), votes: [...view!.votes, vote], involved: union(view!.involved, d.voter) };
     }

@@ -18,7 +18,7 @@ export interface EscalationView {
  * `eligibleGroups` (which requirement groups each eligible approver stands for) is what counts
  * approvals under `distinctGroups`; views projected before it was kept lack it.
  */
-export interface ApprovalView extends Pick<ApprovalRequestedData, 'groups' | 'quorum' | 'distinctGroups' | 'eligible' | 'deadline' | 'channels' | 'breakGlass'> {
+export interface ApprovalView extends Pick<ApprovalRequestedData, 'groups' | 'quorum' | 'distinctGroups' | 'eligible' | 'deadline' | 'channels' | 'breakGlass' | 'standing'> {
   eligibleGroups?: Record<string, string[]>;
   escalation?: EscalationView;
 }
@@ -51,6 +51,8 @@ export function approvalOf(d: ApprovalRequestedData): ApprovalView {
     ...(d.channels ? { channels: d.channels } : {}),
     ...(d.escalation ? { escalation: { ...d.escalation, escalated: false } } : {}),
     ...(d.breakGlass ? { breakGlass: d.breakGlass } : {}),
+    // The most a standing approval offered with an approval may be (ADR 0004).
+    ...(d.standing ? { standing: d.standing } : {}),
   };
 }
 

@@ -86,7 +86,7 @@ export function auditEntryFor(view: ActionView, event: ActionEvent): AuditEntry 
       return {
         ...entry, outcome: d.outcome, approvers: d.automatic ? [] : d.by, reason: d.reason,
         policyVersion: d.policyVersion, rule: d.rule, paramsHash: d.paramsHash,
-        ...(d.breakGlass ? { details: { breakGlass: true } } : {}),
+        ...(d.breakGlass || d.standing || d.grantedStanding ? { details: pick(d, 'breakGlass', 'standing', 'grantedStanding') } : {}),
       };
     }
     case 'ReviewRequested': {

@@ -47,7 +47,7 @@ export function summarize(view: ActionView, event: ActionEvent): string {
     case 'ActionExpired':
     case 'ActionCancelled': {
       const d = view.decision!;
-      const how = d.breakGlass ? ' under break-glass' : '';
+      const how = d.breakGlass ? ' under break-glass' : d.standing ? ` under standing approval ${d.standing.id} (use ${d.standing.use} of ${d.standing.maxUses})` : '';
       const by = d.automatic ? ' automatically' : ` by ${names(d.by)}`;
       return withText(`${d.outcome}${how}${by}`, d.reason);
     }

@@ -1,4 +1,4 @@
-import type { ActionEvent } from '@countersign/contracts';
+import type { ActionEvent, StandingGrantReference, StandingUseReference } from '@countersign/contracts';
 
 export type DecisionOutcome = 'approved' | 'denied' | 'expired' | 'cancelled';
 
@@ -14,6 +14,10 @@ export interface DecisionView {
   paramsHash: string;
   /** Approved alone under break-glass (a review is then requested). */
   breakGlass?: true;
+  /** Approved at once under a standing approval: which, and which use (ADR 0004). */
+  standing?: StandingUseReference;
+  /** The standing approval this approval granted the requester. */
+  grantedStanding?: StandingGrantReference;
 }
 
 export function decisionOf(event: ActionEvent, outcome: DecisionOutcome): DecisionView {
@@ -24,6 +28,8 @@ export function decisionOf(event: ActionEvent, outcome: DecisionOutcome): Decisi
       return {
         ...common, automatic: event.data.automatic, by: event.data.automatic ? [event.actor.id] : event.data.approvers,
         ...(event.data.breakGlass ? { breakGlass: true as const } : {}),
+        ...(event.data.standing ? { standing: event.data.standing } : {}),
+        ...(event.data.grantedStanding ? { grantedStanding: event.data.grantedStanding } : {}),
       };
     case 'ActionDenied':
       return { ...common, automatic: event.data.automatic, by: [event.data.deniedBy ?? event.actor.id] };

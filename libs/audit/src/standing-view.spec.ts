@@ -1,10 +1,12 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { contentHash, standingLedgerId, type DomainEventBody } from '@countersign/contracts';
+import { projectAction, type ActionView } from './action-view.ts';
+import { auditEntryFor } from './audit-entry.ts';
 import { projectStandingBatch } from './standing-projection.ts';
 import { findStanding, projectStanding, standingStatusAt, type StandingView } from './standing-view.ts';
 import { memoryRows } from './testing/memory-rows.ts';
-import { sealStream } from './testing/streams.ts';
+import { proposal, sealStream } from './testing/streams.ts';
 
 const T0 = Date.UTC(2026, 0, 1);
 const LEDGER = standingLedgerId('etl');
@@ -75,5 +77,26 @@ describe('the standing approvals read model', () => {
     assert.deepEqual(await page({ viewer: 'alice', readsAll: false, activeAt: new Date(T0) }), ['s-1']);
     assert.deepEqual(await page({ viewer: 'alice', readsAll: false, activeAt: new Date(EXPIRES) }), []);
     assert.deepEqual(await page({ viewer: 'nobody', readsAll: false }), []);
+  });
+
+  it('shows on an action the terms a voter offered, the standing approval its approval granted, and the use it was approved under', () => {
+    const decision = { rule: 'exports', policyVersion: 'pv-1', paramsHash: contentHash({}) };
+    const terms = { resource: 'prod/**', maxUses: 2, ttlSeconds: 600 };
+    const grantRef = { id: 's-1', resource: 'prod/**', maxUses: 2, expiresAt: EXPIRES };
+    const events = sealStream([
+      proposal('data.export', 'etl'),
+      { type: 'VoteRecorded', data: { voter: 'alice', decision: 'approve', via: 'api', standing: terms } },
+      { type: 'ActionApproved', data: { ...decision, reason: 'ok', automatic: false, approvers: ['alice'], grantedStanding: grantRef } },
+    ]);
+    const view = events.reduce<ActionView | undefined>(projectAction, undefined)!;
+    assert.deepEqual(view.votes[0].standing, terms);
+    assert.deepEqual(view.decision?.grantedStanding, grantRef);
+    const useRef = { id: 's-1', use: 1, maxUses: 2, expiresAt: EXPIRES, sourceActionId: 'act-0' };
+    const under = sealStream([proposal('data.export', 'etl'), { type: 'ActionApproved', data: { ...decision, reason: 'under s-1', automatic: false, approvers: ['alice'], standing: useRef } }], { streamId: 'act-2' });
+    const approved = under.reduce<ActionView | undefined>(projectAction, undefined)!;
+    assert.deepEqual(approved.decision?.standing, useRef);
+    const entry = auditEntryFor(approved, under[1]);
+    assert.equal(entry.summary, 'approved under standing approval s-1 (use 1 of 2) by alice: under s-1');
+    assert.deepEqual(entry.details, { standing: useRef });
   });
 });
