@@ -23,9 +23,11 @@ export default [
             { sourceTag: 'type:testing', onlyDependOnLibsWithTags: ['type:contracts', 'type:platform', 'type:domain'] },
             { sourceTag: 'type:service', onlyDependOnLibsWithTags: ['type:contracts', 'type:domain', 'type:platform', 'type:testing'] },
             { sourceTag: 'type:shell', onlyDependOnLibsWithTags: ['type:service', 'type:domain', 'type:platform', 'type:contracts'] },
-            { sourceTag: 'type:app', onlyDependOnLibsWithTags: ['type:shell', 'type:service', 'type:domain', 'type:platform', 'type:contracts', 'type:testing', 'type:example'] },
-            // Examples are copied into users' code: they depend on nothing of ours.
-            { sourceTag: 'type:example', onlyDependOnLibsWithTags: [] },
+            { sourceTag: 'type:app', onlyDependOnLibsWithTags: ['type:shell', 'type:service', 'type:domain', 'type:platform', 'type:contracts', 'type:testing', 'type:example', 'type:sdk'] },
+            // The SDK is published on its own (packages/sdk): it depends on nothing of ours.
+            { sourceTag: 'type:sdk', onlyDependOnLibsWithTags: [] },
+            // Examples are copied into users' code: they depend on nothing of ours but the published SDK.
+            { sourceTag: 'type:example', onlyDependOnLibsWithTags: ['type:sdk'] },
           ],
           banTransitiveDependencies: false,
         },

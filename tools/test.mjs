@@ -13,7 +13,7 @@ const isInt = (f) => f.endsWith('.int.spec.ts');
 const isE2e = (f) => f.endsWith('.e2e.spec.ts');
 // test/kafka holds the end-to-end tests of the Kafka shape only (rebalances, router crashes, rebuilds).
 const kafkaOnly = (f) => f.startsWith('test/kafka/');
-const files = globSync('{apps,bench,libs,test}/**/*.spec.ts', { exclude: (p) => p.includes('node_modules') }).sort();
+const files = globSync('{apps,bench,libs,packages,test}/**/*.spec.ts', { exclude: (p) => p.includes('node_modules') }).sort();
 const runs = {
   // The embedded e2e tier runs before the local Kafka and FerretDB start: it needs neither, and
   // their disk and CPU use (topic deletions, SQLite syncs) would only add noise to its fsyncs.
