@@ -1,5 +1,6 @@
 import { guard, type GuardOptions, type GuardSpec, type GuardContext } from './guard.js';
-import { abortableSleep, HttpClient, type RetryOptions } from './http.js';
+import { HttpClient, type RetryOptions } from './http.js';
+import { abortableSleep } from './http-support.js';
 import { parseAction, parseActionPage, parseExecutionResponse, parseGrantResponse } from './responses.js';
 import type { Action, ActionPage, ExecutionResponse, GrantResponse, ListQuery, ProposeInput, StandingGrant } from './types.js';
 import { waitForDecision, type WaitOptions } from './wait.js';
