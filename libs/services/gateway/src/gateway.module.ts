@@ -26,6 +26,7 @@ import { teamsAuthProvider } from './teams/teams-gateway-config.ts';
 import { TeamsController } from './teams/teams.controller.ts';
 import { VoteCaster } from './vote-caster.ts';
 import { VotesController } from './votes.controller.ts';
+import { StandingApprovalsController } from './standing/standing.controller.ts';
 import { STREAM_CONTROLLERS, streamProviders, StreamTap } from './streams/index.ts';
 import { GrantsController } from './grants/grants.controller.ts';
 import { JwksController } from './grants/jwks.controller.ts';
@@ -45,7 +46,7 @@ export class GatewayModule {
     const tap = new StreamTap();
     return {
       module: GatewayModule,
-      controllers: [ActionsController, VotesController, GrantsController, JwksController, AuditController, PoliciesController, ...SLACK_CONTROLLERS, TeamsController, answersFollower(room, tap), ...STREAM_CONTROLLERS],
+      controllers: [ActionsController, VotesController, GrantsController, JwksController, AuditController, PoliciesController, ...SLACK_CONTROLLERS, TeamsController, answersFollower(room, tap), ...STREAM_CONTROLLERS, StandingApprovalsController],
       providers: [
         { provide: GATEWAY_LIMITS, useValue: limits },
         { provide: WAITING_ROOM, useValue: room },

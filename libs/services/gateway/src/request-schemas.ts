@@ -1,5 +1,6 @@
 import { callbackUrlProblem, checkResource, createAjv, jsonValueProblems, PARAMS_LIMITS, toFieldErrors, type OutboundAllow } from '@countersign/contracts';
 import { badRequest, type InvalidParam } from './problem.ts';
+import { standingBodySchema } from './standing/standing-terms.ts';
 
 const ajv = createAjv();
 const text = (max: number) => ({ type: 'string', maxLength: max }) as const;
@@ -27,7 +28,8 @@ export { callbackUrlProblem };
 export const approveBody = {
   type: 'object',
   additionalProperties: false,
-  properties: { comment: text(4000), breakGlass: { type: 'boolean' } },
+  // `standing`: a standing approval offered to the requester with the approval (ADR 0004).
+  properties: { comment: text(4000), breakGlass: { type: 'boolean' }, standing: standingBodySchema },
 } as const;
 
 export const denyBody = {

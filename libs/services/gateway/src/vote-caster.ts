@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { Channel, VoteDecision } from '@countersign/contracts';
+import type { Channel, StandingTerms, VoteDecision } from '@countersign/contracts';
 import type { Principal } from '@countersign/identity';
 import { ActionWaiter, type CommandAnswer } from './action-waiter.ts';
 import { CommandSender } from './commands.ts';
@@ -19,6 +19,8 @@ export interface Vote {
   commandId?: string;
   /** The paramsHash the message clicked showed: the router refuses the vote if it is not the action's. */
   paramsHash?: string;
+  /** A standing approval offered to the requester with an approval (checked by the caller; ADR 0004). */
+  standing?: StandingTerms;
 }
 
 /**
@@ -52,6 +54,7 @@ export class VoteCaster {
         identity,
         ...(vote.breakGlass ? { breakGlass: true } : {}),
         ...(vote.paramsHash ? { paramsHash: vote.paramsHash } : {}),
+        ...(vote.standing ? { standing: vote.standing } : {}),
       }, { id: vote.commandId, via });
       return { commandId, ...(await watch.answer(commandId, waitMs, view)) };
     });

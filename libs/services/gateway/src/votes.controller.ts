@@ -11,6 +11,7 @@ import { Problem, badRequest } from './problem.ts';
 import { approveBody, cancelBody, checker, denyBody, reviewBody } from './request-schemas.ts';
 import { REJECTION_TITLES } from './rejections.ts';
 import { VoteCaster } from './vote-caster.ts';
+import { standingTerms, type StandingBody } from './standing/standing-terms.ts';
 import { presentAction } from './views.ts';
 import { visibleAction } from './visibility.ts';
 
@@ -34,7 +35,7 @@ export const REJECTION_STATUS: Record<RejectionCode, number> = {
   standing_not_allowed: 422,
 };
 
-interface ApproveBody { comment?: string; breakGlass?: boolean }
+interface ApproveBody { comment?: string; breakGlass?: boolean; standing?: StandingBody }
 const checkApprove = checker<ApproveBody>(approveBody, 'body');
 const checkDeny = checker<{ reason: string }>(denyBody, 'body');
 
@@ -43,6 +44,10 @@ function parseApprove(raw: unknown): ApproveBody {
   const body = checkApprove(raw);
   if (body.breakGlass && !body.comment?.trim()) {
     throw badRequest([{ pointer: '/comment', detail: 'is required for a break-glass approval: say why it cannot wait' }]);
+  }
+  if (body.breakGlass && body.standing) {
+    throw new Problem(422, 'standing-not-allowed', 'This standing approval cannot be granted.', 'A break-glass approval covers this emergency only.',
+      [{ pointer: '/standing', detail: 'is not allowed with a break-glass approval' }]);
   }
   return body;
 }
@@ -78,7 +83,7 @@ export class VotesController {
   @HttpCode(200)
   approve(@CurrentCaller() caller: Caller, @Param('id') id: string, @Body() raw: unknown, @Res({ passthrough: true }) res: Response) {
     const body = parseApprove(raw);
-    return this.vote(caller, id, 'approve', body.comment, res, body.breakGlass === true);
+    return this.vote(caller, id, 'approve', body.comment, res, body.breakGlass === true, body.standing);
   }
 
   @Post('deny')
@@ -108,10 +113,12 @@ export class VotesController {
     return this.outcome(seen, () => this.commands.send('RecordReview', id, caller.principal, { reviewer: caller.principal.id, verdict: body.verdict, comment: body.comment }), res);
   }
 
-  private async vote(caller: Caller, id: string, decision: 'approve' | 'deny', comment: string | undefined, res: Response, breakGlass = false) {
+  private async vote(caller: Caller, id: string, decision: 'approve' | 'deny', comment: string | undefined, res: Response, breakGlass = false, offered?: StandingBody) {
     const seen = await visibleAction(this.waiter, caller, id);
     const { identity, principal: voter } = caller;
-    const answer = await this.votes.cast({ actionId: id, voter, identity, via: 'api', decision, comment, breakGlass }, this.limits.answerWaitMs);
+    // Checked against the rule while the action waits; on a decided one the router answers `already_decided` first.
+    const standing = offered && seen.status === 'pending' ? standingTerms(offered, seen) : undefined;
+    const answer = await this.votes.cast({ actionId: id, voter, identity, via: 'api', decision, comment, breakGlass, ...(standing ? { standing } : {}) }, this.limits.answerWaitMs);
     return this.present(seen, answer.commandId, answer, res);
   }
 
