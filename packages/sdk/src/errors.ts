@@ -45,7 +45,7 @@ export class RequestRejected extends CountersignError {
   readonly code: string;
 
   constructor(readonly status: number, readonly problem: Problem) {
-    super(`${status} ${problem.title}${problem.detail ? `: ${problem.detail}` : ''}`);
+    super(describeProblem(problem, status));
     this.code = problemCode(problem);
   }
 }
@@ -114,6 +114,12 @@ export class GrantInvalid extends CountersignError {
   constructor(readonly reason: GrantInvalidReason, detail: string, options?: { cause?: unknown }) {
     super(`grant invalid (${reason}): ${detail}`, options);
   }
+}
+
+/** `<detail, or title> (<status> <code>)`, e.g. `Action 01a2… was redeemed already. (409 already-redeemed)`. */
+export function describeProblem(problem: Problem, status: number): string {
+  const code = problemCode(problem);
+  return `${problem.detail ?? problem.title} (${status}${code && code !== 'about:blank' ? ` ${code}` : ''})`;
 }
 
 export function problemCode(problem: Problem): string {

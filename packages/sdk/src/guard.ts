@@ -55,9 +55,11 @@ export async function guard<T>(client: Countersign, spec: GuardSpec, fn: (ctx: G
 
   let action = await proposeOrFind(client, { ...spec, params }, idempotencyKey, signal);
   checkSame(action, spec, hash);
+  options.onUpdate?.(action);
   if (!isDecided(action.status)) {
     action = await client.waitForDecision(action.id, {
       ...signal,
+      seen: action,
       ...(options.timeout !== undefined ? { timeout: options.timeout } : {}),
       ...(options.onUpdate ? { onUpdate: options.onUpdate } : {}),
     });

@@ -1,4 +1,4 @@
-import { CountersignUnavailable, RequestRejected } from './errors.js';
+import { CountersignUnavailable, describeProblem, RequestRejected } from './errors.js';
 import { describe, errorCode, linkSignals, readText, retryAfterOf } from './http-support.js';
 import { MalformedResponse, toProblem } from './responses.js';
 import type { Problem } from './types.js';
@@ -161,7 +161,7 @@ export class HttpClient {
         const code = problem.type.slice(problem.type.lastIndexOf('/') + 1);
         return {
           failure: {
-            message: `${res.status} ${problem.title}${problem.detail ? `: ${problem.detail}` : ''}`,
+            message: describeProblem(problem, res.status),
             status: res.status,
             problem,
             ...retryAfterOf(res.headers),

@@ -12,6 +12,8 @@ export interface WaitOptions {
   onUpdate?: (action: Action) => void;
   /** @internal The server holds one long-poll at most this long (default 60 s, the API's maximum). */
   pollMs?: number;
+  /** @internal The action as the caller last saw it (already given to onUpdate): no first look needed. */
+  seen?: Action;
 }
 
 /** The API holds a long-poll for at most 60 s. */
@@ -33,10 +35,12 @@ export async function waitForDecision(client: Countersign, id: string, options: 
   if (timeout !== undefined && !(Number.isFinite(timeout) && timeout >= 0)) throw new TypeError('waitForDecision: timeout must be a number of ms ≥ 0');
   const pollMs = Math.min(MAX_POLL_MS, Math.max(1, options.pollMs ?? MAX_POLL_MS));
   const deadline = timeout === undefined ? Infinity : Date.now() + timeout;
-  let last: string | undefined;
+  let last = options.seen ? fingerprint(options.seen) : undefined;
+  // With onUpdate, the first request does not wait: the caller sees at once whom it waits for.
+  let look = onUpdate !== undefined && options.seen === undefined;
   for (;;) {
     signal?.throwIfAborted();
-    const waitMs = Math.max(0, Math.min(pollMs, deadline - Date.now()));
+    const waitMs = look ? 0 : Math.max(0, Math.min(pollMs, deadline - Date.now()));
     const started = Date.now();
     const res = await client.http.request({
       method: 'GET',
@@ -59,6 +63,10 @@ export async function waitForDecision(client: Countersign, id: string, options: 
     }
     if (isDecided(action.status)) return action;
     if (Date.now() >= deadline) throw new WaitTimedOut(action);
+    if (look) {
+      look = false;
+      continue;
+    }
     const early = MIN_POLL_INTERVAL_MS - (Date.now() - started);
     if (early > 0) await client.http.pause(Math.min(early, Math.max(0, deadline - Date.now())), signal);
   }
