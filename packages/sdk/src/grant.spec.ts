@@ -61,6 +61,8 @@ describe('verifyGrant', () => {
     const now = Math.floor(Date.now() / 1000);
     const token = await signGrant(keys, { ...claims, nbf: now + 600, iat: now, exp: now + 900 });
     assert.equal(await reason(verifyGrant(token, { jwks: keys.jwks, params })), 'not-yet-valid');
+    const issuedLater = await signGrant(keys, { ...claims, iat: now + 600, exp: now + 900 });
+    assert.equal(await reason(verifyGrant(issuedLater, { jwks: keys.jwks, params })), 'not-yet-valid');
   });
 
   it('given a key that is not in the key set (rotated out, or a stranger), refuses it as unknown-kid', async () => {

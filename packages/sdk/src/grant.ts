@@ -85,6 +85,8 @@ export async function verifyGrant(token: string, options: VerifyGrantOptions): P
     throw translate(error, options);
   }
   const claims = checkClaims(payload);
+  const nowSeconds = Math.floor((options.now !== undefined ? new Date(options.now).getTime() : Date.now()) / 1000);
+  if (claims.iat > nowSeconds + tolerance) throw new GrantInvalid('not-yet-valid', 'the grant was issued in the future (iat)');
   if (claims.aud !== undefined && options.audience === undefined) {
     throw new GrantInvalid('wrong-audience', `the grant is for ${JSON.stringify(claims.aud)}: pass the executor's audience`);
   }
