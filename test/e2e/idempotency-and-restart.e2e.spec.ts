@@ -28,6 +28,7 @@ describe(`idempotent proposals and restarts (${SHAPE})`, () => {
       const conflict = await agent.propose({ ...body, params: { n: 2 } }, headers);
       assert.equal(conflict.status, 409);
       assert.equal(conflict.body.type, 'https://countersign.dev/problems/idempotency-key-reused');
+      assert.equal(conflict.body.actionId, replay.body.id, 'the problem names the action the key leads to');
       const otherCaller = await client(cs.url, KEYS.alice).propose(body, headers);
       assert.notEqual(otherCaller.body.id, replay.body.id, 'keys are scoped to the caller');
       // The events are a read model, behind the answers: wait for the decision to be projected.

@@ -134,7 +134,9 @@ async function proposeOrFind(client: Countersign, spec: GuardSpec, idempotencyKe
     return await client.propose(input, { idempotencyKey, ...signal });
   } catch (error) {
     if (!(error instanceof RequestRejected && error.code === 'idempotency-key-reused')) throw error;
-    const id = /\bAction ([0-9a-f-]{36}) /i.exec(error.problem.detail ?? '')?.[1];
+    // The problem names the action (`actionId`); servers before it did so in the detail only.
+    const named = (error.problem as { actionId?: unknown }).actionId;
+    const id = typeof named === 'string' ? named : /\bAction ([0-9a-f-]{36}) /i.exec(error.problem.detail ?? '')?.[1];
     if (!id) throw error;
     return client.get(id, signal);
   }

@@ -85,7 +85,7 @@ export class Proposer {
     if (existing.requestHash !== requestHash) {
       throw new Problem(409, 'idempotency-key-reused', 'This Idempotency-Key was used with a different request.',
         `Action ${existing._id} was proposed with this key and another body; use a new key for a new action.`,
-        [{ header: 'Idempotency-Key', detail: 'was already used with a different body' }]);
+        [{ header: 'Idempotency-Key', detail: 'was already used with a different body' }], { actionId: existing._id });
     }
     res.status(200).location(`/v1/actions/${existing._id}`).set('Idempotent-Replayed', 'true');
     return presentAction(existing);
