@@ -4,7 +4,7 @@
  * client was promised, no action the clients never asked for, every stream's seq gap-free from 1
  * and its hash chain intact. Pure: the caller reads the topic (verify-log.ts).
  */
-import { DECISION_TYPES, verifyChain, type ActionEvent } from '@countersign/contracts';
+import { DECISION_TYPES, isStandingLedgerId, verifyChain, type ActionEvent } from '@countersign/contracts';
 
 export type Outcome = 'approved' | 'denied';
 
@@ -49,6 +49,8 @@ export function checkLog(events: readonly ActionEvent[], expected: ReadonlyMap<s
   for (const [streamId, stream] of streams) {
     const chain = verifyChain(stream);
     if (!chain.ok) problems.push(`${streamId}: chain broken at seq ${chain.seq}: ${chain.problem}`);
+    // A requester ledger of standing approvals (ADR 0004) is no action: its chain is all there is to check.
+    if (isStandingLedgerId(streamId)) continue;
     if (stream[0].type !== 'ActionProposed') problems.push(`${streamId}: starts with ${stream[0].type}, not ActionProposed`);
     const proposals = stream.filter((e) => e.type === 'ActionProposed').length;
     if (proposals > 1) problems.push(`${streamId}: proposed ${proposals} times`);
