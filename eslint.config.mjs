@@ -23,11 +23,13 @@ export default [
             { sourceTag: 'type:testing', onlyDependOnLibsWithTags: ['type:contracts', 'type:platform', 'type:domain'] },
             { sourceTag: 'type:service', onlyDependOnLibsWithTags: ['type:contracts', 'type:domain', 'type:platform', 'type:testing'] },
             { sourceTag: 'type:shell', onlyDependOnLibsWithTags: ['type:service', 'type:domain', 'type:platform', 'type:contracts'] },
-            { sourceTag: 'type:app', onlyDependOnLibsWithTags: ['type:shell', 'type:service', 'type:domain', 'type:platform', 'type:contracts', 'type:testing', 'type:example', 'type:sdk'] },
+            { sourceTag: 'type:app', onlyDependOnLibsWithTags: ['type:shell', 'type:service', 'type:domain', 'type:platform', 'type:contracts', 'type:testing', 'type:example', 'type:sdk', 'type:agents'] },
             // The SDK is published on its own (packages/sdk): it depends on nothing of ours.
             { sourceTag: 'type:sdk', onlyDependOnLibsWithTags: [] },
             // Examples are copied into users' code: they depend on nothing of ours but the published SDK.
             { sourceTag: 'type:example', onlyDependOnLibsWithTags: ['type:sdk'] },
+            // Agent integrations (MCP gate and server, runtime adapters) stand on the published SDK only.
+            { sourceTag: 'type:agents', onlyDependOnLibsWithTags: ['type:sdk'] },
           ],
           banTransitiveDependencies: false,
         },
