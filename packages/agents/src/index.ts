@@ -2,3 +2,4 @@
 // exported from its own module as it lands: the MCP gate, the MCP server, the runtime adapters.
 export {};
 export * from './openai/index.ts';
+export * from './langgraph/index.ts';

@@ -1,0 +1,1 @@
+export { requireApproval, type ApprovalSpec, type RequireApprovalOptions, type ApprovalInterrupt, type ApprovedAction } from './approval.ts';
