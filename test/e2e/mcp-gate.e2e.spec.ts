@@ -1,0 +1,217 @@
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { isDeepStrictEqual } from 'node:util';
+import { Countersign, type Action } from '@countersign/sdk';
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { getDefaultEnvironment, StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
+import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import { KEYS } from '../support/api-client.ts';
+import { removeDir, ROOT, SHAPE, startCountersign, type RunningCountersign } from '../support/countersign-process.ts';
+import { until } from '../support/until.ts';
+
+const UPSTREAM = join(ROOT, 'test/support/mcp-upstream-server.ts');
+const CLI = join(ROOT, 'apps/cli/src/main.ts');
+const FAST_RETRY = { retry: { attempts: 2, baseMs: 10, maxMs: 50 } };
+
+interface Gate {
+  client: Client;
+  /** What reached the upstream, in order. */
+  calls(): { tool: string; args: Record<string, unknown> }[];
+  close(): Promise<void>;
+}
+
+describe(`the MCP gate in front of a real MCP server (${SHAPE})`, () => {
+  let cs: RunningCountersign;
+  let agent: Countersign, alice: Countersign, erin: Countersign;
+  let gate: Gate;
+  const dir = mkdtempSync(join(tmpdir(), 'mcp-gate-'));
+
+  /** The gate as the CLI runs it, wrapping the test server, with a real SDK client on its stdio. */
+  async function startGate(name: string, pendingBound: string): Promise<Gate> {
+    const config = join(dir, `${name}.yaml`);
+    const callsFile = join(dir, `${name}-calls.jsonl`);
+    writeFileSync(config, [
+      'server: files',
+      `pendingBound: ${pendingBound}`,
+      'progressInterval: 200ms',
+      'readOnly: [read_file]',
+      'tools:',
+      '  transfer_funds: { resource: "accounts/{from}/{to}" }',
+      '  delete_file: { resource: "files/{path}" }',
+    ].join('\n'));
+    const transport = new StdioClientTransport({
+      command: process.execPath,
+      args: ['--import', 'tsx', CLI, 'mcp-gate', '--config', config, '--', process.execPath, '--import', 'tsx', UPSTREAM, callsFile],
+      cwd: ROOT,
+      env: { ...getDefaultEnvironment(), COUNTERSIGN_URL: cs.url, COUNTERSIGN_API_KEY: KEYS.agent },
+      stderr: 'inherit',
+    });
+    const client = new Client({ name: 'e2e-agent', version: '1.0.0' });
+    await client.connect(transport);
+    return {
+      client,
+      calls: () => (existsSync(callsFile) ? readFileSync(callsFile, 'utf8').trim().split('\n').filter(Boolean).map((l) => JSON.parse(l)) : []),
+      close: () => client.close(),
+    };
+  }
+
+  const call = (g: Gate, name: string, args: Record<string, unknown>, onprogress?: (p: { message?: string }) => void) =>
+    g.client.callTool({ name, arguments: args }, undefined, { timeout: 120_000, resetTimeoutOnProgress: true, ...(onprogress ? { onprogress } : {}) }) as Promise<CallToolResult>;
+  const textOf = (r: CallToolResult) => r.content.map((c) => (c.type === 'text' ? c.text : '')).join('\n');
+
+  /** The pending action the gate proposed for these arguments (the key is per call, so found by what it asks). */
+  async function pendingAction(action: string, params: Record<string, unknown>): Promise<Action> {
+    let found: Action | undefined;
+    await until(async () => {
+      const page = await agent.list({ requester: 'me', status: 'pending', action, limit: 100 });
+      found = page.items.find((a) => isDeepStrictEqual(a.params, params));
+      return found !== undefined;
+    }, `a pending ${action} with ${JSON.stringify(params)}`);
+    return found!;
+  }
+
+  before(async () => {
+    cs = await startCountersign({ env: { COUNTERSIGN_PRINCIPALS: join(ROOT, 'config/demo/principals'), COUNTERSIGN_POLICIES: join(ROOT, 'test/fixtures/mcp-policies') } });
+    agent = new Countersign({ url: cs.url, apiKey: KEYS.agent, ...FAST_RETRY });
+    alice = new Countersign({ url: cs.url, apiKey: KEYS.alice, ...FAST_RETRY });
+    erin = new Countersign({ url: cs.url, apiKey: KEYS.erin, ...FAST_RETRY });
+    gate = await startGate('main', '60s');
+  });
+  after(async () => {
+    await gate?.close();
+    await cs?.stop();
+    if (cs) await removeDir(cs.dataDir);
+    await removeDir(dir);
+  });
+
+  it('given the upstream tools, when listed through the gate, then they come unchanged plus countersign_wait', async () => {
+    const upstreamTools = await startGate('listing', '60s');
+    try {
+      const { tools } = await upstreamTools.client.listTools();
+      const names = tools.map((t) => t.name);
+      assert.deepEqual(names, ['read_file', 'delete_file', 'transfer_funds', 'drop_table', 'countersign_wait']);
+      const read = tools.find((t) => t.name === 'read_file')!;
+      assert.equal(read.annotations?.readOnlyHint, true);
+      assert.deepEqual(Object.keys(read.inputSchema.properties ?? {}), ['path']);
+      assert.deepEqual(tools.find((t) => t.name === 'transfer_funds')!.inputSchema.required, ['from', 'to', 'amount']);
+    } finally {
+      await upstreamTools.close();
+    }
+  });
+
+  it('given an allowed tool, when called, then it passes through unchanged and the execution is recorded', async () => {
+    const result = await call(gate, 'read_file', { path: 'notes.txt' });
+    assert.deepEqual(result, { content: [{ type: 'text', text: 'contents of notes.txt' }] });
+    assert.deepEqual(gate.calls(), [{ tool: 'read_file', args: { path: 'notes.txt' } }]);
+    let action: Action | undefined;
+    await until(async () => {
+      action = (await agent.list({ requester: 'me', action: 'mcp.files.read_file' })).items[0];
+      return action !== undefined && (await agent.get(action.id)).execution?.status === 'succeeded';
+    }, 'the read recorded as executed');
+  });
+
+  it('given a gated tool, when approved, then it reaches the upstream once, after approval, with the approved arguments', async () => {
+    const args = { path: 'reports/q3.csv' };
+    const progress: string[] = [];
+    const running = call(gate, 'delete_file', args, (p) => progress.push(p.message ?? ''));
+    const action = await pendingAction('mcp.files.delete_file', args);
+    assert.equal(action.resource, 'files/reports/q3.csv');
+    assert.equal(gate.calls().filter((c) => c.tool === 'delete_file').length, 0, 'nothing runs before approval');
+    await alice.approve(action.id, { comment: 'ok' });
+    const result = await running;
+    assert.deepEqual(result, { content: [{ type: 'text', text: 'deleted reports/q3.csv' }] });
+    assert.deepEqual(gate.calls().filter((c) => c.tool === 'delete_file'), [{ tool: 'delete_file', args }]);
+    assert.ok(progress.some((m) => m.includes(action.id)), `progress names the action: ${JSON.stringify(progress)}`);
+    await until(async () => (await agent.get(action.id)).execution?.status === 'succeeded', 'the delete recorded as executed');
+  });
+
+  it('given an approved call whose upstream result is an error, when run, then the result comes back unchanged and the execution failed', async () => {
+    const args = { path: 'missing.txt' };
+    const running = call(gate, 'delete_file', args);
+    const action = await pendingAction('mcp.files.delete_file', args);
+    await alice.approve(action.id, {});
+    assert.deepEqual(await running, { content: [{ type: 'text', text: 'no such file: missing.txt' }], isError: true });
+    await until(async () => (await agent.get(action.id)).execution?.status === 'failed', 'the delete recorded as failed');
+  });
+
+  it('given denied, expired and cancelled calls, when answered, then the upstream never sees them and the model gets the reason', async () => {
+    const before = gate.calls().length;
+    const dropped = await call(gate, 'drop_table', { table: 'customers' });
+    assert.equal(dropped.isError, true);
+    assert.match(textOf(dropped), /denied.*rule mcp-no-drops.*Dropping tables through an agent is never allowed/);
+
+    const refused = call(gate, 'delete_file', { path: 'keep.txt' });
+    await alice.deny((await pendingAction('mcp.files.delete_file', { path: 'keep.txt' })).id, { reason: 'we still need it' });
+    const denied = await refused;
+    assert.equal(denied.isError, true);
+    assert.match(textOf(denied), /denied.*we still need it/);
+
+    const expired = await call(gate, 'transfer_funds', { from: 'petty', to: 'bob', amount: 5 });
+    assert.equal(expired.isError, true);
+    assert.match(textOf(expired), /expired.*rule mcp-petty-transfers/);
+
+    const withdrawn = call(gate, 'transfer_funds', { from: 'ops', to: 'carol', amount: 7 });
+    await agent.cancel((await pendingAction('mcp.files.transfer_funds', { from: 'ops', to: 'carol', amount: 7 })).id, { reason: 'changed my mind' });
+    const cancelled = await withdrawn;
+    assert.equal(cancelled.isError, true);
+    assert.match(textOf(cancelled), /cancelled.*changed my mind/);
+    assert.equal(gate.calls().length, before, 'none of them reached the upstream');
+  });
+
+  it('given an approved transfer, when retried with other arguments, then the retry needs a new approval', async () => {
+    const first = { from: 'ops', to: 'dave', amount: 100 };
+    const running = call(gate, 'transfer_funds', first);
+    const approved = await pendingAction('mcp.files.transfer_funds', first);
+    await erin.approve(approved.id, {});
+    assert.equal((await running).isError, undefined);
+
+    const other = { from: 'ops', to: 'mallory', amount: 100_000 };
+    const retry = call(gate, 'transfer_funds', other);
+    const second = await pendingAction('mcp.files.transfer_funds', other);
+    assert.notEqual(second.id, approved.id);
+    assert.equal(gate.calls().filter((c) => c.args.to === 'mallory').length, 0, 'the retry waits for its own approval');
+    await erin.deny(second.id, { reason: 'not that account' });
+    assert.equal((await retry).isError, true);
+    assert.deepEqual(gate.calls().filter((c) => c.tool === 'transfer_funds'), [{ tool: 'transfer_funds', args: first }]);
+  });
+
+  it('given a call pending past the bound, when resumed with countersign_wait after approval, then it runs once', async () => {
+    const short = await startGate('short', '1s');
+    try {
+      const args = { path: 'old/archive.zip' };
+      const answer = await call(short, 'delete_file', args);
+      assert.equal(answer.isError, undefined, 'pending is not an error');
+      const id = /"actionId": "([0-9a-f-]{36})"/.exec(textOf(answer))?.[1];
+      assert.ok(id, textOf(answer));
+      assert.match(textOf(answer), /pending approval.*data-stewards.*alice, bob/s);
+      assert.equal(short.calls().length, 0);
+
+      const stillPending = await call(short, 'countersign_wait', { actionId: id });
+      assert.match(textOf(stillPending), /pending approval/);
+      await alice.approve(id, {});
+      const resumed = await call(short, 'countersign_wait', { actionId: id });
+      assert.deepEqual(resumed, { content: [{ type: 'text', text: 'deleted old/archive.zip' }] });
+      const again = await call(short, 'countersign_wait', { actionId: id });
+      assert.equal(again.isError, true);
+      assert.match(textOf(again), /already run/);
+      assert.deepEqual(short.calls(), [{ tool: 'delete_file', args }]);
+    } finally {
+      await short.close();
+    }
+  });
+
+  // Last: it stops Countersign.
+  it('given Countersign stopped, when tools are called, then none reaches the upstream and the model is told why', async () => {
+    const before = gate.calls().length;
+    await cs.stop();
+    for (const [name, args] of [['read_file', { path: 'a.txt' }], ['delete_file', { path: 'b.txt' }]] as const) {
+      const result = await call(gate, name, args);
+      assert.equal(result.isError, true);
+      assert.match(textOf(result), /Countersign could not be reached.*did not run \(fail closed\)/);
+    }
+    assert.equal(gate.calls().length, before);
+  });
+});
