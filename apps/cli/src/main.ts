@@ -13,6 +13,7 @@ import { Command, CommanderError } from 'commander';
 import { registerActionsCommands } from './actions-commands.ts';
 import { CliError } from './cli-errors.ts';
 import { registerRequestCommand } from './request-command.ts';
+import { registerMcpCommand } from './mcp-command.ts';
 import { registerMcpGateCommand } from './mcp-gate-command.ts';
 
 const program = new Command('countersign')
@@ -22,9 +23,10 @@ const program = new Command('countersign')
 
 registerRequestCommand(program, process.argv);
 registerActionsCommands(program);
+registerMcpCommand(program);
 registerMcpGateCommand(program);
 // A client command in a pipeline should not pay for (or depend on) the services' libraries.
-if (!['request', 'actions', 'mcp-gate'].includes(process.argv[2] ?? '')) {
+if (!['request', 'actions', 'mcp', 'mcp-gate'].includes(process.argv[2] ?? '')) {
   const { registerOperatorCommands } = await import('./operator-commands.ts');
   registerOperatorCommands(program);
 }
