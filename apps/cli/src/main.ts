@@ -14,6 +14,7 @@ import { registerActionsCommands } from './actions-commands.ts';
 import { CliError } from './cli-errors.ts';
 import { registerRequestCommand } from './request-command.ts';
 import { registerMcpCommand } from './mcp-command.ts';
+import { registerHookCommand } from './hook-command.ts';
 import { registerMcpGateCommand } from './mcp-gate-command.ts';
 
 const program = new Command('countersign')
@@ -24,9 +25,10 @@ const program = new Command('countersign')
 registerRequestCommand(program, process.argv);
 registerActionsCommands(program);
 registerMcpCommand(program);
+registerHookCommand(program);
 registerMcpGateCommand(program);
 // A client command in a pipeline should not pay for (or depend on) the services' libraries.
-if (!['request', 'actions', 'mcp', 'mcp-gate'].includes(process.argv[2] ?? '')) {
+if (!['request', 'actions', 'mcp', 'hook', 'mcp-gate'].includes(process.argv[2] ?? '')) {
   const { registerOperatorCommands } = await import('./operator-commands.ts');
   registerOperatorCommands(program);
 }

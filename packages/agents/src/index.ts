@@ -2,5 +2,6 @@
 // exported from its own module as it lands: the MCP gate, the MCP server, the runtime adapters.
 export {};
 export * from './mcp-server/index.ts';
+export * from './claude-code/index.ts';
 export * from './openai/index.ts';
 export * from './langgraph/index.ts';
