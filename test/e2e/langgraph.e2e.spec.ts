@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { Annotation, Command, END, MemorySaver, START, StateGraph } from '@langchain/langgraph';
 import { ActionDenied, Countersign } from '@countersign/sdk';
-import { requireApproval, type ApprovalInterrupt } from '@countersign/agents';
+import { approvalNode, requireApproval, type ApprovalInterrupt } from '@countersign/agents';
 import { KEYS } from '../support/api-client.ts';
 import { removeDir, ROOT, SHAPE, startCountersign, type RunningCountersign } from '../support/countersign-process.ts';
 
@@ -41,8 +41,26 @@ function buildGraph(cs: Countersign, checkpointer: MemorySaver, deleted: string[
     .compile({ checkpointer });
 }
 
+/** approve → (approved? delete) → END: the approval in a node of its own, the guarded node routed after it. */
+function buildRoutedGraph(cs: Countersign, checkpointer: MemorySaver, deleted: string[]) {
+  const Routed = Annotation.Root({ path: Annotation<string>(), approvedAs: Annotation<string>(), outcome: Annotation<string>() });
+  return new StateGraph(Routed)
+    .addNode('approve', approvalNode(cs, (state: typeof Routed.State) => ({ action: 'agents.delete_file', resource: `files/${state.path}`, params: { path: state.path } }), {
+      onApproved: ({ action }) => ({ approvedAs: action.id }),
+      onRejected: (error) => ({ outcome: `not approved: ${error.action.status}` }),
+    }))
+    .addNode('delete', (state) => {
+      deleted.push(state.path);
+      return { outcome: `deleted under ${state.approvedAs}` };
+    })
+    .addEdge(START, 'approve')
+    .addConditionalEdges('approve', (state) => (state.approvedAs ? 'delete' : END), ['delete', END])
+    .addEdge('delete', END)
+    .compile({ checkpointer });
+}
+
 /** The Countersign interrupt the graph stopped at, if any. */
-async function pendingInterrupt(graph: ReturnType<typeof buildGraph>, config: { configurable: { thread_id: string } }): Promise<ApprovalInterrupt | undefined> {
+async function pendingInterrupt(graph: { getState: ReturnType<typeof buildGraph>['getState'] }, config: { configurable: { thread_id: string } }): Promise<ApprovalInterrupt | undefined> {
   const snapshot = await graph.getState(config);
   return snapshot.tasks.flatMap((t) => t.interrupts).map((i) => i.value as ApprovalInterrupt).find((v) => v?.type === 'countersign-approval');
 }
@@ -106,6 +124,24 @@ describe(`LangGraph adapter: requireApproval raises interrupt() and resumes from
     assert.deepEqual(deleted, []);
     assert.equal(final.outcome, 'denied: keep the quarterly reports');
     assert.equal((await graph.getState(config)).values.outcome, 'denied: keep the quarterly reports');
+  });
+
+  it('given an approval node before the guarded node, then the guarded node runs once after an approval and never after a denial', async () => {
+    const checkpointer = new MemorySaver();
+    const deleted: string[] = [];
+    const graph = buildRoutedGraph(agentCs, checkpointer, deleted);
+    const yes = { configurable: { thread_id: `thread-${Date.now()}-d1` } };
+    const no = { configurable: { thread_id: `thread-${Date.now()}-d2` } };
+    const path = `reports/${Date.now()}-d.txt`;
+    await graph.invoke({ path }, yes);
+    await graph.invoke({ path }, no);
+    const [a, b] = [await pendingInterrupt(graph, yes), await pendingInterrupt(graph, no)];
+    assert.ok(a && b);
+    await alice.approve(a.actionId, {});
+    await alice.deny(b.actionId, { reason: 'no' });
+    assert.equal((await graph.invoke(new Command({ resume: true }), yes)).outcome, `deleted under ${a.actionId}`);
+    assert.equal((await graph.invoke(new Command({ resume: true }), no)).outcome, 'not approved: denied');
+    assert.deepEqual(deleted, [path]);
   });
 
   it('given two threads with the same step, then each needs its own approval', async () => {
