@@ -86,7 +86,7 @@ export function createCountersignMcpServer({ client, url, version = '0.1.0' }: M
   });
 
   server.registerTool('list_my_pending', {
-    description: 'Your actions still waiting for a decision, newest first.',
+    description: 'Your actions still waiting for a decision (up to 50), in the same shape as request_approval answers.',
     inputSchema: {},
     annotations: { readOnlyHint: true, openWorldHint: false },
   }, async () => {
