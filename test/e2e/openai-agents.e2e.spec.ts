@@ -27,7 +27,8 @@ function makeAgent(cs: Countersign, model: ScriptedModel, ran: string[]) {
     tool({
       name,
       description: `${name} of a path`,
-      parameters: z.object({ path: z.string() }),
+      // A default: the input needsApproval sees differs from the model's raw arguments.
+      parameters: z.object({ path: z.string(), force: z.boolean().default(false) }),
       needsApproval: needsApproval(name),
       execute: async ({ path }) => {
         ran.push(`${name} ${path}`);
@@ -87,7 +88,7 @@ describe(`OpenAI Agents SDK adapter: needsApproval and the interruption resolver
     const restored = await RunState.fromString(agent, saved);
 
     const action = await pendingDelete(path);
-    assert.deepEqual(action.params, { path });
+    assert.deepEqual(action.params, { path, force: false });
     const [state] = await Promise.all([
       resolveInterruptions(restartedCs, restored, { ...MAPPING, timeout: 60_000 }),
       alice.approve(action.id, { comment: 'fine' }),

@@ -1,19 +1,19 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { Countersign, type Action } from '@countersign/sdk';
+import { Countersign, paramsHash, type Action } from '@countersign/sdk';
 import { countersignApproval, paramsFromArguments, proposeToolCall, toolParams } from './approval.ts';
 import { rejection } from './resolve.ts';
 
 const MAPPING = { action: (name: string) => `agents.${name}`, resource: (_: string, args: Record<string, unknown>) => `files/${String(args.path)}` };
 
-/** A Countersign whose proposals answer `status`, recording each Idempotency-Key and body. */
-function stub(status: Action['status']) {
+/** A Countersign whose proposals answer `status` (and `extra`), recording each Idempotency-Key and body. */
+function stub(status: Action['status'], extra: Record<string, unknown> = {}) {
   const sent: { key: string; body: Record<string, unknown> }[] = [];
   const fetch = async (_url: string | URL | Request, init?: RequestInit) => {
     const body = JSON.parse(String(init?.body)) as Record<string, unknown>;
     sent.push({ key: new Headers(init?.headers).get('idempotency-key')!, body });
-    return new Response(JSON.stringify({ id: '0190f5b8-0000-7000-8000-000000000001', status, ...body }), { status: 201, headers: { 'content-type': 'application/json' } });
+    return new Response(JSON.stringify({ id: '0190f5b8-0000-7000-8000-000000000001', status, ...body, ...extra }), { status: 201, headers: { 'content-type': 'application/json' } });
   };
   return { cs: new Countersign({ url: 'http://countersign.test', apiKey: 'k', fetch: fetch as typeof globalThis.fetch }), sent };
 }
@@ -38,15 +38,22 @@ describe('OpenAI adapter: tool calls as actions', () => {
     assert.deepEqual(paramsFromArguments(''), {});
   });
 
-  it('given the same call, then needsApproval and the resolver propose under one key; another call id or other arguments get another', async () => {
+  it('given the same call, then needsApproval (normalised input) and the resolver (raw arguments) propose under one key; another call id or tool gets another', async () => {
     const { cs, sent } = stub('pending');
-    await countersignApproval(cs, MAPPING)('delete_file')({}, { path: 'a', force: true }, 'call-1');
-    await proposeToolCall(cs, MAPPING, { toolName: 'delete_file', callId: 'call-1', args: paramsFromArguments('{"force":true,"path":"a"}') });
-    await proposeToolCall(cs, MAPPING, { toolName: 'delete_file', callId: 'call-2', args: { path: 'a', force: true } });
-    await proposeToolCall(cs, MAPPING, { toolName: 'delete_file', callId: 'call-1', args: { path: 'b', force: true } });
+    await countersignApproval(cs, MAPPING)('delete_file')({}, { path: 'a', force: false }, 'call-1');
+    await proposeToolCall(cs, MAPPING, { toolName: 'delete_file', callId: 'call-1', args: paramsFromArguments('{"path":"a"}') });
+    await proposeToolCall(cs, MAPPING, { toolName: 'delete_file', callId: 'call-2', args: { path: 'a', force: false } });
+    await proposeToolCall(cs, MAPPING, { toolName: 'read_file', callId: 'call-1', args: { path: 'a', force: false } });
     assert.equal(sent[0].key, sent[1].key);
     assert.equal(new Set(sent.map((s) => s.key)).size, 3);
-    assert.deepEqual(sent[0].body, { action: 'agents.delete_file', resource: 'files/a', params: { path: 'a', force: true }, context: { runtime: 'openai-agents', tool: 'delete_file', callId: 'call-1' } });
+    assert.deepEqual(sent[0].body, { action: 'agents.delete_file', resource: 'files/a', params: { path: 'a', force: false }, context: { runtime: 'openai-agents', tool: 'delete_file', callId: 'call-1' } });
+  });
+
+  it('given a call id already proposed with other arguments, then needsApproval refuses rather than ride on that decision', async () => {
+    const { cs } = stub('approved', { paramsHash: await paramsHash({ path: 'other' }) });
+    await assert.rejects(countersignApproval(cs, MAPPING)('delete_file')({}, { path: 'a' }, 'call-1'), /proposed before with other arguments/);
+    const same = stub('approved', { paramsHash: await paramsHash({ path: 'a' }) });
+    assert.equal(await countersignApproval(same.cs, MAPPING)('delete_file')({}, { path: 'a' }, 'call-1'), false);
   });
 
   it('given a policy answer, then needsApproval lets the tool run only when approved at once', async () => {
