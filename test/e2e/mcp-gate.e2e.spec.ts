@@ -1,15 +1,19 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { createServer, type IncomingMessage } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
 import { Countersign, type Action } from '@countersign/sdk';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { getDefaultEnvironment, StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
+import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { KEYS } from '../support/api-client.ts';
 import { removeDir, ROOT, SHAPE, startCountersign, type RunningCountersign } from '../support/countersign-process.ts';
+import { createUpstreamServer } from '../support/mcp-upstream-tools.ts';
 import { until } from '../support/until.ts';
 
 const UPSTREAM = join(ROOT, 'test/support/mcp-upstream-server.ts');
@@ -30,10 +34,12 @@ describe(`the MCP gate in front of a real MCP server (${SHAPE})`, () => {
   const dir = mkdtempSync(join(tmpdir(), 'mcp-gate-'));
 
   /** The gate as the CLI runs it, wrapping the test server, with a real SDK client on its stdio. */
-  async function startGate(name: string, pendingBound: string): Promise<Gate> {
+  async function startGate(name: string, pendingBound: string, upstreamUrl?: string): Promise<Gate> {
     const config = join(dir, `${name}.yaml`);
     const callsFile = join(dir, `${name}-calls.jsonl`);
+    const upstream = upstreamUrl ? [] : ['--', process.execPath, '--import', 'tsx', UPSTREAM, callsFile];
     writeFileSync(config, [
+      ...(upstreamUrl ? [`upstream: { url: "${upstreamUrl}" }`] : []),
       'server: files',
       `pendingBound: ${pendingBound}`,
       'progressInterval: 200ms',
@@ -44,7 +50,7 @@ describe(`the MCP gate in front of a real MCP server (${SHAPE})`, () => {
     ].join('\n'));
     const transport = new StdioClientTransport({
       command: process.execPath,
-      args: ['--import', 'tsx', CLI, 'mcp-gate', '--config', config, '--', process.execPath, '--import', 'tsx', UPSTREAM, callsFile],
+      args: ['--import', 'tsx', CLI, 'mcp-gate', '--config', config, ...upstream],
       cwd: ROOT,
       env: { ...getDefaultEnvironment(), COUNTERSIGN_URL: cs.url, COUNTERSIGN_API_KEY: KEYS.agent },
       stderr: 'inherit',
@@ -200,6 +206,39 @@ describe(`the MCP gate in front of a real MCP server (${SHAPE})`, () => {
       assert.deepEqual(short.calls(), [{ tool: 'delete_file', args }]);
     } finally {
       await short.close();
+    }
+  });
+
+  it('given a Streamable HTTP upstream, when a gated call is approved, then it reaches the upstream once with the approved arguments', async () => {
+    const callsFile = join(dir, 'http-calls.jsonl');
+    const server = createUpstreamServer(callsFile);
+    const transport = new StreamableHTTPServerTransport({ sessionIdGenerator: () => randomUUID() });
+    await server.connect(transport);
+    const http = createServer(async (req, res) => {
+      const chunks: Buffer[] = [];
+      for await (const chunk of req as IncomingMessage) chunks.push(chunk as Buffer);
+      const text = Buffer.concat(chunks).toString('utf8');
+      await transport.handleRequest(req, res, text ? JSON.parse(text) : undefined);
+    });
+    await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
+    const url = `http://127.0.0.1:${(http.address() as { port: number }).port}/mcp`;
+    const remote = await startGate('http', '60s', url);
+    const calls = () => (existsSync(callsFile) ? readFileSync(callsFile, 'utf8').trim().split('\n').map((l) => JSON.parse(l)) : []);
+    try {
+      assert.ok((await remote.client.listTools()).tools.some((t) => t.name === 'transfer_funds'));
+      assert.deepEqual(await call(remote, 'read_file', { path: 'remote.txt' }), { content: [{ type: 'text', text: 'contents of remote.txt' }] });
+      const args = { path: 'remote/old.log' };
+      const running = call(remote, 'delete_file', args);
+      const action = await pendingAction('mcp.files.delete_file', args);
+      assert.equal(calls().filter((c) => c.tool === 'delete_file').length, 0);
+      await alice.approve(action.id, {});
+      assert.deepEqual(await running, { content: [{ type: 'text', text: 'deleted remote/old.log' }] });
+      assert.deepEqual(calls(), [{ tool: 'read_file', args: { path: 'remote.txt' } }, { tool: 'delete_file', args }]);
+    } finally {
+      await remote.close();
+      await server.close();
+      http.closeAllConnections();
+      await new Promise((resolve) => http.close(resolve));
     }
   });
 
