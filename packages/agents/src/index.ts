@@ -5,3 +5,4 @@ export * from './mcp-server/index.ts';
 export * from './claude-code/index.ts';
 export * from './openai/index.ts';
 export * from './langgraph/index.ts';
+export * from './mcp-gate/index.ts';
