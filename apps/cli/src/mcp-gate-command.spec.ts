@@ -1,0 +1,39 @@
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+
+const ROOT = resolve(import.meta.dirname, '../../..');
+const dir = mkdtempSync(join(tmpdir(), 'mcp-gate-cli-'));
+
+function gate(config: string, ...rest: string[]) {
+  const file = join(dir, `gate-${Math.random().toString(36).slice(2)}.yaml`);
+  writeFileSync(file, config);
+  const run = spawnSync(process.execPath, ['--import', 'tsx', join(ROOT, 'apps/cli/src/main.ts'), 'mcp-gate', '--config', file, ...rest], {
+    cwd: ROOT, encoding: 'utf8', env: { PATH: process.env.PATH ?? '', COUNTERSIGN_API_KEY: 'demo-agent-key', COUNTERSIGN_URL: 'http://127.0.0.1:9' }, timeout: 60_000,
+  });
+  return { status: run.status, stderr: run.stderr, stdout: run.stdout, file };
+}
+
+describe('countersign mcp-gate (the command)', () => {
+  it('given a configuration with a mistake, when started, then it exits 2 with one line naming file:line and the field, and stdout stays empty', () => {
+    const run = gate('server: files\ntools:\n  rm: { resorce: "x" }\n', '--', 'true');
+    assert.equal(run.status, 2);
+    assert.equal(run.stderr, `countersign: ${run.file}:3: tools.rm.resorce: is not a known field\n`);
+    assert.equal(run.stdout, '');
+  });
+
+  it('given no upstream, when started, then it exits 2 saying where to give one', () => {
+    const run = gate('server: files\n');
+    assert.equal(run.status, 2);
+    assert.match(run.stderr, /^countersign: no upstream: give its command after -- \(or upstream\.url in the configuration\)\n$/);
+  });
+
+  it('given an upstream command that is not an MCP server, when started, then it exits 1 with one line naming it', () => {
+    const run = gate('server: files\n', '--', process.execPath, '-e', 'process.exit(3)');
+    assert.equal(run.status, 1);
+    assert.match(run.stderr, /^countersign: (cannot start the upstream MCP server|the upstream MCP server closed the connection)/m);
+  });
+});
