@@ -2,11 +2,6 @@
 // one upstream MCP server (the command after --, or `upstream.url` over Streamable HTTP) and lets
 // a tool call through only once Countersign approved it (docs/agents.md "The MCP gate").
 // stdout is the MCP channel: everything else goes to stderr.
-import { loadGateConfig, McpGate } from '@countersign/agents';
-import { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import { getDefaultEnvironment, StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
-import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
-import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
 import type { Command } from 'commander';
 import { CliError, UsageError } from './cli-errors.ts';
@@ -34,6 +29,14 @@ The upstream command gets a minimal environment (PATH, HOME, …), never the age
 }
 
 async function serve(command: string[], flags: GateFlags): Promise<void> {
+  // Loaded when the command runs, as for `mcp` and `hook`: other commands never pay for them.
+  const [{ loadGateConfig, McpGate }, { Client }, { getDefaultEnvironment, StdioClientTransport }, { StreamableHTTPClientTransport }, { StdioServerTransport }] = await Promise.all([
+    import('@countersign/agents'),
+    import('@modelcontextprotocol/sdk/client/index.js'),
+    import('@modelcontextprotocol/sdk/client/stdio.js'),
+    import('@modelcontextprotocol/sdk/client/streamableHttp.js'),
+    import('@modelcontextprotocol/sdk/server/stdio.js'),
+  ]);
   const config = await loadGateConfig(flags.config).catch((error: Error) => {
     throw new UsageError(error.message);
   });
