@@ -1,19 +1,14 @@
 import { getConfig, interrupt, type LangGraphRunnableConfig } from '@langchain/langgraph';
 import {
   ActionCancelled, ActionDenied, ActionExpired, CountersignError, guardKey, isDecided, paramsHash, RequestRejected, WaitTimedOut,
-  type Action, type Countersign, type GrantResponse,
+  type Action, type Countersign, type GrantResponse, type GuardSpec,
 } from '@countersign/sdk';
 
-/** The action a graph step performs, as Countersign's `propose` takes it. */
-export interface ApprovalSpec {
-  action: string;
-  resource: string;
-  params?: Record<string, unknown>;
-  justification?: string;
-  context?: Record<string, unknown>;
-  /** Tells apart two approvals of the same action, resource and params in one node of one thread. */
-  key?: string;
-}
+/**
+ * The action a graph step performs: the SDK's guard spec, whose `key` here tells apart two
+ * approvals of the same action, resource and params in one node of one thread.
+ */
+export type ApprovalSpec = GuardSpec;
 
 export interface RequireApprovalOptions {
   /** The node's config (its second argument); default: the running node's, from getConfig(). */
