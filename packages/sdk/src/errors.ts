@@ -127,3 +127,22 @@ export function problemCode(problem: Problem): string {
   const slash = type.lastIndexOf('/');
   return slash >= 0 ? type.slice(slash + 1) : type;
 }
+
+/**
+ * Returns when the action is approved; otherwise throws what its status means: ActionDenied,
+ * ActionExpired, ActionCancelled, or a CountersignError for an action not decided yet.
+ */
+export function assertApproved(action: Action): void {
+  switch (action.status) {
+    case 'denied':
+      throw new ActionDenied(action);
+    case 'expired':
+      throw new ActionExpired(action);
+    case 'cancelled':
+      throw new ActionCancelled(action);
+    case 'approved':
+      return;
+    default:
+      throw new CountersignError(`Action ${action.id} is ${action.status}, not approved`);
+  }
+}

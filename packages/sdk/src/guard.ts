@@ -1,5 +1,5 @@
 import type { Countersign } from './client.js';
-import { ActionCancelled, ActionDenied, ActionExpired, CountersignError, CountersignUnavailable, RequestRejected } from './errors.js';
+import { assertApproved, CountersignError, CountersignUnavailable, RequestRejected } from './errors.js';
 import { guardKey, paramsHash } from './hashing.js';
 import { isDecided, type Action } from './types.js';
 
@@ -65,18 +65,7 @@ export async function guard<T>(client: Countersign, spec: GuardSpec, fn: (ctx: G
     });
     checkSame(action, spec, hash);
   }
-  switch (action.status) {
-    case 'denied':
-      throw new ActionDenied(action);
-    case 'expired':
-      throw new ActionExpired(action);
-    case 'cancelled':
-      throw new ActionCancelled(action);
-    case 'approved':
-      break;
-    default:
-      throw new CountersignError(`Action ${action.id} is ${action.status}, not approved`);
-  }
+  assertApproved(action);
 
   const grant = await client.getGrant(action.id, signal);
   const executor = options.executor !== undefined ? { executor: options.executor } : {};

@@ -11,6 +11,7 @@ export {
   ActionDenied,
   ActionExpired,
   ActionCancelled,
+  assertApproved,
   WaitTimedOut,
   GrantInvalid,
   type GrantInvalidReason,

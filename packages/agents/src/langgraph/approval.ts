@@ -1,6 +1,6 @@
 import { getConfig, interrupt, type LangGraphRunnableConfig } from '@langchain/langgraph';
 import {
-  ActionCancelled, ActionDenied, ActionExpired, CountersignError, guardKey, isDecided, paramsHash, RequestRejected, WaitTimedOut,
+  assertApproved, CountersignError, guardKey, isDecided, paramsHash, RequestRejected, WaitTimedOut,
   type Action, type Countersign, type GrantResponse, type GuardSpec,
 } from '@countersign/sdk';
 
@@ -97,18 +97,7 @@ async function readAgain(cs: Countersign, seen: Action, wait: number, signal: { 
 }
 
 async function settle(cs: Countersign, action: Action, withGrant: boolean, signal: { signal?: AbortSignal }): Promise<ApprovedAction> {
-  switch (action.status) {
-    case 'denied':
-      throw new ActionDenied(action);
-    case 'expired':
-      throw new ActionExpired(action);
-    case 'cancelled':
-      throw new ActionCancelled(action);
-    case 'approved':
-      break;
-    default:
-      throw new CountersignError(`Action ${action.id} is ${action.status}, not approved`);
-  }
+  assertApproved(action);
   if (!withGrant) return { action };
   try {
     return { action, grant: await cs.getGrant(action.id, signal) };
