@@ -112,7 +112,9 @@ export function startLoad(o: LoadOptions): Load {
       statuses.push(answer.status);
       if (done(answer)) return answer;
       if (Date.now() > deadline) {
-        record.gaveUp = `${what}: still ${answer.status} after ${statuses.length} attempts`;
+        // The last answer's problem detail names what was unavailable (the log, the read models).
+        const detail = typeof answer.body?.detail === 'string' ? ` (last: ${answer.body.detail.slice(0, 200)})` : '';
+        record.gaveUp = `${what}: still ${answer.status} after ${statuses.length} attempts${detail}`;
         return undefined;
       }
       await pause(n);

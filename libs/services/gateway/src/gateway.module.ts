@@ -2,6 +2,7 @@ import { Module, type DynamicModule, type INestApplication } from '@nestjs/commo
 import { APP_FILTER, APP_INTERCEPTOR } from '@nestjs/core';
 import { DEFAULT_GATEWAY_LIMITS, type GatewayLimits } from '@countersign/config';
 import { READ_MODEL_STORE, type ReadModelStore } from '@countersign/readmodel';
+import { READINESS, type Readiness } from '@countersign/runtime';
 import express from 'express';
 import type { Server } from 'node:http';
 import { ActionWaiter, RECENT_VIEWS, WAITING_ROOM } from './action-waiter.ts';
@@ -51,7 +52,7 @@ export class GatewayModule {
         { provide: GATEWAY_LIMITS, useValue: limits },
         { provide: WAITING_ROOM, useValue: room },
         { provide: RECENT_VIEWS, useValue: new RecentViews(RECENT_VIEWS_KEPT) },
-        { provide: READ_MODELS, useFactory: (store: ReadModelStore) => guardReadModels(store, limits.readTimeoutMs, limits.readConcurrency), inject: [READ_MODEL_STORE] },
+        { provide: READ_MODELS, useFactory: (store: ReadModelStore, readiness: Readiness) => guardReadModels(store, limits.readTimeoutMs, limits.readConcurrency, readiness), inject: [READ_MODEL_STORE, READINESS] },
         ActionWaiter, CommandSender, VoteCaster, Proposer, ProposalQuotas, ApiKeyGuard,
         { provide: APP_FILTER, useClass: ProblemFilter },
         { provide: APP_INTERCEPTOR, useClass: JsonBodyInterceptor },

@@ -1,5 +1,6 @@
 import { Logger } from '@nestjs/common';
 import type { Collection, Doc, ReadModelStore } from '@countersign/readmodel';
+import type { Readiness } from '@countersign/runtime';
 import { escapeForLog } from '@countersign/telemetry';
 import { Problem, unavailable } from './problem.ts';
 import { ReadBulkhead } from './read-bulkhead.ts';
@@ -53,11 +54,26 @@ function guarded<T>(what: string, timeoutMs: number, bulkhead: ReadBulkhead, rea
 }
 
 /**
- * Wraps every read of `store` with `guarded`, at most `concurrency` at once; writes (not the
- * gateway's to make) pass through.
+ * How long a read may hold its bulkhead slot unanswered before the slot is taken back: well past
+ * the request's deadline (an answer that late is of no use to anyone), never under 30 s.
  */
-export function guardReadModels(store: ReadModelStore, timeoutMs: number, concurrency: number): ReadModelStore {
-  const bulkhead = new ReadBulkhead(concurrency);
+export const abandonAfterMs = (timeoutMs: number) => Math.max(30_000, 4 * timeoutMs);
+
+/**
+ * Wraps every read of `store` with `guarded`, at most `concurrency` at once; writes (not the
+ * gateway's to make) pass through. Reads the server never answered make the gateway not ready
+ * (`readiness`) until a read is answered again.
+ */
+export function guardReadModels(store: ReadModelStore, timeoutMs: number, concurrency: number, readiness?: Readiness): ReadModelStore {
+  const bound = abandonAfterMs(timeoutMs);
+  const bulkhead = new ReadBulkhead(concurrency, {
+    abandonAfterMs: bound,
+    onAbandoned(total) {
+      logger.warn(`read model: a query held its slot unanswered for ${bound} ms and was abandoned (${total} since start)`);
+      readiness?.problem('read-model', `read-model queries go unanswered (${total} abandoned after ${bound} ms)`);
+    },
+    onAnswered: () => readiness?.problem('read-model', undefined),
+  });
   return {
     durable: store.durable,
     close: () => store.close(),

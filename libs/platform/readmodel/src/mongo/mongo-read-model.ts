@@ -33,6 +33,12 @@ export interface MongoReadModelOptions {
   indexes?: IndexSpecs;
   /** How long to look for a server before a call (or the start) fails; default 10 s. */
   serverSelectionTimeoutMs?: number;
+  /**
+   * How long a call may wait on its socket for an answer; default 60 s. Without a bound, a server
+   * that keeps the connection open but never answers (hung, or restarting behind a proxy) holds
+   * the call, and whatever waits on it, for ever.
+   */
+  socketTimeoutMs?: number;
   /** Documents per bulk write; default 1000. */
   batchSize?: number;
   log?: (msg: string) => void;
@@ -49,6 +55,7 @@ export async function createMongoReadModelStore(options: MongoReadModelOptions):
   const connection: Connection = mongoose.createConnection(options.url, {
     dbName: database,
     serverSelectionTimeoutMS: options.serverSelectionTimeoutMs ?? 10_000,
+    socketTimeoutMS: options.socketTimeoutMs ?? 60_000,
     // Omit undefined fields as JSON does, instead of storing them as null.
     ignoreUndefined: true,
     autoIndex: false,
