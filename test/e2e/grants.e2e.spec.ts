@@ -168,6 +168,30 @@ describe(`signed grants, executions and guard (${SHAPE})`, () => {
     assert.equal(events.chain.valid, true);
   });
 
+  it('answers an action approved at once with its grant when asked (one request for an executor that runs at once), never a pending or spent one', async () => {
+    const params = { day: '2026-11-29' };
+    const key = `inline-${Date.now()}`;
+    const allowed = await agent.propose({ action: 'data.read', resource: 'prod/reports', params }, { idempotencyKey: key, includeGrant: true });
+    assert.equal(allowed.status, 'approved');
+    assert.ok(allowed.grant, 'the approved answer carries the grant');
+    await verifyGrant(allowed.grant.grant, { jwks, params, action: 'data.read', resource: 'prod/reports', actionId: allowed.id });
+    assert.deepEqual(allowed.grant, await agent.getGrant(allowed.id), 'the same grant GET …/grant gives');
+    // Run, then redeem and report in one request: the execution is on the action's chain.
+    const reported = await agent.reportExecution(allowed.id, { grant: allowed.grant.grant, params, outcome: 'succeeded', startedAt: new Date() });
+    assert.equal(reported.execution?.status, 'succeeded');
+    const replay = await agent.propose({ action: 'data.read', resource: 'prod/reports', params }, { idempotencyKey: key, includeGrant: true });
+    assert.equal(replay.id, allowed.id);
+    assert.equal(replay.grant, undefined, 'a spent grant is not handed out again');
+    const waiting = await agent.propose({ action: 'data.export', resource: 'prod/inline', params: { rows: 1 } }, { includeGrant: true });
+    assert.equal(waiting.status, 'pending');
+    assert.equal(waiting.grant, undefined);
+    const bad = await client(cs.url, KEYS.agent).post('/v1/actions?include=everything', { action: 'data.read', resource: 'prod/reports' });
+    assert.equal(bad.status, 400, bad.text);
+    assert.equal(bad.body.errors[0].parameter, 'include');
+    const events = (await client(cs.url, KEYS.agent).get(`/v1/actions/${allowed.id}/events`)).body;
+    assert.deepEqual(events.events.map((e: { type: string }) => e.type).filter((t: string) => t.startsWith('Execution') || t === 'ActionExecuted'), ['ExecutionStarted', 'ActionExecuted']);
+  });
+
   it('keeps verifying grants signed before a key rotation, and signs new ones with the new key', async () => {
     const api = client(cs.url, KEYS.agent);
     const before = await api.propose({ action: 'data.export', resource: 'prod/rotation', params: { n: 1 } });

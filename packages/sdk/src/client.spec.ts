@@ -34,6 +34,14 @@ describe('Countersign client', () => {
     assert.deepEqual(calls.map((c) => c.headers.get('idempotency-key')), ['nightly-1', 'nightly-1', 'nightly-1']);
   });
 
+  it('given includeGrant, asks for the grant in the query and checks the one that comes back', async () => {
+    const grant = { grant: 'aGVhZA.Ym9keQ.c2ln', kid: 'k1', jti: 'j1', expiresAt: '2026-12-03T10:00:00.000Z' };
+    const { cs, calls } = countersign([json(201, { ...pending, status: 'approved', grant }), json(201, { ...pending, status: 'approved', grant: { grant: 'not a jws' } })]);
+    assert.deepEqual((await cs.propose({ action: 'data.read', resource: 'prod/reports' }, { includeGrant: true })).grant, grant);
+    assert.equal(calls[0].url.search, '?include=grant');
+    await assert.rejects(cs.propose({ action: 'data.read', resource: 'prod/reports' }, { includeGrant: true }), CountersignUnavailable);
+  });
+
   it('given a 202 that knows only the id, returns that much', async () => {
     const { cs } = countersign([json(202, { id: pending.id, status: 'proposed', links: { self: `/v1/actions/${pending.id}` } })]);
     assert.deepEqual(await cs.propose({ action: 'data.export', resource: 'prod/customers' }), { id: pending.id, status: 'proposed', links: { self: `/v1/actions/${pending.id}` } });

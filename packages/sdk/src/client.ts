@@ -29,6 +29,11 @@ export interface ProposeOptions extends CallOptions {
    * key is sent, so the SDK's own retries never propose twice.
    */
   idempotencyKey?: string;
+  /**
+   * Ask for the grant in the answer (`?include=grant`): an action approved at once then carries
+   * `grant`, and an executor that runs at once saves the `getGrant` request.
+   */
+  includeGrant?: boolean;
 }
 
 export interface ExecutionInput {
@@ -93,6 +98,7 @@ export class Countersign {
     };
     const res = await this.http.request({
       method: 'POST', path: '/v1/actions', body, headers: { 'idempotency-key': key }, retry: 'always', parse: (b) => parseAction(b), ...signal(options),
+      ...(options.includeGrant ? { query: { include: 'grant' } } : {}),
     });
     return res.body;
   }

@@ -67,7 +67,8 @@ export async function guard<T>(client: Countersign, spec: GuardSpec, fn: (ctx: G
   }
   assertApproved(action);
 
-  const grant = await client.getGrant(action.id, signal);
+  // An action approved at once came with its grant; one that waited asks for it.
+  const grant = action.grant ?? (await client.getGrant(action.id, signal));
   const executor = options.executor !== undefined ? { executor: options.executor } : {};
   const startedAt = new Date();
   // Redeemed before fn runs: a grant is single-use, so a second run (a restarted agent, a
@@ -120,7 +121,7 @@ export async function guard<T>(client: Countersign, spec: GuardSpec, fn: (ctx: G
 async function proposeOrFind(client: Countersign, spec: GuardSpec, idempotencyKey: string, signal: { signal?: AbortSignal }): Promise<Action> {
   const { key: _key, ...input } = spec;
   try {
-    return await client.propose(input, { idempotencyKey, ...signal });
+    return await client.propose(input, { idempotencyKey, includeGrant: true, ...signal });
   } catch (error) {
     if (!(error instanceof RequestRejected && error.code === 'idempotency-key-reused')) throw error;
     // The problem names the action (`actionId`); servers before it did so in the detail only.

@@ -51,6 +51,7 @@ export function parseAction(body: unknown, where = 'action'): Action {
     strings(body.approval, 'groups', `${where}.approval`);
   }
   if (isObject(body.execution)) optional(body.execution, 'status', 'string', `${where}.execution`);
+  if (body.grant !== undefined) parseGrantResponse(body.grant);
   if (Array.isArray(body.votes) && !body.votes.every(isObject)) fail(`${where}.votes holds something that is not a vote`);
   return body as Action;
 }

@@ -94,6 +94,8 @@ export interface Action {
   votes?: Vote[];
   decision?: Decision;
   execution?: Execution;
+  /** Only in the answer to `propose(…, { includeGrant: true })` of an action approved at once. */
+  grant?: GrantResponse;
   links?: Record<string, string>;
   /** On a `202` to a vote or cancel: the id of the command the server queued. */
   accepted?: string;

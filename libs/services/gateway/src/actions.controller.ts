@@ -14,7 +14,7 @@ import { GATEWAY_LIMITS } from './limits.ts';
 import { OUTBOUND_ALLOW } from './outbound-allow.ts';
 import { Problem, badRequest } from './problem.ts';
 import { Proposer } from './proposer.ts';
-import { checker, getActionQuery, listActionsQuery, parseProposal } from './request-schemas.ts';
+import { checker, getActionQuery, listActionsQuery, parseProposal, proposeQuery } from './request-schemas.ts';
 import { decodeCursor, encodeCursor, jsonBytes, parseWait, presentAction } from './views.ts';
 import { canSee, isActionId, visibleAction } from './visibility.ts';
 import type { ActionWatch } from './answers/action-watch.ts';
@@ -25,6 +25,7 @@ interface ListQuery { status?: ActionView['status']; requester?: string; action?
 
 const parseList = checker<ListQuery>(listActionsQuery, 'query');
 const parseGet = checker<{ wait?: string }>(getActionQuery, 'query');
+const parsePropose = checker<{ include?: 'grant' }>(proposeQuery, 'query');
 
 @Controller('v1/actions')
 @UseGuards(ApiKeyGuard)
@@ -39,7 +40,8 @@ export class ActionsController {
 
   @Post()
   @JsonBody({ metered: true })
-  async propose(@CurrentCaller() caller: Caller, @Body() raw: unknown, @Headers('idempotency-key') key: string | undefined, @Res({ passthrough: true }) res: Response) {
+  async propose(@CurrentCaller() caller: Caller, @Body() raw: unknown, @Headers('idempotency-key') key: string | undefined, @Query() rawQuery: unknown, @Res({ passthrough: true }) res: Response) {
+    const query = parsePropose(rawQuery);
     const body = parseProposal(raw, this.outboundAllow);
     // A policy change proposed here would skip the checks of its files: one way in, /v1/policies.
     if (body.action === POLICY_PUBLISH_ACTION) {
@@ -47,7 +49,7 @@ export class ActionsController {
         `${POLICY_PUBLISH_ACTION} actions are created by POST /v1/policies, which validates the policy files first.`,
         [{ pointer: '/action', detail: `may not be ${POLICY_PUBLISH_ACTION} here; use POST /v1/policies` }]);
     }
-    return timeProposalAnswer(res, () => this.proposer.propose(caller, body, body, key, res));
+    return timeProposalAnswer(res, () => this.proposer.propose(caller, body, body, key, res, { includeGrant: query.include === 'grant' }));
   }
 
   @Get()

@@ -7,10 +7,17 @@ import { v7 as uuidv7 } from 'uuid';
 import { ActionWaiter } from './action-waiter.ts';
 import type { Caller } from './auth.ts';
 import { CommandSender } from './commands.ts';
+import { CLOCK, GRANT_KEYS, type Clock, type GrantKeys } from '@countersign/runtime';
+import { issueGrant, type IssuedGrant } from './grants/grant-token.ts';
 import { GATEWAY_LIMITS } from './limits.ts';
 import { Problem, badRequest } from './problem.ts';
 import { ProposalQuotas } from './quotas.ts';
 import { presentAction } from './views.ts';
+
+export interface ProposeOptions {
+  /** Answer an approved action with its grant (`POST /v1/actions?include=grant`). */
+  includeGrant?: boolean;
+}
 
 export interface Proposal {
   action: string;
@@ -38,9 +45,11 @@ export class Proposer {
     @Inject(CommandSender) private readonly commands: CommandSender,
     @Inject(ProposalQuotas) private readonly quotas: ProposalQuotas,
     @Inject(GATEWAY_LIMITS) private readonly limits: GatewayLimits,
+    @Inject(GRANT_KEYS) private readonly keys: GrantKeys,
+    @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
-  async propose(caller: Caller, proposal: Proposal, requestBody: unknown, key: string | undefined, res: Response) {
+  async propose(caller: Caller, proposal: Proposal, requestBody: unknown, key: string | undefined, res: Response, options: ProposeOptions = {}) {
     if (key !== undefined && !/^[\x21-\x7e]{1,255}$/.test(key)) {
       throw badRequest([{ header: 'Idempotency-Key', detail: 'must be 1 to 255 visible ASCII characters' }]);
     }
@@ -49,7 +58,7 @@ export class Proposer {
     const actionId = key ? idempotentActionId(caller.principal.id, key) : uuidv7();
     if (key) {
       const existing = await this.waiter.get(actionId);
-      if (existing) return this.replay(existing, requestHash, res);
+      if (existing) return this.withGrant(this.replay(existing, requestHash, res), existing, options);
     }
     await this.quotas.checkPending(caller.principal.id);
     const p = caller.principal;
@@ -71,13 +80,24 @@ export class Proposer {
       return watch.proposal(this.limits.answerWaitMs);
     });
     res.location(`/v1/actions/${actionId}`);
-    if (view && view.requestHash !== requestHash) return this.replay(view, requestHash, res);
+    if (view && view.requestHash !== requestHash) return this.withGrant(this.replay(view, requestHash, res), view, options);
     if (!view || view.status === 'proposed') {
       res.status(202);
       return view ? presentAction(view) : { id: actionId, status: 'proposed', links: { self: `/v1/actions/${actionId}` } };
     }
     res.status(201);
-    return presentAction(view);
+    return this.withGrant(presentAction(view), view, options);
+  }
+
+  /**
+   * With `includeGrant`, an approved action's answer carries its grant, as GET …/grant would give
+   * it to the requester: an executor that proposes and runs at once saves a request. Left out when
+   * that request would be refused (already redeemed, expired): the client then asks and learns why.
+   */
+  private async withGrant<T extends object>(answer: T, view: ActionView, options: ProposeOptions): Promise<T & { grant?: IssuedGrant }> {
+    if (!options.includeGrant || view.status !== 'approved' || view.execution) return answer;
+    const issued = await issueGrant(view, this.keys);
+    return Date.parse(issued.expiresAt) > this.clock.now().getTime() ? { ...answer, grant: issued } : answer;
   }
 
   /** Same Idempotency-Key: same body gives the same action back; another body is a conflict. */

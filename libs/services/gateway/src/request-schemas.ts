@@ -92,6 +92,13 @@ export const getActionQuery = {
   properties: { wait: { type: 'string', pattern: '^\\d{1,6}(ms|s)?$' } },
 } as const;
 
+/** `POST /v1/actions?include=grant`: an action approved at once comes back with its grant. */
+export const proposeQuery = {
+  type: 'object',
+  additionalProperties: false,
+  properties: { include: { type: 'string', enum: ['grant'] } },
+} as const;
+
 export const emptyQuery = { type: 'object', additionalProperties: false, properties: {} } as const;
 
 type Where = 'body' | 'query';
