@@ -25,7 +25,7 @@ export function registerHookCommand(program: Command): void {
 }
 
 async function claudeCode(options: HookOptions): Promise<void> {
-  const { runClaudeCodeHook, parseHookMapping, MAX_HOOK_INPUT_BYTES } = await import('@countersign/agents');
+  const { runClaudeCodeHook, parseHookMapping, MAX_HOOK_INPUT_BYTES } = await import('@countersign/agents/claude-code');
   const stdin = await readStdin(MAX_HOOK_INPUT_BYTES + 1);
   let url = options.url ?? process.env.COUNTERSIGN_URL ?? '';
   let run;

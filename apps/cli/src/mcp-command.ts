@@ -14,7 +14,7 @@ async function serve(options: RemoteFlags): Promise<void> {
   const { remote, client } = connect(options, process.env);
   // Loaded here: the other client commands do not pay for the MCP SDK.
   const [{ createCountersignMcpServer }, { StdioServerTransport }] = await Promise.all([
-    import('@countersign/agents'),
+    import('@countersign/agents/mcp-server'),
     import('@modelcontextprotocol/sdk/server/stdio.js'),
   ]);
   const server = createCountersignMcpServer({ client, url: remote.url });
