@@ -34,6 +34,19 @@ describe('countersign mcp-gate (the command)', () => {
   it('given an upstream command that is not an MCP server, when started, then it exits 1 with one line naming it', () => {
     const run = gate('server: files\n', '--', process.execPath, '-e', 'process.exit(3)');
     assert.equal(run.status, 1);
-    assert.match(run.stderr, /^countersign: (cannot start the upstream MCP server|the upstream MCP server closed the connection)/m);
+    assert.match(run.stderr, /^countersign: (cannot start the upstream MCP server files|the upstream MCP server files closed the connection)/m);
+  });
+
+  it('given upstreams in the configuration and a command after --, when started, then it exits 2 with one line saying to keep one', () => {
+    const run = gate('upstreams:\n  files: { command: [srv] }\n', '--', 'true');
+    assert.equal(run.status, 2);
+    assert.equal(run.stderr, `countersign: ${run.file}: the configuration names its upstreams (upstream.url or upstreams), and so does the command after --; keep one\n`);
+  });
+
+  it('given several upstreams of which one cannot start, when started, then it closes the others and exits 1 with one line naming that one', () => {
+    const files = [process.execPath, '--import', 'tsx', join(ROOT, 'test/support/mcp-upstream-server.ts'), join(dir, 'files-calls.jsonl')];
+    const run = gate(`upstreams:\n  files: { command: ${JSON.stringify(files)} }\n  bank: { url: "http://127.0.0.1:9/mcp" }\n`);
+    assert.equal(run.status, 1);
+    assert.match(run.stderr, /^countersign: cannot start the upstream MCP server bank \(http:\/\/127\.0\.0\.1:9\/mcp\): [^\n]+\n$/);
   });
 });

@@ -1,66 +1,24 @@
 // The gate's configuration file (YAML), validated with located errors: one line per problem,
-// `file:line: field: message`, like the repository's other configuration documents.
+// `file:line: field: message`, like the repository's other configuration documents. Two forms:
+// one server (`server`, `readOnly`, `tools`, `upstream.url` or the command after `--`), or several
+// under `upstreams`, each with its own command or URL (docs/agents.md "The MCP gate").
 import { readFile } from 'node:fs/promises';
 import { Ajv } from 'ajv';
 import { isMap, isSeq, LineCounter, parseDocument, type Node } from 'yaml';
-import { checkActionName, templateFields } from './naming.ts';
+import {
+  CALL_TIMEOUT_BOUNDS_MS, DEFAULT_CALL_TIMEOUT_MS, DEFAULT_PENDING_BOUND_MS, DEFAULT_PROGRESS_INTERVAL_MS, durationMs, SCHEMA, SERVER_NAME_MAX,
+  type GateConfig, type RawGateConfig, type RawUpstream, type ToolMapping, type UpstreamConfig,
+} from './config-schema.ts';
+import { checkActionName, nameSegment, templateFields } from './naming.ts';
 
-export interface ToolMapping {
-  /** The action name proposed for this tool (default `mcp.<server>.<tool>`). */
-  action?: string;
-  /** The resource, with `{argument}` placeholders (default `mcp/<server>/<tool>`). */
-  resource?: string;
-}
-
-export interface GateConfig {
-  /** Names the upstream in action names and resources. */
-  server: string;
-  /** How long one tools/call waits for a decision before answering "pending" (ms). */
-  pendingBoundMs: number;
-  /** How often a waiting call sends a progress notification (ms). */
-  progressIntervalMs: number;
-  /** Tools the operator considers read-only; told to policy as context, never decided here. */
-  readOnly: string[];
-  tools: Record<string, ToolMapping>;
-  /** A Streamable HTTP upstream; without it the gate wraps the command after `--`. */
-  upstream?: { url: string };
-}
-
-export const DEFAULT_PENDING_BOUND_MS = 50_000;
-export const DEFAULT_PROGRESS_INTERVAL_MS = 10_000;
-
-const DURATION = '^(?:\\d+(?:ms|s|m))+$';
-
-const SCHEMA = {
-  type: 'object',
-  additionalProperties: false,
-  required: ['server'],
-  properties: {
-    server: { type: 'string', minLength: 1, maxLength: 64 },
-    pendingBound: { type: 'string', pattern: DURATION },
-    progressInterval: { type: 'string', pattern: DURATION },
-    readOnly: { type: 'array', items: { type: 'string', minLength: 1 }, uniqueItems: true },
-    tools: {
-      type: 'object',
-      additionalProperties: {
-        type: 'object',
-        additionalProperties: false,
-        properties: { action: { type: 'string', minLength: 1 }, resource: { type: 'string', minLength: 1, maxLength: 1024 } },
-      },
-    },
-    upstream: {
-      type: 'object',
-      additionalProperties: false,
-      required: ['url'],
-      properties: { url: { type: 'string', pattern: '^https?://' } },
-    },
-  },
-} as const;
+export * from './config-schema.ts';
 
 const validate = new Ajv({ allErrors: true }).compile(SCHEMA);
 
 /** A configuration mistake: its message is one line, `file:line: field: what is wrong`. */
 export class GateConfigError extends Error {}
+
+type Fail = (path: string[], message: string) => never;
 
 export async function loadGateConfig(file: string): Promise<GateConfig> {
   let text: string;
@@ -85,45 +43,96 @@ export function parseGateConfig(file: string, text: string): GateConfig {
     // toJS refuses unresolved aliases and alias bombs; the file is unusable either way.
     throw new GateConfigError(`${file}:1: YAML error: ${(error as Error).message.split('\n')[0]}`);
   }
-  const fail = (path: string[], message: string): never => {
+  const fail: Fail = (path, message) => {
     throw new GateConfigError(`${file}:${lineOf(doc.contents, path, lineAt)}: ${path.length ? path.join('.') : '(document)'}: ${message}`);
   };
   if (!validate(value)) {
     const error = validate.errors![0]!;
     const path = error.instancePath.split('/').slice(1).map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
-    const extra = error.params as { additionalProperty?: string; allowedValues?: unknown };
+    const extra = error.params as { additionalProperty?: string };
     if (extra.additionalProperty) fail([...path, extra.additionalProperty], 'is not a known field');
-    fail(path, error.keyword === 'pattern' && /pendingBound|progressInterval/.test(error.instancePath) ? 'must be a duration such as 50s, 500ms or 2m' : String(error.message));
+    fail(path, error.keyword === 'pattern' ? patternMessage(path.at(-1), String(error.message)) : String(error.message));
   }
-  const raw = value as { server: string; pendingBound?: string; progressInterval?: string; readOnly?: string[]; tools?: Record<string, ToolMapping>; upstream?: { url: string } };
-  for (const [tool, mapping] of Object.entries(raw.tools ?? {})) {
-    if (mapping.action !== undefined) {
-      try {
-        checkActionName(mapping.action);
-      } catch (error) {
-        fail(['tools', tool, 'action'], (error as Error).message);
-      }
-    }
-    if (mapping.resource !== undefined && templateFields(mapping.resource).some((f) => f === '')) fail(['tools', tool, 'resource'], 'has an empty {} placeholder');
-  }
+  const raw = value as RawGateConfig;
   const pendingBoundMs = raw.pendingBound === undefined ? DEFAULT_PENDING_BOUND_MS : durationMs(raw.pendingBound);
   if (pendingBoundMs < 1 || pendingBoundMs > 600_000) fail(['pendingBound'], 'must be between 1ms and 10m (clients drop calls after 60–120 s)');
   const progressIntervalMs = raw.progressInterval === undefined ? DEFAULT_PROGRESS_INTERVAL_MS : durationMs(raw.progressInterval);
   if (progressIntervalMs < 100) fail(['progressInterval'], 'must be at least 100ms');
+  const callTimeoutMs = callTimeout(raw.callTimeout, DEFAULT_CALL_TIMEOUT_MS, ['callTimeout'], fail);
+  const upstreams = raw.upstreams ? severalUpstreams(raw, raw.upstreams, callTimeoutMs, fail) : [singleUpstream(raw, callTimeoutMs, fail)];
+  return { pendingBoundMs, progressIntervalMs, upstreams };
+}
+
+function singleUpstream(raw: RawGateConfig, defaultTimeoutMs: number, fail: Fail): UpstreamConfig {
+  if (raw.server === undefined) fail([], "must have required property 'server' (or upstreams)");
+  checkTools(raw.tools, ['tools'], fail);
   return {
-    server: raw.server,
-    pendingBoundMs,
-    progressIntervalMs,
+    server: raw.server!,
     readOnly: raw.readOnly ?? [],
     tools: raw.tools ?? {},
-    ...(raw.upstream ? { upstream: raw.upstream } : {}),
+    prefix: '',
+    callTimeoutMs: callTimeout(raw.upstream?.callTimeout, defaultTimeoutMs, ['upstream', 'callTimeout'], fail),
+    transport: raw.upstream ? { kind: 'url', url: raw.upstream.url } : { kind: 'args' },
   };
 }
 
-export function durationMs(text: string): number {
-  let total = 0;
-  for (const [, n, unit] of text.matchAll(/(\d+)(ms|s|m)/g)) total += Number(n) * (unit === 'ms' ? 1 : unit === 's' ? 1_000 : 60_000);
-  return total;
+function severalUpstreams(raw: RawGateConfig, entries: Record<string, RawUpstream>, defaultTimeoutMs: number, fail: Fail): UpstreamConfig[] {
+  if (raw.server !== undefined) fail(['server'], 'cannot be used with upstreams: each upstream is named by its key under upstreams');
+  for (const field of ['readOnly', 'tools', 'upstream'] as const) {
+    if (raw[field] !== undefined) fail([field], `belongs under upstreams.<server> when upstreams is used`);
+  }
+  const names = Object.keys(entries);
+  if (names.length === 0) fail(['upstreams'], 'must name at least one upstream server');
+  const bySegment = new Map<string, string>();
+  return names.map((server) => {
+    const entry = entries[server]!;
+    const at = (...rest: string[]) => ['upstreams', server, ...rest];
+    if (server.length === 0 || server.length > SERVER_NAME_MAX) fail(at(), `an upstream name must be 1 to ${SERVER_NAME_MAX} characters`);
+    // Two names that make the same action segment (Files, files) would share every action and rule.
+    const segment = nameSegment(server);
+    const other = bySegment.get(segment);
+    if (other !== undefined) fail(at(), `names the same actions (mcp.${segment}.…) as upstreams.${other}; rename one`);
+    bySegment.set(segment, server);
+    if ((entry.command === undefined) === (entry.url === undefined)) {
+      fail(at(), entry.command ? 'has both command and url; keep one' : 'needs command (an argv list) or url');
+    }
+    checkTools(entry.tools, at('tools'), fail);
+    return {
+      server,
+      readOnly: entry.readOnly ?? [],
+      tools: entry.tools ?? {},
+      prefix: entry.prefix ?? '',
+      callTimeoutMs: callTimeout(entry.callTimeout, defaultTimeoutMs, at('callTimeout'), fail),
+      transport: entry.command ? { kind: 'command', argv: entry.command } : { kind: 'url', url: entry.url! },
+    };
+  });
+}
+
+function checkTools(tools: Record<string, ToolMapping> | undefined, path: string[], fail: Fail): void {
+  for (const [tool, mapping] of Object.entries(tools ?? {})) {
+    if (mapping.action !== undefined) {
+      try {
+        checkActionName(mapping.action);
+      } catch (error) {
+        fail([...path, tool, 'action'], (error as Error).message);
+      }
+    }
+    if (mapping.resource !== undefined && templateFields(mapping.resource).some((f) => f === '')) fail([...path, tool, 'resource'], 'has an empty {} placeholder');
+  }
+}
+
+function callTimeout(text: string | undefined, fallbackMs: number, path: string[], fail: Fail): number {
+  if (text === undefined) return fallbackMs;
+  const ms = durationMs(text);
+  const [min, max] = CALL_TIMEOUT_BOUNDS_MS;
+  if (ms < min || ms > max) fail(path, 'must be between 1s and 1h');
+  return ms;
+}
+
+function patternMessage(field: string | undefined, fallback: string): string {
+  if (field === 'pendingBound' || field === 'progressInterval' || field === 'callTimeout') return 'must be a duration such as 50s, 500ms or 2m';
+  if (field === 'prefix') return 'must be 1 to 32 letters, digits, _ or - (it starts every tool name the agent sees)';
+  return fallback;
 }
 
 /** The line of the node a path names, or of its nearest ancestor in the file. */

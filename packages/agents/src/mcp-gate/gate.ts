@@ -1,6 +1,7 @@
-// The MCP gate: an MCP server to the agent in front of one upstream MCP server. Every tools/call
-// is proposed to Countersign and forwarded only once approved, with exactly the approved
-// arguments and its grant redeemed; everything else comes back as a tool result (docs/agents.md).
+// The MCP gate: an MCP server to the agent in front of one or more upstream MCP servers. Every
+// tools/call is proposed to Countersign and forwarded to its server only once approved, with
+// exactly the approved arguments and its grant redeemed; everything else comes back as a tool
+// result (docs/agents.md). Which server a call goes to is upstreams.ts's business.
 import { randomUUID } from 'node:crypto';
 import {
   ActionCancelled, ActionDenied, ActionExpired, isDecided, paramsHash, RequestRejected, WaitTimedOut,
@@ -10,20 +11,21 @@ import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { Server } from '@modelcontextprotocol/sdk/server/index.js';
 import type { RequestHandlerExtra } from '@modelcontextprotocol/sdk/shared/protocol.js';
 import {
-  CallToolRequestSchema, ListToolsRequestSchema,
+  CallToolRequestSchema, ErrorCode, ListToolsRequestSchema, McpError,
   type CallToolResult, type ServerNotification, type ServerRequest, type Tool,
 } from '@modelcontextprotocol/sdk/types.js';
-import type { GateConfig } from './config.ts';
+import type { GateConfig } from './config-schema.ts';
 import { invalidCall, message, pending, refusal, rejected, unavailable, WAIT_TOOL, WAIT_TOOL_DEFINITION } from './messages.ts';
 import { defaultResource, renderResource, toolActionName } from './naming.ts';
 import { progressReporter } from './progress.ts';
+import { ToolNameConflict, UpstreamTools, type Upstream } from './upstreams.ts';
 
 export interface McpGateOptions {
   config: GateConfig;
   /** A client with the agent's API key: the agent is the requester of every action. */
   countersign: Countersign;
-  /** A connected client of the upstream MCP server. */
-  upstream: Client;
+  /** A connected client of each upstream MCP server, by its server name (config.upstreams[].server). */
+  upstreams: Readonly<Record<string, Client>>;
   /** Diagnostics (never stdout: over stdio that is the MCP channel). */
   log?: (line: string) => void;
   serverInfo?: { name: string; version: string };
@@ -36,30 +38,46 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export class McpGate {
   readonly server: Server;
-  /** Tools as the upstream last listed them: their annotations go to Countersign as context. */
-  private readonly tools = new Map<string, Tool>();
+  /** The servers' tools as last listed: routes, and annotations that go to Countersign as context. */
+  private readonly tools: UpstreamTools;
   /** Execution reports still on their way (sent after the result, so they add no latency). */
   private readonly reports = new Set<Promise<void>>();
   private readonly log: (line: string) => void;
 
   constructor(private readonly options: McpGateOptions) {
     this.log = options.log ?? (() => {});
-    const instructions = options.upstream.getInstructions();
-    this.server = new Server(options.serverInfo ?? { name: `countersign-mcp-gate/${options.config.server}`, version: '0.1.0' }, {
+    this.tools = new UpstreamTools(options.config.upstreams.map((config): Upstream => {
+      const client = Object.hasOwn(options.upstreams, config.server) ? options.upstreams[config.server] : undefined;
+      if (!client) throw new Error(`no client for the upstream MCP server ${config.server}`);
+      return { config, client };
+    }));
+    const instructions = this.tools.instructions();
+    this.server = new Server(options.serverInfo ?? { name: `countersign-mcp-gate/${this.tools.servers.join('+')}`, version: '0.1.0' }, {
       capabilities: { tools: {} },
       ...(instructions ? { instructions } : {}),
     });
-    this.server.setRequestHandler(ListToolsRequestSchema, async (request) => {
-      const page = await options.upstream.listTools(request.params);
-      for (const tool of page.tools) this.tools.set(tool.name, tool);
-      // The upstream's tools go out as they came; ours is added once, on the last page.
-      const tools = page.tools.filter((t) => t.name !== WAIT_TOOL);
-      return { ...page, tools: page.nextCursor ? tools : [...tools, WAIT_TOOL_DEFINITION] };
+    this.server.setRequestHandler(ListToolsRequestSchema, async () => {
+      // One list, every page of every server followed here: a cursor could not say which server's
+      // page comes next. A name two servers expose fails the list rather than hide one of them.
+      try {
+        return { tools: [...(await this.tools.list()), WAIT_TOOL_DEFINITION] };
+      } catch (error) {
+        if (error instanceof ToolNameConflict) throw new McpError(ErrorCode.InternalError, error.message);
+        throw error;
+      }
     });
     this.server.setRequestHandler(CallToolRequestSchema, async (request, extra) => {
       const args = (request.params.arguments ?? {}) as Args;
       return request.params.name === WAIT_TOOL ? this.resume(args, extra) : this.call(request.params.name, args, extra);
     });
+  }
+
+  /**
+   * Lists every server's tools once, before the agent connects: throws ToolNameConflict when two
+   * servers expose one name, so the gate refuses to start rather than serve a list it cannot route.
+   */
+  async listTools(): Promise<Tool[]> {
+    return this.tools.list();
   }
 
   /** Waits for the execution reports still in flight, then closes the server side. */
@@ -68,9 +86,19 @@ export class McpGate {
     await this.server.close();
   }
 
-  private async call(tool: string, args: Args, extra: Extra): Promise<CallToolResult> {
-    const { config, countersign } = this.options;
-    const mapping = config.tools[tool] ?? {};
+  private async call(name: string, args: Args, extra: Extra): Promise<CallToolResult> {
+    let route;
+    try {
+      route = await this.tools.resolve(name);
+    } catch (error) {
+      return invalidCall(`the upstream tools could not be listed: ${message(error)}`);
+    }
+    if (route instanceof ToolNameConflict) return invalidCall(route.message);
+    if (!route) return invalidCall(`no tool is named ${JSON.stringify(name)} behind this gate`);
+    const { upstream, tool: listed } = route;
+    const { config } = upstream;
+    const tool = listed.name;
+    const mapping = (Object.hasOwn(config.tools, tool) ? config.tools[tool] : undefined) ?? {};
     let action: string, resource: string;
     try {
       action = mapping.action ?? toolActionName(config.server, tool);
@@ -78,7 +106,7 @@ export class McpGate {
     } catch (error) {
       return invalidCall(message(error));
     }
-    const readOnly = config.readOnly.includes(tool) || this.tools.get(tool)?.annotations?.readOnlyHint === true;
+    const readOnly = config.readOnly.includes(tool) || listed.annotations?.readOnlyHint === true;
     // One key per call: the SDK's own retries of this proposal find the same action, while a
     // repeated tools/call (the model asking again, a client resending after a drop) is a new
     // action needing its own decision. Request ids restart with every MCP session, so they
@@ -91,14 +119,14 @@ export class McpGate {
     }
     let proposed: Action;
     try {
-      proposed = await countersign.propose(
+      proposed = await this.options.countersign.propose(
         { action, resource, params: args, context: { mcp: { server: config.server, tool, readOnly } } },
         { idempotencyKey: key, signal: extra.signal },
       );
     } catch (error) {
       return error instanceof RequestRejected ? rejected(error) : unavailable(error);
     }
-    return this.settle(proposed, tool, extra);
+    return this.settle(proposed, upstream, tool, extra);
   }
 
   /** `countersign_wait { actionId }`: picks a pending call up again by its action id. */
@@ -112,13 +140,14 @@ export class McpGate {
       return error instanceof RequestRejected ? rejected(error) : unavailable(error);
     }
     const mcp = (action.context as { mcp?: { server?: unknown; tool?: unknown } } | undefined)?.mcp;
-    if (mcp?.server !== this.options.config.server || typeof mcp.tool !== 'string') {
-      return invalidCall(`action ${id} is not a call through this gate (server ${this.options.config.server})`);
+    const upstream = this.tools.byServer(mcp?.server);
+    if (!upstream || typeof mcp?.tool !== 'string') {
+      return invalidCall(`action ${id} is not a call through this gate (servers ${this.tools.servers.join(', ')})`);
     }
-    return this.settle(action, mcp.tool, extra);
+    return this.settle(action, upstream, mcp.tool, extra);
   }
 
-  private async settle(proposed: Action, tool: string, extra: Extra): Promise<CallToolResult> {
+  private async settle(proposed: Action, upstream: Upstream, tool: string, extra: Extra): Promise<CallToolResult> {
     let action = proposed;
     if (!isDecided(action.status)) {
       const progress = progressReporter(extra, this.options.config.progressIntervalMs);
@@ -135,12 +164,12 @@ export class McpGate {
         progress.stop();
       }
     }
-    return action.status === 'approved' ? this.execute(action, tool) : refusal(action);
+    return action.status === 'approved' ? this.execute(action, upstream, tool) : refusal(action);
   }
 
   /** Redeems the grant (once: a second run of the same approval is refused), then forwards the approved arguments. */
-  private async execute(action: Action, tool: string): Promise<CallToolResult> {
-    const { countersign, upstream } = this.options;
+  private async execute(action: Action, upstream: Upstream, tool: string): Promise<CallToolResult> {
+    const { countersign } = this.options;
     const params = action.params ?? {};
     let grant: string;
     try {
@@ -154,7 +183,8 @@ export class McpGate {
     }
     const startedAt = new Date();
     try {
-      const result = (await upstream.callTool({ name: tool, arguments: params })) as CallToolResult;
+      // The server's own bound, not the MCP SDK's 60 s default, which would cut long-running tools.
+      const result = (await upstream.client.callTool({ name: tool, arguments: params }, undefined, { timeout: upstream.config.callTimeoutMs })) as CallToolResult;
       this.report(action.id, { grant, params, startedAt, outcome: result.isError ? 'failed' : 'succeeded', ...(result.isError ? { error: errorText(result) } : {}) });
       return result;
     } catch (error) {
