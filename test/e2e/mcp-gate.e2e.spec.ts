@@ -2,10 +2,11 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { execFile } from 'node:child_process';
 import { createServer, type IncomingMessage } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { isDeepStrictEqual } from 'node:util';
+import { isDeepStrictEqual, promisify } from 'node:util';
 import { Countersign, type Action } from '@countersign/sdk';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { getDefaultEnvironment, StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
@@ -35,10 +36,8 @@ describe(`the MCP gate in front of a real MCP server (${SHAPE})`, () => {
 
   /** The gate as the CLI runs it, wrapping the test server, with a real SDK client on its stdio. */
   async function startGate(name: string, pendingBound: string, upstreamUrl?: string): Promise<Gate> {
-    const config = join(dir, `${name}.yaml`);
     const callsFile = join(dir, `${name}-calls.jsonl`);
-    const upstream = upstreamUrl ? [] : ['--', process.execPath, '--import', 'tsx', UPSTREAM, callsFile];
-    writeFileSync(config, [
+    const client = await connectGate(name, [
       ...(upstreamUrl ? [`upstream: { url: "${upstreamUrl}" }`] : []),
       'server: files',
       `pendingBound: ${pendingBound}`,
@@ -47,24 +46,54 @@ describe(`the MCP gate in front of a real MCP server (${SHAPE})`, () => {
       'tools:',
       '  transfer_funds: { resource: "accounts/{from}/{to}" }',
       '  delete_file: { resource: "files/{path}" }',
-    ].join('\n'));
+    ], upstreamUrl ? [] : ['--', ...upstreamCommand(callsFile)]);
+    return { client, calls: () => callsIn(callsFile), close: () => client.close() };
+  }
+
+  /** Writes the configuration and connects a real SDK client over stdio to the CLI's gate. */
+  async function connectGate(name: string, config: string[], rest: string[] = []): Promise<Client> {
+    const file = join(dir, `${name}.yaml`);
+    writeFileSync(file, config.join('\n'));
     const transport = new StdioClientTransport({
       command: process.execPath,
-      args: ['--import', 'tsx', CLI, 'mcp-gate', '--config', config, ...upstream],
+      args: ['--import', 'tsx', CLI, 'mcp-gate', '--config', file, ...rest],
       cwd: ROOT,
-      env: { ...getDefaultEnvironment(), COUNTERSIGN_URL: cs.url, COUNTERSIGN_API_KEY: KEYS.agent },
+      env: gateEnv(),
       stderr: 'inherit',
     });
     const client = new Client({ name: 'e2e-agent', version: '1.0.0' });
     await client.connect(transport);
+    return client;
+  }
+
+  const gateEnv = () => ({ ...getDefaultEnvironment(), COUNTERSIGN_URL: cs.url, COUNTERSIGN_API_KEY: KEYS.agent });
+  const upstreamCommand = (callsFile: string) => [process.execPath, '--import', 'tsx', UPSTREAM, callsFile];
+  const callsIn = (callsFile: string): { tool: string; args: Record<string, unknown> }[] =>
+    existsSync(callsFile) ? readFileSync(callsFile, 'utf8').trim().split('\n').filter(Boolean).map((l) => JSON.parse(l)) : [];
+
+  /** The test upstream served over Streamable HTTP in this process. */
+  async function serveOverHttp(callsFile: string): Promise<{ url: string; close(): Promise<void> }> {
+    const server = createUpstreamServer(callsFile);
+    const transport = new StreamableHTTPServerTransport({ sessionIdGenerator: () => randomUUID() });
+    await server.connect(transport);
+    const http = createServer(async (req, res) => {
+      const chunks: Buffer[] = [];
+      for await (const chunk of req as IncomingMessage) chunks.push(chunk as Buffer);
+      const text = Buffer.concat(chunks).toString('utf8');
+      await transport.handleRequest(req, res, text ? JSON.parse(text) : undefined);
+    });
+    await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
     return {
-      client,
-      calls: () => (existsSync(callsFile) ? readFileSync(callsFile, 'utf8').trim().split('\n').filter(Boolean).map((l) => JSON.parse(l)) : []),
-      close: () => client.close(),
+      url: `http://127.0.0.1:${(http.address() as { port: number }).port}/mcp`,
+      close: async () => {
+        await server.close();
+        http.closeAllConnections();
+        await new Promise((resolve) => http.close(resolve));
+      },
     };
   }
 
-  const call = (g: Gate, name: string, args: Record<string, unknown>, onprogress?: (p: { message?: string }) => void) =>
+  const call = (g: Pick<Gate, 'client'>, name: string, args: Record<string, unknown>, onprogress?: (p: { message?: string }) => void) =>
     g.client.callTool({ name, arguments: args }, undefined, { timeout: 120_000, resetTimeoutOnProgress: true, ...(onprogress ? { onprogress } : {}) }) as Promise<CallToolResult>;
   const textOf = (r: CallToolResult) => r.content.map((c) => (c.type === 'text' ? c.text : '')).join('\n');
 
@@ -211,19 +240,9 @@ describe(`the MCP gate in front of a real MCP server (${SHAPE})`, () => {
 
   it('given a Streamable HTTP upstream, when a gated call is approved, then it reaches the upstream once with the approved arguments', async () => {
     const callsFile = join(dir, 'http-calls.jsonl');
-    const server = createUpstreamServer(callsFile);
-    const transport = new StreamableHTTPServerTransport({ sessionIdGenerator: () => randomUUID() });
-    await server.connect(transport);
-    const http = createServer(async (req, res) => {
-      const chunks: Buffer[] = [];
-      for await (const chunk of req as IncomingMessage) chunks.push(chunk as Buffer);
-      const text = Buffer.concat(chunks).toString('utf8');
-      await transport.handleRequest(req, res, text ? JSON.parse(text) : undefined);
-    });
-    await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
-    const url = `http://127.0.0.1:${(http.address() as { port: number }).port}/mcp`;
-    const remote = await startGate('http', '60s', url);
-    const calls = () => (existsSync(callsFile) ? readFileSync(callsFile, 'utf8').trim().split('\n').map((l) => JSON.parse(l)) : []);
+    const http = await serveOverHttp(callsFile);
+    const remote = await startGate('http', '60s', http.url);
+    const calls = () => callsIn(callsFile);
     try {
       assert.ok((await remote.client.listTools()).tools.some((t) => t.name === 'transfer_funds'));
       assert.deepEqual(await call(remote, 'read_file', { path: 'remote.txt' }), { content: [{ type: 'text', text: 'contents of remote.txt' }] });
@@ -236,10 +255,101 @@ describe(`the MCP gate in front of a real MCP server (${SHAPE})`, () => {
       assert.deepEqual(calls(), [{ tool: 'read_file', args: { path: 'remote.txt' } }, { tool: 'delete_file', args }]);
     } finally {
       await remote.close();
-      await server.close();
-      http.closeAllConnections();
-      await new Promise((resolve) => http.close(resolve));
+      await http.close();
     }
+  });
+
+  describe('with two upstreams behind one gate: files over stdio, bank over Streamable HTTP with the prefix bank_', () => {
+    let two: Client;
+    let bank: { url: string; close(): Promise<void> };
+    const filesCalls = join(dir, 'two-files-calls.jsonl');
+    const bankCalls = join(dir, 'two-bank-calls.jsonl');
+
+    before(async () => {
+      bank = await serveOverHttp(bankCalls);
+      two = await connectGate('two', [
+        'pendingBound: 60s',
+        'progressInterval: 200ms',
+        'upstreams:',
+        '  files:',
+        `    command: ${JSON.stringify(upstreamCommand(filesCalls))}`,
+        '    readOnly: [read_file]',
+        '    tools: { delete_file: { resource: "files/{path}" } }',
+        '  bank:',
+        `    url: "${bank.url}"`,
+        '    prefix: bank_',
+        '    callTimeout: 30s',
+        '    tools: { transfer_funds: { resource: "accounts/{from}/{to}" } }',
+      ]);
+    });
+    after(async () => {
+      await two?.close();
+      await bank?.close();
+    });
+
+    it('given both servers, when listed through the gate, then both servers\' tools come, bank\'s prefixed, plus countersign_wait once', async () => {
+      const { tools } = await two.listTools();
+      assert.deepEqual(tools.map((t) => t.name), [
+        'read_file', 'delete_file', 'transfer_funds', 'drop_table',
+        'bank_read_file', 'bank_delete_file', 'bank_transfer_funds', 'bank_drop_table',
+        'countersign_wait',
+      ]);
+      assert.deepEqual(tools.find((t) => t.name === 'bank_transfer_funds')!.inputSchema.required, ['from', 'to', 'amount']);
+    });
+
+    it('given an allowed call on each server, when called, then each reaches only its own upstream, unchanged', async () => {
+      assert.deepEqual(await call({ client: two }, 'bank_read_file', { path: 'ledger.csv' }), { content: [{ type: 'text', text: 'contents of ledger.csv' }] });
+      assert.deepEqual(callsIn(bankCalls), [{ tool: 'read_file', args: { path: 'ledger.csv' } }]);
+      assert.deepEqual(callsIn(filesCalls), []);
+      assert.deepEqual(await call({ client: two }, 'read_file', { path: 'notes.txt' }), { content: [{ type: 'text', text: 'contents of notes.txt' }] });
+      assert.deepEqual(callsIn(filesCalls), [{ tool: 'read_file', args: { path: 'notes.txt' } }]);
+      assert.equal(callsIn(bankCalls).length, 1);
+    });
+
+    it('given a gated call on the second server, when approved, then it is proposed as mcp.bank.<tool> and reaches that server once', async () => {
+      const args = { from: 'ops', to: 'frank', amount: 42 };
+      const running = call({ client: two }, 'bank_transfer_funds', args);
+      const action = await pendingAction('mcp.bank.transfer_funds', args);
+      assert.equal(action.resource, 'accounts/ops/frank');
+      assert.deepEqual((action.context as { mcp?: unknown }).mcp, { server: 'bank', tool: 'transfer_funds', readOnly: false });
+      assert.equal(callsIn(bankCalls).filter((c) => c.tool === 'transfer_funds').length, 0, 'nothing runs before approval');
+      await erin.approve(action.id, {});
+      assert.deepEqual(await running, { content: [{ type: 'text', text: 'moved 42 from ops to frank' }] });
+      assert.deepEqual(callsIn(bankCalls).filter((c) => c.tool === 'transfer_funds'), [{ tool: 'transfer_funds', args }]);
+      assert.equal(callsIn(filesCalls).filter((c) => c.tool === 'transfer_funds').length, 0, 'the other server never sees it');
+      await until(async () => (await agent.get(action.id)).execution?.status === 'succeeded', 'the bank transfer recorded as executed');
+    });
+
+    it('given approved actions of the second server and of a server not behind this gate, when resumed with countersign_wait, then only the first runs, on its server', async () => {
+      // Both under the bank's rule (it needs an approval); the context says which server ran it.
+      const propose = async (server: string, args: Record<string, unknown>) => {
+        const action = await agent.propose({ action: 'mcp.bank.transfer_funds', resource: `accounts/${String(args.from)}/${String(args.to)}`, params: args, context: { mcp: { server, tool: 'transfer_funds', readOnly: false } } });
+        await erin.approve(action.id, {});
+        return action.id;
+      };
+      const args = { from: 'ops', to: 'grace', amount: 9 };
+      const resumed = await call({ client: two }, 'countersign_wait', { actionId: await propose('bank', args) });
+      assert.deepEqual(resumed, { content: [{ type: 'text', text: 'moved 9 from ops to grace' }] });
+      assert.deepEqual(callsIn(bankCalls).filter((c) => c.args.to === 'grace'), [{ tool: 'transfer_funds', args }]);
+
+      const foreign = await call({ client: two }, 'countersign_wait', { actionId: await propose('vault', { from: 'ops', to: 'heidi', amount: 1 }) });
+      assert.equal(foreign.isError, true);
+      assert.match(textOf(foreign), /not a call through this gate \(servers files, bank\)/);
+      assert.equal([...callsIn(bankCalls), ...callsIn(filesCalls)].filter((c) => c.args.to === 'heidi').length, 0);
+    });
+
+    it('given a tool name both servers expose, when the gate starts, then it exits non-zero with one line naming both servers and the tool', async () => {
+      const file = join(dir, 'conflict.yaml');
+      writeFileSync(file, [
+        'upstreams:',
+        `  files: { command: ${JSON.stringify(upstreamCommand(join(dir, 'conflict-files.jsonl')))} }`,
+        `  mirror: { command: ${JSON.stringify(upstreamCommand(join(dir, 'conflict-mirror.jsonl')))} }`,
+      ].join('\n'));
+      const exited = await promisify(execFile)(process.execPath, ['--import', 'tsx', CLI, 'mcp-gate', '--config', file], { cwd: ROOT, env: gateEnv(), timeout: 60_000 })
+        .then(() => ({ code: 0, stderr: '' }), (error: { code?: number; stderr?: string }) => ({ code: error.code, stderr: error.stderr ?? '' }));
+      assert.equal(exited.code, 1);
+      assert.match(exited.stderr, /^countersign: the upstream MCP servers files and mirror both expose the tool "read_file"; give one of them a prefix[^\n]*\n$/);
+    });
   });
 
   // Last: it stops Countersign.
