@@ -5,7 +5,7 @@
 // stdout is the MCP channel: everything else goes to stderr.
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
 import type { Command } from 'commander';
-import type { GateUpstreamConfig } from '@countersign/agents';
+import type { GateUpstreamConfig } from '@countersign/agents/mcp-gate';
 import { CliError, UsageError } from './cli-errors.ts';
 import { CLI_USER_AGENT, connect, withRemoteOptions } from './client-options.ts';
 
@@ -34,7 +34,7 @@ An upstream command gets a minimal environment (PATH, HOME, …), never the agen
 async function serve(command: string[], flags: GateFlags): Promise<void> {
   // Loaded when the command runs, as for `mcp` and `hook`: other commands never pay for them.
   const [{ loadGateConfig, McpGate, ToolNameConflict }, { Client }, { getDefaultEnvironment, StdioClientTransport }, { StreamableHTTPClientTransport }, { StdioServerTransport }] = await Promise.all([
-    import('@countersign/agents'),
+    import('@countersign/agents/mcp-gate'),
     import('@modelcontextprotocol/sdk/client/index.js'),
     import('@modelcontextprotocol/sdk/client/stdio.js'),
     import('@modelcontextprotocol/sdk/client/streamableHttp.js'),
