@@ -275,6 +275,7 @@ describe(`the MCP gate in front of a real MCP server (${SHAPE})`, () => {
         `    command: ${JSON.stringify(upstreamCommand(filesCalls))}`,
         '    readOnly: [read_file]',
         '    tools: { delete_file: { resource: "files/{path}" } }',
+        '    callTimeout: 2s',
         '  bank:',
         `    url: "${bank.url}"`,
         '    prefix: bank_',
@@ -336,6 +337,17 @@ describe(`the MCP gate in front of a real MCP server (${SHAPE})`, () => {
       assert.equal(foreign.isError, true);
       assert.match(textOf(foreign), /not a call through this gate \(servers files, bank\)/);
       assert.equal([...callsIn(bankCalls), ...callsIn(filesCalls)].filter((c) => c.args.to === 'heidi').length, 0);
+    });
+
+    it('given a call that outlasts its server\'s callTimeout, when run, then the gate stops waiting at that bound and the execution is recorded as failed', async () => {
+      const args = { path: 'slow/backup.tar' };
+      await assert.rejects(call({ client: two }, 'read_file', args), /timed out/i);
+      let action: Action | undefined;
+      await until(async () => {
+        action = (await agent.list({ requester: 'me', action: 'mcp.files.read_file', limit: 100 })).items.find((a) => isDeepStrictEqual(a.params, args));
+        return action !== undefined && (await agent.get(action.id)).execution?.status === 'failed';
+      }, 'the slow read recorded as failed');
+      assert.match((await agent.get(action!.id)).execution?.error ?? '', /timed out/i);
     });
 
     it('given a tool name both servers expose, when the gate starts, then it exits non-zero with one line naming both servers and the tool', async () => {

@@ -13,6 +13,8 @@ export function createUpstreamServer(callsFile: string): McpServer {
     annotations: { readOnlyHint: true },
   }, async (args) => {
     record('read_file', args);
+    // A long-running tool, for the gate's callTimeout: paths under slow/ take 5 s.
+    if (args.path.startsWith('slow/')) await new Promise((resolve) => setTimeout(resolve, 5_000));
     return { content: [{ type: 'text', text: `contents of ${args.path}` }] };
   });
   server.registerTool('delete_file', {
