@@ -12,7 +12,7 @@ import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { getDefaultEnvironment, StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
-import { KEYS } from '../support/api-client.ts';
+import { client, KEYS } from '../support/api-client.ts';
 import { removeDir, ROOT, SHAPE, startCountersign, type RunningCountersign } from '../support/countersign-process.ts';
 import { createUpstreamServer } from '../support/mcp-upstream-tools.ts';
 import { until } from '../support/until.ts';
@@ -35,9 +35,10 @@ describe(`the MCP gate in front of a real MCP server (${SHAPE})`, () => {
   const dir = mkdtempSync(join(tmpdir(), 'mcp-gate-'));
 
   /** The gate as the CLI runs it, wrapping the test server, with a real SDK client on its stdio. */
-  async function startGate(name: string, pendingBound: string, upstreamUrl?: string): Promise<Gate> {
+  async function startGate(name: string, pendingBound: string, upstreamUrl?: string, extra: string[] = []): Promise<Gate> {
     const callsFile = join(dir, `${name}-calls.jsonl`);
     const client = await connectGate(name, [
+      ...extra,
       ...(upstreamUrl ? [`upstream: { url: "${upstreamUrl}" }`] : []),
       'server: files',
       `pendingBound: ${pendingBound}`,
@@ -97,6 +98,14 @@ describe(`the MCP gate in front of a real MCP server (${SHAPE})`, () => {
     g.client.callTool({ name, arguments: args }, undefined, { timeout: 120_000, resetTimeoutOnProgress: true, ...(onprogress ? { onprogress } : {}) }) as Promise<CallToolResult>;
   const textOf = (r: CallToolResult) => r.content.map((c) => (c.type === 'text' ? c.text : '')).join('\n');
 
+  /** How many commands recorded the action's execution (its ExecutionStarted and ActionExecuted events' causes). */
+  async function executionCommands(id: string): Promise<number> {
+    const { events } = (await client(cs.url, KEYS.agent).get(`/v1/actions/${id}/events`)).body as { events: { type: string; causationId: string }[] };
+    const execution = events.filter((e) => e.type === 'ExecutionStarted' || e.type === 'ActionExecuted');
+    assert.deepEqual(execution.map((e) => e.type), ['ExecutionStarted', 'ActionExecuted']);
+    return new Set(execution.map((e) => e.causationId)).size;
+  }
+
   /** The pending action the gate proposed for these arguments (the key is per call, so found by what it asks). */
   async function pendingAction(action: string, params: Record<string, unknown>): Promise<Action> {
     let found: Action | undefined;
@@ -146,6 +155,23 @@ describe(`the MCP gate in front of a real MCP server (${SHAPE})`, () => {
       action = (await agent.list({ requester: 'me', action: 'mcp.files.read_file' })).items[0];
       return action !== undefined && (await agent.get(action.id)).execution?.status === 'succeeded';
     }, 'the read recorded as executed');
+    // Allowed at once, it ran on the proposal's answer: start and outcome came in one report after it.
+    assert.equal(await executionCommands(action!.id), 1);
+  });
+
+  it('given recordFirst, when an allowed tool is called, then its grant is redeemed before it runs and the outcome reported after', async () => {
+    const strict = await startGate('record-first', '60s', undefined, ['recordFirst: true']);
+    try {
+      assert.deepEqual(await call(strict, 'read_file', { path: 'strict.txt' }), { content: [{ type: 'text', text: 'contents of strict.txt' }] });
+      let action: Action | undefined;
+      await until(async () => {
+        action = (await agent.list({ requester: 'me', action: 'mcp.files.read_file', limit: 100 })).items.find((a) => isDeepStrictEqual(a.params, { path: 'strict.txt' }));
+        return action !== undefined && (await agent.get(action.id)).execution?.status === 'succeeded';
+      }, 'the strict read recorded as executed');
+      assert.equal(await executionCommands(action!.id), 2, 'a redemption, then a report');
+    } finally {
+      await strict.close();
+    }
   });
 
   it('given a gated tool, when approved, then it reaches the upstream once, after approval, with the approved arguments', async () => {

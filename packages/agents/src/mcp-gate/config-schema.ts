@@ -38,6 +38,12 @@ export interface GateConfig {
   progressIntervalMs: number;
   /** In the configuration's order, which is also the order of the tools the agent sees. */
   upstreams: UpstreamConfig[];
+  /**
+   * Redeem every call's grant before the upstream sees it. Off (default): a call policy allows at
+   * once is forwarded on the proposal's answer, and its execution (start and outcome) recorded in
+   * one request after the result; a call that waited for people is always redeemed first.
+   */
+  recordFirst: boolean;
 }
 
 export const DEFAULT_PENDING_BOUND_MS = 50_000;
@@ -70,6 +76,7 @@ export const SCHEMA = {
     pendingBound: DURATION,
     progressInterval: DURATION,
     callTimeout: DURATION,
+    recordFirst: { type: 'boolean' },
     readOnly: READ_ONLY,
     tools: TOOLS,
     upstream: {
@@ -108,6 +115,7 @@ export interface RawUpstream {
 /** The document once it passed SCHEMA. */
 export interface RawGateConfig {
   server?: string;
+  recordFirst?: boolean;
   pendingBound?: string;
   progressInterval?: string;
   callTimeout?: string;

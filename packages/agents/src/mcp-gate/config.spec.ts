@@ -12,6 +12,7 @@ describe('gate configuration', () => {
       'pendingBound: 1s',
       'progressInterval: 500ms',
       'callTimeout: 2m',
+      'recordFirst: true',
       'readOnly: [read_file]',
       'tools:',
       '  transfer_funds: { resource: "accounts/{from}/{to}" }',
@@ -20,6 +21,7 @@ describe('gate configuration', () => {
     assert.deepEqual(config, {
       pendingBoundMs: 1000,
       progressIntervalMs: 500,
+      recordFirst: true,
       upstreams: [{
         server: 'bank', readOnly: ['read_file'], prefix: '', callTimeoutMs: 120_000, transport: { kind: 'args' },
         tools: { transfer_funds: { resource: 'accounts/{from}/{to}' }, merge: { action: 'mcp.github.merge_pull_request' } },
@@ -30,6 +32,7 @@ describe('gate configuration', () => {
   it('given only a server name, when parsed, then the defaults apply (pending bound 50 s, call timeout 5 m, the command from the CLI)', () => {
     const config = parseGateConfig('gate.yaml', 'server: fs\n');
     assert.equal(config.pendingBoundMs, DEFAULT_PENDING_BOUND_MS);
+    assert.equal(config.recordFirst, false, 'calls allowed at once run on the proposal\'s answer');
     assert.deepEqual(config.upstreams, [{ server: 'fs', readOnly: [], tools: {}, prefix: '', callTimeoutMs: DEFAULT_CALL_TIMEOUT_MS, transport: { kind: 'args' } }]);
   });
 
@@ -62,6 +65,7 @@ describe('gate configuration', () => {
     refused('pendingBound: 1s\n', /^gate\.yaml:1: \(document\): must have required property 'server' \(or upstreams\)$/);
     refused('server: fs\ntools:\n  rm:\n    resorce: "x/{a}"\n', /^gate\.yaml:4: tools\.rm\.resorce: is not a known field$/);
     refused('server: fs\npendingBound: soon\n', /^gate\.yaml:2: pendingBound: must be a duration such as 50s/);
+    refused('server: fs\nrecordFirst: yes please\n', /^gate\.yaml:2: recordFirst: must be boolean$/);
     refused('server: fs\ntools:\n  rm: { action: "Not Valid" }\n', /^gate\.yaml:3: tools\.rm\.action: action name "Not Valid" is not valid/);
     refused('server: fs\nserver: again\n', /^gate\.yaml:2: YAML syntax error/);
     refused('server: fs\nupstream: { url: ftp://x }\n', /^gate\.yaml:2: upstream\.url: must match pattern/);

@@ -60,7 +60,7 @@ export function parseGateConfig(file: string, text: string): GateConfig {
   if (progressIntervalMs < 100) fail(['progressInterval'], 'must be at least 100ms');
   const callTimeoutMs = callTimeout(raw.callTimeout, DEFAULT_CALL_TIMEOUT_MS, ['callTimeout'], fail);
   const upstreams = raw.upstreams ? severalUpstreams(raw, raw.upstreams, callTimeoutMs, fail) : [singleUpstream(raw, callTimeoutMs, fail)];
-  return { pendingBoundMs, progressIntervalMs, upstreams };
+  return { pendingBoundMs, progressIntervalMs, upstreams, recordFirst: raw.recordFirst ?? false };
 }
 
 function singleUpstream(raw: RawGateConfig, defaultTimeoutMs: number, fail: Fail): UpstreamConfig {

@@ -40,8 +40,12 @@ export class McpGate {
   readonly server: Server;
   /** The servers' tools as last listed: routes, and annotations that go to Countersign as context. */
   private readonly tools: UpstreamTools;
-  /** Execution reports still on their way (sent after the result, so they add no latency). */
-  private readonly reports = new Set<Promise<void>>();
+  /**
+   * Execution reports still on their way, by action id (sent after the result, so they add no
+   * latency). A resume of an action whose report is on its way waits for it, so it finds the
+   * action run rather than run it again.
+   */
+  private readonly reports = new Map<string, Promise<void>>();
   private readonly log: (line: string) => void;
 
   constructor(private readonly options: McpGateOptions) {
@@ -82,7 +86,7 @@ export class McpGate {
 
   /** Waits for the execution reports still in flight, then closes the server side. */
   async close(): Promise<void> {
-    await Promise.allSettled([...this.reports]);
+    await Promise.allSettled([...this.reports.values()]);
     await this.server.close();
   }
 
@@ -121,7 +125,8 @@ export class McpGate {
     try {
       proposed = await this.options.countersign.propose(
         { action, resource, params: args, context: { mcp: { server: config.server, tool, readOnly } } },
-        { idempotencyKey: key, signal: extra.signal },
+        // An allowed call's answer carries its grant: the call runs on this one request.
+        { idempotencyKey: key, includeGrant: true, signal: extra.signal },
       );
     } catch (error) {
       return error instanceof RequestRejected ? rejected(error) : unavailable(error);
@@ -135,6 +140,7 @@ export class McpGate {
     if (typeof id !== 'string' || !UUID.test(id)) return invalidCall(`${WAIT_TOOL} needs {"actionId": "<the action id from the pending result>"}`);
     let action: Action;
     try {
+      await this.reports.get(id.toLowerCase());
       action = await this.options.countersign.get(id.toLowerCase(), { signal: extra.signal });
     } catch (error) {
       return error instanceof RequestRejected ? rejected(error) : unavailable(error);
@@ -167,14 +173,22 @@ export class McpGate {
     return action.status === 'approved' ? this.execute(action, upstream, tool) : refusal(action);
   }
 
-  /** Redeems the grant (once: a second run of the same approval is refused), then forwards the approved arguments. */
+  /**
+   * Forwards the approved arguments, once. A call approved at once (its grant came with the
+   * proposal's answer) runs on that answer, and the report after it records the start and the
+   * outcome together: the gate proposed it a moment ago under a key of its own, so nothing else
+   * holds its grant. A call that waited (or is resumed) is redeemed first, so however often
+   * `countersign_wait` is called, or by however many gates, it runs once (ADR 0006).
+   */
   private async execute(action: Action, upstream: Upstream, tool: string): Promise<CallToolResult> {
     const { countersign } = this.options;
     const params = action.params ?? {};
-    let grant: string;
+    let grant = action.grant?.grant;
     try {
-      grant = (await countersign.getGrant(action.id)).grant;
-      await countersign.redeem(action.id, { grant, params });
+      if (!grant || this.options.config.recordFirst) {
+        grant ??= (await countersign.getGrant(action.id)).grant;
+        await countersign.redeem(action.id, { grant, params });
+      }
     } catch (error) {
       if (error instanceof RequestRejected && error.code === 'already-redeemed') {
         return invalidCall(`action ${action.id} was approved and has already run; an approval runs once. Call the tool again to ask for a new approval.`);
@@ -200,8 +214,8 @@ export class McpGate {
         () => undefined,
         (error: unknown) => this.log(`countersign mcp-gate: could not report the execution of action ${id}: ${message(error)}`),
       )
-      .finally(() => this.reports.delete(sent));
-    this.reports.add(sent);
+      .finally(() => this.reports.delete(id));
+    this.reports.set(id, sent);
   }
 }
 
