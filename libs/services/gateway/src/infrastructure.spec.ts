@@ -1,7 +1,8 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { createMemoryReadModelStore, type ReadModelStore } from '@countersign/readmodel';
-import { DeadlineExceeded, guardReadModels, withDeadline } from './infrastructure.ts';
+import { createReadiness } from '@countersign/runtime';
+import { DeadlineExceeded, guardReadModels, READ_PROBE_MS, withDeadline } from './infrastructure.ts';
 import { Problem } from './problem.ts';
 
 const never = new Promise<never>(() => undefined);
@@ -40,5 +41,30 @@ describe('bounded calls to infrastructure', () => {
     const store = createMemoryReadModelStore();
     await store.collection('actions').putMany([{ _id: 'a', status: 'pending' }]);
     assert.deepEqual(await guardReadModels(store, 1000, 4).collection('actions').get('a'), { _id: 'a', status: 'pending' });
+  });
+
+  it('given reads the server never answers, when the bound passes, then the gateway is not ready, probes by itself, and is ready again once a read is answered', async (t) => {
+    t.mock.timers.enable({ apis: ['setTimeout', 'setInterval'] });
+    const settle = () => new Promise((resolve) => setImmediate(resolve));
+    let answering = false;
+    const base = createMemoryReadModelStore();
+    const hanging: ReadModelStore = { ...base, collection: (name) => {
+      const c = base.collection(name);
+      return { ...c, get: (id) => (answering ? c.get(id) : never) };
+    } };
+    const readiness = createReadiness();
+    const read = guardReadModels(hanging, 1_000, 2, readiness).collection('actions').get('a');
+    t.mock.timers.tick(1_000);
+    await assert.rejects(read, (e: unknown) => e instanceof Problem && e.status === 503);
+    assert.deepEqual(readiness.problems(), {}, 'one slow read is a 503, not yet a sick gateway');
+    t.mock.timers.tick(29_000);
+    assert.match(readiness.problems()['read-model'] ?? '', /unanswered \(1 abandoned after 30000 ms\)/);
+    t.mock.timers.tick(READ_PROBE_MS);
+    await settle();
+    assert.ok(readiness.problems()['read-model'], 'still down: the probe got no answer either');
+    answering = true;
+    t.mock.timers.tick(READ_PROBE_MS);
+    for (let i = 0; i < 5; i += 1) await settle();
+    assert.deepEqual(readiness.problems(), {}, 'the probe was answered: ready again without any request');
   });
 });

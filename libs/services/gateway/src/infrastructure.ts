@@ -59,24 +59,42 @@ function guarded<T>(what: string, timeoutMs: number, bulkhead: ReadBulkhead, rea
  */
 export const abandonAfterMs = (timeoutMs: number) => Math.max(30_000, 4 * timeoutMs);
 
+/** How often a gateway whose reads went unanswered probes the read model (one point read). */
+export const READ_PROBE_MS = 5_000;
+
 /**
  * Wraps every read of `store` with `guarded`, at most `concurrency` at once; writes (not the
  * gateway's to make) pass through. Reads the server never answered make the gateway not ready
- * (`readiness`) until a read is answered again.
+ * (`readiness`) until a read is answered again. A gateway that is not ready gets no traffic, so
+ * it probes the read model itself (one point read every READ_PROBE_MS) rather than wait for a
+ * request that never comes.
  */
 export function guardReadModels(store: ReadModelStore, timeoutMs: number, concurrency: number, readiness?: Readiness): ReadModelStore {
   const bound = abandonAfterMs(timeoutMs);
+  let probe: ReturnType<typeof setInterval> | undefined;
+  const healthy = () => {
+    readiness?.problem('read-model', undefined);
+    if (probe) clearInterval(probe);
+    probe = undefined;
+  };
   const bulkhead = new ReadBulkhead(concurrency, {
     abandonAfterMs: bound,
     onAbandoned(total) {
       logger.warn(`read model: a query held its slot unanswered for ${bound} ms and was abandoned (${total} since start)`);
       readiness?.problem('read-model', `read-model queries go unanswered (${total} abandoned after ${bound} ms)`);
+      probe ??= setInterval(() => {
+        void guarded('probe', timeoutMs, bulkhead, () => store.collection('actions').get('readiness-probe')).then(healthy, () => undefined);
+      }, READ_PROBE_MS);
+      probe.unref?.();
     },
-    onAnswered: () => readiness?.problem('read-model', undefined),
+    onAnswered: healthy,
   });
   return {
     durable: store.durable,
-    close: () => store.close(),
+    close: () => {
+      if (probe) clearInterval(probe);
+      return store.close();
+    },
     collection<T extends Doc = Doc>(name: string): Collection<T> {
       const c = store.collection<T>(name);
       return {
