@@ -48,10 +48,10 @@ describe('bounded calls to infrastructure', () => {
     const settle = () => new Promise((resolve) => setImmediate(resolve));
     let answering = false;
     const base = createMemoryReadModelStore();
-    const hanging: ReadModelStore = { ...base, collection: (name) => {
+    const hanging: ReadModelStore = { ...base, collection: ((name: string) => {
       const c = base.collection(name);
-      return { ...c, get: (id) => (answering ? c.get(id) : never) };
-    } };
+      return { ...c, get: (id: string) => (answering ? c.get(id) : never) };
+    }) as ReadModelStore['collection'] };
     const readiness = createReadiness();
     const read = guardReadModels(hanging, 1_000, 2, readiness).collection('actions').get('a');
     t.mock.timers.tick(1_000);

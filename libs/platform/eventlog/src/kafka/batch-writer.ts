@@ -46,8 +46,6 @@ export interface BatchCommit {
 export interface BatchWriterOptions {
   kafka: Kafka;
   admin: Admin;
-  /** The log's idempotent producer. */
-  producer: Producer;
   /** Plain output goes through the log's group commit of produces (shared with `append`). */
   produce: ProduceCoalescer;
   ensureTopic(name: string): Promise<unknown>;

@@ -4,7 +4,8 @@
  * - Topics are created at first use (appends, subscriptions and reads), with `topics.partitions`
  *   partitions (default 6); commands and events are kept co-partitioned (see topics.ts).
  * - Appends go through one idempotent producer (acks=all, one request in flight, the Java
- *   client's murmur2 partitioner, so foreign producers place keys alike).
+ *   client's murmur2 partitioner, so foreign producers place keys alike), replaced when the broker
+ *   refuses it for good (recycling-producer.ts).
  * - Each subscription is its own consumer (kafka-subscription.ts); staged output is committed with
  *   the consumed offsets, in a transaction when `transactionalId` is set (batch-writer.ts, which
  *   also explains fencing: kafkajs has no KIP-447, so the id must be unique per instance).
@@ -20,6 +21,7 @@ import { PartitionReader } from './partition-reader.ts';
 import { startKafkaSubscription } from './kafka-subscription.ts';
 import { TopicRegistry } from './topics.ts';
 import { ProduceCoalescer } from './produce-coalescer.ts';
+import { RecyclingProducer } from './recycling-producer.ts';
 
 export interface KafkaEventLogOptions {
   /** `host:port` of bootstrap brokers; prefer `127.0.0.1` to `localhost` (IPv6 first on some hosts). */
@@ -52,13 +54,16 @@ export async function createKafkaEventLog(options: KafkaEventLogOptions): Promis
     ...(options.socketFactory ? { socketFactory: options.socketFactory } : {}),
   });
   const admin = kafka.admin();
-  const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false, createPartitioner: Partitioners.DefaultPartitioner });
+  const producer = new RecyclingProducer(
+    () => kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false, createPartitioner: Partitioners.DefaultPartitioner }),
+    { log },
+  );
   const reader = new PartitionReader(createReaderCluster(kafka), { settleMs: options.readSettleMs ?? 2000, log });
   const topics = new TopicRegistry(admin, { partitions: options.topics?.partitions ?? DEFAULT_PARTITIONS, replicationFactor: options.topics?.replicationFactor });
   // Appends and plain batch output share one group commit of produce requests.
   const produce = new ProduceCoalescer((topicMessages) => producer.sendBatch({ topicMessages, acks: -1 }).then(() => undefined));
   const writer = new BatchWriter({
-    kafka, admin, producer, produce, log,
+    kafka, admin, produce, log,
     ensureTopic: (name) => topics.ensure(name),
     transactionalId: options.transactionalId,
     transactionTimeout: options.transactionTimeout ?? 15_000,
