@@ -42,10 +42,20 @@ export function checkpointName(file: string): { group: string; topic: string } |
   return m ? { group: m[1], topic: m[2] } : undefined;
 }
 
+/**
+ * At most one save per this many ms and group. A save is 8 file operations and 2 fsyncs (a
+ * rename); at 5 ms every proposal saved all five groups' positions, about 40 file operations on
+ * the thread pool and the disk that the proposal's own appends and signatures queue behind
+ * (sequential proposals, embedded: p50 about 7 ms at 5 ms, about 4.5 ms at 100 ms). A position
+ * is not a promise to anyone: a crash redelivers what was handled since the last save, about
+ * this long's worth, and every handler is idempotent; a clean close saves the latest.
+ */
+const MIN_INTERVAL_MS = 100;
+
 export class CheckpointWriter {
   private readonly writer: LatestFileWriter<number>;
 
-  constructor(path: string, log: (msg: string) => void, minIntervalMs = 5) {
+  constructor(path: string, log: (msg: string) => void, minIntervalMs = MIN_INTERVAL_MS) {
     const save = (nextOffset: number) => writeFileAtomic(path, JSON.stringify({ nextOffset } satisfies CheckpointContent));
     this.writer = new LatestFileWriter(path, save, log, minIntervalMs);
   }
