@@ -27,3 +27,13 @@ export {
   parseSignedProposal, signProposal, proposalHeaderSchema, signedProposalSchema, GATEWAY_PRINCIPAL, PROPOSAL_JWS_TYPE,
   type ProposalHeader, type ProposeActionCommand, type SignedProposal, type SignedProposalRecord,
 } from './signed-proposal.ts';
+export {
+  EMPTY_TREE_ROOT, headLeafHash, headsRoot, inclusionProof, merkleLeafHash, merkleRoot, sortHeads, verifyInclusion, type StreamHead,
+} from './proof/merkle.ts';
+export {
+  checkpointHash, checkpointHeaderSchema, checkpointPayloadSchema, readCheckpoint, signCheckpoint, CHECKPOINT_JWS_TYPE,
+  type CheckpointFailure, type CheckpointKey, type CheckpointKeys, type CheckpointPayload, type CheckpointRead,
+} from './proof/checkpoint.ts';
+export { checkpointSignedSchema, CHECKPOINT_SIGNED, CHECKPOINT_STREAM_ID, MAX_CHANGED_HEADS, type CheckpointSignedData } from './proof/checkpoint-event.ts';
+export { verifyLog, type Finding, type FindingCode, type LogEntry, type LogVerdict, type VerifyLogInput } from './proof/verify-log.ts';
+export { actionProof, verifyActionProof, type ActionProof, type ActionProofCheck } from './proof/action-proof.ts';

@@ -104,7 +104,7 @@ export function verifyInclusion(leafHash: string, index: number, treeSize: numbe
   const half = (x: number) => Math.floor(x / 2);
   let fn = index;
   let sn = treeSize - 1;
-  let r = Buffer.from(leafHash, 'hex');
+  let r: Buffer = Buffer.from(leafHash, 'hex');
   for (const hex of path) {
     if (sn === 0) return false;
     const p = Buffer.from(hex, 'hex');
