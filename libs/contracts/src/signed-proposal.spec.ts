@@ -1,7 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { generateKeyPair } from 'jose';
+import { FlattenedSign, flattenedVerify, generateKeyPair } from 'jose';
 import { actionIdProblem, idempotentActionId } from './action-ids.ts';
 import { canonicalJson, contentHash } from './hash-chain.ts';
 import { parseSignedProposal, signProposal, type ProposeActionCommand, type SignedProposalRecord } from './signed-proposal.ts';
@@ -36,6 +36,15 @@ function refusal(value: unknown): string {
 }
 
 describe('a signed proposal record', () => {
+  it('is the JWS jose makes of it, byte for byte, and verifies under the public key', async () => {
+    const pair = await generateKeyPair('EdDSA', { crv: 'Ed25519' });
+    const made = await signProposal(command, { kid: 'etl/etl-1', privateKey: pair.privateKey });
+    const jose = await new FlattenedSign(new TextEncoder().encode(canonicalJson(command))).setProtectedHeader({ ...header }).sign(pair.privateKey);
+    assert.deepEqual(made, { protected: jose.protected, payload: jose.payload, signature: jose.signature });
+    await flattenedVerify(made, pair.publicKey, { algorithms: ['EdDSA'] });
+    await assert.rejects(signProposal(command, { kid: 'etl/etl-1', privateKey: pair.publicKey }), /Ed25519 private key/);
+  });
+
   it('is a flattened JWS over the canonical command, naming its signer', () => {
     assert.deepEqual(Object.keys(record).sort(), ['payload', 'protected', 'signature']);
     assert.equal(Buffer.from(record.payload, 'base64url').toString(), canonicalJson(command));

@@ -1,4 +1,5 @@
-import { FlattenedSign, type CryptoKey } from 'jose';
+import { KeyObject, sign } from 'node:crypto';
+import type { CryptoKey } from 'jose';
 import type { CommandEnvelope } from './envelope.ts';
 import type { ProposeActionData } from './commands.ts';
 import { canonicalJson } from './hash-chain.ts';
@@ -103,11 +104,28 @@ export function parseSignedProposal(value: unknown): Validation<SignedProposal> 
   };
 }
 
-/** Signs a proposal as a proposals-topic record. `key` is the signer's Ed25519 private key. */
+/** The node:crypto form of each signing key, made once (the gateway signs every proposal with one). */
+const keyObjects = new WeakMap<CryptoKey, KeyObject>();
+
+/**
+ * Signs a proposal as a proposals-topic record. `key` is the signer's Ed25519 private key. The
+ * JWS is made here as jose's FlattenedSign makes it (same bytes: Ed25519 is deterministic), but
+ * signed with node:crypto in this thread: WebCrypto sends each signature to the libuv pool, where
+ * it waited behind the log's file operations (a fifth of a millisecond per proposal for a 60 µs
+ * signature). The evaluator verifies it with jose as any JWS.
+ */
 export async function signProposal(command: ProposeActionCommand, signer: { kid: string; privateKey: CryptoKey }): Promise<SignedProposalRecord> {
   const header: ProposalHeader = { alg: 'EdDSA', kid: signer.kid, typ: PROPOSAL_JWS_TYPE };
-  const jws = await new FlattenedSign(new TextEncoder().encode(canonicalJson(command))).setProtectedHeader({ ...header }).sign(signer.privateKey);
-  return { protected: jws.protected!, payload: jws.payload, signature: jws.signature };
+  let key = keyObjects.get(signer.privateKey);
+  if (!key) {
+    key = KeyObject.from(signer.privateKey);
+    if (key.type !== 'private' || key.asymmetricKeyType !== 'ed25519') throw new TypeError('a proposal is signed with an Ed25519 private key');
+    keyObjects.set(signer.privateKey, key);
+  }
+  const encoded = Buffer.from(JSON.stringify(header)).toString('base64url');
+  const payload = Buffer.from(canonicalJson(command)).toString('base64url');
+  const signature = sign(null, Buffer.from(`${encoded}.${payload}`), key).toString('base64url');
+  return { protected: encoded, payload, signature };
 }
 
 type Decoded = { ok: true; value: unknown; text: string } | { ok: false; errors: FieldError[] };
