@@ -1,24 +1,26 @@
 // The MCP gate: an MCP server to the agent in front of one or more upstream MCP servers. Every
-// tools/call is proposed to Countersign and forwarded to its server only once approved, with
-// exactly the approved arguments and its grant redeemed; everything else comes back as a tool
-// result (docs/agents.md). Which server a call goes to is upstreams.ts's business.
+// tools/call and resources/read is proposed to Countersign and forwarded to its server only once
+// approved, with exactly the approved arguments and its grant redeemed (approval.ts); prompts are
+// passed through (prompts.ts says why). Everything a call is refused for comes back as a tool
+// result (docs/agents.md). Which server a call, prompt or read goes to is upstreams.ts's,
+// prompts.ts's and resources.ts's business.
 import { randomUUID } from 'node:crypto';
-import {
-  ActionCancelled, ActionDenied, ActionExpired, isDecided, paramsHash, RequestRejected, WaitTimedOut,
-  type Action, type Countersign,
-} from '@countersign/sdk';
+import { paramsHash, type Action, type Countersign } from '@countersign/sdk';
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { Server } from '@modelcontextprotocol/sdk/server/index.js';
-import type { RequestHandlerExtra } from '@modelcontextprotocol/sdk/shared/protocol.js';
 import {
-  CallToolRequestSchema, ErrorCode, ListToolsRequestSchema, McpError,
-  type CallToolResult, type ServerNotification, type ServerRequest, type Tool,
+  CallToolRequestSchema, ErrorCode, ListToolsRequestSchema, McpError, type CallToolResult, type ServerCapabilities, type Tool,
 } from '@modelcontextprotocol/sdk/types.js';
+import { ApprovalFlow, isStop, type Execution, type Extra, type Params } from './approval.ts';
+import { UpstreamConflict } from './catalog.ts';
 import type { GateConfig } from './config-schema.ts';
-import { invalidCall, message, pending, refusal, rejected, unavailable, WAIT_TOOL, WAIT_TOOL_DEFINITION } from './messages.ts';
+import { invalidCall, message, stopped, WAIT_TOOL, WAIT_TOOL_DEFINITION } from './messages.ts';
 import { defaultResource, renderResource, toolActionName } from './naming.ts';
-import { progressReporter } from './progress.ts';
-import { ToolNameConflict, UpstreamTools, type Upstream } from './upstreams.ts';
+import { forwardListChanges, servePromptsAndResources } from './passthrough.ts';
+import { UpstreamPrompts } from './prompts.ts';
+import { ResourceReads } from './resource-reads.ts';
+import { UpstreamResources } from './resources.ts';
+import { UpstreamTools, type Upstream } from './upstreams.ts';
 
 export interface McpGateOptions {
   config: GateConfig;
@@ -31,33 +33,37 @@ export interface McpGateOptions {
   serverInfo?: { name: string; version: string };
 }
 
-type Extra = RequestHandlerExtra<ServerRequest, ServerNotification>;
-type Args = Record<string, unknown>;
-
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export class McpGate {
   readonly server: Server;
   /** The servers' tools as last listed: routes, and annotations that go to Countersign as context. */
   private readonly tools: UpstreamTools;
-  /**
-   * Execution reports still on their way, by action id (sent after the result, so they add no
-   * latency). A resume of an action whose report is on its way waits for it, so it finds the
-   * action run rather than run it again.
-   */
-  private readonly reports = new Map<string, Promise<void>>();
-  private readonly log: (line: string) => void;
+  private readonly flow: ApprovalFlow;
+  private readonly reads: ResourceReads;
 
   constructor(private readonly options: McpGateOptions) {
-    this.log = options.log ?? (() => {});
-    this.tools = new UpstreamTools(options.config.upstreams.map((config): Upstream => {
+    const log = options.log ?? (() => {});
+    const upstreams = options.config.upstreams.map((config): Upstream => {
       const client = Object.hasOwn(options.upstreams, config.server) ? options.upstreams[config.server] : undefined;
       if (!client) throw new Error(`no client for the upstream MCP server ${config.server}`);
       return { config, client };
-    }));
+    });
+    this.tools = new UpstreamTools(upstreams);
+    const prompts = new UpstreamPrompts(upstreams);
+    const resources = new UpstreamResources(upstreams);
+    this.flow = new ApprovalFlow(options.countersign, options.config, log);
+    this.reads = new ResourceReads(resources, this.flow);
+    // Prompts and resources only when some server has them; list changes are forwarded, resource
+    // subscriptions are not (an update would be data the gate never proposed).
+    const capabilities: ServerCapabilities = {
+      tools: { listChanged: true },
+      ...(prompts.offered ? { prompts: { listChanged: true } } : {}),
+      ...(resources.offered ? { resources: { listChanged: true } } : {}),
+    };
     const instructions = this.tools.instructions();
     this.server = new Server(options.serverInfo ?? { name: `countersign-mcp-gate/${this.tools.servers.join('+')}`, version: '0.1.0' }, {
-      capabilities: { tools: {} },
+      capabilities,
       ...(instructions ? { instructions } : {}),
     });
     this.server.setRequestHandler(ListToolsRequestSchema, async () => {
@@ -66,14 +72,16 @@ export class McpGate {
       try {
         return { tools: [...(await this.tools.list()), WAIT_TOOL_DEFINITION] };
       } catch (error) {
-        if (error instanceof ToolNameConflict) throw new McpError(ErrorCode.InternalError, error.message);
+        if (error instanceof UpstreamConflict) throw new McpError(ErrorCode.InternalError, error.message);
         throw error;
       }
     });
     this.server.setRequestHandler(CallToolRequestSchema, async (request, extra) => {
-      const args = (request.params.arguments ?? {}) as Args;
+      const args = (request.params.arguments ?? {}) as Params;
       return request.params.name === WAIT_TOOL ? this.resume(args, extra) : this.call(request.params.name, args, extra);
     });
+    servePromptsAndResources(this.server, prompts, resources, this.reads);
+    forwardListChanges(this.server, upstreams, { tools: this.tools, prompts, resources }, log);
   }
 
   /**
@@ -86,18 +94,18 @@ export class McpGate {
 
   /** Waits for the execution reports still in flight, then closes the server side. */
   async close(): Promise<void> {
-    await Promise.allSettled([...this.reports.values()]);
+    await this.flow.close();
     await this.server.close();
   }
 
-  private async call(name: string, args: Args, extra: Extra): Promise<CallToolResult> {
+  private async call(name: string, args: Params, extra: Extra): Promise<CallToolResult> {
     let route;
     try {
       route = await this.tools.resolve(name);
     } catch (error) {
       return invalidCall(`the upstream tools could not be listed: ${message(error)}`);
     }
-    if (route instanceof ToolNameConflict) return invalidCall(route.message);
+    if (route instanceof UpstreamConflict) return invalidCall(route.message);
     if (!route) return invalidCall(`no tool is named ${JSON.stringify(name)} behind this gate`);
     const { upstream, tool: listed } = route;
     const { config } = upstream;
@@ -121,106 +129,43 @@ export class McpGate {
     } catch (error) {
       return invalidCall(`the arguments are not JSON: ${message(error)}`);
     }
-    let proposed: Action;
-    try {
-      proposed = await this.options.countersign.propose(
-        { action, resource, params: args, context: { mcp: { server: config.server, tool, readOnly } } },
-        // An allowed call's answer carries its grant: the call runs on this one request.
-        { idempotencyKey: key, includeGrant: true, signal: extra.signal },
-      );
-    } catch (error) {
-      return error instanceof RequestRejected ? rejected(error) : unavailable(error);
-    }
-    return this.settle(proposed, upstream, tool, extra);
+    const proposed = await this.flow.propose(
+      { action, resource, params: args, context: { mcp: { server: config.server, tool, readOnly } } }, key, extra.signal,
+    );
+    return isStop(proposed) ? stopped(proposed) : this.settle(proposed, upstream, tool, extra);
   }
 
-  /** `countersign_wait { actionId }`: picks a pending call up again by its action id. */
-  private async resume(args: Args, extra: Extra): Promise<CallToolResult> {
+  /** `countersign_wait { actionId }`: picks a pending call or read up again by its action id. */
+  private async resume(args: Params, extra: Extra): Promise<CallToolResult> {
     const id = args.actionId;
     if (typeof id !== 'string' || !UUID.test(id)) return invalidCall(`${WAIT_TOOL} needs {"actionId": "<the action id from the pending result>"}`);
-    let action: Action;
-    try {
-      await this.reports.get(id.toLowerCase());
-      action = await this.options.countersign.get(id.toLowerCase(), { signal: extra.signal });
-    } catch (error) {
-      return error instanceof RequestRejected ? rejected(error) : unavailable(error);
-    }
-    const mcp = (action.context as { mcp?: { server?: unknown; tool?: unknown } } | undefined)?.mcp;
+    const action = await this.flow.find(id.toLowerCase(), extra.signal);
+    if (isStop(action)) return stopped(action);
+    const mcp = (action.context as { mcp?: { server?: unknown; tool?: unknown; resource?: unknown } } | undefined)?.mcp;
     const upstream = this.tools.byServer(mcp?.server);
+    if (upstream && mcp?.resource === true) return this.reads.resume(action, upstream, extra);
     if (!upstream || typeof mcp?.tool !== 'string') {
       return invalidCall(`action ${id} is not a call through this gate (servers ${this.tools.servers.join(', ')})`);
     }
     return this.settle(action, upstream, mcp.tool, extra);
   }
 
-  private async settle(proposed: Action, upstream: Upstream, tool: string, extra: Extra): Promise<CallToolResult> {
-    let action = proposed;
-    if (!isDecided(action.status)) {
-      const progress = progressReporter(extra, this.options.config.progressIntervalMs);
-      progress.update(action);
-      try {
-        action = await this.options.countersign.waitForDecision(action.id, {
-          timeout: this.options.config.pendingBoundMs, seen: action, onUpdate: progress.update, signal: extra.signal,
-        });
-      } catch (error) {
-        if (error instanceof WaitTimedOut) return pending(error.action);
-        if (error instanceof ActionDenied || error instanceof ActionExpired || error instanceof ActionCancelled) return refusal(error.action);
-        return unavailable(error);
-      } finally {
-        progress.stop();
-      }
-    }
-    return action.status === 'approved' ? this.execute(action, upstream, tool) : refusal(action);
+  private async settle(action: Action, upstream: Upstream, tool: string, extra: Extra): Promise<CallToolResult> {
+    const outcome = await this.flow.settle(action, toolExecution(upstream, tool), extra);
+    return outcome.kind === 'ran' ? outcome.result : stopped(outcome);
   }
+}
 
-  /**
-   * Forwards the approved arguments, once. A call approved at once (its grant came with the
-   * proposal's answer) runs on that answer, and the report after it records the start and the
-   * outcome together: the gate proposed it a moment ago under a key of its own, so nothing else
-   * holds its grant. A call that waited (or is resumed) is redeemed first, so however often
-   * `countersign_wait` is called, or by however many gates, it runs once (ADR 0006).
-   */
-  private async execute(action: Action, upstream: Upstream, tool: string): Promise<CallToolResult> {
-    const { countersign } = this.options;
-    const params = action.params ?? {};
-    let grant = action.grant?.grant;
-    try {
-      if (!grant || this.options.config.recordFirst) {
-        grant ??= (await countersign.getGrant(action.id)).grant;
-        await countersign.redeem(action.id, { grant, params });
-      }
-    } catch (error) {
-      if (error instanceof RequestRejected && error.code === 'already-redeemed') {
-        return invalidCall(`action ${action.id} was approved and has already run; an approval runs once. Call the tool again to ask for a new approval.`);
-      }
-      return error instanceof RequestRejected ? rejected(error) : unavailable(error);
-    }
-    const startedAt = new Date();
-    try {
-      // The server's own bound, not the MCP SDK's 60 s default, which would cut long-running tools.
-      const result = (await upstream.client.callTool({ name: tool, arguments: params }, undefined, { timeout: upstream.config.callTimeoutMs })) as CallToolResult;
-      this.report(action.id, { grant, params, startedAt, outcome: result.isError ? 'failed' : 'succeeded', ...(result.isError ? { error: errorText(result) } : {}) });
-      return result;
-    } catch (error) {
-      this.report(action.id, { grant, params, startedAt, outcome: 'failed', error: message(error) });
-      throw error;
-    }
-  }
-
-  private report(id: string, report: Parameters<Countersign['reportExecution']>[1] & { startedAt: Date }): void {
-    const sent = this.options.countersign
-      .reportExecution(id, { ...report, finishedAt: new Date() })
-      .then(
-        () => undefined,
-        (error: unknown) => this.log(`countersign mcp-gate: could not report the execution of action ${id}: ${message(error)}`),
-      )
-      .finally(() => this.reports.delete(id));
-    this.reports.set(id, sent);
-  }
+/** A tool call with the approved arguments; a result with isError is a failed run. */
+function toolExecution(upstream: Upstream, tool: string): Execution<CallToolResult> {
+  return {
+    // The server's own bound, not the MCP SDK's 60 s default, which would cut long-running tools.
+    run: async (params) => (await upstream.client.callTool({ name: tool, arguments: params }, undefined, { timeout: upstream.config.callTimeoutMs })) as CallToolResult,
+    failure: (result) => (result.isError ? errorText(result) : undefined),
+  };
 }
 
 function errorText(result: CallToolResult): string {
   const first = result.content?.find((c) => c.type === 'text');
   return (first && 'text' in first ? first.text : 'the tool returned an error').slice(0, 2_000);
 }
-

@@ -3,13 +3,14 @@
 // the call may still run.
 import type { Action } from '@countersign/sdk';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import type { Stop } from './approval.ts';
 
 export const WAIT_TOOL = 'countersign_wait';
 
 const text = (message: string, isError: boolean): CallToolResult => ({ content: [{ type: 'text', text: message }], ...(isError ? { isError: true } : {}) });
 
-const what = (a: Action) => `action ${a.id}${a.action ? ` (${a.action} on ${a.resource})` : ''}`;
-const ruleOf = (a: Action) => a.decision?.rule ?? a.policy?.rule;
+export const what = (a: Action) => `action ${a.id}${a.action ? ` (${a.action} on ${a.resource})` : ''}`;
+export const ruleOf = (a: Action) => a.decision?.rule ?? a.policy?.rule;
 
 /** A denial, expiry or cancel: the tool did not run, and why. */
 export function refusal(action: Action): CallToolResult {
@@ -28,16 +29,20 @@ export function refusal(action: Action): CallToolResult {
 
 /** Still undecided after the gate's bound: who must approve, and how to keep waiting. */
 export function pending(action: Action): CallToolResult {
-  const a = action.approval;
-  const who = a
-    ? `approval from ${a.groups.join(', ')} (quorum ${a.quorum}${a.eligible.length ? `; eligible: ${a.eligible.join(', ')}` : ''}; ${a.approvals} approval(s) so far) before ${a.deadline}`
-    : 'a decision';
   return text(
-    `This call is pending approval and has not run yet: ${what(action)} needs ${who}. ` +
+    `This call is pending approval and has not run yet: ${what(action)} needs ${awaited(action)}. ` +
       `To keep waiting, call the tool ${WAIT_TOOL} with {"actionId": "${action.id}"}; it runs the call once it is approved. ` +
       'Do not repeat the original call: that would ask for a new approval.',
     false,
   );
+}
+
+/** Who must approve a pending action, and by when. */
+export function awaited(action: Action): string {
+  const a = action.approval;
+  return a
+    ? `approval from ${a.groups.join(', ')} (quorum ${a.quorum}${a.eligible.length ? `; eligible: ${a.eligible.join(', ')}` : ''}; ${a.approvals} approval(s) so far) before ${a.deadline}`
+    : 'a decision';
 }
 
 /** Countersign could not be reached or refused the proposal: fail closed. */
@@ -51,6 +56,17 @@ export function rejected(error: unknown): CallToolResult {
 
 export function invalidCall(detail: string): CallToolResult {
   return text(`The call was refused and the tool did not run: ${detail}`, true);
+}
+
+/** What the model sees when an action did not run: the answer for each way it stopped. */
+export function stopped(stop: Stop): CallToolResult {
+  switch (stop.kind) {
+    case 'pending': return pending(stop.action);
+    case 'refused': return refusal(stop.action);
+    case 'rejected': return rejected(stop.error);
+    case 'unavailable': return unavailable(stop.error);
+    case 'already-run': return invalidCall(`action ${stop.action.id} was approved and has already run; an approval runs once. Call the tool again to ask for a new approval.`);
+  }
 }
 
 export function message(error: unknown): string {
