@@ -100,8 +100,13 @@ describe(`the MCP gate in front of a real MCP server (${SHAPE})`, () => {
 
   /** How many commands recorded the action's execution (its ExecutionStarted and ActionExecuted events' causes). */
   async function executionCommands(id: string): Promise<number> {
-    const { events } = (await client(cs.url, KEYS.agent).get(`/v1/actions/${id}/events`)).body as { events: { type: string; causationId: string }[] };
-    const execution = events.filter((e) => e.type === 'ExecutionStarted' || e.type === 'ActionExecuted');
+    let execution: { type: string; causationId: string }[] = [];
+    // `/events` is a read model of its own: it may trail the action's view that said "executed".
+    await until(async () => {
+      const { events } = (await client(cs.url, KEYS.agent).get(`/v1/actions/${id}/events`)).body as { events: { type: string; causationId: string }[] };
+      execution = events.filter((e) => e.type === 'ExecutionStarted' || e.type === 'ActionExecuted');
+      return execution.some((e) => e.type === 'ActionExecuted');
+    }, `the execution events of ${id}`);
     assert.deepEqual(execution.map((e) => e.type), ['ExecutionStarted', 'ActionExecuted']);
     return new Set(execution.map((e) => e.causationId)).size;
   }
@@ -285,6 +290,68 @@ describe(`the MCP gate in front of a real MCP server (${SHAPE})`, () => {
     }
   });
 
+  it('given the upstream\'s prompt, when listed and got through the gate, then it comes unchanged and nothing is proposed', async () => {
+    assert.deepEqual(gate.client.getServerCapabilities()?.prompts, { listChanged: true });
+    const { prompts } = await gate.client.listPrompts();
+    assert.deepEqual(prompts.map((p) => [p.name, p.description, p.arguments?.map((a) => a.name)]), [['summarize', 'Summarizes a topic', ['topic']]]);
+    assert.deepEqual(await gate.client.getPrompt({ name: 'summarize', arguments: { topic: 'q3' } }), {
+      description: 'A summary request', messages: [{ role: 'user', content: { type: 'text', text: 'Summarize q3 in three lines.' } }],
+    });
+  });
+
+  it('given the upstream\'s resources, when listed and an allowed one read, then the contents come unchanged, the read reached the upstream once and its execution is recorded', async () => {
+    assert.deepEqual(gate.client.getServerCapabilities()?.resources, { listChanged: true });
+    assert.deepEqual((await gate.client.listResources()).resources.map((r) => r.uri), ['notes://public/readme', 'notes://secret/keys', 'notes://team/plan']);
+    const read = await gate.client.readResource({ uri: 'notes://public/readme' });
+    assert.deepEqual(read, { contents: [{ uri: 'notes://public/readme', mimeType: 'text/plain', text: 'Welcome to the notes.' }] });
+    assert.deepEqual(gate.calls().filter((c) => c.tool === 'resources/read'), [{ tool: 'resources/read', args: { uri: 'notes://public/readme' } }]);
+    let action: Action | undefined;
+    await until(async () => {
+      action = (await agent.list({ requester: 'me', action: 'mcp.files.resources.read', limit: 100 })).items.find((a) => isDeepStrictEqual(a.params, { uri: 'notes://public/readme' }));
+      return action !== undefined && (await agent.get(action.id)).execution?.status === 'succeeded';
+    }, 'the resource read recorded as executed');
+    assert.equal(action!.resource, 'mcp/files/resources');
+    assert.deepEqual((action!.context as { mcp?: unknown }).mcp, { server: 'files', resource: true, readOnly: true });
+  });
+
+  it('given a resource policy denies, when read, then the agent gets an MCP error with the reason and the upstream never sees it', async () => {
+    await assert.rejects(gate.client.readResource({ uri: 'notes://secret/keys' }), (error: Error) =>
+      /Countersign denied reading notes:\/\/secret\/keys \(rule mcp-private-notes\): Only public notes may be read through an agent\. The resource was not read/.test(error.message));
+    await assert.rejects(gate.client.readResource({ uri: 'mail://inbox/1' }), /no upstream MCP server lists the resource "mail:\/\/inbox\/1"/);
+    assert.deepEqual(gate.calls().filter((c) => c.tool === 'resources/read').map((c) => c.args.uri), ['notes://public/readme']);
+  });
+
+  it('given a read pending past the bound, when retried after approval, then the same action is read once, and a later read resumed with countersign_wait comes as embedded contents', async () => {
+    const short = await startGate('short-read', '1s');
+    try {
+      const uri = 'notes://team/plan';
+      const reads = () => short.calls().filter((c) => c.tool === 'resources/read');
+      let id: string | undefined;
+      await assert.rejects(short.client.readResource({ uri }), (error: Error) => {
+        id = /"actionId": "([0-9a-f-]{36})"/.exec(error.message)?.[1];
+        return /-32001.*reading notes:\/\/team\/plan is pending approval.*data-stewards.*Retry resources\/read of this URI later/s.test(error.message);
+      });
+      assert.ok(id);
+      assert.deepEqual(reads(), []);
+      await alice.approve(id, {});
+      const contents = { contents: [{ uri, mimeType: 'text/plain', text: 'Ship in May.' }] };
+      assert.deepEqual(await short.client.readResource({ uri }), contents);
+      assert.deepEqual(reads(), [{ tool: 'resources/read', args: { uri } }]);
+      const proposed = (await agent.list({ requester: 'me', action: 'mcp.files.resources.read', limit: 100 })).items.filter((a) => isDeepStrictEqual(a.params, { uri }));
+      assert.deepEqual(proposed.map((a) => a.id), [id], 'the retry picked the pending action up again');
+      await until(async () => (await agent.get(id!)).execution?.status === 'succeeded', 'the approved read recorded as executed');
+
+      let later: string | undefined;
+      await assert.rejects(short.client.readResource({ uri }), (error: Error) => (later = /"actionId": "([0-9a-f-]{36})"/.exec(error.message)?.[1]) !== undefined);
+      assert.notEqual(later, id, 'a read after one that ran asks anew');
+      await alice.approve(later!, {});
+      assert.deepEqual(await call(short, 'countersign_wait', { actionId: later }), { content: [{ type: 'resource', resource: contents.contents[0] }] });
+      assert.equal(reads().length, 2);
+    } finally {
+      await short.close();
+    }
+  });
+
   describe('with two upstreams behind one gate: files over stdio, bank over Streamable HTTP with the prefix bank_', () => {
     let two: Client;
     let bank: { url: string; close(): Promise<void> };
@@ -322,6 +389,14 @@ describe(`the MCP gate in front of a real MCP server (${SHAPE})`, () => {
         'countersign_wait',
       ]);
       assert.deepEqual(tools.find((t) => t.name === 'bank_transfer_funds')!.inputSchema.required, ['from', 'to', 'amount']);
+    });
+
+    it('given both servers\' prompts and resources, when listed, then prompts come under each server\'s name and a URI both list is an error naming both', async () => {
+      assert.deepEqual((await two.listPrompts()).prompts.map((p) => p.name), ['summarize', 'bank_summarize']);
+      assert.match((await two.getPrompt({ name: 'bank_summarize', arguments: { topic: 'ledgers' } })).messages[0]!.content.type, /text/);
+      await assert.rejects(two.listResources(), /the upstream MCP servers files and bank both list the resource "notes:\/\/public\/readme"/);
+      await assert.rejects(two.readResource({ uri: 'notes://public/readme' }), /files and bank both list the resource/);
+      assert.deepEqual([...callsIn(filesCalls), ...callsIn(bankCalls)].filter((c) => c.tool === 'resources/read'), []);
     });
 
     it('given an allowed call on each server, when called, then each reaches only its own upstream, unchanged', async () => {

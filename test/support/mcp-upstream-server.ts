@@ -1,5 +1,7 @@
 // A real MCP server (stdio) for the gate's tests: read_file, delete_file, transfer_funds and
-// drop_table. Every call it receives is appended, with its arguments, to the JSON-lines file named
+// drop_table, the prompt summarize and the resources notes://public/readme, notes://secret/keys
+// and notes://team/plan.
+// Every call and read it receives is appended, with its arguments, to the JSON-lines file named
 // by its first argument, so a test sees exactly what reached the upstream, and how often.
 //   node --import tsx test/support/mcp-upstream-server.ts <calls.jsonl>
 import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';

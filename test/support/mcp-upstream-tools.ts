@@ -1,5 +1,6 @@
-// The test upstream's tools, for stdio (mcp-upstream-server.ts) and Streamable HTTP (the gate's
-// e2e serves it in-process). Every call is appended, with its arguments, to a JSON-lines file.
+// The test upstream's tools, prompt and resources, for stdio (mcp-upstream-server.ts) and
+// Streamable HTTP (the gate's e2e serves it in-process). Every call and every resource read is
+// appended, with its arguments, to a JSON-lines file (a read as `{ tool: 'resources/read', args: { uri } }`).
 import { appendFileSync } from 'node:fs';
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { z } from 'zod';
@@ -40,5 +41,15 @@ export function createUpstreamServer(callsFile: string): McpServer {
     record('drop_table', args);
     return { content: [{ type: 'text', text: `dropped ${args.table}` }] };
   });
+  server.registerPrompt('summarize', {
+    description: 'Summarizes a topic',
+    argsSchema: { topic: z.string() },
+  }, (args) => ({ description: 'A summary request', messages: [{ role: 'user', content: { type: 'text', text: `Summarize ${args.topic} in three lines.` } }] }));
+  for (const [name, uri, text] of [['readme', 'notes://public/readme', 'Welcome to the notes.'], ['keys', 'notes://secret/keys', 'sk-not-for-agents'], ['plan', 'notes://team/plan', 'Ship in May.']] as const) {
+    server.registerResource(name, uri, { mimeType: 'text/plain' }, (read) => {
+      record('resources/read', { uri: read.href });
+      return { contents: [{ uri: read.href, mimeType: 'text/plain', text }] };
+    });
+  }
   return server;
 }
