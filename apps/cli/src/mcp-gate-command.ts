@@ -1,7 +1,7 @@
 // `countersign mcp-gate --config gate.yaml [-- <command> …]`: an MCP server on stdio that fronts
 // one or more upstream MCP servers (the command after --, `upstream.url` over Streamable HTTP, or
-// each of `upstreams` with its own command or URL) and lets a tool call through only once
-// Countersign approved it (docs/agents.md "The MCP gate").
+// each of `upstreams` with its own command or URL) and lets a tool call or resource read through
+// only once Countersign approved it (docs/agents.md "The MCP gate").
 // stdout is the MCP channel: everything else goes to stderr.
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
 import type { Command } from 'commander';
@@ -19,7 +19,7 @@ export function registerMcpGateCommand(program: Command): void {
   withRemoteOptions(
     program
       .command('mcp-gate')
-      .description('an MCP server (stdio) in front of one or more upstream MCP servers: every tool call is proposed to Countersign and forwarded only once approved')
+      .description('an MCP server (stdio) in front of one or more upstream MCP servers: every tool call and resource read is proposed to Countersign and forwarded only once approved')
       .requiredOption('--config <file>', 'the gate configuration (YAML): server name(s), tool mappings, pending bound')
       .argument('[command...]', 'after --, with a single `server` configuration: the upstream MCP server to run and talk to over stdio'),
   )
