@@ -317,7 +317,8 @@ describe(`the MCP gate in front of a real MCP server (${SHAPE})`, () => {
   it('given a resource policy denies, when read, then the agent gets an MCP error with the reason and the upstream never sees it', async () => {
     await assert.rejects(gate.client.readResource({ uri: 'notes://secret/keys' }), (error: Error) =>
       /Countersign denied reading notes:\/\/secret\/keys \(rule mcp-private-notes\): Only public notes may be read through an agent\. The resource was not read/.test(error.message));
-    await assert.rejects(gate.client.readResource({ uri: 'mail://inbox/1' }), /no upstream MCP server lists the resource "mail:\/\/inbox\/1"/);
+    // Behind a gate with one server, an unlisted URI goes to it, and policy decides (here: denied).
+    await assert.rejects(gate.client.readResource({ uri: 'mail://inbox/1' }), /Countersign denied reading mail:\/\/inbox\/1/);
     assert.deepEqual(gate.calls().filter((c) => c.tool === 'resources/read').map((c) => c.args.uri), ['notes://public/readme']);
   });
 

@@ -103,6 +103,12 @@ describe('the upstream servers\' resources as one', () => {
     await assert.rejects(resources.route('mail://inbox/1'), (e: unknown) => e instanceof UnroutableUri && /no upstream MCP server lists the resource "mail:\/\/inbox\/1".*\(servers files, bank\)/.test(e.message));
   });
 
+  it('given one server with resources, when a URI it never listed is read, then it goes to that server (servers serve URIs they do not list)', async () => {
+    const files = await upstream('files', { resources: ['notes://public/readme'] });
+    const resources = new UpstreamResources([files.upstream, (await upstream('prompts-only', { prompts: [] })).upstream]);
+    assert.equal((await resources.route('file:///srv/data/deep/report.csv')).config.server, 'files');
+  });
+
   it('given a URI two servers list, when listed or routed, then it is an error naming both', async () => {
     const files = await upstream('files', { resources: ['notes://public/readme', 'notes://files/only'] });
     const mirror = await upstream('mirror', { resources: ['notes://public/readme'] });
@@ -125,7 +131,7 @@ describe('the upstream servers\' resources as one', () => {
     const resources = new UpstreamResources([plain.upstream]);
     assert.deepEqual(await resources.templates(), []);
     assert.equal((await resources.route('notes://a')).config.server, 'plain');
-    await assert.rejects(resources.route('notes://b'), UnroutableUri);
+    assert.equal((await resources.route('notes://b')).config.server, 'plain', 'the only server');
   });
 
   it('given a server name, when a read is named, then it is mcp.<server>.resources.read on mcp/<server>/resources', () => {

@@ -74,11 +74,14 @@ export class UpstreamResources {
   }
 
   /**
-   * The server to read a URI from: the one that listed exactly this URI; else the one whose
+   * The server to read a URI from: the only one; the one that listed exactly this URI; else the one whose
    * templates' prefix it starts with. A URI not seen yet lists again once. Throws UpstreamConflict
    * or UnroutableUri.
    */
   async route(uri: string): Promise<Upstream> {
+    // One server behind the gate: nothing to choose between, and servers may serve URIs they do
+    // not list (a file server lists a directory's top, not every file in it).
+    if (this.upstreams.length === 1) return this.upstreams[0]!;
     if (!this.routes.has(uri) || this.prefixes === undefined) {
       await this.list().catch((error: unknown) => {
         if (!(error instanceof UpstreamConflict)) throw error;
