@@ -24,14 +24,57 @@ function copyDoc<T>(value: T): T {
   return out as T;
 }
 
-/** The documents `filter` can match: those it names by id (no scan), else all of them. */
-function candidates(docs: Map<string, Doc>, filter: Filter): Iterable<Doc> {
+type Scalar = string | number | boolean;
+const isScalar = (v: unknown): v is Scalar => typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean';
+
+/**
+ * The ids of the documents by one top-level field's scalar value, built the first time a count's
+ * filter asks for that field by equality and kept up to date by every put: a pending-quota count of one
+ * requester scanned every action of the collection before (45 ms at 100,000). Documents whose
+ * field is an array or an object may match an equality too (Mongo matches array elements): they
+ * are always candidates. A missing field never equals a scalar.
+ */
+interface FieldIndex {
+  byValue: Map<Scalar, Set<string>>;
+  other: Set<string>;
+}
+
+function indexDoc(index: FieldIndex, field: string, doc: Doc, add: boolean): void {
+  const value = (doc as Record<string, unknown>)[field];
+  if (value === undefined || value === null) return;
+  if (isScalar(value)) {
+    let ids = index.byValue.get(value);
+    if (add) {
+      if (!ids) index.byValue.set(value, (ids = new Set()));
+      ids.add(doc._id);
+    } else if (ids) {
+      ids.delete(doc._id);
+      if (ids.size === 0) index.byValue.delete(value);
+    }
+  } else if (add) index.other.add(doc._id);
+  else index.other.delete(doc._id);
+}
+
+/** The documents `filter` can match: those it names by id, else (given indexes) those an indexed field's value allows, else all. */
+function candidates(docs: Map<string, Doc>, filter: Filter, indexes?: Map<string, FieldIndex>): Iterable<Doc> {
+  const byIds = (ids: Iterable<string>) => [...new Set(ids)].map((id) => docs.get(id)).filter((doc): doc is Doc => doc !== undefined);
   const ids = idsNamedBy(filter);
-  if (!ids) return docs.values();
-  return [...new Set(ids)].map((id) => docs.get(id)).filter((doc): doc is Doc => doc !== undefined);
+  if (ids) return byIds(ids);
+  if (!indexes) return docs.values();
+  const field = Object.keys(filter).find((k) => !k.startsWith('$') && !k.includes('.') && isScalar((filter as Record<string, unknown>)[k]));
+  if (field === undefined) return docs.values();
+  let index = indexes.get(field);
+  if (!index) {
+    index = { byValue: new Map(), other: new Set() };
+    for (const doc of docs.values()) indexDoc(index, field, doc, true);
+    indexes.set(field, index);
+  }
+  const value = (filter as Record<string, Scalar>)[field]!;
+  return byIds([...(index.byValue.get(value) ?? []), ...index.other]);
 }
 
 function memoryCollection(docs: Map<string, Doc>): Collection<Doc> {
+  const indexes = new Map<string, FieldIndex>();
   return {
     async get(id) {
       const doc = docs.get(id);
@@ -42,6 +85,8 @@ function memoryCollection(docs: Map<string, Doc>): Collection<Doc> {
       if (idsNamedBy(filter) && Object.keys(filter).length === 1 && !options.sort && !options.limit) {
         return [...candidates(docs, filter)].map(copyDoc);
       }
+      // Not through the field indexes: without a sort, callers see insertion order, which an
+      // index's candidates (in the order they were indexed) would not keep.
       let cursor = find<Doc>(candidates(docs, filter), filter);
       if (options.sort) cursor = cursor.sort(options.sort);
       // As in MongoDB, a limit of 0 means no limit.
@@ -51,7 +96,7 @@ function memoryCollection(docs: Map<string, Doc>): Collection<Doc> {
     async count(filter: Filter) {
       const query = new Query(filter);
       let n = 0;
-      for (const doc of candidates(docs, filter)) if (query.test(doc)) n += 1;
+      for (const doc of candidates(docs, filter, indexes)) if (query.test(doc)) n += 1;
       return n;
     },
     async putMany(batch: readonly Doc[], options: PutOptions = {}) {
@@ -62,10 +107,18 @@ function memoryCollection(docs: Map<string, Doc>): Collection<Doc> {
       });
       // Copies first, so a document that cannot be cloned leaves the collection unchanged.
       const copies = newer.map(copyDoc);
-      for (const doc of copies) docs.set(doc._id, doc);
+      for (const doc of copies) {
+        const old = docs.get(doc._id);
+        for (const [field, index] of indexes) {
+          if (old) indexDoc(index, field, old, false);
+          indexDoc(index, field, doc, true);
+        }
+        docs.set(doc._id, doc);
+      }
     },
     async drop() {
       docs.clear();
+      indexes.clear();
     },
   };
 }
