@@ -41,17 +41,16 @@ export interface Execution<T> {
 export const isStop = (value: Action | Stop): value is Stop => 'kind' in value;
 
 export class ApprovalFlow {
-  /**
-   * Execution reports still on their way, by action id (sent after the result, so they add no
-   * latency). A resume of an action whose report is on its way waits for it, so it finds the
-   * action run rather than run it again.
-   */
-  private readonly reports = new Map<string, Promise<void>>();
-
   constructor(
     private readonly countersign: Countersign,
     private readonly config: Pick<GateConfig, 'pendingBoundMs' | 'progressIntervalMs' | 'recordFirst'>,
     private readonly log: (line: string) => void,
+    /**
+     * Execution reports still on their way, by action id (sent after the result, so they add no
+     * latency). A resume of an action whose report is on its way waits for it, so it finds the
+     * action run rather than run it again. Shared by every gate over the same upstreams (shared.ts).
+     */
+    private readonly reports = new Map<string, Promise<void>>(),
   ) {}
 
   /** Proposes as the agent; an allowed action's answer carries its grant, so it runs on this one request. */

@@ -16,18 +16,20 @@ import { UpstreamConflict } from './catalog.ts';
 import type { GateConfig } from './config-schema.ts';
 import { invalidCall, message, stopped, WAIT_TOOL, WAIT_TOOL_DEFINITION } from './messages.ts';
 import { defaultResource, renderResource, toolActionName } from './naming.ts';
-import { forwardListChanges, servePromptsAndResources } from './passthrough.ts';
-import { UpstreamPrompts } from './prompts.ts';
+import { servePromptsAndResources } from './passthrough.ts';
 import { ResourceReads } from './resource-reads.ts';
-import { UpstreamResources } from './resources.ts';
-import { UpstreamTools, type Upstream } from './upstreams.ts';
+import { GateUpstreams } from './shared.ts';
+import type { UpstreamTools, Upstream } from './upstreams.ts';
 
 export interface McpGateOptions {
   config: GateConfig;
   /** A client with the agent's API key: the agent is the requester of every action. */
   countersign: Countersign;
-  /** A connected client of each upstream MCP server, by its server name (config.upstreams[].server). */
-  upstreams: Readonly<Record<string, Client>>;
+  /**
+   * A connected client of each upstream MCP server, by its server name (config.upstreams[].server),
+   * or those clients as GateUpstreams shared by several gates (one per agent session over HTTP).
+   */
+  upstreams: Readonly<Record<string, Client>> | GateUpstreams;
   /** Diagnostics (never stdout: over stdio that is the MCP channel). */
   log?: (line: string) => void;
   serverInfo?: { name: string; version: string };
@@ -41,18 +43,14 @@ export class McpGate {
   private readonly tools: UpstreamTools;
   private readonly flow: ApprovalFlow;
   private readonly reads: ResourceReads;
+  private readonly detach: () => void;
 
   constructor(private readonly options: McpGateOptions) {
     const log = options.log ?? (() => {});
-    const upstreams = options.config.upstreams.map((config): Upstream => {
-      const client = Object.hasOwn(options.upstreams, config.server) ? options.upstreams[config.server] : undefined;
-      if (!client) throw new Error(`no client for the upstream MCP server ${config.server}`);
-      return { config, client };
-    });
-    this.tools = new UpstreamTools(upstreams);
-    const prompts = new UpstreamPrompts(upstreams);
-    const resources = new UpstreamResources(upstreams);
-    this.flow = new ApprovalFlow(options.countersign, options.config, log);
+    const shared = options.upstreams instanceof GateUpstreams ? options.upstreams : new GateUpstreams(options.config, options.upstreams, log);
+    const { tools, prompts, resources } = shared;
+    this.tools = tools;
+    this.flow = new ApprovalFlow(options.countersign, options.config, log, shared.reports);
     this.reads = new ResourceReads(resources, this.flow);
     // Prompts and resources only when some server has them; list changes are forwarded, resource
     // subscriptions are not (an update would be data the gate never proposed).
@@ -81,7 +79,7 @@ export class McpGate {
       return request.params.name === WAIT_TOOL ? this.resume(args, extra) : this.call(request.params.name, args, extra);
     });
     servePromptsAndResources(this.server, prompts, resources, this.reads);
-    forwardListChanges(this.server, upstreams, { tools: this.tools, prompts, resources }, log);
+    this.detach = shared.attach(this.server);
   }
 
   /**
@@ -92,8 +90,9 @@ export class McpGate {
     return this.tools.list();
   }
 
-  /** Waits for the execution reports still in flight, then closes the server side. */
+  /** Waits for the execution reports still in flight, then closes the server side (not the upstreams). */
   async close(): Promise<void> {
+    this.detach();
     await this.flow.close();
     await this.server.close();
   }

@@ -1,4 +1,5 @@
 export { McpGate, type McpGateOptions } from './gate.ts';
+export { GateUpstreams } from './shared.ts';
 export {
   loadGateConfig, parseGateConfig, GateConfigError, DEFAULT_PENDING_BOUND_MS, DEFAULT_CALL_TIMEOUT_MS,
   type GateConfig, type UpstreamConfig as GateUpstreamConfig, type UpstreamTransport as GateUpstreamTransport, type ToolMapping as GateToolMapping,

@@ -39,35 +39,38 @@ async function listed<T>(list: () => Promise<T>): Promise<T> {
 }
 
 /**
- * Tells the agent when any server's tools, prompts or resources changed, after forgetting the
- * gate's own copy of that list (tools are listed again at once: their annotations go to policy).
+ * Tells the agents (every gate's server over these upstreams) when any server's tools, prompts or
+ * resources changed, after forgetting the shared copy of that list (tools are listed again at
+ * once: their annotations go to policy).
  */
 export function forwardListChanges(
-  server: Server,
+  servers: ReadonlySet<Server>,
   upstreams: readonly Upstream[],
   lists: { tools: UpstreamTools; prompts: UpstreamPrompts; resources: UpstreamResources },
   log: (line: string) => void,
 ): void {
-  const send = (what: string, notify: () => Promise<void>) => {
-    // Before the agent connected (or after it left) there is no one to tell.
-    if (!server.transport) return;
-    notify().catch((error: unknown) => log(`countersign mcp-gate: could not forward a ${what} list change: ${message(error)}`));
+  const send = (what: string, notify: (server: Server) => Promise<void>) => {
+    for (const server of servers) {
+      // Before the agent connected (or after it left) there is no one to tell.
+      if (!server.transport) continue;
+      notify(server).catch((error: unknown) => log(`countersign mcp-gate: could not forward a ${what} list change: ${message(error)}`));
+    }
   };
   for (const { client } of upstreams) {
     client.setNotificationHandler(ToolListChangedNotificationSchema, async () => {
       await lists.tools.refresh();
-      send('tool', () => server.sendToolListChanged());
+      send('tool', (server) => server.sendToolListChanged());
     });
     if (lists.prompts.offered) {
       client.setNotificationHandler(PromptListChangedNotificationSchema, () => {
         lists.prompts.forget();
-        send('prompt', () => server.sendPromptListChanged());
+        send('prompt', (server) => server.sendPromptListChanged());
       });
     }
     if (lists.resources.offered) {
       client.setNotificationHandler(ResourceListChangedNotificationSchema, () => {
         lists.resources.forget();
-        send('resource', () => server.sendResourceListChanged());
+        send('resource', (server) => server.sendResourceListChanged());
       });
     }
   }
