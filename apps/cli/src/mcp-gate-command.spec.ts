@@ -49,4 +49,18 @@ describe('countersign mcp-gate (the command)', () => {
     assert.equal(run.status, 1);
     assert.match(run.stderr, /^countersign: cannot start the upstream MCP server bank \(http:\/\/127\.0\.0\.1:9\/mcp\): [^\n]+\n$/);
   });
+
+  it('given --listen without a port, --max-sessions without --listen, or --api-key with --listen, when started, then it exits 2 with one line naming the flag', () => {
+    const cases: [string[], RegExp][] = [
+      [['--listen', '8931'], /^countersign: --listen "8931": expected <host>:<port>/],
+      [['--max-sessions', '5'], /^countersign: --max-sessions: only with --listen\n$/],
+      [['--listen', '127.0.0.1:8931', '--max-sessions', '0'], /^countersign: --max-sessions "0": expected a whole number/],
+      [['--listen', '127.0.0.1:8931', '--api-key', 'k'], /^countersign: --api-key: with --listen each agent sends its own key/],
+    ];
+    for (const [flags, expected] of cases) {
+      const run = gate('server: files\n', ...flags, '--', 'true');
+      assert.equal(run.status, 2, flags.join(' '));
+      assert.match(run.stderr, expected);
+    }
+  });
 });

@@ -17,10 +17,15 @@ export interface Remote {
 
 type Env = Readonly<Record<string, string | undefined>>;
 
-export function resolveRemote(flags: RemoteFlags, env: Env): Remote {
+/** The base URL alone, for a command whose API keys come from elsewhere (`mcp-gate --listen`: each agent's own). */
+export function resolveUrl(flags: Pick<RemoteFlags, 'url'>, env: Env): string {
   const [urlText, urlFrom] = flags.url !== undefined
     ? [flags.url, '--url']
     : env.COUNTERSIGN_URL ? [env.COUNTERSIGN_URL, 'COUNTERSIGN_URL'] : [DEFAULT_URL, 'the default URL'];
+  return baseUrl(urlText, urlFrom);
+}
+
+export function resolveRemote(flags: RemoteFlags, env: Env): Remote {
   const apiKey = flags.apiKey ?? env.COUNTERSIGN_API_KEY;
   if (apiKey === undefined || apiKey === '') {
     throw new UsageError('no API key: set COUNTERSIGN_API_KEY (or pass --api-key)');
@@ -29,7 +34,7 @@ export function resolveRemote(flags: RemoteFlags, env: Env): Remote {
   if (!/^[\x21-\x7e]+$/.test(apiKey)) {
     throw new UsageError(`${flags.apiKey !== undefined ? '--api-key' : 'COUNTERSIGN_API_KEY'}: an API key is visible ASCII without spaces`);
   }
-  return { url: baseUrl(urlText, urlFrom), apiKey };
+  return { url: resolveUrl(flags, env), apiKey };
 }
 
 function baseUrl(text: string, from: string): string {
