@@ -2,7 +2,7 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { createServer, type IncomingMessage } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -10,10 +10,11 @@ import { isDeepStrictEqual, promisify } from 'node:util';
 import { Countersign, type Action } from '@countersign/sdk';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { getDefaultEnvironment, StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
+import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { client, KEYS } from '../support/api-client.ts';
-import { removeDir, ROOT, SHAPE, startCountersign, type RunningCountersign } from '../support/countersign-process.ts';
+import { freePort, removeDir, ROOT, SHAPE, startCountersign, type RunningCountersign } from '../support/countersign-process.ts';
 import { createUpstreamServer } from '../support/mcp-upstream-tools.ts';
 import { until } from '../support/until.ts';
 
@@ -464,6 +465,60 @@ describe(`the MCP gate in front of a real MCP server (${SHAPE})`, () => {
       assert.equal(exited.code, 1);
       assert.match(exited.stderr, /^countersign: the upstream MCP servers files and mirror both expose the tool "read_file"; give one of them a prefix[^\n]*\n$/);
     });
+  });
+
+  it('given the gate served over HTTP, when two agents call with their own keys, then each is the requester of its own action, and each session keeps its key', async () => {
+    const port = await freePort();
+    const callsFile = join(dir, 'listen-calls.jsonl');
+    const file = join(dir, 'listen.yaml');
+    writeFileSync(file, ['server: files', 'pendingBound: 60s', 'readOnly: [read_file]'].join('\n'));
+    // gateEnv() sets COUNTERSIGN_API_KEY to the agent's key: with --listen it must be ignored.
+    const child = spawn(process.execPath, ['--import', 'tsx', CLI, 'mcp-gate', '--config', file, '--listen', `127.0.0.1:${port}`, '--', ...upstreamCommand(callsFile)], {
+      cwd: ROOT, env: gateEnv(), stdio: ['ignore', 'ignore', 'pipe'],
+    });
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => void (stderr += chunk.toString('utf8')));
+    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+    const url = `http://127.0.0.1:${port}/mcp`;
+    const clients: Client[] = [];
+    const connectAs = async (key: string) => {
+      const transport = new StreamableHTTPClientTransport(new URL(url), { requestInit: { headers: { authorization: `Bearer ${key}` } } });
+      const agentClient = new Client({ name: 'e2e-http-agent', version: '1.0.0' });
+      await agentClient.connect(transport);
+      clients.push(agentClient);
+      return { client: agentClient, transport };
+    };
+    const post = (body: unknown, headers: Record<string, string>) => fetch(url, {
+      method: 'POST', body: JSON.stringify(body), headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream', ...headers },
+    });
+    const initialize = { jsonrpc: '2.0', id: 1, method: 'initialize', params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'raw', version: '1' } } };
+    try {
+      await until(async () => stderr.includes(`listening on ${url}`) || child.exitCode !== null, 'the gate listening');
+      assert.equal(child.exitCode, null, stderr);
+      const first = await connectAs(KEYS.agent);
+      const second = await connectAs(KEYS.bob);
+      assert.deepEqual(await call(first, 'read_file', { path: 'http-agent.txt' }), { content: [{ type: 'text', text: 'contents of http-agent.txt' }] });
+      assert.deepEqual(await call(second, 'read_file', { path: 'http-bob.txt' }), { content: [{ type: 'text', text: 'contents of http-bob.txt' }] });
+      const bob = new Countersign({ url: cs.url, apiKey: KEYS.bob, ...FAST_RETRY });
+      const requesterOf = async (as: Countersign, path: string) =>
+        (await as.list({ requester: 'me', action: 'mcp.files.read_file', limit: 100 })).items.find((a) => isDeepStrictEqual(a.params, { path }))?.requester;
+      assert.equal(await requesterOf(agent, 'http-agent.txt'), 'demo-agent');
+      assert.equal(await requesterOf(bob, 'http-bob.txt'), 'bob');
+
+      const noKey = await post(initialize, {});
+      assert.equal(noKey.status, 401);
+      assert.equal(noKey.headers.get('www-authenticate'), 'Bearer');
+      assert.equal((await post(initialize, { authorization: 'Bearer not-a-key' })).status, 401);
+      const hijack = await post({ jsonrpc: '2.0', id: 9, method: 'tools/list' }, { authorization: `Bearer ${KEYS.agent}`, 'mcp-session-id': second.transport.sessionId! });
+      assert.equal(hijack.status, 403);
+      assert.ok((await second.client.listTools()).tools.some((t) => t.name === 'read_file'), 'the session is untouched');
+      const unknown = await post({ jsonrpc: '2.0', id: 9, method: 'tools/list' }, { authorization: `Bearer ${KEYS.agent}`, 'mcp-session-id': randomUUID() });
+      assert.equal(unknown.status, 404);
+    } finally {
+      await Promise.allSettled(clients.map((c) => c.close()));
+      child.kill('SIGTERM');
+    }
+    assert.equal(await exited, 0, stderr);
   });
 
   // Last: it stops Countersign.
