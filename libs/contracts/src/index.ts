@@ -24,7 +24,7 @@ export {
 } from './outbound-address.ts';
 export { actionIdProblem, idempotentActionId } from './action-ids.ts';
 export {
-  parseSignedProposal, signProposal, proposalHeaderSchema, signedProposalSchema, GATEWAY_PRINCIPAL, PROPOSAL_JWS_TYPE,
+  parseSignedProposal, signProposal, verifyProposalSignature, proposalHeaderSchema, signedProposalSchema, GATEWAY_PRINCIPAL, PROPOSAL_JWS_TYPE,
   type ProposalHeader, type ProposeActionCommand, type SignedProposal, type SignedProposalRecord,
 } from './signed-proposal.ts';
 export {

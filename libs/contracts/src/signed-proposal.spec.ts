@@ -4,7 +4,7 @@ import fc from 'fast-check';
 import { FlattenedSign, flattenedVerify, generateKeyPair } from 'jose';
 import { actionIdProblem, idempotentActionId } from './action-ids.ts';
 import { canonicalJson, contentHash } from './hash-chain.ts';
-import { parseSignedProposal, signProposal, type ProposeActionCommand, type SignedProposalRecord } from './signed-proposal.ts';
+import { parseSignedProposal, signProposal, verifyProposalSignature, type ProposeActionCommand, type SignedProposalRecord } from './signed-proposal.ts';
 import { describeErrors } from './validation.ts';
 
 const { privateKey } = await generateKeyPair('EdDSA', { crv: 'Ed25519' });
@@ -43,6 +43,16 @@ describe('a signed proposal record', () => {
     assert.deepEqual(made, { protected: jose.protected, payload: jose.payload, signature: jose.signature });
     await flattenedVerify(made, pair.publicKey, { algorithms: ['EdDSA'] });
     await assert.rejects(signProposal(command, { kid: 'etl/etl-1', privateKey: pair.publicKey }), /Ed25519 private key/);
+  });
+
+  it('verifies under its signer\'s public key only, and not once a byte of it changed', async () => {
+    const [pair, other] = await Promise.all([generateKeyPair('EdDSA', { crv: 'Ed25519' }), generateKeyPair('EdDSA', { crv: 'Ed25519' })]);
+    const made = await signProposal(command, { kid: 'etl/etl-1', privateKey: pair.privateKey });
+    assert.equal(verifyProposalSignature(made, pair.publicKey), true);
+    assert.equal(verifyProposalSignature(made, other.publicKey), false);
+    assert.equal(verifyProposalSignature(made, pair.privateKey), false, 'a private key is not a verifying key');
+    const payload = Buffer.from(made.payload, 'base64url').toString().replace('"etl"', '"elt"');
+    assert.equal(verifyProposalSignature({ ...made, payload: Buffer.from(payload).toString('base64url') }, pair.publicKey), false);
   });
 
   it('is a flattened JWS over the canonical command, naming its signer', () => {
