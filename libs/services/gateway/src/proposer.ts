@@ -8,7 +8,7 @@ import { ActionWaiter } from './action-waiter.ts';
 import type { Caller } from './auth.ts';
 import { CommandSender } from './commands.ts';
 import { CLOCK, GRANT_KEYS, type Clock, type GrantKeys } from '@countersign/runtime';
-import { issueGrant, type IssuedGrant } from './grants/grant-token.ts';
+import { grantToHandOut, type IssuedGrant } from './grants/grant-token.ts';
 import { GATEWAY_LIMITS } from './limits.ts';
 import { Problem, badRequest } from './problem.ts';
 import { ProposalQuotas } from './quotas.ts';
@@ -95,9 +95,9 @@ export class Proposer {
    * that request would be refused (already redeemed, expired): the client then asks and learns why.
    */
   private async withGrant<T extends object>(answer: T, view: ActionView, options: ProposeOptions): Promise<T & { grant?: IssuedGrant }> {
-    if (!options.includeGrant || view.status !== 'approved' || view.execution) return answer;
-    const issued = await issueGrant(view, this.keys);
-    return Date.parse(issued.expiresAt) > this.clock.now().getTime() ? { ...answer, grant: issued } : answer;
+    if (!options.includeGrant) return answer;
+    const grant = await grantToHandOut(view, this.keys, this.clock.now());
+    return grant.ok ? { ...answer, grant: grant.issued } : answer;
   }
 
   /** Same Idempotency-Key: same body gives the same action back; another body is a conflict. */

@@ -69,6 +69,24 @@ export async function issueGrant(view: ActionView, keys: GrantKeys): Promise<Iss
   return { grant: await jwt.sign(privateKey), kid, jti, expiresAt: new Date(exp * 1000).toISOString() };
 }
 
+/** Why an action has no grant to hand out now; the grant itself when it has one. */
+export type GrantToHandOut =
+  | { ok: true; issued: IssuedGrant }
+  | { ok: false; why: 'not-approved' | 'already-redeemed' }
+  | { ok: false; why: 'grant-expired'; issued: IssuedGrant };
+
+/**
+ * The grant the requester may be given now: none for an action not approved or already redeemed
+ * (a grant runs once), nor once it has expired. GET …/grant says why; a proposal's answer with
+ * `include=grant` just leaves it out.
+ */
+export async function grantToHandOut(view: ActionView, keys: GrantKeys, now: Date): Promise<GrantToHandOut> {
+  if (view.status !== 'approved') return { ok: false, why: 'not-approved' };
+  if (view.execution) return { ok: false, why: 'already-redeemed' };
+  const issued = await issueGrant(view, keys);
+  return Date.parse(issued.expiresAt) <= now.getTime() ? { ok: false, why: 'grant-expired', issued } : { ok: true, issued };
+}
+
 export type GrantCheck =
   | { ok: true; claims: GrantClaims; kid: string }
   | { ok: false; code: 'grant-invalid' | 'grant-expired'; detail: string };

@@ -14,7 +14,7 @@ import { checker } from '../request-schemas.ts';
 import { presentAction } from '../views.ts';
 import { REJECTION_STATUS } from '../votes.controller.ts';
 import { isActionId, visibleAction } from '../visibility.ts';
-import { checkGrant, issueGrant } from './grant-token.ts';
+import { checkGrant, grantToHandOut } from './grant-token.ts';
 import { executionBody, type ExecutionBody } from './execution-body.ts';
 
 const parseExecution = checker<ExecutionBody>(executionBody, 'body');
@@ -44,18 +44,21 @@ export class GrantsController {
     if (![view.requester, view.onBehalfOf].includes(caller.principal.id)) {
       throw new Problem(403, 'not-requester', 'Only the requester receives the grant.', `The grant of action ${id} goes to its requester ${view.requester}${view.onBehalfOf ? ` or ${view.onBehalfOf}` : ''}.`);
     }
-    if (view.status !== 'approved') {
-      throw new Problem(409, 'not-approved', 'This action is not approved.', `Action ${id} is ${view.status}; a grant exists only for an approved action.`, undefined, { actionId: id, actionStatus: view.status });
+    const grant = await grantToHandOut(view, this.keys, this.clock.now());
+    if (grant.ok) return grant.issued;
+    switch (grant.why) {
+      case 'not-approved':
+        throw new Problem(409, 'not-approved', 'This action is not approved.', `Action ${id} is ${view.status}; a grant exists only for an approved action.`, undefined, { actionId: id, actionStatus: view.status });
+      case 'already-redeemed':
+        throw new Problem(409, 'already-redeemed', REJECTION_TITLES.already_redeemed, `Action ${id} was redeemed by ${view.execution!.executor} at ${view.execution!.redeemedAt} (${view.execution!.status}).`,
+          undefined, { actionId: id, execution: view.execution });
+      case 'grant-expired':
+        throw new Problem(410, 'grant-expired', 'The grant has expired.', `The grant of action ${id} expired at ${grant.issued.expiresAt}; propose the action again.`, undefined, { actionId: id, expiresAt: grant.issued.expiresAt });
+      default: {
+        const unknown: never = grant;
+        throw new Error(`unhandled grant refusal ${JSON.stringify(unknown)}`);
+      }
     }
-    if (view.execution) {
-      throw new Problem(409, 'already-redeemed', REJECTION_TITLES.already_redeemed, `Action ${id} was redeemed by ${view.execution.executor} at ${view.execution.redeemedAt} (${view.execution.status}).`,
-        undefined, { actionId: id, execution: view.execution });
-    }
-    const issued = await issueGrant(view, this.keys);
-    if (Date.parse(issued.expiresAt) <= this.clock.now().getTime()) {
-      throw new Problem(410, 'grant-expired', 'The grant has expired.', `The grant of action ${id} expired at ${issued.expiresAt}; propose the action again.`, undefined, { actionId: id, expiresAt: issued.expiresAt });
-    }
-    return issued;
   }
 
   /** Redeems the grant (no `outcome`), or reports the outcome (which redeems it too when nothing did). */
