@@ -1,4 +1,4 @@
-import type { ActionEvent } from '@countersign/contracts';
+import type { ActionEvent, CheckpointSignedData, EventEnvelope } from '@countersign/contracts';
 
 /** Names of the read-model collections, shared by the projector (writer) and gateway (reader). */
 export const COLLECTIONS = {
@@ -10,6 +10,8 @@ export const COLLECTIONS = {
   policies: 'policies',
   /** Standing approvals (StandingView), one document each, from the requester ledgers (ADR 0004). */
   standing: 'standing_approvals',
+  /** Signed checkpoints (SignedCheckpointDoc), one per checkpoint number, from `countersign.checkpoints`. */
+  signedCheckpoints: 'signed_checkpoints',
 } as const;
 
 /**
@@ -29,3 +31,20 @@ export interface ProjectorCheckpoint {
 
 /** A raw event as stored for `GET /v1/actions/:id/events`; `_id` is `<streamId>:<seq>`. */
 export type StoredEvent = ActionEvent & { _id: string; eventId: string; [key: string]: unknown };
+
+/**
+ * A CheckpointSigned event as the projector stores it; `_id` is the number zero-padded to 12
+ * digits, so ids sort as numbers do. `event` is the envelope exactly as on the log.
+ */
+export interface SignedCheckpointDoc {
+  _id: string;
+  number: number;
+  at: string;
+  root: string;
+  streams: number;
+  kid: string;
+  event: EventEnvelope<'CheckpointSigned', CheckpointSignedData>;
+  [key: string]: unknown;
+}
+
+export const signedCheckpointId = (number: number): string => String(number).padStart(12, '0');

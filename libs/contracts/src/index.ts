@@ -34,6 +34,7 @@ export {
   checkpointHash, checkpointHeaderSchema, checkpointPayloadSchema, readCheckpoint, signCheckpoint, CHECKPOINT_JWS_TYPE,
   type CheckpointFailure, type CheckpointKey, type CheckpointKeys, type CheckpointPayload, type CheckpointRead,
 } from './proof/checkpoint.ts';
-export { checkpointSignedSchema, CHECKPOINT_SIGNED, CHECKPOINT_STREAM_ID, MAX_CHANGED_HEADS, type CheckpointSignedData } from './proof/checkpoint-event.ts';
+export { checkpointSignedSchema, committedHeads, CHECKPOINT_SIGNED, CHECKPOINT_STREAM_ID, MAX_CHANGED_HEADS, type CheckpointSignedData } from './proof/checkpoint-event.ts';
+export { checkpointJwk, importCheckpointJwks, type CheckpointJwk } from './proof/checkpoint-jwks.ts';
 export { verifyLog, type Finding, type FindingCode, type LogEntry, type LogVerdict, type VerifyLogInput } from './proof/verify-log.ts';
 export { actionProof, verifyActionProof, type ActionProof, type ActionProofCheck } from './proof/action-proof.ts';

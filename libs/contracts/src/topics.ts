@@ -27,6 +27,14 @@ export const TOPICS = {
    * this instead of replaying the events.
    */
   heads: 'countersign.heads',
+  /**
+   * Signed checkpoints (CheckpointSigned events of the stream `countersign.checkpoints`, keyed by
+   * it, so one partition holds them in order): the commitment to every stream's head, issue 13.
+   * Never expires, like the events.
+   */
+  checkpoints: 'countersign.checkpoints',
+  /** Requests for a checkpoint now (an admin's call): read by the checkpointer that leads. */
+  checkpointRequests: 'countersign.checkpoint-requests',
 } as const;
 
 /** The action type that changes the policy set: it always goes through approval. */

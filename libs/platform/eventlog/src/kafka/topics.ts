@@ -127,5 +127,5 @@ export function compacted(topic: string): boolean {
 
 /** Topics whose records must never be deleted by retention (matched by suffix, so namespaces apply). */
 export function keepForever(topic: string): boolean {
-  return /(^|\.)countersign\.(events|deadletter|policies|security)$/.test(topic);
+  return /(^|\.)countersign\.(events|deadletter|policies|security|checkpoints)$/.test(topic);
 }
