@@ -17,7 +17,9 @@ export { COMMAND_DATA_SCHEMAS, commandEnvelopeSchema } from './schemas/command-s
 export { MAX_STANDING_TTL_SECONDS, MAX_STANDING_USES } from './schemas/standing-schemas.ts';
 export { callbackUrlProblem } from './callback-url.ts';
 export * from './glob-pattern.ts';
-export { commandRefusedSchema, type CommandRefused } from './security-records.ts';
+export {
+  commandRefusedSchema, integrityMismatchDetectedSchema, INTEGRITY_MISMATCH_KINDS, type CommandRefused, type IntegrityMismatchDetected, type IntegrityMismatchKind,
+} from './security-records.ts';
 export {
   addressProblem, forbiddenRange, hostAllowed, isLocalhostName, ipLiteral, normalHost, parseOutboundAllow, portOf, readOutboundAllow,
   NO_OUTBOUND_ALLOW, OUTBOUND_ALLOW_VARIABLE, type OutboundAllow, type OutboundAllowEntry,
@@ -36,5 +38,6 @@ export {
 } from './proof/checkpoint.ts';
 export { checkpointSignedSchema, committedHeads, CHECKPOINT_SIGNED, CHECKPOINT_STREAM_ID, MAX_CHANGED_HEADS, type CheckpointSignedData } from './proof/checkpoint-event.ts';
 export { checkpointJwk, importCheckpointJwks, type CheckpointJwk } from './proof/checkpoint-jwks.ts';
+export { checkpointSignedEventSchema, validateCheckpointEvent, type CheckpointSignedEvent } from './proof/checkpoint-validation.ts';
 export { verifyLog, type Finding, type FindingCode, type LogEntry, type LogVerdict, type VerifyLogInput } from './proof/verify-log.ts';
 export { actionProof, verifyActionProof, type ActionProof, type ActionProofCheck } from './proof/action-proof.ts';

@@ -1,5 +1,7 @@
 import { isObservable, lastValueFrom } from 'rxjs';
-import { describeErrors, parseSignedProposal, TOPICS, validateCommand, validateEvent, type SignedProposal, type Validation } from '@countersign/contracts';
+import {
+  describeErrors, parseSignedProposal, TOPICS, validateCheckpointEvent, validateCommand, validateEvent, type CheckpointSignedEvent, type SignedProposal, type Validation,
+} from '@countersign/contracts';
 import type { BatchContext, BatchResult, DeliveredRecord, EventLog, LogRecord, Subscription } from '@countersign/eventlog';
 import { deadLetterRecord } from '@countersign/runtime';
 import { ConsumerMetrics, escapeForLog, startActionSpan, type DeadLetterReason } from '@countersign/telemetry';
@@ -40,15 +42,19 @@ export interface ConsumerGroupDeps {
   logger: { warn(message: string): void; error(message: string): void };
 }
 
-/** What a record may hold once valid: an event, a command, or a proposal as signed (verified by its handler). */
-type Consumed = LogMessage['message'] | SignedProposal;
+/** What a record may hold once valid: an event, a command, a proposal as signed (verified by its handler), or a checkpoint (ADR 0007). */
+type Consumed = LogMessage['message'] | SignedProposal | CheckpointSignedEvent;
 type Validator = (value: unknown) => Validation<Consumed>;
 /**
  * Signed proposals (shape only: keys are the evaluator's) on the proposals topic, commands on the
- * commands topic, events (and their copies on the policies topic) elsewhere.
+ * commands topic, CheckpointSigned events (shape only: signatures are their reader's) on the
+ * checkpoints topic, events (and their copies on the policies topic) elsewhere.
  */
 const validatorFor = (topic: string): Validator =>
-  topic === TOPICS.proposals ? parseSignedProposal : topic === TOPICS.commands ? validateCommand : validateEvent;
+  topic === TOPICS.proposals ? parseSignedProposal
+    : topic === TOPICS.commands ? validateCommand
+      : topic === TOPICS.checkpoints ? validateCheckpointEvent
+        : validateEvent;
 
 /** Output staged by one attempt; handed to the log only if the attempt succeeds. */
 class Staging implements BatchContext {
