@@ -17,13 +17,32 @@ import type { Load } from '../support/paced-load.ts';
 /** How many 503 answers the clients have had so far. */
 const unavailable = (load: Load) => load.records.reduce((n, r) => n + [...r.proposeStatuses, ...r.voteStatuses.flat()].filter((s) => s === 503).length, 0);
 
+/**
+ * Keeps the dedicated infrastructure's logs, FerretDB's goroutines and PostgreSQL's sessions of a
+ * failed case before down() deletes them (a CI run once saw FerretDB answer nothing for minutes
+ * after its restart, and nothing to tell why), and prints where they are with a summary.
+ */
+async function keep(infra: DedicatedInfra, service: string): Promise<void> {
+  const { summary } = await infra.keepDiagnostics(service).catch((error: Error) => ({ summary: `diagnostics not kept: ${error.message}` }));
+  process.stdout.write(`# ${service}: the dedicated infrastructure after the failure, ${summary.replaceAll('\n', '\n# ')}\n`);
+}
+
 describe('infrastructure stopped and started mid-load (kafka + mongodb)', () => {
   let infra: DedicatedInfra;
+  /** Cases started and neither passed nor diagnosed (a timed-out case never reaches its catch). */
+  const unfinished = new Set<string>();
   before(async () => (infra = await startDedicatedInfra()));
-  after(async () => infra?.down());
+  after(async () => {
+    for (const service of unfinished) {
+      unfinished.delete(service);
+      if (infra) await keep(infra, service);
+    }
+    await infra?.down();
+  });
 
   for (const service of ['kafka', 'ferretdb'] as const) {
     it(`${service}: the clients get 503s meanwhile and retry them, every accepted proposal is decided once, the read models catch up`, { timeout: chaosTimeoutMs(180_000) }, async () => {
+      unfinished.add(service);
       const cs = await startCountersign({ env: { ...E2E_ENV, ...infra.env } });
       try {
         await runChaos({
@@ -41,6 +60,15 @@ describe('infrastructure stopped and started mid-load (kafka + mongodb)', () => 
             await everyProcessReady(cs, 240_000);
           },
         });
+        unfinished.delete(service);
+      } catch (error) {
+        // (unless a timeout has already handed the case to `after`)
+        if (unfinished.delete(service)) {
+          await keep(infra, service);
+          // The next case needs FerretDB, which the diagnostics stopped.
+          await infra.up().catch(() => undefined);
+        }
+        throw error;
       } finally {
         await cs.kill9();
         await removeDir(cs.dataDir);
