@@ -12,17 +12,20 @@ import type { LookupByIds } from './lookup-by-ids.ts';
 import { isNamespaceNotFound } from './read-model-indexes.ts';
 
 export function mongoCollection<T extends Doc>(
-  native: mongo.Collection<Stored>,
+  /** The driver collection of the client in use now (the store may replace its client). */
+  driver: () => mongo.Collection<Stored>,
   replace: BulkReplace,
   lookup: LookupByIds,
   recreateIndexes: () => Promise<unknown>,
 ): Collection<T> {
   return {
     async get(id) {
+      const native = driver();
       const stored = await native.findOne({ _id: id });
       return stored === null ? undefined : decodeDocument<T>(stored);
     },
     async find(filter: Filter, options: FindOptions = {}) {
+      const native = driver();
       const ids = idsNamedBy(filter);
       if (ids && !options.sort) {
         const { _id: _named, ...rest } = filter;
@@ -37,17 +40,17 @@ export function mongoCollection<T extends Doc>(
       return (await cursor.toArray()).map((stored) => decodeDocument<T>(stored));
     },
     async count(filter: Filter) {
-      return native.countDocuments(rewriteFilter(filter) as mongo.Filter<Stored>);
+      return driver().countDocuments(rewriteFilter(filter) as mongo.Filter<Stored>);
     },
     async putMany(docs: readonly T[], options: PutOptions = {}) {
       // One document per id (the one the port says wins): an unordered bulk write may apply
       // its operations in any order.
       const latest = [...latestById(docs, options).values()].map((doc) => encodeDocument(doc) as Stored);
-      await replace(native, latest, options.versionField);
+      await replace(driver(), latest, options.versionField);
     },
     async drop() {
       try {
-        await native.drop();
+        await driver().drop();
       } catch (error) {
         if (!isNamespaceNotFound(error)) throw error;
       }
