@@ -38,6 +38,9 @@ export {
 } from './proof/checkpoint.ts';
 export { checkpointSignedSchema, committedHeads, CHECKPOINT_SIGNED, CHECKPOINT_STREAM_ID, MAX_CHANGED_HEADS, type CheckpointSignedData } from './proof/checkpoint-event.ts';
 export { checkpointJwk, importCheckpointJwks, type CheckpointJwk } from './proof/checkpoint-jwks.ts';
+export { checkpointRequest, checkpointRequestSchema, validateCheckpointRequest, REQUEST_CHECKPOINT, type CheckpointRequest } from './proof/checkpoint-request.ts';
+export { headTree, type HeadTree } from './proof/head-tree.ts';
 export { checkpointSignedEventSchema, validateCheckpointEvent, type CheckpointSignedEvent } from './proof/checkpoint-validation.ts';
-export { verifyLog, type Finding, type FindingCode, type LogEntry, type LogVerdict, type VerifyLogInput } from './proof/verify-log.ts';
+export { type Finding, type FindingCode, type LogVerdict } from './proof/verify-log.ts';
+export { verifyEvidence, type VerifyEvidenceInput } from './proof/verify-evidence.ts';
 export { actionProof, verifyActionProof, type ActionProof, type ActionProofCheck } from './proof/action-proof.ts';
