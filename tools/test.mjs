@@ -13,7 +13,30 @@ const isInt = (f) => f.endsWith('.int.spec.ts');
 const isE2e = (f) => f.endsWith('.e2e.spec.ts');
 // test/kafka holds the end-to-end tests of the Kafka shape only (rebalances, router crashes, rebuilds).
 const kafkaOnly = (f) => f.startsWith('test/kafka/');
+// Suites of the API's clients and of the gateway's refusals, run in the embedded shape only: the
+// CLI, the Claude Code hook, the MCP server and gate, the agent SDK adapters and the SDK examples
+// talk to the gateway over HTTP, and the gateway refuses bad input before anything reaches the
+// log, with the same code in both shapes. What they drive on the server (proposals, votes,
+// denials, cancels, expiry, long-polls, grants and executions, idempotency keys) runs in the
+// distributed shape in approval-flow, grants, idempotency-and-restart, sse, break-glass and the
+// rest. The fuzz suites stay in both: what they get accepted goes through Kafka and FerretDB.
+const embeddedOnly = new Set([
+  'test/e2e/bad-input.e2e.spec.ts',
+  'test/e2e/claude-code-hook.e2e.spec.ts',
+  'test/e2e/cli.e2e.spec.ts',
+  'test/e2e/examples.e2e.spec.ts',
+  'test/e2e/langgraph.e2e.spec.ts',
+  'test/e2e/mcp-gate.e2e.spec.ts',
+  'test/e2e/mcp-server.e2e.spec.ts',
+  'test/e2e/openai-agents.e2e.spec.ts',
+]);
 const files = globSync('{apps,bench,libs,packages,test}/**/*.spec.ts', { exclude: (p) => p.includes('node_modules') }).sort();
+for (const f of embeddedOnly) {
+  if (!files.includes(f)) {
+    console.error(`test: ${f} is listed as embedded-only but does not exist`);
+    process.exit(2);
+  }
+}
 const runs = {
   // The embedded e2e tier runs before the local Kafka and FerretDB start: it needs neither, and
   // their disk and CPU use (topic deletions, SQLite syncs) would only add noise to its fsyncs.
@@ -24,7 +47,7 @@ const runs = {
   unit: { files: files.filter((f) => !isInt(f) && !isE2e(f)), infra: false, forceExit: false },
   e2e: { files: files.filter((f) => isE2e(f) && !kafkaOnly(f)), infra: false, env: { COUNTERSIGN_E2E_SHAPE: 'embedded' } },
   int: { files: files.filter(isInt), infra: true },
-  'e2e:distributed': { files: files.filter(isE2e), infra: true, env: { COUNTERSIGN_E2E_SHAPE: 'distributed' }, concurrency: 1 },
+  'e2e:distributed': { files: files.filter((f) => isE2e(f) && !embeddedOnly.has(f)), infra: true, env: { COUNTERSIGN_E2E_SHAPE: 'distributed' }, concurrency: 1 },
 };
 const plan = tier === 'all' ? Object.keys(runs) : [tier];
 if (!plan.every((t) => runs[t])) {
