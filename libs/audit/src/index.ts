@@ -11,3 +11,5 @@ export * from './actions-query.ts';
 export * from './audit-query.ts';
 export * from './standing-view.ts';
 export * from './standing-projection.ts';
+export * from './checkpoint-query.ts';
+export * from './action-proof-query.ts';
