@@ -132,7 +132,14 @@ export function gatewayKeyEnv(): Record<string, string> {
     const { kty, crv, x, d } = generateKeyPairSync('ed25519').privateKey.export({ format: 'jwk' });
     const file = { keys: [{ kid: 'grant-e2e-1', createdAt: new Date().toISOString(), privateJwk: { kty, crv, x, d } }] };
     writeFileSync(grants, JSON.stringify(file), { mode: 0o600 });
-    gatewayKeys = { COUNTERSIGN_GATEWAY_SIGNING_KEY: signing, COUNTERSIGN_GATEWAY_VERIFY_KEY: verify, COUNTERSIGN_GRANT_KEYS: grants };
+    // The checkpoint key file the projectors sign with and the gateways publish (ADR 0007; named on Kafka).
+    const checkpoints = join(dir, 'checkpoint-keys.json');
+    const cp = generateKeyPairSync('ed25519').privateKey.export({ format: 'jwk' });
+    const cpFile = { keys: [{ kid: 'checkpoint-e2e-1', createdAt: new Date(Date.now() - 60_000).toISOString(), privateJwk: { kty: cp.kty, crv: cp.crv, x: cp.x, d: cp.d } }] };
+    writeFileSync(checkpoints, JSON.stringify(cpFile), { mode: 0o600 });
+    gatewayKeys = {
+      COUNTERSIGN_GATEWAY_SIGNING_KEY: signing, COUNTERSIGN_GATEWAY_VERIFY_KEY: verify, COUNTERSIGN_GRANT_KEYS: grants, COUNTERSIGN_CHECKPOINT_KEYS: checkpoints,
+    };
   }
   return gatewayKeys;
 }

@@ -1,7 +1,7 @@
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import type { EnvConfig } from '@countersign/config';
 import { importGrantKeys, newGrantKeyFile, type GrantKeys } from '@countersign/runtime';
+import { readOrCreateKeyFile } from './key-file.ts';
 import type { ServiceName } from './services.ts';
 
 const VARIABLE = 'COUNTERSIGN_GRANT_KEYS';
@@ -18,35 +18,8 @@ export async function loadGrantKeys(config: EnvConfig, services: readonly Servic
     throw new Error(`${VARIABLE}: must be set for the gateway on Kafka (the path of the grant key file every gateway replica shares; make one with \`countersign grant-keys generate --out FILE\`)`);
   }
   const path = config.grantKeysPath ?? join(config.dataDir, 'grant-keys.json');
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    if (code !== 'ENOENT' || config.grantKeysPath) throw new Error(`${VARIABLE}: cannot read ${path} (${code ?? (error as Error).message})`);
-    text = await createKeyFile(path, now);
-  }
-  let raw: unknown;
-  try {
-    raw = JSON.parse(text);
-  } catch {
-    throw new Error(`${VARIABLE}: ${path} is not JSON (a grant key file: { "keys": [...] })`);
-  }
+  const raw = await readOrCreateKeyFile({ variable: VARIABLE, what: 'a grant key file', path, named: Boolean(config.grantKeysPath), create: () => newGrantKeyFile(now) });
   return importGrantKeys(raw).catch((error: Error) => {
     throw new Error(`${VARIABLE}: ${path}: ${error.message}`);
   });
-}
-
-/** The embedded default's first start: a new key file, readable by this user only, never overwritten. */
-async function createKeyFile(path: string, now: Date): Promise<string> {
-  const text = `${JSON.stringify(await newGrantKeyFile(now), null, 2)}\n`;
-  mkdirSync(dirname(path), { recursive: true });
-  try {
-    writeFileSync(path, text, { mode: 0o600, flag: 'wx' });
-    return text;
-  } catch (error) {
-    // Another process made it first: use theirs.
-    if ((error as NodeJS.ErrnoException).code === 'EEXIST') return readFileSync(path, 'utf8');
-    throw new Error(`${VARIABLE}: cannot create ${path} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
-  }
 }

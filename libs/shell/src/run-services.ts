@@ -13,6 +13,7 @@ import { readNotifierConfig } from '@countersign/service-notifier';
 import { startTelemetry, type Telemetry } from '@countersign/telemetry';
 import { openAdapters } from './adapters.ts';
 import { mountMetrics } from './metrics-endpoint.ts';
+import { loadCheckpointKeys } from './checkpoint-keys.ts';
 import { loadGrantKeys } from './grant-keys.ts';
 import { loadProposalKeys } from './proposal-keys.ts';
 import { ALL_SERVICES, SERVICES, type ServiceName } from './services.ts';
@@ -68,12 +69,13 @@ export async function runServices(name: string, services: readonly ServiceName[]
   }
   const proposalKeys = await loadProposalKeys(config.proposals, services).catch((error: Error) => fail(name, error.message));
   const grantKeys = await loadGrantKeys(config, services).catch((error: Error) => fail(name, error.message));
+  const checkpointKeys = await loadCheckpointKeys(config, services).catch((error: Error) => fail(name, error.message));
   const all = services.length === ALL_SERVICES.length;
   const adapters = await openAdapters(config, services, all, composition.fileLog).catch((error: Error) => fail(name, error.message));
   const eventLog = composition.eventLog ? composition.eventLog(adapters.eventLog) : adapters.eventLog;
   const readiness = createReadiness();
   const app = await NestFactory.create(
-    ServicesModule.register({ eventLog, readModels: adapters.readModels, directory: workspace.directory, policy: workspace.policy, readiness, proposalKeys, ...(grantKeys ? { grantKeys } : {}) }, services, config),
+    ServicesModule.register({ eventLog, readModels: adapters.readModels, directory: workspace.directory, policy: workspace.policy, readiness, proposalKeys, ...(grantKeys ? { grantKeys } : {}), ...(checkpointKeys ? { checkpointKeys } : {}) }, services, config),
     { bodyParser: false, logger: LEVELS[config.logLevel] ?? LEVELS.info },
   );
   configureHttp(app);

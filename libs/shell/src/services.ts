@@ -11,7 +11,11 @@ import { PolicyEvaluatorModule } from '@countersign/service-policy-evaluator';
  * Each service's module, given the configuration read at start (the gateway takes its limits).
  */
 export const SERVICES = {
-  'audit-projector': () => AuditProjectorModule,
+  'audit-projector': (config: EnvConfig) => AuditProjectorModule.register({
+    intervalMs: config.checkpointIntervalMs,
+    log: config.kafkaNamespace ?? 'countersign',
+    eventPartitions: config.kafkaBrokers ? config.kafkaPartitions : 1,
+  }),
   'approval-router': () => ApprovalRouterModule,
   'policy-evaluator': () => PolicyEvaluatorModule,
   notifier: () => NotifierModule,

@@ -25,6 +25,7 @@ describe('readEnvConfig', () => {
         maxStreams: 1000, streamHeartbeatMs: 15_000,
       },
       proposals: { maxAgeMs: 300_000, maxFutureMs: 30_000, replayCapacity: 1_000_000 },
+      checkpointIntervalMs: 60_000,
     });
     assert.deepEqual(readEnvConfig({}).gateway, DEFAULT_GATEWAY_LIMITS);
   });
@@ -64,6 +65,8 @@ describe('readEnvConfig', () => {
       COUNTERSIGN_PROPOSAL_MAX_AGE_MS: '60000',
       COUNTERSIGN_PROPOSAL_MAX_FUTURE_MS: '0',
       COUNTERSIGN_PROPOSAL_REPLAY_CAPACITY: '5000',
+      COUNTERSIGN_CHECKPOINT_KEYS: 'keys/checkpoints.json',
+      COUNTERSIGN_CHECKPOINT_INTERVAL: '5m',
     });
     assert.deepEqual(config, {
       port: 65535,
@@ -87,11 +90,18 @@ describe('readEnvConfig', () => {
         gatewaySigningKeyPath: resolve('keys/gateway.pem'), gatewayVerifyKeyPaths: ['/keys/new.pub.pem', '/keys/old.pub.pem'],
         maxAgeMs: 60_000, maxFutureMs: 0, replayCapacity: 5000,
       },
+      checkpointKeysPath: resolve('keys/checkpoints.json'),
+      checkpointIntervalMs: 300_000,
     });
   });
 
   it('treats empty variables as unset', () => {
     assert.equal(readEnvConfig({ PORT: '', COUNTERSIGN_LOG_LEVEL: '' }).port, 8080);
+  });
+
+  it('reads the checkpoint interval as a duration from 1s to 1h', () => {
+    const interval = (raw: string) => readEnvConfig({ COUNTERSIGN_CHECKPOINT_INTERVAL: raw }).checkpointIntervalMs;
+    assert.deepEqual(['1s', '1500ms', '30s', '5m', '1h', '3600s'].map(interval), [1000, 1500, 30_000, 300_000, 3_600_000, 3_600_000]);
   });
 
   const invalid: [Record<string, string>, string][] = [
@@ -112,6 +122,9 @@ describe('readEnvConfig', () => {
     [{ COUNTERSIGN_LOG_TIMEOUT_MS: '99999999999' }, 'COUNTERSIGN_LOG_TIMEOUT_MS: must be an integer from 100 to 60000 (got "99999999999")'],
     [{ COUNTERSIGN_GATEWAY_VERIFY_KEY: '/a.pem, /b.pem' }, 'COUNTERSIGN_GATEWAY_VERIFY_KEY: must be comma-separated paths of SPKI PEM files (Ed25519 public keys) (got "/a.pem, /b.pem")'],
     [{ COUNTERSIGN_PROPOSAL_MAX_AGE_MS: '500' }, 'COUNTERSIGN_PROPOSAL_MAX_AGE_MS: must be an integer from 1000 to 86400000 (got "500")'],
+    ...['0', 'off', '60', '999ms', '61m', '2h', ' 30s', '1.5s'].map((raw): [Record<string, string>, string] =>
+      [{ COUNTERSIGN_CHECKPOINT_INTERVAL: raw }, `COUNTERSIGN_CHECKPOINT_INTERVAL: must be a duration from 1s to 1h such as 1500ms, 30s, 5m (checkpoints cannot be turned off) (got ${JSON.stringify(raw)})`]),
+    [{ COUNTERSIGN_CHECKPOINT_KEYS: 'keys.json ' }, 'COUNTERSIGN_CHECKPOINT_KEYS: must be the path of a checkpoint key file (JSON) without surrounding spaces (got "keys.json ")'],
     [{ COUNTERSIGN_PROPOSAL_BYTES_PER_WINDOW: '100000' },
       'COUNTERSIGN_PROPOSAL_BYTES_PER_WINDOW: must be at least the largest body allowed (1048576 bytes), or no such proposal could ever pass (got 100000)'],
   ];

@@ -33,6 +33,10 @@ export interface EnvConfig {
   proposals: ProposalSettings;
   /** The grant key file (COUNTERSIGN_GRANT_KEYS); on the file log it defaults to `<dataDir>/grant-keys.json`. */
   grantKeysPath?: string;
+  /** The checkpoint key file (COUNTERSIGN_CHECKPOINT_KEYS); on the file log it defaults to `<dataDir>/checkpoint-keys.json`. */
+  checkpointKeysPath?: string;
+  /** How often the checkpointer signs when heads changed (COUNTERSIGN_CHECKPOINT_INTERVAL, ADR 0007); always on. */
+  checkpointIntervalMs: number;
 }
 
 /**
@@ -90,11 +94,28 @@ export function readEnvConfig(env: Env = process.env): EnvConfig {
     instanceId: read('COUNTERSIGN_INSTANCE_ID', defaultInstanceId(env), (raw) => (INSTANCE_ID.test(raw) ? raw : undefined), 'letters, digits, ".", "_" or "-"'),
     gateway: readGatewayLimits(read, problems),
     proposals: readProposalSettings(read),
+    checkpointIntervalMs: read('COUNTERSIGN_CHECKPOINT_INTERVAL', 60_000, parseCheckpointInterval, 'a duration from 1s to 1h such as 1500ms, 30s, 5m (checkpoints cannot be turned off)'),
   };
   const grantKeys = read('COUNTERSIGN_GRANT_KEYS', undefined as string | undefined, dir, 'the path of a grant key file (JSON) without surrounding spaces');
   if (grantKeys) config.grantKeysPath = grantKeys;
+  const checkpointKeys = read('COUNTERSIGN_CHECKPOINT_KEYS', undefined as string | undefined, dir, 'the path of a checkpoint key file (JSON) without surrounding spaces');
+  if (checkpointKeys) config.checkpointKeysPath = checkpointKeys;
   if (problems.length > 0) throw new ConfigError(problems);
   return config;
+}
+
+const DURATION_UNITS_MS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
+
+/**
+ * A duration of 1s to 1h (`500ms` is refused as under a second; `1500ms`, `30s`, `5m`, `1h` pass).
+ * No bare numbers, and no `0`/`off`: a tampered tail is only told from a short one up to the last
+ * checkpoint, so the window stays bounded (ADR 0007).
+ */
+export function parseCheckpointInterval(raw: string): number | undefined {
+  const match = /^([0-9]{1,7})(ms|s|m|h)$/.exec(raw);
+  if (!match) return undefined;
+  const ms = Number(match[1]) * DURATION_UNITS_MS[match[2]];
+  return ms >= 1000 && ms <= 3_600_000 ? ms : undefined;
 }
 
 function parseBrokers(raw: string): string[] | undefined {

@@ -1,6 +1,6 @@
 import { isObservable, lastValueFrom } from 'rxjs';
 import {
-  describeErrors, parseSignedProposal, TOPICS, validateCheckpointEvent, validateCommand, validateEvent, type CheckpointSignedEvent, type SignedProposal, type Validation,
+  describeErrors, parseSignedProposal, TOPICS, validateCheckpointEvent, validateCheckpointRequest, validateCommand, validateEvent, type CheckpointRequest, type CheckpointSignedEvent, type SignedProposal, type Validation,
 } from '@countersign/contracts';
 import type { BatchContext, BatchResult, DeliveredRecord, EventLog, LogRecord, Subscription } from '@countersign/eventlog';
 import { deadLetterRecord } from '@countersign/runtime';
@@ -43,17 +43,18 @@ export interface ConsumerGroupDeps {
 }
 
 /** What a record may hold once valid: an event, a command, a proposal as signed (verified by its handler), or a checkpoint (ADR 0007). */
-type Consumed = LogMessage['message'] | SignedProposal | CheckpointSignedEvent;
+type Consumed = LogMessage['message'] | SignedProposal | CheckpointSignedEvent | CheckpointRequest;
 type Validator = (value: unknown) => Validation<Consumed>;
 /**
  * Signed proposals (shape only: keys are the evaluator's) on the proposals topic, commands on the
  * commands topic, CheckpointSigned events (shape only: signatures are their reader's) on the
- * checkpoints topic, events (and their copies on the policies topic) elsewhere.
+ * checkpoints topic, checkpoint requests on theirs, events (and their copies on the policies topic) elsewhere.
  */
 const validatorFor = (topic: string): Validator =>
   topic === TOPICS.proposals ? parseSignedProposal
     : topic === TOPICS.commands ? validateCommand
       : topic === TOPICS.checkpoints ? validateCheckpointEvent
+        : topic === TOPICS.checkpointRequests ? validateCheckpointRequest
         : validateEvent;
 
 /** Output staged by one attempt; handed to the log only if the attempt succeeds. */

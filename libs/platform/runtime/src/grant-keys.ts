@@ -37,16 +37,21 @@ export interface GrantKeys {
 }
 
 /** A key id: its creation date and the start of its RFC 7638 thumbprint, so ids never collide. */
-async function kidOf(publicJwk: JWK, createdAt: Date): Promise<string> {
+async function kidOf(prefix: string, publicJwk: JWK, createdAt: Date): Promise<string> {
   const thumbprint = (await calculateJwkThumbprint(publicJwk)).slice(0, 12).replace(/[^A-Za-z0-9]/g, '0');
-  return `grant-${createdAt.toISOString().slice(0, 10).replace(/-/g, '')}-${thumbprint}`;
+  return `${prefix}-${createdAt.toISOString().slice(0, 10).replace(/-/g, '')}-${thumbprint}`;
 }
 
-export async function newGrantKey(now: Date): Promise<GrantKeyEntry> {
+/** A new Ed25519 key in the key file's form; `prefix` says what it signs (`grant`, `checkpoint`). */
+export async function newSigningKey(prefix: string, now: Date): Promise<GrantKeyEntry> {
   const { privateKey } = await generateKeyPair('EdDSA', { crv: 'Ed25519', extractable: true });
   const jwk = await exportJWK(privateKey);
   const privateJwk: JWK = { kty: 'OKP', crv: 'Ed25519', x: jwk.x, d: jwk.d };
-  return { kid: await kidOf({ kty: 'OKP', crv: 'Ed25519', x: jwk.x }, now), createdAt: now.toISOString(), privateJwk };
+  return { kid: await kidOf(prefix, { kty: 'OKP', crv: 'Ed25519', x: jwk.x }, now), createdAt: now.toISOString(), privateJwk };
+}
+
+export function newGrantKey(now: Date): Promise<GrantKeyEntry> {
+  return newSigningKey('grant', now);
 }
 
 /** A new key file with one key. */

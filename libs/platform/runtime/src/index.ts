@@ -5,3 +5,4 @@ export * from './dead-letter.ts';
 export * from './health.controller.ts';
 export * from './proposal-keys.ts';
 export * from './grant-keys.ts';
+export * from './checkpoint-keys.ts';

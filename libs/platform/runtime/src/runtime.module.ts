@@ -2,6 +2,7 @@ import { Global, Module, type DynamicModule } from '@nestjs/common';
 import { EVENT_LOG, type EventLog } from '@countersign/eventlog';
 import { READ_MODEL_STORE, type ReadModelStore } from '@countersign/readmodel';
 import { v7 as uuidv7 } from 'uuid';
+import { CHECKPOINT_KEYS, type CheckpointKeySet } from './checkpoint-keys.ts';
 import { GRANT_KEYS, type GrantKeys } from './grant-keys.ts';
 import { NO_PROPOSAL_KEYS, PROPOSAL_KEYS, type ProposalKeys } from './proposal-keys.ts';
 import { createReadiness, type Readiness } from './readiness.ts';
@@ -21,6 +22,8 @@ export interface RuntimeOptions {
   proposalKeys?: ProposalKeys;
   /** The keys the gateway signs grants with (none: a process without a gateway). */
   grantKeys?: GrantKeys;
+  /** The keys checkpoints are signed with (the projector) and published under (the gateway's JWKS). */
+  checkpointKeys?: CheckpointKeySet;
 }
 
 export const systemClock: Clock = { now: () => new Date() };
@@ -41,6 +44,7 @@ export class RuntimeModule {
       { provide: READINESS, useValue: options.readiness ?? createReadiness() },
       { provide: PROPOSAL_KEYS, useValue: options.proposalKeys ?? NO_PROPOSAL_KEYS },
       { provide: GRANT_KEYS, useValue: options.grantKeys ?? null },
+      { provide: CHECKPOINT_KEYS, useValue: options.checkpointKeys ?? null },
     ];
     return { module: RuntimeModule, providers, exports: providers.map((p) => p.provide) };
   }

@@ -55,6 +55,15 @@ export const METRICS = {
     kind: 'counter', name: 'countersign.notifier.delivery_failures', unit: '{failure}', labels: ['channel', 'purpose', 'final'],
     description: 'Failed delivery attempts, by channel kind and purpose; final="true" when no retry follows',
   },
+  checkpointsSigned: {
+    kind: 'counter', name: 'countersign.checkpoints.signed', unit: '{checkpoint}', labels: ['reason'],
+    description: 'Signed checkpoints appended to countersign.checkpoints by the leading checkpointer, by what asked for them: interval, request, shutdown (ADR 0007)',
+  },
+  checkpointSignDuration: {
+    kind: 'histogram', name: 'countersign.checkpoints.sign.duration', unit: 's', labels: ['reason'],
+    description: 'Building, signing and appending one round of checkpoints (the Merkle root over every stream head is most of it)',
+    buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+  },
   httpDuration: {
     kind: 'histogram', name: 'countersign.http.server.duration', unit: 's', labels: ['method', 'route', 'status_class'],
     description: 'HTTP requests answered, by method, route template (unmatched for none) and status class (2xx..5xx); _count is the request count',

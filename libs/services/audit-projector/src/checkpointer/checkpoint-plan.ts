@@ -1,0 +1,112 @@
+/**
+ * The checkpointer's pure part (ADR 0007): which heads changed since the last checkpoint, the
+ * payloads that commit to them (split when too many changed), the CheckpointSigned events that
+ * carry them, and what a CheckpointSigned read back from the log says about the chain so far.
+ */
+import {
+  checkpointHash, CHECKPOINT_SIGNED, CHECKPOINT_STREAM_ID, GENESIS_HASH, headsRoot, MAX_CHANGED_HEADS, sealEvents, sha256Hex,
+  type Actor, type CheckpointPayload, type CheckpointSignedData, type CheckpointSignedEvent, type StreamHead,
+} from '@countersign/contracts';
+
+export type Head = { seq: number; hash: string };
+export type Heads = ReadonlyMap<string, Head>;
+
+/** Where the chain of checkpoints stands: number 0 and genesis hashes before the first. */
+export interface LastCheckpoint {
+  number: number;
+  /** checkpointHash of its payload: the next payload's `prev`. */
+  payloadHash: string;
+  /** Its event's hash in the checkpoints stream: the next event's `prevHash`. */
+  eventHash: string;
+}
+
+export const NO_CHECKPOINT: LastCheckpoint = { number: 0, payloadHash: GENESIS_HASH, eventHash: GENESIS_HASH };
+export const CHECKPOINTER: Actor = { id: 'checkpointer', kind: 'service' };
+
+/** Heads seen further than the last checkpoint committed them (or not committed at all), by stream id. */
+export function changedHeads(seen: Heads, committed: Heads): StreamHead[] {
+  const changed: StreamHead[] = [];
+  for (const [streamId, head] of seen) {
+    const before = committed.get(streamId);
+    if (!before || head.seq > before.seq) changed.push({ streamId, seq: head.seq, hash: head.hash });
+  }
+  return changed.sort((a, b) => (a.streamId < b.streamId ? -1 : a.streamId > b.streamId ? 1 : 0));
+}
+
+export interface PlanInput {
+  last: LastCheckpoint;
+  committed: Heads;
+  seen: Heads;
+  /** ISO-8601 UTC with milliseconds (toISOString). */
+  at: string;
+  log: string;
+  positions: Record<string, number>;
+  maxChanged?: number;
+}
+
+export interface PlannedCheckpoint {
+  payload: CheckpointPayload;
+  changed: StreamHead[];
+}
+
+/**
+ * The next checkpoints, none when no head moved. Each commits to every head known by then (the
+ * committed ones moved forward by the changes, so no head ever goes back, even when this process
+ * has not yet re-read all of the log), and lists at most `maxChanged` of the changes: more
+ * changes give several consecutive checkpoints, chained, the last covering them all.
+ */
+export function planCheckpoints(input: PlanInput): PlannedCheckpoint[] {
+  const max = input.maxChanged ?? MAX_CHANGED_HEADS;
+  const changed = changedHeads(input.seen, input.committed);
+  const all = new Map(input.committed);
+  const planned: PlannedCheckpoint[] = [];
+  let { number, payloadHash: prev } = input.last;
+  for (let i = 0; i < changed.length; i += max) {
+    const chunk = changed.slice(i, i + max);
+    for (const h of chunk) all.set(h.streamId, { seq: h.seq, hash: h.hash });
+    number += 1;
+    const payload: CheckpointPayload = {
+      v: 1, log: input.log, number, at: input.at, streams: all.size, positions: input.positions, prev,
+      root: headsRoot([...all].map(([streamId, h]) => ({ streamId, seq: h.seq, hash: h.hash }))),
+    };
+    planned.push({ payload, changed: chunk });
+    prev = checkpointHash(payload);
+  }
+  return planned;
+}
+
+/**
+ * The CheckpointSigned events of signed checkpoints, chained after `last` in the checkpoints
+ * stream (seq = number). `causationId` is the request that asked for them, or their own id.
+ */
+export function checkpointEvents(
+  signed: ReadonlyArray<PlannedCheckpoint & { jws: string }>,
+  last: LastCheckpoint,
+  ids: { newId: () => string; causationId?: string },
+): CheckpointSignedEvent[] {
+  const events: CheckpointSignedEvent[] = [];
+  let head = last.number === 0 ? undefined : { seq: last.number, hash: last.eventHash };
+  for (const c of signed) {
+    const data: CheckpointSignedData = {
+      checkpoint: c.jws, number: c.payload.number, root: c.payload.root, streams: c.payload.streams, prev: c.payload.prev, changed: c.changed,
+    };
+    const id = ids.newId();
+    const [event] = sealEvents([{ type: CHECKPOINT_SIGNED, data, actor: CHECKPOINTER }], {
+      streamId: CHECKPOINT_STREAM_ID, head, causationId: ids.causationId ?? id, correlationId: ids.causationId ?? id,
+      now: () => new Date(c.payload.at), newId: () => id,
+    });
+    events.push(event as CheckpointSignedEvent);
+    head = { seq: event.seq, hash: event.hash };
+  }
+  return events;
+}
+
+/**
+ * What a CheckpointSigned event read back from the log continues the chain with. The payload's
+ * hash is that of the JWS payload's bytes, which are the payload's canonical JSON (signCheckpoint).
+ * Its signature is not checked: the checkpointer trusts its own topic, verifiers do not.
+ */
+export function lastOf(event: CheckpointSignedEvent): LastCheckpoint {
+  const payload = Buffer.from(event.data.checkpoint.split('.')[1] ?? '', 'base64url').toString('utf8');
+  return { number: event.data.number, payloadHash: sha256Hex(payload), eventHash: event.hash };
+}
