@@ -9,7 +9,7 @@
 import { after, before, describe, it } from 'node:test';
 import { waitFor } from '@countersign/testing';
 import { chaosTimeoutMs, everyProcessReady, runChaos } from '../support/chaos-run.ts';
-import { removeDir, startCountersign } from '../support/countersign-process.ts';
+import { removeDir, startCountersign, type RunningCountersign } from '../support/countersign-process.ts';
 import { startDedicatedInfra, type DedicatedInfra } from '../support/dedicated-infra.ts';
 import { E2E_ENV } from '../support/e2e-env.ts';
 import type { Load } from '../support/paced-load.ts';
@@ -33,21 +33,21 @@ describe('infrastructure stopped and started mid-load (kafka + mongodb)', () => 
   const unfinished = new Set<string>();
   before(async () => (infra = await startDedicatedInfra()));
   after(async () => {
-    for (const service of unfinished) {
-      unfinished.delete(service);
-      if (infra) await keep(infra, service);
-    }
+    // One look for all of them: the first stops FerretDB.
+    if (unfinished.size > 0 && infra) await keep(infra, [...unfinished].join('-'));
+    unfinished.clear();
     await infra?.down();
   });
 
   for (const service of ['kafka', 'ferretdb'] as const) {
     it(`${service}: the clients get 503s meanwhile and retry them, every accepted proposal is decided once, the read models catch up`, { timeout: chaosTimeoutMs(180_000) }, async () => {
       unfinished.add(service);
-      const cs = await startCountersign({ env: { ...E2E_ENV, ...infra.env } });
+      let cs: RunningCountersign | undefined;
       try {
+        const system = (cs = await startCountersign({ env: { ...E2E_ENV, ...infra.env } }));
         await runChaos({
           name: `${service} stopped and started`,
-          cs,
+          cs: system,
           infra: infra.env,
           // A broker restart takes the consumers a group rejoin to resume: give each proposal time.
           patienceMs: 300_000,
@@ -57,7 +57,7 @@ describe('infrastructure stopped and started mid-load (kafka + mongodb)', () => 
             // The outage is felt: requests are answered 503 (never a 500, never a dead process).
             await waitFor(() => unavailable(load) > before, { what: `a 503 while ${service} is stopped`, timeoutMs: 60_000 });
             await infra.up();
-            await everyProcessReady(cs, 240_000);
+            await everyProcessReady(system, 240_000);
           },
         });
         unfinished.delete(service);
@@ -70,8 +70,8 @@ describe('infrastructure stopped and started mid-load (kafka + mongodb)', () => 
         }
         throw error;
       } finally {
-        await cs.kill9();
-        await removeDir(cs.dataDir);
+        await cs?.kill9();
+        if (cs) await removeDir(cs.dataDir);
       }
     });
   }
