@@ -93,7 +93,7 @@ export async function runChaos(s: Scenario): Promise<ChaosResult> {
     const report = await verifyLog(log, summary.expected, summary.problems.length > 0 ? 10_000 : 60_000);
     note(`${s.name}: log ${JSON.stringify({ streams: report.streams, events: report.events, undecided: report.undecided.length, problems: report.problems.slice(0, 10) })}`);
     // The processes' own warnings say why (a wedged producer, a consumer that never rejoined).
-    if (summary.problems.length > 0) note(`${s.name}: the system's last output lines:\n${s.cs.output().split('\n').slice(-80).join('\n')}`);
+    if (summary.problems.length > 0) note(`${s.name}: the system's output, condensed:\n${condensed(s.cs.output())}`);
     assert.deepEqual(summary.problems.slice(0, 12), [], `every proposal converged on one accepted action, with no answer but 503 for the fault (${summary.problems.length} did not)`);
     assert.equal(summary.accepted, CHAOS.proposals, 'every proposal was accepted in the end');
     assert.deepEqual(report.undecided, [], 'no accepted action is lost: each has a decision on the log');
@@ -115,6 +115,27 @@ export async function runChaos(s: Scenario): Promise<ChaosResult> {
   } finally {
     await log.close();
   }
+}
+
+/**
+ * What the processes said, readable when one warning fills the end (a CI run's last 80 lines were
+ * one read-model timeout, 80 times): the adapters' own lines (`read model: …`, `event log: …`:
+ * connections lost, clients replaced) from the whole run, then the last 80 lines with each run of
+ * one line repeated (timestamps and colours aside) shown once with its count.
+ */
+export function condensed(output: string, last = 80): string {
+  const lines = output.split('\n').filter(Boolean);
+  const plain = (line: string) => line.replace(/\x1b\[[0-9;]*m/g, '').replace(/\d{1,2}\/\d{1,2}\/\d{4}, \d{1,2}:\d{2}:\d{2} [AP]M/, '');
+  const adapters = lines.filter((l) => /^\[[\w-]+\] (read model|event log): /.test(l)).slice(-40);
+  const runs: { line: string; key: string; count: number }[] = [];
+  for (const line of lines) {
+    const key = plain(line);
+    const previous = runs.at(-1);
+    if (previous?.key === key) previous.count += 1;
+    else runs.push({ line, key, count: 1 });
+  }
+  const tail = runs.slice(-last).map((r) => (r.count > 1 ? `${r.line}  [× ${r.count}]` : r.line));
+  return [`adapters (${adapters.length}):`, ...adapters, `last lines:`, ...tail].join('\n');
 }
 
 /** A progress line on stdout, so a slow or stuck run shows where it is. */
