@@ -1,7 +1,7 @@
 // The operator commands (readmodel, policy, log): they load the services' libraries (Nest, the
 // Kafka and MongoDB clients, the event schemas), so main.ts imports them only when they may run.
 import { InvalidArgumentError, type Command } from 'commander';
-import { registerGrantKeysCommands } from './grant-keys-commands.ts';
+import { registerCheckpointKeysCommands, registerGrantKeysCommands } from './grant-keys-commands.ts';
 import { registerLogCommands } from './log-commands.ts';
 import { registerPolicyCommands } from './policy-program.ts';
 import { projectFrom, rebuild } from './readmodel-commands.ts';
@@ -23,6 +23,7 @@ export function registerOperatorCommands(program: Command): void {
   registerPolicyCommands(program);
   registerLogCommands(program);
   registerGrantKeysCommands(program);
+  registerCheckpointKeysCommands(program);
 }
 
 function parseOffset(raw: string): number {
