@@ -12,8 +12,8 @@ import { resolveRemote, type Remote, type RemoteFlags } from './remote-config.ts
 
 export interface AuditCheckpointOptions extends RemoteFlags {
   wait?: boolean;
-  /** How long --wait waits, in ms. */
-  timeout: number;
+  /** How long --wait waits, in ms (default 60 s). */
+  timeout?: number;
 }
 
 const POLL_MS = 500;
@@ -24,7 +24,7 @@ export function registerAuditCheckpointCommand(audit: Command): void {
     .command('checkpoint')
     .description('ask for a signed checkpoint now (admins only; POST /v1/audit/checkpoints): one is signed if any stream moved since the last one')
     .option('--wait', 'wait until a checkpoint with a higher number is signed (GET /v1/audit/checkpoints/latest); exit 6 if none comes in time')
-    .option('--timeout <duration>', 'how long --wait waits', (raw) => parseDuration(raw, '--timeout'), 60_000))
+    .option('--timeout <duration>', 'how long --wait waits (default 60s)', (raw) => parseDuration(raw, '--timeout')))
     .action(async (options: AuditCheckpointOptions) => runAuditCheckpoint(options));
 }
 
@@ -37,7 +37,8 @@ export async function runAuditCheckpoint(options: AuditCheckpointOptions, env: N
     process.stdout.write(`checkpoint requested (request ${safe(body.id ?? '?')} by ${safe(body.requestedBy ?? '?')}); it is signed if any stream moved since the last one\n`);
     return;
   }
-  const deadline = Date.now() + options.timeout;
+  const timeout = options.timeout ?? 60_000;
+  const deadline = Date.now() + timeout;
   for (;;) {
     const now = await latest(remote);
     if (now && now.number > before!) {
@@ -46,7 +47,7 @@ export async function runAuditCheckpoint(options: AuditCheckpointOptions, env: N
       return;
     }
     if (Date.now() >= deadline) {
-      throw new CliError(`audit checkpoint --wait: no checkpoint after ${before} within ${Math.round(options.timeout / 1000)} s ` +
+      throw new CliError(`audit checkpoint --wait: no checkpoint after ${before} within ${Math.round(timeout / 1000)} s ` +
         '(none is signed when no stream moved since the last one)', EXIT.pending);
     }
     await sleep(POLL_MS);
