@@ -32,6 +32,8 @@ export interface GatewayLimits {
   maxStreams: number;
   /** How often an open event stream gets a comment line, so proxies and clients see it alive. */
   streamHeartbeatMs: number;
+  /** Actions one evidence bundle (`GET /v1/audit/export`) may hold: its manifest lists them all, its proofs need their heads. */
+  maxExportActions: number;
 }
 
 export const DEFAULT_GATEWAY_LIMITS: GatewayLimits = {
@@ -48,6 +50,7 @@ export const DEFAULT_GATEWAY_LIMITS: GatewayLimits = {
   maxWaiting: 10_000,
   maxStreams: 1000,
   streamHeartbeatMs: 15_000,
+  maxExportActions: 100_000,
 };
 
 type Read = <T>(name: string, fallback: T, parse: (raw: string) => T | undefined, expected: string) => T;
@@ -80,6 +83,7 @@ export function readGatewayLimits(read: Read, problems: string[]): GatewayLimits
     maxWaiting: int('COUNTERSIGN_MAX_WAITING', d.maxWaiting, 1, 1_000_000),
     maxStreams: int('COUNTERSIGN_MAX_STREAMS', d.maxStreams, 1, 1_000_000),
     streamHeartbeatMs: int('COUNTERSIGN_STREAM_HEARTBEAT_MS', d.streamHeartbeatMs, 100, 300_000),
+    maxExportActions: int('COUNTERSIGN_MAX_EXPORT_ACTIONS', d.maxExportActions, 1, 10_000_000),
   };
   // A body the bucket could never hold would be refused forever, whatever the caller waited.
   const largest = Math.max(limits.bodyBytes, limits.policyBodyBytes);

@@ -23,5 +23,21 @@ function cell(entry: AuditEntry, column: (typeof CSV_COLUMNS)[number]): string {
 
 /** The audit trail as CSV, with a header row and the columns in CSV_COLUMNS order. */
 export function auditCsv(entries: readonly AuditEntry[]): string {
-  return stringify(entries.map((e) => CSV_COLUMNS.map((c) => cell(e, c))), { header: true, columns: [...CSV_COLUMNS] });
+  return auditCsvRows(entries, true);
+}
+
+/**
+ * Rows of the CSV, with the header row only when `header` (the first page of a streamed export):
+ * pages written one after another make the same file as auditCsv of all their rows.
+ */
+export function auditCsvRows(entries: readonly AuditEntry[], header: boolean): string {
+  return stringify(entries.map((e) => CSV_COLUMNS.map((c) => cell(e, c))), { header, columns: [...CSV_COLUMNS] });
+}
+
+/** An audit entry as the API shows it (`id`, not the store's `_id`): the JSON items, the NDJSON lines. */
+export const presentAuditEntry = ({ _id, ...rest }: AuditEntry) => ({ id: _id, ...rest });
+
+/** Rows as NDJSON: one entry per line, as `GET /v1/audit` lists them in `items`. */
+export function auditNdjson(entries: readonly AuditEntry[]): string {
+  return entries.map((e) => `${JSON.stringify(presentAuditEntry(e))}\n`).join('');
 }

@@ -1,0 +1,49 @@
+/**
+ * The audit trail as one CSV or NDJSON file: every row of the filters, read from the read model a
+ * page at a time and written as it is read. A page is read only when the client has taken the one
+ * before (a pulled stream), so memory is one page whatever the trail's size.
+ */
+import { StreamableFile } from '@nestjs/common';
+import { findAuditEntries, type AuditEntry, type AuditQuery, type KeysetPosition, type Page, type Queryable } from '@countersign/audit';
+import { Readable } from 'node:stream';
+import { auditCsvRows, auditNdjson, presentAuditEntry } from './audit-csv.ts';
+import { jsonBytes } from './views.ts';
+
+/** Rows per read of a streamed export (and at most the read model's page bytes). */
+export const EXPORT_PAGE_ROWS = 1000;
+
+export const AUDIT_MEDIA_TYPES = { csv: 'text/csv; charset=utf-8', ndjson: 'application/x-ndjson' } as const;
+
+export function auditPage(rows: Queryable<AuditEntry>, query: AuditQuery, page: { limit: number; maxBytes: number; after?: KeysetPosition }): Promise<Page<AuditEntry>> {
+  return findAuditEntries(rows, query, page, (entry) => jsonBytes(presentAuditEntry(entry)));
+}
+
+/** Every page of `query` from `after` on, in the trail's order. */
+export async function* auditPages(rows: Queryable<AuditEntry>, query: AuditQuery, maxBytes: number, after?: KeysetPosition): AsyncGenerator<AuditEntry[]> {
+  let position = after;
+  for (;;) {
+    const page = await auditPage(rows, query, { limit: EXPORT_PAGE_ROWS, maxBytes, ...(position ? { after: position } : {}) });
+    yield page.rows;
+    if (!page.next) return;
+    position = page.next;
+  }
+}
+
+/**
+ * The streamed file. The first page is read before this returns, so a read model that is down is
+ * still a 503 problem; a failure after the first bytes cuts the connection (the client sees a
+ * broken transfer, never a short file that looks whole).
+ */
+export async function auditExport(rows: Queryable<AuditEntry>, query: AuditQuery, format: 'csv' | 'ndjson', maxBytes: number, after?: KeysetPosition): Promise<StreamableFile> {
+  const pages = auditPages(rows, query, maxBytes, after);
+  const first = await pages.next();
+  const text = (entries: AuditEntry[], header: boolean) => (format === 'csv' ? auditCsvRows(entries, header) : auditNdjson(entries));
+  async function* chunks(): AsyncGenerator<string> {
+    yield text(first.done ? [] : first.value, true);
+    for await (const page of pages) if (page.length > 0) yield text(page, false);
+  }
+  return new StreamableFile(Readable.from(chunks(), { objectMode: false }), { type: AUDIT_MEDIA_TYPES[format] }).setErrorHandler((_error, res) => {
+    if (res.destroy) res.destroy();
+    else res.end();
+  });
+}
