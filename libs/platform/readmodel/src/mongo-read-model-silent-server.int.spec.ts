@@ -9,6 +9,7 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { createServer, connect, type Socket } from 'node:net';
+import mongoose from 'mongoose';
 import { createMongoReadModelStore } from './mongo/mongo-read-model.ts';
 import type { ReadModelStore } from './read-model.port.ts';
 
@@ -61,9 +62,11 @@ describe('the mongo read model when its server stops answering on the open conne
   });
 
   after(async () => {
-    await store?.collection('docs').drop().catch(() => undefined);
     await store?.close();
     await proxy?.close();
+    const admin = await mongoose.createConnection(URL, { dbName: DATABASE, serverSelectionTimeoutMS: 3000 }).asPromise();
+    await admin.dropDatabase();
+    await admin.close();
   });
 
   it('given reads that go unanswered, then the client is replaced: they fail within seconds, not at the 60 s socket timeout, and the next reads are answered', async () => {
