@@ -8,6 +8,7 @@
  *   countersign policy validate|eval|test    check policy files, evaluate an input, run test cases
  *   countersign policy simulate              replay past actions from the log against a candidate policy set
  *   countersign log check [DIR]              what the next start would do with a file log (exit 0/1/3)
+ *   countersign audit verify [PATH]          verify a data directory or evidence bundle offline (exit 0/1/2)
  */
 import { Command, CommanderError } from 'commander';
 import { registerActionsCommands } from './actions-commands.ts';
@@ -16,6 +17,7 @@ import { registerRequestCommand } from './request-command.ts';
 import { registerMcpCommand } from './mcp-command.ts';
 import { registerHookCommand } from './hook-command.ts';
 import { registerMcpGateCommand } from './mcp-gate-command.ts';
+import { registerAuditCommands } from './audit-commands.ts';
 
 const program = new Command('countersign')
   .description('Countersign client and operator commands (configured by COUNTERSIGN_URL and COUNTERSIGN_API_KEY, and by the same COUNTERSIGN_* variables as the services)')
@@ -27,6 +29,7 @@ registerActionsCommands(program);
 registerMcpCommand(program);
 registerHookCommand(program);
 registerMcpGateCommand(program);
+registerAuditCommands(program);
 // A client command in a pipeline should not pay for (or depend on) the services' libraries.
 if (!['request', 'actions', 'mcp', 'hook', 'mcp-gate'].includes(process.argv[2] ?? '')) {
   const { registerOperatorCommands } = await import('./operator-commands.ts');

@@ -42,5 +42,5 @@ export { checkpointRequest, checkpointRequestSchema, validateCheckpointRequest, 
 export { headTree, type HeadTree } from './proof/head-tree.ts';
 export { checkpointSignedEventSchema, validateCheckpointEvent, type CheckpointSignedEvent } from './proof/checkpoint-validation.ts';
 export { type Finding, type FindingCode, type LogVerdict } from './proof/verify-log.ts';
-export { verifyEvidence, type VerifyEvidenceInput } from './proof/verify-evidence.ts';
+export { EvidenceVerifier, verifyEvidence, type VerifyEvidenceInput } from './proof/verify-evidence.ts';
 export { actionProof, verifyActionProof, type ActionProof, type ActionProofCheck } from './proof/action-proof.ts';

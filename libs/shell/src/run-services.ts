@@ -16,6 +16,7 @@ import { mountMetrics } from './metrics-endpoint.ts';
 import { loadCheckpointKeys } from './checkpoint-keys.ts';
 import { loadGrantKeys } from './grant-keys.ts';
 import { loadProposalKeys } from './proposal-keys.ts';
+import { verifyBeforeServing } from './startup-verification.ts';
 import { ALL_SERVICES, SERVICES, type ServiceName } from './services.ts';
 
 const LEVELS: Record<string, LogLevel[]> = {
@@ -72,6 +73,8 @@ export async function runServices(name: string, services: readonly ServiceName[]
   const checkpointKeys = await loadCheckpointKeys(config, services).catch((error: Error) => fail(name, error.message));
   const all = services.length === ALL_SERVICES.length;
   const adapters = await openAdapters(config, services, all, composition.fileLog).catch((error: Error) => fail(name, error.message));
+  // Before any service exists: a log that fails verification is refused with nothing appended or signed.
+  await verifyBeforeServing(name, config, all, adapters, checkpointKeys);
   const eventLog = composition.eventLog ? composition.eventLog(adapters.eventLog) : adapters.eventLog;
   const readiness = createReadiness();
   const app = await NestFactory.create(

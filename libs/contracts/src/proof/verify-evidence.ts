@@ -39,21 +39,37 @@ interface StreamSeen {
 }
 
 export async function verifyEvidence(input: VerifyEvidenceInput): Promise<LogVerdict> {
-  const findings = new FindingList(input.maxFindings ?? 1000);
-  const committed = await readCheckpoints(input, findings);
-  const seen = new Map<string, StreamSeen>();
-  let covered = 0;
-  let tail = 0;
+  const verifier = await EvidenceVerifier.start(input);
+  for await (const value of input.events) verifier.event(value);
+  return verifier.finish();
+}
 
-  for await (const value of input.events) {
+/**
+ * The same, fed one event at a time (a log read through callbacks): `start` reads the checkpoints,
+ * `event` each value read from the events, `finish` the verdict.
+ */
+export class EvidenceVerifier {
+  private readonly seen = new Map<string, StreamSeen>();
+  private covered = 0;
+  private tail = 0;
+
+  private constructor(private readonly findings: FindingList, private readonly committed: CommittedHeads, private readonly scope: VerifyEvidenceInput['scope']) {}
+
+  static async start(input: Omit<VerifyEvidenceInput, 'events'>): Promise<EvidenceVerifier> {
+    const findings = new FindingList(input.maxFindings ?? 1000);
+    return new EvidenceVerifier(findings, await readCheckpoints(input, findings), input.scope);
+  }
+
+  event(value: unknown): void {
+    const { findings, committed, seen } = this;
     const problem = envelopeProblem(value);
     if (problem) {
       const streamId = (value as { streamId?: unknown } | null)?.streamId;
       findings.error('event-malformed', `a record of the events is not an event: ${problem}`, typeof streamId === 'string' ? { streamId: streamId.slice(0, 512) } : {});
-      continue;
+      return;
     }
-    const e = value;
-    if (e.streamId === CHECKPOINT_STREAM_ID) continue; // verified as the checkpoints
+    const e = value as EventEnvelope;
+    if (e.streamId === CHECKPOINT_STREAM_ID) return; // verified as the checkpoints
     const before = seen.get(e.streamId);
     const head = checkEvent(e, before?.head, findings);
     seen.set(e.streamId, { head, max: Math.max(before?.max ?? 0, e.seq) });
@@ -62,29 +78,32 @@ export async function verifyEvidence(input: VerifyEvidenceInput): Promise<LogVer
       findings.error('head-mismatch', `the event at seq ${e.seq} is not the one checkpoint ${listed.checkpoint} committed to: an event up to it was changed and the hashes recomputed`, { streamId: e.streamId, seq: e.seq, checkpoint: listed.checkpoint });
     }
     const c = committed.final.get(e.streamId);
-    if (c && e.seq <= c.seq) covered += 1;
-    else tail += 1;
+    if (c && e.seq <= c.seq) this.covered += 1;
+    else this.tail += 1;
   }
 
-  missing(committed, seen, input.scope, findings);
-  let coveredStreams = 0;
-  let newStreams = 0;
-  for (const streamId of seen.keys()) {
-    if (committed.final.has(streamId)) coveredStreams += 1;
-    else newStreams += 1;
+  finish(): LogVerdict {
+    const { findings, committed, seen, tail } = this;
+    missing(committed, seen, this.scope, findings);
+    let coveredStreams = 0;
+    let newStreams = 0;
+    for (const streamId of seen.keys()) {
+      if (committed.final.has(streamId)) coveredStreams += 1;
+      else newStreams += 1;
+    }
+    if (tail > 0) {
+      const after = committed.last ? `checkpoint ${committed.last.payload.number}` : 'the start: there is no verified checkpoint';
+      findings.add({ code: 'uncovered-tail', severity: 'warning', detail: `${tail} events (${newStreams} streams no checkpoint covers) after ${after} are chain-checked but not under a signature` });
+    }
+    return {
+      verdict: findings.failed ? 'failed' : 'verified',
+      findings: findings.list,
+      ...(findings.omitted > 0 ? { omitted: findings.omitted } : {}),
+      covered: { events: this.covered, streams: coveredStreams },
+      tail: { events: tail, streams: newStreams },
+      ...(committed.last ? { checkpoint: committed.last.payload, kid: committed.last.kid } : {}),
+    };
   }
-  if (tail > 0) {
-    const after = committed.last ? `checkpoint ${committed.last.payload.number}` : 'the start: there is no verified checkpoint';
-    findings.add({ code: 'uncovered-tail', severity: 'warning', detail: `${tail} events (${newStreams} streams no checkpoint covers) after ${after} are chain-checked but not under a signature` });
-  }
-  return {
-    verdict: findings.failed ? 'failed' : 'verified',
-    findings: findings.list,
-    ...(findings.omitted > 0 ? { omitted: findings.omitted } : {}),
-    covered: { events: covered, streams: coveredStreams },
-    tail: { events: tail, streams: newStreams },
-    ...(committed.last ? { checkpoint: committed.last.payload, kid: committed.last.kid } : {}),
-  };
 }
 
 /** Committed streams the log lacks, or holds fewer events of than committed, named with the first checkpoint that covered what is missing. */

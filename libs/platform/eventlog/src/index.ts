@@ -6,3 +6,4 @@ export { inspectLog, type LogReport, type TopicReport } from './log-inspection.t
 export type { TopicVerdict, TornTail, Refusal, Acknowledged } from './topic-verdict.ts';
 export type { CheckpointState } from './checkpoint-check.ts';
 export { FILE_LOG_FAULTS, type FileLogFault } from './file-log-fault.ts';
+export { readTopicRecords } from './topic-records.ts';
