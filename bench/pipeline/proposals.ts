@@ -2,7 +2,7 @@ import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { TOPICS, contentHash, signProposal, type CommandEnvelope, type ProposeActionData } from '@countersign/contracts';
-import { gatewayKid, newGrantKeyFile } from '@countersign/runtime';
+import { gatewayKid, newCheckpointKeyFile, newGrantKeyFile } from '@countersign/runtime';
 import { exportPKCS8, exportSPKI, generateKeyPair, type CryptoKey } from 'jose';
 import { v7 as uuidv7 } from 'uuid';
 
@@ -24,10 +24,13 @@ export async function benchSigner(): Promise<BenchSigner> {
   await writeFile(join(dir, 'gateway.pub.pem'), await exportSPKI(publicKey));
   // The gateway on Kafka signs grants with a named key file.
   await writeFile(join(dir, 'grant-keys.json'), JSON.stringify(await newGrantKeyFile(new Date())), { mode: 0o600 });
+  // The audit projector and the gateway on Kafka sign and publish checkpoints with a named key file.
+  await writeFile(join(dir, 'checkpoint-keys.json'), JSON.stringify(await newCheckpointKeyFile(new Date())), { mode: 0o600 });
   return {
     kid: await gatewayKid(publicKey),
     privateKey,
-    env: { COUNTERSIGN_GATEWAY_SIGNING_KEY: join(dir, 'gateway.pem'), COUNTERSIGN_GATEWAY_VERIFY_KEY: join(dir, 'gateway.pub.pem'), COUNTERSIGN_GRANT_KEYS: join(dir, 'grant-keys.json') },
+    env: { COUNTERSIGN_GATEWAY_SIGNING_KEY: join(dir, 'gateway.pem'), COUNTERSIGN_GATEWAY_VERIFY_KEY: join(dir, 'gateway.pub.pem'), COUNTERSIGN_GRANT_KEYS: join(dir, 'grant-keys.json'),
+      COUNTERSIGN_CHECKPOINT_KEYS: join(dir, 'checkpoint-keys.json') },
   };
 }
 

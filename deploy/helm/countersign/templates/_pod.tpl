@@ -71,6 +71,10 @@ containers:
       - name: COUNTERSIGN_GRANT_KEYS
         value: /etc/countersign/grants/grant-keys.json
       {{- end }}
+      {{- if has .app (list "gateway" "audit-projector") }}
+      - name: COUNTERSIGN_CHECKPOINT_KEYS
+        value: /etc/countersign/checkpoints/checkpoint-keys.json
+      {{- end }}
       {{- if eq .app "policy-evaluator" }}
       - name: COUNTERSIGN_GATEWAY_VERIFY_KEY
         value: /etc/countersign/keys/gateway.pub.pem
@@ -109,6 +113,11 @@ containers:
         mountPath: /etc/countersign/grants
         readOnly: true
       {{- end }}
+      {{- if has .app (list "gateway" "audit-projector") }}
+      - name: checkpoint-keys
+        mountPath: /etc/countersign/checkpoints
+        readOnly: true
+      {{- end }}
       {{- if $kinds }}
       - name: workspace
         mountPath: /etc/countersign/workspace
@@ -142,6 +151,16 @@ volumes:
       items:
         - key: {{ $root.Values.grants.keySecret.key }}
           path: grant-keys.json
+  {{- end }}
+  {{- if has .app (list "gateway" "audit-projector") }}
+  # The checkpoint key file (ADR 0007): audit projectors sign with it, gateways publish its public keys.
+  - name: checkpoint-keys
+    secret:
+      secretName: {{ required "checkpoints.keySecret.name: a Secret holding the checkpoint key file" $root.Values.checkpoints.keySecret.name }}
+      defaultMode: 0440
+      items:
+        - key: {{ $root.Values.checkpoints.keySecret.key }}
+          path: checkpoint-keys.json
   {{- end }}
   {{- if $kinds }}
   - name: workspace
