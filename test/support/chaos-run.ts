@@ -111,6 +111,9 @@ export async function runChaos(s: Scenario): Promise<ChaosResult> {
       readModels: rebuilt.counts, seconds: Math.round((Date.now() - started) / 1000),
     };
     process.stdout.write(`chaos ${JSON.stringify(result)}\n`);
+    // A passing run says too whether an adapter had to replace a client that stopped answering.
+    const replaced = s.cs.output().split('\n').filter((l) => /(read model|event log): replac/.test(l));
+    if (replaced.length > 0) note(`${s.name}: clients replaced:\n${replaced.slice(-20).join('\n')}`);
     return result;
   } finally {
     await log.close();
