@@ -72,7 +72,7 @@ console.log(`a. raw bulk write of the projector's ${n0(raw.docs)} documents: ${r
 // c. Rebuild into memory: what the embedded default does at every start (validation included).
 // With BENCH_BASELINE_CHECKOUT (another checkout, e.g. `git archive` of the commit before), its
 // projector and memory store rebuild the same log in the same run, for a ratio.
-type ProjectorLike = { projectEvents(events: ActionEvent[], records: DeliveredRecord[]): Promise<void>; stages?: Record<string, number> };
+type ProjectorLike = { projectEvents(events: ActionEvent[], records: DeliveredRecord[]): Promise<unknown>; stages?: Record<string, number> };
 async function rebuildRate(label: string, make: () => ProjectorLike, log: DeliveredRecord[][]): Promise<number> {
   const events = log.reduce((n, b) => n + b.length, 0);
   const projector = make();

@@ -7,6 +7,7 @@ import type { DeliveredRecord, LogRecord } from '@countersign/eventlog';
 import type { ReadModelStore } from '@countersign/readmodel';
 import { deadLetterRecord } from '@countersign/runtime';
 import { escapeForLog } from '@countersign/telemetry';
+import { checkEventLinks, linkIds, type Mismatch } from './integrity.ts';
 
 export const PROJECTOR_GROUP = 'audit-projector';
 
@@ -47,14 +48,27 @@ export class Projector {
       }
       events.push(check.value);
     }
-    await this.projectEvents(events, records);
+    for (const m of await this.projectEvents(events, records)) this.deps.warn(`integrity: ${m.kind} at ${escapeForLog(m.streamId ?? '')} #${m.seq}: ${escapeForLog(m.detail)}`);
     return letters;
   }
 
-  /** Projects events already validated (by the transport), then records how far the log was read. */
-  async projectEvents(events: ActionEvent[], records: readonly DeliveredRecord[]): Promise<void> {
+  /**
+   * Projects events already validated (by the transport), then records how far the log was read.
+   * Returns what did not link as it projected (ADR 0007): events are checked as written, against
+   * their hash and the events stored before them; projecting goes on regardless.
+   */
+  async projectEvents(events: ActionEvent[], records: readonly DeliveredRecord[]): Promise<Mismatch[]> {
+    const mismatches = await this.checkLinks(events);
     await this.write(events);
     await this.checkpoint(records);
+    return mismatches;
+  }
+
+  /** One read of the stored rows the batch links to (its own seqs, to see a rewrite, and the seqs before them). */
+  private async checkLinks(events: readonly ActionEvent[]): Promise<Mismatch[]> {
+    if (events.length === 0) return [];
+    const rows = await this.deps.store.collection<StoredEvent>(COLLECTIONS.events).find({ _id: { $in: linkIds(events) } });
+    return checkEventLinks(events, new Map(rows.map((r) => [r._id, r.hash])));
   }
 
   private async checkpoint(records: readonly DeliveredRecord[]): Promise<void> {

@@ -4,3 +4,4 @@ export { ConsumerLagGauge, ConsumerMetrics, timeBatchCommit, type DeadLetterReas
 export { channelKind, httpMetricsMiddleware, recordDelivery, routeOf, statusClass } from './edge-metrics.ts';
 export { startMetrics, type Metrics, type MetricsOptions } from './metrics-sdk.ts';
 export { recordCheckpointsSigned, type CheckpointReason } from './checkpoint-metrics.ts';
+export { recordIntegrityMismatch } from './audit-metrics.ts';

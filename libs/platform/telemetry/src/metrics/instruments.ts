@@ -64,6 +64,10 @@ export const METRICS = {
     description: 'Building, signing and appending one round of checkpoints (the Merkle root over every stream head is most of it)',
     buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
   },
+  integrityMismatches: {
+    kind: 'counter', name: 'countersign.audit.integrity_mismatches', unit: '{mismatch}', labels: ['kind'],
+    description: 'What the audit projector found not to match as it projected (ADR 0007): a checkpoint that does not verify or chain, a committed head the log does not have, an event that does not link; kind as in IntegrityMismatchDetected',
+  },
   httpDuration: {
     kind: 'histogram', name: 'countersign.http.server.duration', unit: 's', labels: ['method', 'route', 'status_class'],
     description: 'HTTP requests answered, by method, route template (unmatched for none) and status class (2xx..5xx); _count is the request count',
