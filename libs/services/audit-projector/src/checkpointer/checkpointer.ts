@@ -90,12 +90,17 @@ export class Checkpointer implements OnModuleInit, OnModuleDestroy {
     this.trigger('request', requestId);
   }
 
+  /** Resolves once the round in flight, if any, is over (appended or failed). */
+  async idle(): Promise<void> {
+    await this.round;
+  }
+
   async onModuleDestroy(): Promise<void> {
     clearInterval(this.timer);
     this.stopped = true;
     if (!this.leading || !this.keys) return;
     const deadline = Date.now() + SHUTDOWN_WAIT_MS;
-    await this.round;
+    await this.idle();
     try {
       await this.caughtUp(deadline);
       await this.sign('shutdown');
