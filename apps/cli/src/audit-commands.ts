@@ -3,6 +3,7 @@
 // command runs, so registering the group costs a client command nothing.
 import type { Command } from 'commander';
 import { registerAuditCheckpointCommand } from './audit-checkpoint-command.ts';
+import { registerAuditExportCommand } from './audit-export-command.ts';
 
 export function registerAuditCommands(program: Command): Command {
   const audit = program.command('audit').description('the audit trail: signed checkpoints, offline verification, evidence bundles');
@@ -21,5 +22,6 @@ export function registerAuditCommands(program: Command): Command {
     });
 
   registerAuditCheckpointCommand(audit);
+  registerAuditExportCommand(audit);
   return audit;
 }

@@ -24,6 +24,13 @@ describe('audit trail reads: format and filters', () => {
     refusedNaming(() => parseAuditRead({ format: 'xml' }, undefined), 'format');
   });
 
+  it('given actionId once or repeated, then the entries of those actions by id; a type or a bad id is refused naming it', () => {
+    assert.deepEqual(parseAuditRead({ actionId: ID }, undefined).actionIds, [ID]);
+    assert.deepEqual(parseAuditRead({ actionId: [ID2, ID] }, undefined).actionIds, [ID, ID2]);
+    assert.equal(parseAuditRead({ action: 'data.export' }, undefined).actionIds, undefined);
+    refusedNaming(() => parseAuditRead({ actionId: 'data.export' }, undefined), 'actionId');
+  });
+
   it('given times, then they are normalised to UTC and a reversed range is refused naming from', () => {
     assert.deepEqual(parseAuditRead({ from: '2026-01-01T01:00:00+01:00' }, undefined).query, { from: '2026-01-01T00:00:00.000Z' });
     refusedNaming(() => parseAuditRead({ from: '2026-01-02T00:00:00Z', to: '2026-01-01T00:00:00Z' }, undefined), 'from');
@@ -43,7 +50,7 @@ describe('audit trail reads: format and filters', () => {
 
   it('property: any query either parses or is refused with a 400 naming a parameter, never anything else', () => {
     const value = fc.oneof(fc.string({ maxLength: 40 }), fc.constantFrom(ID, '2026-01-01T00:00:00Z', '1000', 'csv', 'ndjson', '\uD800'), fc.array(fc.constantFrom(ID, ID2, 'x'), { maxLength: 3 }));
-    const query = fc.dictionary(fc.constantFrom('from', 'to', 'action', 'format', 'limit', 'cursor', 'outcome', 'type', 'other'), value, { maxKeys: 4 });
+    const query = fc.dictionary(fc.constantFrom('from', 'to', 'action', 'actionId', 'format', 'limit', 'cursor', 'outcome', 'type', 'other'), value, { maxKeys: 4 });
     fc.assert(fc.property(query, fc.option(fc.constantFrom('text/csv', 'application/x-ndjson', '*/*')), (q, accept) => {
       for (const parse of [() => parseAuditRead(q, accept ?? undefined), () => parseExportQuery(q)]) {
         try {

@@ -9,14 +9,23 @@ import { decodeCursor } from './views.ts';
 
 export type AuditFormat = 'json' | 'ndjson' | 'csv';
 
-export interface AuditParams { from?: string; to?: string; requester?: string; approver?: string; action?: string; outcome?: AuditQuery['outcome']; type?: string; limit?: string; cursor?: string; format?: AuditFormat }
+export interface AuditParams { from?: string; to?: string; requester?: string; approver?: string; action?: string; actionId?: string | string[]; outcome?: AuditQuery['outcome']; type?: string; limit?: string; cursor?: string; format?: AuditFormat }
 
-const auditListQuery = { ...auditQuery, properties: { ...auditQuery.properties, format: { enum: ['json', 'ndjson', 'csv'] } } } as const;
+/** Action ids one request may name (a URL of that many ids is ~37 KB already). */
+export const MAX_ACTION_IDS = 1000;
+
+export const actionIdParam = { type: 'string', pattern: '^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$' } as const;
+/** One action id, or the parameter repeated. */
+export const actionIdsParam = { anyOf: [actionIdParam, { type: 'array', minItems: 1, maxItems: MAX_ACTION_IDS, items: actionIdParam }] } as const;
+
+const auditListQuery = { ...auditQuery, properties: { ...auditQuery.properties, actionId: actionIdsParam, format: { enum: ['json', 'ndjson', 'csv'] } } } as const;
 const parseAudit = checker<AuditParams>(auditListQuery, 'query');
 
 export interface AuditRead {
   params: AuditParams;
   query: AuditQuery;
+  /** `actionId`: entries of these actions only (by id; `action` is the action's type). */
+  actionIds?: string[];
   after?: KeysetPosition;
   /** Rows of one page; absent for a CSV or NDJSON export of every row. */
   limit?: number;
@@ -43,7 +52,13 @@ export function parseAuditRead(raw: unknown, accept: string | undefined): AuditR
     ...(params.outcome ? { outcome: params.outcome } : {}),
     ...(params.type ? { type: params.type } : {}),
   };
-  return { params, query, ...(after ? { after } : {}), ...(limit !== undefined ? { limit } : {}), format };
+  const actionIds = idList(params.actionId);
+  return { params, query, ...(actionIds ? { actionIds } : {}), ...(after ? { after } : {}), ...(limit !== undefined ? { limit } : {}), format };
+}
+
+/** Repeated ids, deduplicated and sorted: one selection, one spelling. */
+export function idList(value: string | string[] | undefined): string[] | undefined {
+  return value === undefined ? undefined : [...new Set(Array.isArray(value) ? value : [value])].sort();
 }
 
 /** `from` and `to` as ISO-8601 UTC; `from` must not be after `to`. */
@@ -67,6 +82,9 @@ export function instant(parameter: string, value: string | undefined): string | 
 
 /** The query of the next page, for a `Link: <…>; rel="next"` header. */
 export function nextQuery(q: AuditParams, cursor: string): string {
-  const params = new URLSearchParams(Object.entries({ ...q, cursor }).filter(([, v]) => v !== undefined) as [string, string][]);
+  const params = new URLSearchParams();
+  for (const [name, value] of Object.entries({ ...q, cursor })) {
+    for (const v of Array.isArray(value) ? value : value === undefined ? [] : [value]) params.append(name, v);
+  }
   return params.toString();
 }

@@ -4,7 +4,7 @@
  * before (a pulled stream), so memory is one page whatever the trail's size.
  */
 import { StreamableFile } from '@nestjs/common';
-import { findAuditEntries, type AuditEntry, type AuditQuery, type KeysetPosition, type Page, type Queryable } from '@countersign/audit';
+import { AUDIT_ORDER, auditFilter, readPage, type AuditEntry, type AuditQuery, type KeysetPosition, type Page, type Queryable } from '@countersign/audit';
 import { Readable } from 'node:stream';
 import { auditCsvRows, auditNdjson, presentAuditEntry } from './audit-csv.ts';
 import { jsonBytes } from './views.ts';
@@ -14,15 +14,28 @@ export const EXPORT_PAGE_ROWS = 1000;
 
 export const AUDIT_MEDIA_TYPES = { csv: 'text/csv; charset=utf-8', ndjson: 'application/x-ndjson' } as const;
 
-export function auditPage(rows: Queryable<AuditEntry>, query: AuditQuery, page: { limit: number; maxBytes: number; after?: KeysetPosition }): Promise<Page<AuditEntry>> {
-  return findAuditEntries(rows, query, page, (entry) => jsonBytes(presentAuditEntry(entry)));
+/** What `GET /v1/audit` filters on: the audit query, and the ids of the actions when named. */
+export interface AuditSelection {
+  query: AuditQuery;
+  actionIds?: readonly string[];
+}
+
+export function auditSelectionFilter({ query, actionIds }: AuditSelection): Record<string, unknown> {
+  const filter = auditFilter(query);
+  if (!actionIds) return filter;
+  const ids = { actionId: { $in: [...actionIds] } };
+  return Object.keys(filter).length === 0 ? ids : { $and: [filter, ids] };
+}
+
+export function auditPage(rows: Queryable<AuditEntry>, selection: AuditSelection, page: { limit: number; maxBytes: number; after?: KeysetPosition }): Promise<Page<AuditEntry>> {
+  return readPage(rows, auditSelectionFilter(selection), AUDIT_ORDER, page, (entry) => jsonBytes(presentAuditEntry(entry)));
 }
 
 /** Every page of `query` from `after` on, in the trail's order. */
-export async function* auditPages(rows: Queryable<AuditEntry>, query: AuditQuery, maxBytes: number, after?: KeysetPosition): AsyncGenerator<AuditEntry[]> {
+export async function* auditPages(rows: Queryable<AuditEntry>, selection: AuditSelection, maxBytes: number, after?: KeysetPosition): AsyncGenerator<AuditEntry[]> {
   let position = after;
   for (;;) {
-    const page = await auditPage(rows, query, { limit: EXPORT_PAGE_ROWS, maxBytes, ...(position ? { after: position } : {}) });
+    const page = await auditPage(rows, selection, { limit: EXPORT_PAGE_ROWS, maxBytes, ...(position ? { after: position } : {}) });
     yield page.rows;
     if (!page.next) return;
     position = page.next;
@@ -34,8 +47,8 @@ export async function* auditPages(rows: Queryable<AuditEntry>, query: AuditQuery
  * still a 503 problem; a failure after the first bytes cuts the connection (the client sees a
  * broken transfer, never a short file that looks whole).
  */
-export async function auditExport(rows: Queryable<AuditEntry>, query: AuditQuery, format: 'csv' | 'ndjson', maxBytes: number, after?: KeysetPosition): Promise<StreamableFile> {
-  const pages = auditPages(rows, query, maxBytes, after);
+export async function auditExport(rows: Queryable<AuditEntry>, selection: AuditSelection, format: 'csv' | 'ndjson', maxBytes: number, after?: KeysetPosition): Promise<StreamableFile> {
+  const pages = auditPages(rows, selection, maxBytes, after);
   const first = await pages.next();
   const text = (entries: AuditEntry[], header: boolean) => (format === 'csv' ? auditCsvRows(entries, header) : auditNdjson(entries));
   async function* chunks(): AsyncGenerator<string> {

@@ -9,12 +9,13 @@
  * as any proof needs), one page of rows, one stream's events.
  */
 import {
-  AUDIT_ORDER, auditFilter, COLLECTIONS, CommittedTrees, findCheckpoints, latestCheckpoint, readPage,
+  AUDIT_ORDER, COLLECTIONS, CommittedTrees, findCheckpoints, latestCheckpoint, readPage,
   type AuditEntry, type CommittedTree, type KeysetPosition, type SignedCheckpointDoc, type StoredEvent,
 } from '@countersign/audit';
 import type { CheckpointJwk } from '@countersign/contracts';
 import type { ReadModelStore } from '@countersign/readmodel';
 import { auditCsvRows, presentAuditEntry } from '../audit-csv.ts';
+import { auditSelectionFilter } from '../audit-stream.ts';
 import { jsonBytes } from '../views.ts';
 import { bundleManifest, ENTRY, isComplete, type BundleFilters, type BundleManifest } from './bundle-layout.ts';
 import { bundleReadme } from './bundle-readme.ts';
@@ -118,9 +119,8 @@ async function build(store: ReadModelStore, dir: string, request: EvidenceReques
  */
 async function writeAudit(store: ReadModelStore, dir: string, opened: Spool[], filters: BundleFilters, pageBytes: number, onAction: ((count: number) => void) | undefined): Promise<{ file: SpooledFile; actions: string[] }> {
   const rows = store.collection<AuditEntry>(COLLECTIONS.audit);
-  const range = auditFilter({ ...(filters.from ? { from: filters.from } : {}), ...(filters.to ? { to: filters.to } : {}) });
-  const ids = filters.actions ? { actionId: { $in: filters.actions } } : undefined;
-  const filter = ids ? (Object.keys(range).length === 0 ? ids : { $and: [range, ids] }) : range;
+  const query = { ...(filters.from ? { from: filters.from } : {}), ...(filters.to ? { to: filters.to } : {}) };
+  const filter = auditSelectionFilter({ query, ...(filters.actions ? { actionIds: filters.actions } : {}) });
   const out = await Spool.open(dir, ENTRY.audit, opened);
   const seen = new Set<string>();
   const actions: string[] = [];

@@ -3,13 +3,8 @@
  * parser), and `action` repeated for each action id to include (here an action's id, not its type).
  */
 import { checker } from '../request-schemas.ts';
-import { timeRange } from '../audit-filters.ts';
+import { actionIdsParam, idList, timeRange } from '../audit-filters.ts';
 import type { BundleFilters } from './bundle-layout.ts';
-
-/** Action ids one request may name (a URL of that many ids is ~37 KB already). */
-export const MAX_ACTION_IDS = 1000;
-
-const actionId = { type: 'string', pattern: '^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$' } as const;
 
 export const exportQuery = {
   type: 'object',
@@ -17,7 +12,7 @@ export const exportQuery = {
   properties: {
     from: { type: 'string', format: 'date-time' },
     to: { type: 'string', format: 'date-time' },
-    action: { anyOf: [actionId, { type: 'array', minItems: 1, maxItems: MAX_ACTION_IDS, items: actionId }] },
+    action: actionIdsParam,
   },
 } as const;
 
@@ -27,6 +22,6 @@ const parse = checker<{ from?: string; to?: string; action?: string | string[] }
 export function parseExportQuery(raw: unknown): BundleFilters {
   const q = parse(raw);
   const range = timeRange(q);
-  const actions = q.action === undefined ? undefined : [...new Set(Array.isArray(q.action) ? q.action : [q.action])].sort();
+  const actions = idList(q.action);
   return { ...range, ...(actions ? { actions } : {}) };
 }
