@@ -12,6 +12,8 @@ import { WaitingRoom } from './answers/waiting-room.ts';
 import { ActionsController } from './actions.controller.ts';
 import { AuditController } from './audit.controller.ts';
 import { CheckpointRequestsController } from './checkpoint-requests.controller.ts';
+import { CheckpointsController } from './checkpoints.controller.ts';
+import { ProofsController } from './proofs.controller.ts';
 import { EvidenceController } from './audit-export/evidence.controller.ts';
 import { ApiKeyGuard } from './auth.ts';
 import { CommandSender } from './commands.ts';
@@ -49,7 +51,7 @@ export class GatewayModule {
     const tap = new StreamTap();
     return {
       module: GatewayModule,
-      controllers: [ActionsController, VotesController, GrantsController, JwksController, AuditController, CheckpointRequestsController, EvidenceController, PoliciesController, ...SLACK_CONTROLLERS, TeamsController, answersFollower(room, tap), ...STREAM_CONTROLLERS, StandingApprovalsController],
+      controllers: [ActionsController, VotesController, GrantsController, JwksController, AuditController, CheckpointRequestsController, CheckpointsController, ProofsController, EvidenceController, PoliciesController, ...SLACK_CONTROLLERS, TeamsController, answersFollower(room, tap), ...STREAM_CONTROLLERS, StandingApprovalsController],
       providers: [
         { provide: GATEWAY_LIMITS, useValue: limits },
         { provide: WAITING_ROOM, useValue: room },
