@@ -31,7 +31,7 @@ registerHookCommand(program);
 registerMcpGateCommand(program);
 registerAuditCommands(program);
 // A client command in a pipeline should not pay for (or depend on) the services' libraries.
-if (!['request', 'actions', 'mcp', 'hook', 'mcp-gate'].includes(process.argv[2] ?? '')) {
+if (!['request', 'actions', 'mcp', 'hook', 'mcp-gate', 'audit'].includes(process.argv[2] ?? '')) {
   const { registerOperatorCommands } = await import('./operator-commands.ts');
   registerOperatorCommands(program);
 }

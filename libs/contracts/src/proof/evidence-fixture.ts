@@ -18,9 +18,10 @@ export interface FixtureKeys {
   signers: Record<string, CryptoKey>;
 }
 
-/** Key `cp-a` valid from T0 until `rotation`, `cp-b` from `rotation` on. */
-export async function rotatingKeys(rotation = minute(30)): Promise<FixtureKeys> {
-  const [a, b] = await Promise.all([generateKeyPair('EdDSA', { crv: 'Ed25519' }), generateKeyPair('EdDSA', { crv: 'Ed25519' })]);
+/** Key `cp-a` valid from T0 until `rotation`, `cp-b` from `rotation` on (extractable: to write them to a key file). */
+export async function rotatingKeys(rotation = minute(30), options: { extractable?: boolean } = {}): Promise<FixtureKeys> {
+  const generate = () => generateKeyPair('EdDSA', { crv: 'Ed25519', extractable: options.extractable ?? false });
+  const [a, b] = await Promise.all([generate(), generate()]);
   return {
     keys: new Map([
       ['cp-a', { publicKey: a.publicKey, notBefore: minute(0), notAfter: rotation }],
