@@ -60,7 +60,7 @@ export class TopicRegistry {
     await this.admin.createTopics({
       topics: [{
         topic: name,
-        numPartitions: partnerCount ?? this.settings.partitions,
+        numPartitions: partnerCount ?? (singlePartition(name) ? 1 : this.settings.partitions),
         ...(this.settings.replicationFactor ? { replicationFactor: this.settings.replicationFactor } : {}),
         // The events topic is the source of truth (routers and rebuilds replay it from offset 0)
         // and dead letters are evidence: neither may expire with the broker's default retention.
@@ -123,6 +123,14 @@ const COMPACTED_CONFIG = [
 
 export function compacted(topic: string): boolean {
   return /(^|\.)countersign\.heads$/.test(topic);
+}
+
+/**
+ * One partition: the signed checkpoints are one chain whose leader is whoever holds partition 0
+ * (ADR 0007), and requests for one are few; with more, the key's hash would pick another.
+ */
+export function singlePartition(topic: string): boolean {
+  return /(^|\.)countersign\.(checkpoints|checkpoint-requests)$/.test(topic);
 }
 
 /** Topics whose records must never be deleted by retention (matched by suffix, so namespaces apply). */
