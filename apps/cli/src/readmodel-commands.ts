@@ -1,7 +1,7 @@
 import { SingleBar } from 'cli-progress';
 import { readEnvConfig } from '@countersign/config';
 import { TOPICS } from '@countersign/contracts';
-import { Projector } from '@countersign/service-audit-projector';
+import { CheckpointProjector, Projector } from '@countersign/service-audit-projector';
 import { openAdapters, type Adapters } from '@countersign/shell';
 
 type Env = Readonly<Record<string, string | undefined>>;
@@ -33,6 +33,19 @@ async function replay(adapters: Adapters, projector: Projector, keep: (offset: n
   return { events: read, seconds: (Date.now() - started) / 1000 };
 }
 
+/**
+ * The signed checkpoints, after the events (dropAll dropped them too): stored unverified (the
+ * command loads no checkpoint keys), their chains and heads checked against the events just projected.
+ */
+async function replayCheckpoints(adapters: Adapters): Promise<void> {
+  const checkpoints = new CheckpointProjector({ store: adapters.readModels, now: () => new Date(), detectedBy: 'readmodel-rebuild' });
+  await adapters.eventLog.readAll(TOPICS.checkpoints, async (records) => {
+    const { letters, alerts } = await checkpoints.projectRecords(records);
+    if (letters.length > 0) await adapters.eventLog.append(TOPICS.deadLetter, letters);
+    for (const a of alerts) process.stderr.write(`integrity mismatch (${a.kind}) ${a.checkpoint === undefined ? '' : `checkpoint ${a.checkpoint} `}${JSON.stringify(a.streamId ?? '')}: ${a.detail}\n`);
+  });
+}
+
 function projectorFor(adapters: Adapters): Projector {
   return new Projector({ store: adapters.readModels, now: () => new Date(), warn: (m) => process.stderr.write(`${m}\n`) });
 }
@@ -43,6 +56,7 @@ export async function rebuild(env: Env): Promise<void> {
     const projector = projectorFor(adapters);
     await projector.dropAll();
     const { events, seconds } = await replay(adapters, projector, () => true);
+    await replayCheckpoints(adapters);
     process.stdout.write(`rebuilt read models from ${events} events in ${seconds.toFixed(1)} s (${Math.round(events / Math.max(seconds, 0.001))} events/s)\n`);
   } finally {
     await adapters.close();

@@ -125,6 +125,18 @@ describe('the projector stores and checks signed checkpoints', () => {
     assert.deepEqual((await cps.project([cp2])).map((a) => a.kind), ['checkpoint-chain']);
   });
 
+  it('given raw records of the checkpoints topic (a rebuild), then CheckpointSigned events are stored and anything else is dead-lettered', async () => {
+    const { projector, cps, stored } = setup();
+    await projector.projectEvents(a1, delivered(a1));
+    const [cp1] = await checkpoints([{ changed: [headOf(a1)], read: 2 }]);
+    const record = (value: unknown, at: number): DeliveredRecord => ({ topic: TOPICS.checkpoints, key: CHECKPOINT_STREAM_ID, partition: 0, offset: String(at), raw: JSON.stringify(value), value });
+    const { letters, alerts } = await cps.projectRecords([record(cp1, 0), record({ ...cp1, seq: 5 }, 1)]);
+    assert.deepEqual(alerts, []);
+    assert.equal(letters.length, 1);
+    assert.match(JSON.stringify(letters[0].value), /\/seq must equal \/data\/number/);
+    assert.equal((await stored().get('000000000001'))?.integrity, 'verified');
+  });
+
   it('given an event edited in place on the log, when it is projected, then the projector says so and goes on', async () => {
     const { projector, store } = setup();
     const edited = structuredClone(a1);

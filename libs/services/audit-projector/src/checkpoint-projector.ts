@@ -1,8 +1,11 @@
 import { auditEntryId, COLLECTIONS, signedCheckpointId, type ProjectorCheckpoint, type SignedCheckpointDoc, type StoredEvent } from '@countersign/audit';
 import {
-  readCheckpoint, TOPICS, type CheckpointKeys, type CheckpointRead, type CheckpointSignedEvent, type IntegrityMismatchDetected,
+  describeErrors, readCheckpoint, TOPICS, validateCheckpointEvent, type CheckpointKeys, type CheckpointRead, type CheckpointSignedEvent,
+  type IntegrityMismatchDetected,
 } from '@countersign/contracts';
+import type { DeliveredRecord, LogRecord } from '@countersign/eventlog';
 import type { ReadModelStore } from '@countersign/readmodel';
+import { deadLetterRecord } from '@countersign/runtime';
 import { caughtUpWith, checkCheckpoint, checkHeads, type Mismatch, type StoredHashes } from './integrity.ts';
 
 /** The consumer group that stores checkpoints (its own: one group per topic). */
@@ -73,6 +76,21 @@ export class CheckpointProjector {
     }
     if (written.length > 0) await docs.putMany(written);
     return alerts;
+  }
+
+  /**
+   * Projects raw records of the checkpoints topic (the rebuild command, which reads the log
+   * itself): dead letters for the records that are not CheckpointSigned events, and the alerts.
+   */
+  async projectRecords(records: readonly DeliveredRecord[]): Promise<{ letters: LogRecord[]; alerts: IntegrityMismatchDetected[] }> {
+    const letters: LogRecord[] = [];
+    const events: CheckpointSignedEvent[] = [];
+    for (const record of records) {
+      const check = validateCheckpointEvent(record.value);
+      if (check.ok) events.push(check.value);
+      else letters.push(deadLetterRecord(this.deps.detectedBy ?? CHECKPOINT_PROJECTOR_GROUP, record, describeErrors(check.errors), this.deps.now()));
+    }
+    return { letters, alerts: await this.project(events) };
   }
 
   /** Checks the pending checkpoints again (after events were projected); returns what no longer matches. */
