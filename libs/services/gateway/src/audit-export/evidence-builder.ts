@@ -19,7 +19,7 @@ import { auditSelectionFilter } from '../audit-stream.ts';
 import { jsonBytes } from '../views.ts';
 import { bundleManifest, ENTRY, isComplete, type BundleFilters, type BundleManifest } from './bundle-layout.ts';
 import { bundleReadme } from './bundle-readme.ts';
-import { writePolicies } from './evidence-policies.ts';
+import { writePolicies, type SeedPolicy } from './evidence-policies.ts';
 import { writeStreams } from './evidence-streams.ts';
 import { Spool, spoolText, type SpooledFile } from './spool.ts';
 
@@ -30,6 +30,8 @@ export interface EvidenceRequest {
   jwks: { keys: CheckpointJwk[] };
   maxActions: number;
   pageBytes: number;
+  /** The configured policy files, in force before any publication. */
+  seed?: SeedPolicy;
 }
 
 export interface BuiltEvidence {
@@ -98,7 +100,7 @@ async function build(store: ReadModelStore, dir: string, request: EvidenceReques
 
   const files: SpooledFile[] = [await eventsOut.close(), await checkpoints.close(), await proofsOut.close()];
   files.push(await spoolText(dir, ENTRY.jwks, `${JSON.stringify(request.jwks, null, 2)}\n`));
-  files.push(...(await writePolicies(store, dir, filters, streams.policyVersions)));
+  files.push(...(await writePolicies(store, dir, filters, streams.policyVersions, request.seed)));
   files.push(audit.file);
   files.push(await spoolText(dir, ENTRY.readme, bundleReadme()));
   const manifest = bundleManifest({

@@ -13,15 +13,16 @@ import type { ReadModelStore } from '@countersign/readmodel';
 import { BUNDLE_DIR, type BundleFilters, type BundleManifest } from './bundle-layout.ts';
 import { bundleTar } from './bundle-tar.ts';
 import { buildEvidence, TooManyActions } from './evidence-builder.ts';
+import type { SeedPolicy } from './evidence-policies.ts';
 import { at, evidenceStore, VERSION_A, VERSION_B } from './evidence-fixture.ts';
 
 const NOW = new Date('2026-02-01T10:00:00.000Z');
 
 /** Builds and packs a bundle, then reads it back: entry names in archive order and their bytes. */
-async function exportBundle(store: ReadModelStore, jwks: object, filters: BundleFilters, maxActions = 100) {
+async function exportBundle(store: ReadModelStore, jwks: object, filters: BundleFilters, maxActions = 100, seed?: SeedPolicy) {
   const dir = await mkdtemp(join(tmpdir(), 'evidence-spec-'));
   try {
-    const built = await buildEvidence(store, dir, { filters, now: NOW, jwks: jwks as never, maxActions, pageBytes: 1024 * 1024 });
+    const built = await buildEvidence(store, dir, { filters, now: NOW, jwks: jwks as never, maxActions, pageBytes: 1024 * 1024, ...(seed ? { seed } : {}) });
     const gz = await buffer(bundleTar(built.files, `${JSON.stringify(built.manifest, null, 2)}\n`, NOW));
     const entries = new Map<string, Buffer>();
     const names: string[] = [];
@@ -96,6 +97,17 @@ describe('evidence bundles', () => {
     const version = JSON.parse(bundle.text(`policies/${VERSION_B}/version.json`));
     assert.deepEqual(version.files, [{ path: 'main.yaml', file: 'main.yaml' }, { path: '../escape.yaml', file: 'file-1.yaml' }]);
     assert.equal(bundle.text(`policies/${VERSION_B}/main.yaml`), 'rules: b\n');
+  });
+
+  it('given the configured policy files, then they are the version in force before the first publication', async () => {
+    const { store, jwks } = await evidenceStore();
+    const seed = { version: 'c'.repeat(64), files: [{ path: 'seed.yaml', text: 'rules: seed\n' }] };
+    const early = await exportBundle(store, jwks, { to: at(10) }, 100, seed);
+    assert.equal(early.text(`policies/${seed.version}/seed.yaml`), 'rules: seed\n');
+    assert.deepEqual(JSON.parse(early.text(`policies/${seed.version}/version.json`)), { version: seed.version, source: 'seed', publications: [], files: [{ path: 'seed.yaml', file: 'seed.yaml' }] });
+    assert.ok(!early.entries.has(`policies/${VERSION_B}/version.json`), 'B came later (A is there: the events name it)');
+    const late = await exportBundle(store, jwks, { from: at(160) }, 100, seed);
+    assert.ok(!late.entries.has(`policies/${seed.version}/version.json`), 'replaced before the range');
   });
 
   it('given action ids, then only those actions; a filtered bundle verifies against its own scope', async () => {

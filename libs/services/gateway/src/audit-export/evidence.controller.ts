@@ -3,10 +3,11 @@ import { CommittedHeadsMismatch, MissingCheckpoint } from '@countersign/audit';
 import type { GatewayLimits } from '@countersign/config';
 import { checkpointJwk } from '@countersign/contracts';
 import type { ReadModelStore } from '@countersign/readmodel';
-import { CHECKPOINT_KEYS, CLOCK, type CheckpointKeySet, type Clock } from '@countersign/runtime';
+import type { CompiledPolicySet } from '@countersign/policy';
+import { CHECKPOINT_KEYS, CLOCK, POLICY_SET, type CheckpointKeySet, type Clock } from '@countersign/runtime';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { assertReadsAudit } from '../audit.controller.ts';
 import { ApiKeyGuard, CurrentCaller, type Caller } from '../auth.ts';
 import { READ_MODELS } from '../infrastructure.ts';
@@ -36,6 +37,7 @@ export class EvidenceController {
     @Inject(GATEWAY_LIMITS) private readonly limits: GatewayLimits,
     @Inject(CLOCK) private readonly clock: Clock,
     @Inject(CHECKPOINT_KEYS) private readonly keys: CheckpointKeySet | null,
+    @Inject(POLICY_SET) private readonly seed: CompiledPolicySet,
   ) {}
 
   @Get('export')
@@ -57,7 +59,9 @@ export class EvidenceController {
     try {
       const now = this.clock.now();
       const jwks = { keys: (this.keys?.keys ?? []).map((k) => checkpointJwk({ kid: k.kid, x: k.x, notBefore: k.notBefore, ...(k.notAfter ? { notAfter: k.notAfter } : {}) })) };
-      const built = await buildEvidence(this.store, dir, { filters, now, jwks, maxActions: this.limits.maxExportActions, pageBytes: this.limits.pageBytes });
+      // The configured files, named as in their directory (as GET /v1/policies/active shows them).
+      const seed = this.seed.sources ? { version: this.seed.version, files: this.seed.sources.map((f) => ({ path: basename(f.path), text: f.text })) } : undefined;
+      const built = await buildEvidence(this.store, dir, { filters, now, jwks, maxActions: this.limits.maxExportActions, pageBytes: this.limits.pageBytes, ...(seed ? { seed } : {}) });
       if (built.unproven.length > 0) {
         this.logger.warn(`evidence export: ${built.unproven.length} streams the latest checkpoint covers have fewer stored events than it committed to (no proof written), e.g. ${built.unproven[0]}`);
       }
