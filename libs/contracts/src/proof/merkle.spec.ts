@@ -2,6 +2,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import fc from 'fast-check';
+import { canonicalJson } from '../hash-chain.ts';
 import { EMPTY_TREE_ROOT, headLeafHash, headsRoot, inclusionProof, merkleLeafHash, merkleRoot, sortHeads, verifyInclusion } from './merkle.ts';
 
 /** RFC 6962 §2.1 as written: recursive, split at the largest power of two below n. */
@@ -33,6 +34,16 @@ const flipBit = (hex: string, bit: number) => {
 };
 
 describe('merkle tree (RFC 6962 hashing)', () => {
+  it('hashes a head leaf over exactly the canonical JSON of {hash, seq, streamId}, whatever the stream id holds', () => {
+    fc.assert(
+      fc.property(fc.string({ unit: 'grapheme', maxLength: 40 }), fc.string({ maxLength: 10 }), fc.integer({ min: 1, max: Number.MAX_SAFE_INTEGER }), fc.stringMatching(/^[0-9a-f]{64}$/), (streamId, extra, seq, hash) => {
+        const head = { streamId: streamId + extra, seq, hash };
+        assert.equal(headLeafHash(head), merkleLeafHash(canonicalJson({ hash: head.hash, seq: head.seq, streamId: head.streamId })));
+      }),
+      { numRuns: 300 },
+    );
+  });
+
   it('given the Certificate Transparency test leaves, the roots are the published ones', () => {
     const data = ['', '00', '10', '2021', '3031', '40414243', '5051525354555657', '606162636465666768696a6b6c6d6e6f'].map((h) => Buffer.from(h, 'hex'));
     const roots = [
