@@ -9,6 +9,7 @@ import {
 } from '@countersign/contracts';
 import { createKafkaEventLog, namespacedEventLog, type EventLog } from '@countersign/eventlog';
 import { client, KEYS, type Client } from '../support/api-client.ts';
+import { cli } from '../support/cli-process.ts';
 import { distributedEnv, removeDir, ROOT, SHAPE, startCountersign, tempDataDir, type RunningCountersign } from '../support/countersign-process.ts';
 import { E2E_ENV } from '../support/e2e-env.ts';
 import { until } from '../support/until.ts';
@@ -148,6 +149,18 @@ describe(`signed checkpoints (${SHAPE})`, () => {
       assert.equal(accepted.body.requested, true);
       assert.equal(accepted.body.requestedBy, 'ada');
       await until(() => covers(id), 'a checkpoint covering the action after the request');
+    });
+
+    it('countersign audit checkpoint --wait: an admin waits for the next number; an auditor is refused in one line', async () => {
+      const id = await proposeRead(client(cs.url, KEYS.agent));
+      await until(async () => (await HEAD_OF(cs)(id)).body.chain?.head?.seq === 3, 'the action\'s events in /events');
+      const refused = await cli(['audit', 'checkpoint'], cs.url, KEYS.carol);
+      assert.equal(refused.code, 1, refused.stderr);
+      assert.match(refused.stderr, /^countersign: request a checkpoint: 403 forbidden: carol is not an admin\.\n$/);
+      const waited = await cli(['audit', 'checkpoint', '--wait', '--timeout', '60s'], cs.url, 'ada-key');
+      assert.equal(waited.code, 0, waited.stderr);
+      assert.match(waited.stdout, /^checkpoint \d+ signed at \S+ over \d+ stream\(s\), root [0-9a-f]{64}\n$/);
+      await until(() => covers(id), 'a checkpoint covering the action after the CLI\'s request');
     });
 
     it('a clean stop signs a final checkpoint covering the last action; a restart continues the chain (number + 1, prev = the last)', async () => {
