@@ -9,6 +9,8 @@
  *   countersign policy simulate              replay past actions from the log against a candidate policy set
  *   countersign log check [DIR]              what the next start would do with a file log (exit 0/1/3)
  *   countersign audit verify [PATH]          verify a data directory or evidence bundle offline (exit 0/1/2)
+ *   countersign audit checkpoint [--wait]    ask for a signed checkpoint now (admins), wait for its number
+ *   countersign checkpoint-keys generate|rotate   the key file checkpoints are signed with
  */
 import { Command, CommanderError } from 'commander';
 import { registerActionsCommands } from './actions-commands.ts';
