@@ -89,6 +89,17 @@ describe('the projector stores and checks signed checkpoints', () => {
     assert.equal((await stored().get('000000000001'))?.integrity, 'verified');
   });
 
+  it('given a checkpoint left pending by an earlier process, when a new one projects the events, then it checks it too', async () => {
+    const { store, projector, cps, stored } = setup();
+    const [cp1] = await checkpoints([{ changed: [headOf(a1)], read: 2 }]);
+    await cps.project([cp1]);
+    const restarted = new CheckpointProjector({ store, keys, now });
+    await projector.projectEvents(a1, delivered(a1));
+    assert.deepEqual(await restarted.recheck(), []);
+    assert.equal((await stored().get('000000000001'))?.integrity, 'verified');
+    assert.deepEqual(await restarted.recheck(), [], 'nothing left pending');
+  });
+
   it('given an event edited and its hashes recomputed, when the checkpoint that covered the original arrives, then the head mismatch is raised', async () => {
     const { projector, cps } = setup();
     const [cp1] = await checkpoints([{ changed: [headOf(a1)], read: 2 }]);

@@ -8,6 +8,9 @@ import type { ReadModelStore } from '@countersign/readmodel';
 import { deadLetterRecord } from '@countersign/runtime';
 import { caughtUpWith, checkCheckpoint, checkHeads, type Mismatch, type StoredHashes } from './integrity.ts';
 
+/** Pending checkpoints checked again after one batch of events, at most. */
+const RECHECK_AT_ONCE = 100;
+
 /** The consumer group that stores checkpoints (its own: one group per topic). */
 export const CHECKPOINT_PROJECTOR_GROUP = 'audit-projector.checkpoints';
 
@@ -41,8 +44,12 @@ export interface CheckpointProjectorDeps {
  * caller to raise. Checkpoints ahead of projection are checked again by `recheck`.
  */
 export class CheckpointProjector {
-  /** True until a recheck found nothing pending: at start there may be pending ones from before. */
-  private maybePending = true;
+  /**
+   * The numbers of the checkpoints left pending, so a recheck reads them by id. Those pending from
+   * before this process are looked for once, at its first recheck (the only query by state).
+   */
+  private readonly pending = new Set<number>();
+  private pendingLoaded = false;
 
   constructor(private readonly deps: CheckpointProjectorDeps) {}
 
@@ -66,7 +73,7 @@ export class CheckpointProjector {
       const heads = await this.checkHeads(doc);
       found.push(...heads.mismatches);
       doc.integrity = found.length > 0 ? 'mismatch' : heads.pending > 0 ? 'pending' : doc.integrity;
-      if (heads.pending > 0) this.maybePending = true;
+      if (heads.pending > 0 && doc.integrity === 'pending') this.pending.add(number);
       alerts.push(...found.map((m) => this.alert(m)));
       // A second checkpoint of a number never replaces the first: the alert says so.
       if (!before) {
@@ -95,23 +102,24 @@ export class CheckpointProjector {
 
   /** Checks the pending checkpoints again (after events were projected); returns what no longer matches. */
   async recheck(): Promise<IntegrityMismatchDetected[]> {
-    if (!this.maybePending) return [];
     const docs = this.deps.store.collection<StoredCheckpoint>(COLLECTIONS.signedCheckpoints);
-    const pending = await docs.find({ integrity: 'pending' }, { sort: { _id: 1 }, limit: 100 });
+    if (!this.pendingLoaded) {
+      for (const doc of await docs.find({ integrity: 'pending' })) this.pending.add(doc.number);
+      this.pendingLoaded = true;
+    }
+    if (this.pending.size === 0) return [];
     const alerts: IntegrityMismatchDetected[] = [];
     const changed: StoredCheckpoint[] = [];
-    let still = pending.length === 100;
-    for (const doc of pending) {
-      const heads = await this.checkHeads(doc);
-      if (heads.mismatches.length === 0 && heads.pending > 0) {
-        still = true;
-        continue;
-      }
+    const batch = [...this.pending].sort((a, b) => a - b).slice(0, RECHECK_AT_ONCE);
+    for (const doc of await docs.find({ _id: { $in: batch.map(signedCheckpointId) } })) {
+      const heads = doc.integrity === 'pending' ? await this.checkHeads(doc) : { mismatches: [], pending: 0 };
+      if (heads.mismatches.length === 0 && heads.pending > 0) continue;
+      this.pending.delete(doc.number);
+      if (doc.integrity !== 'pending') continue;
       alerts.push(...heads.mismatches.map((m) => this.alert(m)));
       changed.push({ ...doc, integrity: heads.mismatches.length > 0 ? 'mismatch' : this.deps.keys ? 'verified' : 'unchecked' });
     }
     if (changed.length > 0) await docs.putMany(changed);
-    this.maybePending = still;
     return alerts;
   }
 
