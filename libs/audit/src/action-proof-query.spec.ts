@@ -1,5 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import fc from 'fast-check';
 import { generateKeyPair } from 'jose';
 import { contentHash, verifyActionProof, type ActionEvent, type DomainEventBody, type StreamHead } from '@countersign/contracts';
 import { buildActionProof, CommittedHeadsMismatch, CommittedTrees, storedAsWritten } from './action-proof-query.ts';
@@ -38,6 +39,23 @@ describe('checkpoint queries', () => {
     assert.deepEqual((await findCheckpoints(rows, { after: 3, limit: 2 })).rows, []);
     assert.equal((await latestCheckpoint(rows))?.number, 3);
     assert.equal(await latestCheckpoint(memoryRows<SignedCheckpointDoc>([])), undefined);
+  });
+
+  it('for any page size and start, paging reads every later checkpoint once, in order', async () => {
+    const many = await checkpointDocs(Array.from({ length: 23 }, (_, i) => [headOf(['a1', 'a2', 'a3'][i % 3], 1 + (i % 2))]), signer);
+    const rows = memoryRows(many);
+    await fc.assert(fc.asyncProperty(fc.integer({ min: 1, max: 30 }), fc.integer({ min: 0, max: 25 }), async (limit, start) => {
+      const seen: number[] = [];
+      let after: number | undefined = start;
+      for (let pages = 0; after !== undefined; pages += 1) {
+        assert.ok(pages <= 24, 'paging ends');
+        const page = await findCheckpoints(rows, { after, limit });
+        assert.ok(page.rows.length <= limit);
+        seen.push(...page.rows.map((d) => d.number));
+        after = page.next;
+      }
+      assert.deepEqual(seen, Array.from({ length: Math.max(0, 23 - start) }, (_, i) => start + 1 + i));
+    }), { numRuns: 60 });
   });
 
   it('a listed checkpoint says what its JWS says and how many heads changed', () => {
