@@ -33,12 +33,37 @@ export interface VerifyGrantOptions {
 
 const remoteSets = new WeakMap<object, Map<string, JWTVerifyGetKey>>();
 
+/**
+ * The set Countersign publishes also holds its checkpoint keys (ADR 0007), each with a validity
+ * window (`notBefore`). Those sign checkpoints of the log, never grants: a grant is verified only
+ * under the other keys, so whoever holds a checkpoint key cannot mint one.
+ */
+function grantKeysOnly(set: JsonWebKeySet): JsonWebKeySet {
+  return { ...set, keys: set.keys.filter((k) => k === null || typeof k !== 'object' || !('notBefore' in k)) };
+}
+
+/** `fetch` for the remote key set, giving jose the grant keys only (see grantKeysOnly). */
+function grantKeysFetch(base: typeof fetch): typeof fetch {
+  return async (input, init) => {
+    const res = await base(input, init);
+    if (!res.ok) return res;
+    let body: unknown;
+    try {
+      body = await res.json();
+    } catch {
+      return new Response('not JSON', { status: 502 });
+    }
+    const filtered = body !== null && typeof body === 'object' && Array.isArray((body as JsonWebKeySet).keys) ? grantKeysOnly(body as JsonWebKeySet) : body;
+    return new Response(JSON.stringify(filtered), { status: res.status, headers: { 'content-type': 'application/json' } });
+  };
+}
+
 function keyResolver(options: VerifyGrantOptions): JWTVerifyGetKey {
   if (options.jwks !== undefined) {
     if (typeof options.jwks !== 'object' || options.jwks === null || !Array.isArray(options.jwks.keys)) {
       throw new TypeError('verifyGrant: jwks must be a JSON Web Key Set, { keys: [...] }');
     }
-    return createLocalJWKSet(options.jwks as Parameters<typeof createLocalJWKSet>[0]);
+    return createLocalJWKSet(grantKeysOnly(options.jwks) as Parameters<typeof createLocalJWKSet>[0]);
   }
   if (options.jwksUrl === undefined) throw new TypeError('verifyGrant: pass jwks or jwksUrl');
   const url = new URL(options.jwksUrl);
@@ -47,7 +72,7 @@ function keyResolver(options: VerifyGrantOptions): JWTVerifyGetKey {
   if (!sets) remoteSets.set(owner, (sets = new Map()));
   let set = sets.get(url.href);
   if (!set) {
-    set = createRemoteJWKSet(url, { ...(options.fetch ? { [customFetch]: options.fetch } : {}) });
+    set = createRemoteJWKSet(url, { [customFetch]: grantKeysFetch(options.fetch ?? fetch) });
     sets.set(url.href, set);
   }
   return set;
