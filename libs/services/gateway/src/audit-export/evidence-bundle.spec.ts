@@ -14,7 +14,7 @@ import { BUNDLE_DIR, type BundleFilters, type BundleManifest } from './bundle-la
 import { bundleTar } from './bundle-tar.ts';
 import { buildEvidence, TooManyActions } from './evidence-builder.ts';
 import type { SeedPolicy } from './evidence-policies.ts';
-import { at, evidenceStore, VERSION_A, VERSION_B } from './evidence-fixture.ts';
+import { at, evidenceStore, VERSION_A, VERSION_B } from '../testing/evidence-store.ts';
 
 const NOW = new Date('2026-02-01T10:00:00.000Z');
 
