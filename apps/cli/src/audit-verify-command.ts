@@ -7,7 +7,7 @@ import { readEnvConfig } from '@countersign/config';
 import type { CheckpointKeys } from '@countersign/contracts';
 import { UsageError } from './cli-errors.ts';
 import { dataDirKeys, findFileLog, verifyDataDir } from './audit-verify-datadir.ts';
-import { keysFromJwksFile, UNPINNED_KEYS } from './audit-verify-keys.ts';
+import { keysFromJwksFile, keysFromKeyFile, UNPINNED_KEYS } from './audit-verify-keys.ts';
 import { failed, VERIFY_EXIT, verifyJson, verifyText, type VerifyReport } from './audit-verify-output.ts';
 
 export async function runAuditVerify(path: string | undefined, options: { keys?: string; json?: boolean }): Promise<void> {
@@ -40,7 +40,12 @@ async function verifySource(path: string | undefined, pinned: CheckpointKeys | u
 async function verifyConfigured(pinned: CheckpointKeys | undefined, unpinned: () => void): Promise<VerifyReport> {
   const config = readEnvConfig(process.env);
   if (config.kafkaBrokers) {
-    throw new UsageError('COUNTERSIGN_KAFKA_BROKERS is set: verifying Kafka topics is not supported yet; export a bundle (`countersign audit export`) and verify it, or give a data directory');
+    const keyFile = config.checkpointKeysPath;
+    if (!pinned && !keyFile) throw new UsageError('on Kafka, give the published checkpoint keys with --keys JWKS_FILE (or set COUNTERSIGN_CHECKPOINT_KEYS)');
+    const keys = pinned ?? (await keysFromKeyFile(keyFile!));
+    if (!pinned) unpinned();
+    const { verifyKafka } = await import('./audit-verify-kafka.ts');
+    return { source: `kafka ${config.kafkaBrokers.join(',')}${config.kafkaNamespace ? ` (namespace ${config.kafkaNamespace})` : ''}`, verdict: await verifyKafka(config, keys) };
   }
   const log = findFileLog(config.dataDir);
   if (!log) throw new UsageError(`no file log in ${config.dataDir} (COUNTERSIGN_DATA_DIR): give a data directory or a bundle as PATH`);
