@@ -62,7 +62,9 @@ export class EventLogServer extends Server implements CustomTransportStrategy {
     for (const handlers of this.collect().values()) {
       const { group, readyWhenCaughtUp } = handlers.options;
       const catchUp = typeof readyWhenCaughtUp === 'function' ? readyWhenCaughtUp(this.options.facts) : readyWhenCaughtUp === true;
-      const health = new ConsumerHealth(group, this.options.readiness, this.options.health ?? DEFAULT_HEALTH_BOUNDS, catchUp);
+      const bounds = this.options.health ?? DEFAULT_HEALTH_BOUNDS;
+      const maxLag = handlers.options.maxLag;
+      const health = new ConsumerHealth(group, this.options.readiness, maxLag === undefined ? bounds : { ...bounds, maxLag }, catchUp);
       this.healths.push(health);
       this.groups.push(new ConsumerGroup(handlers, {
         log: this.options.log, health, facts: this.options.facts, retry: this.options.retry ?? DEFAULT_RETRY_BOUNDS, now,
@@ -139,5 +141,5 @@ export class EventLogServer extends Server implements CustomTransportStrategy {
 function sameOptions(a: ConsumerOptions, b: ConsumerOptions): boolean {
   return a.group === b.group && a.topic === b.topic && a.start === b.start && a.transactional === b.transactional &&
     a.maxBatch === b.maxBatch && a.concurrentPartitions === b.concurrentPartitions && a.readyWhenCaughtUp === b.readyWhenCaughtUp &&
-    a.broadcast === b.broadcast && a.accept === b.accept;
+    a.broadcast === b.broadcast && a.accept === b.accept && a.maxLag === b.maxLag;
 }

@@ -28,6 +28,12 @@ export interface ConsumerOptions {
   maxBatch?: number;
   /** Partitions handled side by side (see `SubscribeOptions.concurrentPartitions`); default 1. */
   concurrentPartitions?: number;
+  /**
+   * More records waiting than this makes the process report the group as lagging (not ready);
+   * default: the server's bound. `Infinity` for a follower that replays the whole log at every
+   * start and must not hold up readiness (the checkpointer); stuck is still reported.
+   */
+  maxLag?: number;
   /** Not ready until the records present at start have been handled (read models rebuilding). */
   readyWhenCaughtUp?: boolean | ((facts: ServerFacts) => boolean);
   /**

@@ -6,10 +6,12 @@ import { Checkpointer } from './checkpointer.ts';
 
 /**
  * Every event from the first, in each instance (its own group): the heads a checkpoint commits to.
- * Not a readiness gate: the process serves while the checkpointer replays.
+ * Not a readiness gate: the process serves while the checkpointer replays (a backlog is never
+ * "lagging"; a consumer stuck on a record still is).
  */
 export const CHECKPOINTER_EVENTS: ConsumerOptions = {
   group: 'countersign.checkpointer-events', topic: TOPICS.events, broadcast: true, start: 'beginning', readyWhenCaughtUp: false,
+  maxLag: Number.POSITIVE_INFINITY,
 };
 
 /**
