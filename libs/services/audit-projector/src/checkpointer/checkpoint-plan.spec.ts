@@ -64,6 +64,13 @@ describe('the checkpointer: what changed and what it signs', () => {
     assert.deepEqual(events.map((e) => [e.seq, e.prevHash]), [[5, hash(45)], [6, events[0].hash], [7, events[1].hash]]);
   });
 
+  it('given changed heads of long stream ids, then the byte bound splits them before the count does', () => {
+    const seen = new Map([...'abcde'].map((c): [string, Head] => [c.repeat(400), { seq: 1, hash: hash(1) }]));
+    const planned = planCheckpoints({ last: NO_CHECKPOINT, committed: new Map(), seen, at: AT, log: 'countersign', positions: {}, maxChangedBytes: 1000 });
+    assert.deepEqual(planned.map((c) => c.changed.length), [2, 2, 1]);
+    assert.deepEqual(planned.map((c) => c.payload.number), [1, 2, 3]);
+  });
+
   it('property: over any rounds of head moves, the changed lists accumulate to each signed root and the stream of checkpoints chains', async () => {
     const moves = fc.array(fc.array(fc.tuple(fc.integer({ min: 0, max: 9 }), fc.integer({ min: 1, max: 3 })), { maxLength: 8 }), { minLength: 1, maxLength: 6 });
     await fc.assert(fc.asyncProperty(moves, fc.integer({ min: 1, max: 4 }), async (rounds, maxChanged) => {

@@ -42,7 +42,17 @@ export interface PlanInput {
   log: string;
   positions: Record<string, number>;
   maxChanged?: number;
+  /** About how many bytes of changed heads one checkpoint lists at most (default 512 KiB). */
+  maxChangedBytes?: number;
 }
+
+/**
+ * A record under Kafka's default message size (1 MB) whatever the stream ids: 10,000 heads of
+ * action ids are ~1.4 MB, so the bytes bound splits first.
+ */
+export const MAX_CHANGED_BYTES = 512 * 1024;
+/** A head's JSON beside its stream id: `{"streamId":"","seq":…,"hash":"<64 hex>"}`. */
+const HEAD_OVERHEAD_BYTES = 100;
 
 export interface PlannedCheckpoint {
   payload: CheckpointPayload;
@@ -56,13 +66,11 @@ export interface PlannedCheckpoint {
  * changes give several consecutive checkpoints, chained, the last covering them all.
  */
 export function planCheckpoints(input: PlanInput): PlannedCheckpoint[] {
-  const max = input.maxChanged ?? MAX_CHANGED_HEADS;
   const changed = changedHeads(input.seen, input.committed);
   const all = new Map(input.committed);
   const planned: PlannedCheckpoint[] = [];
   let { number, payloadHash: prev } = input.last;
-  for (let i = 0; i < changed.length; i += max) {
-    const chunk = changed.slice(i, i + max);
+  for (const chunk of chunks(changed, input.maxChanged ?? MAX_CHANGED_HEADS, input.maxChangedBytes ?? MAX_CHANGED_BYTES)) {
     for (const h of chunk) all.set(h.streamId, { seq: h.seq, hash: h.hash });
     number += 1;
     const payload: CheckpointPayload = {
@@ -73,6 +81,22 @@ export function planCheckpoints(input: PlanInput): PlannedCheckpoint[] {
     prev = checkpointHash(payload);
   }
   return planned;
+}
+
+/** Consecutive runs of at most `max` heads and about `maxBytes` bytes (at least one head each). */
+function* chunks(heads: readonly StreamHead[], max: number, maxBytes: number): Generator<StreamHead[]> {
+  let chunk: StreamHead[] = [];
+  let bytes = 0;
+  for (const h of heads) {
+    const size = h.streamId.length + HEAD_OVERHEAD_BYTES;
+    if (chunk.length > 0 && (chunk.length >= max || bytes + size > maxBytes)) {
+      yield chunk;
+      [chunk, bytes] = [[], 0];
+    }
+    chunk.push(h);
+    bytes += size;
+  }
+  if (chunk.length > 0) yield chunk;
 }
 
 /**
