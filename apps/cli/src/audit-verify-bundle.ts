@@ -15,7 +15,8 @@ const MAX_KEPT_BYTES = 256 * 1024 * 1024;
 const HEX64 = /^[0-9a-f]{64}$/;
 
 interface Manifest {
-  log?: string;
+  /** The log the checkpoints are of; null when the bundle has none. */
+  log?: string | null;
   complete: boolean;
   actions: string[];
   files: Array<{ path: string; sha256: string; bytes: number }>;
@@ -37,7 +38,7 @@ export async function verifyBundle(file: string, pinned: CheckpointKeys | undefi
   }
   const checkpoints = ndjson(kept.get('checkpoints.ndjson')?.toString('utf8') ?? '');
   const verifier = await EvidenceVerifier.start({
-    checkpoints, keys, ...(manifest.log === undefined ? {} : { log: manifest.log }),
+    checkpoints, keys, ...(typeof manifest.log === 'string' ? { log: manifest.log } : {}),
     scope: manifest.complete ? 'complete' : new Set(manifest.actions),
   });
   for await (const entry of bundleEntries(file)) {
@@ -76,7 +77,7 @@ function readManifest(raw: unknown, file: string): Manifest {
   if (m.format !== 'countersign-evidence' || m.version !== 1) throw fail('format must be "countersign-evidence", version 1');
   if (typeof m.complete !== 'boolean') throw fail('complete must be true or false');
   if (!Array.isArray(m.actions) || !m.actions.every((a) => typeof a === 'string')) throw fail('actions must be an array of action ids');
-  if (m.log !== undefined && typeof m.log !== 'string') throw fail('log must be a string');
+  if (m.log !== undefined && m.log !== null && typeof m.log !== 'string') throw fail('log must be a string, or null before the first checkpoint');
   if (!Array.isArray(m.files)) throw fail('files must be an array');
   for (const [i, f] of (m.files as unknown[]).entries()) {
     const e = (f ?? {}) as Record<string, unknown>;

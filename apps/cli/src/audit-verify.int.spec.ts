@@ -5,8 +5,8 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { TOPICS, type EventEnvelope } from '@countersign/contracts';
-import { EvidenceWriter, rechain, rotatingKeys, type EvidenceLog } from '@countersign/contracts/testing';
+import { TOPICS, type CheckpointSignedData, type EventEnvelope } from '@countersign/contracts';
+import { EvidenceWriter, rechain, replaceCheckpointData, resign, rotatingKeys, type EvidenceLog } from '@countersign/contracts/testing';
 import { readTopicFile, rewriteTopicFile } from '@countersign/eventlog/testing';
 import { tempDir, type TempDir } from '@countersign/testing';
 import { verifyBundle } from './audit-verify-bundle.ts';
@@ -96,12 +96,59 @@ describe('audit verify: readers', () => {
     assert.match(c.bundleProblems?.[0] ?? '', /^README\.md: sha256 [0-9a-f]{64} \(9 bytes\), the manifest says/);
   });
 
-  it('a bundle missing a stream it lists is stream-deleted; a whole-log bundle missing one too', async () => {
+  it('a complete bundle missing a stream a checkpoint covered is stream-deleted', async () => {
     const cut: EvidenceLog = { ...log, events: log.events.filter((e) => e.streamId !== 's3') };
     const path = join(tmp.path, 'cut.tar.gz');
     await writeBundle(path, cut, keys);
     const v = await verifyBundle(path, keys.keys, unpinned);
     assert.deepEqual(v.verdict.findings.filter((f) => f.severity === 'error').map((f) => [f.code, f.streamId]), [['stream-deleted', 's3']]);
+  });
+
+  it('each tampering of a bundle, its manifest recomputed, is named; keys swapped in the bundle are caught by pinned keys', async () => {
+    const forger = await rotatingKeys(undefined, { extractable: true });
+    const events = () => structuredClone(log.events);
+    const only = (l: EventEnvelope[], id: string) => l.filter((e) => e.streamId === id);
+    const cases: Array<[string, () => Promise<EvidenceLog> | EvidenceLog, string]> = [
+      ['edit, rehashed', () => {
+        const e = events();
+        (only(e, 's1')[0].data as { reason: string }).reason = 'edited';
+        rechain(only(e, 's1'));
+        return { ...log, events: e };
+      }, 'head-mismatch'],
+      ['delete an event', () => ({ ...log, events: log.events.filter((e) => !(e.streamId === 's1' && e.seq === 2)) }), 'chain-broken'],
+      ['delete a stream', () => ({ ...log, events: log.events.filter((e) => e.streamId !== 's3') }), 'stream-deleted'],
+      ['reorder', () => {
+        const e = events();
+        const [a, b] = only(e, 's1');
+        const [i, j] = [e.indexOf(a), e.indexOf(b)];
+        [e[i], e[j]] = [b, a];
+        return { ...log, events: e };
+      }, 'chain-broken'],
+      ['truncate', () => ({ ...log, events: log.events.filter((e) => !(e.streamId === 's3' && e.seq === 3)) }), 'truncated'],
+      ['forge a checkpoint', () => resign(log, 1, 'cp-a', forger.signers['cp-a']), 'checkpoint-forged'],
+      ['re-sign outside the key validity', () => resign(log, 2, 'cp-a', keys.signers['cp-a']), 'key-outside-validity'],
+      ['drop a checkpoint', () => ({ ...log, checkpoints: log.checkpoints.slice(1) }), 'checkpoint-chain-broken'],
+      ['edit a changed list', () => {
+        const data = structuredClone(log.checkpoints[0].data as CheckpointSignedData);
+        data.changed.pop();
+        return replaceCheckpointData(log, 1, data);
+      }, 'heads-unproven'],
+    ];
+    for (const [name, tamper, code] of cases) {
+      const path = join(tmp.path, `tampered-${name.replace(/\W+/g, '-')}.tar.gz`);
+      await writeBundle(path, await tamper(), keys);
+      const v = await verifyBundle(path, undefined, unpinned);
+      assert.equal(v.bundleProblems, undefined, name);
+      assert.ok(v.verdict.findings.some((f) => f.code === code && f.severity === 'error'), `${name}: ${JSON.stringify(v.verdict.findings.map((f) => f.code))}`);
+    }
+    // Every checkpoint re-signed by a forger who also put its own keys in the bundle: only pinned keys tell.
+    let forged: EvidenceLog = log;
+    for (const n of [1, 2]) forged = await resign(forged, n, n === 1 ? 'cp-a' : 'cp-b', forger.signers[n === 1 ? 'cp-a' : 'cp-b']);
+    const path = join(tmp.path, 'forged-keys.tar.gz');
+    await writeBundle(path, forged, forger);
+    assert.equal((await verifyBundle(path, undefined, unpinned)).verdict.verdict, 'verified');
+    const pinned = await verifyBundle(path, keys.keys, unpinned);
+    assert.deepEqual(pinned.verdict.findings.filter((f) => f.severity === 'error').map((f) => f.code), ['checkpoint-forged', 'checkpoint-forged']);
   });
 
   it('a bundle with an entry outside its top directory, a link or a repeated name is refused; so is what is not gzip’d tar, naming the entry', async () => {
