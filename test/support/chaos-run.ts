@@ -103,6 +103,8 @@ export async function runChaos(s: Scenario): Promise<ChaosResult> {
     // try, and a replaced consumer rejoins its group): "catch up" is the claim, not "within 60 s".
     // A lost write would still show here, as a difference that never goes away.
     const rebuilt = await readModelsMatchRebuild(log, stores, 180_000);
+    // The projector's own lines say why the read models did not catch up.
+    if (rebuilt.differences.length > 0) note(`${s.name}: the read models did not catch up; the system's output, condensed:\n${condensed(s.cs.output())}`);
     assert.deepEqual(rebuilt.differences, [], 'the read models equal a rebuild from the log');
     assert.equal(rebuilt.counts.actions, CHAOS.proposals);
     const { expected: _e, problems: _p, ...counts } = summary;
