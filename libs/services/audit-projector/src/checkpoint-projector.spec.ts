@@ -58,7 +58,7 @@ const headOf = (events: ActionEvent[]): StreamHead => ({ streamId: events.at(-1)
 function setup() {
   offset = 0;
   const store = createMemoryReadModelStore();
-  const projector = new Projector({ store, now, warn: () => undefined });
+  const projector = new Projector({ store, now, warn: () => undefined, checkLinks: true });
   const cps = new CheckpointProjector({ store, keys, now });
   const stored = () => store.collection<StoredCheckpoint>(COLLECTIONS.signedCheckpoints);
   return { store, projector, cps, stored };
@@ -146,6 +146,24 @@ describe('the projector stores and checks signed checkpoints', () => {
     assert.equal(letters.length, 1);
     assert.match(JSON.stringify(letters[0].value), /\/seq must equal \/data\/number/);
     assert.equal((await stored().get('000000000001'))?.integrity, 'verified');
+  });
+
+  it('given a decided action projected, when another event at its last seq comes in a later batch, then the rewrite is found from what was projected', async () => {
+    const { projector } = setup();
+    await projector.projectEvents(a1, delivered(a1));
+    const other = structuredClone(a1[1]);
+    (other.data as { reason: string }).reason = 'approved by nobody';
+    other.hash = computeEventHash(other);
+    const found = await projector.projectEvents([other], delivered([other]));
+    assert.deepEqual(found.map((m) => [m.kind, m.streamId, m.seq]), [['chain-broken', 'a1', 2]]);
+    assert.deepEqual(await projector.projectEvents([a1[1]], delivered([a1[1]])), [], 'a plain redelivery');
+  });
+
+  it('given a store that forgets (the embedded default, which verifies its log before it serves), then links are not checked unless asked', async () => {
+    const store = createMemoryReadModelStore();
+    const edited = structuredClone(a1);
+    (edited[1].data as { reason: string }).reason = 'edited';
+    assert.deepEqual(await new Projector({ store, now, warn: () => undefined }).projectEvents(edited, delivered(edited)), []);
   });
 
   it('given an event edited in place on the log, when it is projected, then the projector says so and goes on', async () => {

@@ -51,8 +51,10 @@ describe('event links as events are projected', () => {
     assert.deepEqual(checkEventLinks(a.slice(2), new Map()), []);
   });
 
-  it('the rows a batch needs are its own seqs and those before them', () => {
+  it('the rows a batch needs are its own seqs and those before them, less what the known heads answer', () => {
     assert.deepEqual(linkIds(a.slice(1, 3)).sort(), [auditEntryId('a', 1), auditEntryId('a', 2), auditEntryId('a', 3)]);
+    assert.deepEqual(linkIds(a.slice(1, 3), new Map([['a', { seq: 1, hash: a[0].hash }]])), [], 'the next events of a stream seen last at seq 1');
+    assert.deepEqual(linkIds([a[1]], new Map([['a', { seq: 3, hash: a[2].hash }]])), [auditEntryId('a', 2), auditEntryId('a', 1)], 'a seq seen before: its stored row');
   });
 });
 

@@ -19,14 +19,30 @@ export interface Mismatch {
 /** What the projector stored of an event: enough to link the next one and compare a head. */
 export type StoredHashes = ReadonlyMap<string, string>;
 
-/** The stored rows a batch's link check needs: each event's own id and its predecessor's. */
-export function linkIds(events: readonly Pick<EventEnvelope, 'streamId' | 'seq'>[]): string[] {
+/** The last event seen of each stream (streamId → its seq and hash), as far as the caller remembers. */
+export type KnownHeads = ReadonlyMap<string, { seq: number; hash: string }>;
+
+/**
+ * The stored rows a batch's link check needs: each event's predecessor, and the event's own seq
+ * when it may be stored already (a redelivery, or a rewrite), except where `known` heads (what was
+ * projected last of the stream) or the batch itself answer.
+ */
+export function linkIds(events: readonly Pick<EventEnvelope, 'streamId' | 'seq'>[], known: KnownHeads = new Map()): string[] {
   const ids = new Set<string>();
+  const inBatch = new Set<string>();
   for (const e of events) {
-    ids.add(auditEntryId(e.streamId, e.seq));
-    if (e.seq > 1) ids.add(auditEntryId(e.streamId, e.seq - 1));
+    const head = known.get(e.streamId);
+    if (!head || (head.seq >= e.seq && head.seq !== e.seq)) ids.add(auditEntryId(e.streamId, e.seq));
+    const prev = auditEntryId(e.streamId, e.seq - 1);
+    if (e.seq > 1 && !inBatch.has(prev) && head?.seq !== e.seq - 1) ids.add(prev);
+    inBatch.add(auditEntryId(e.streamId, e.seq));
   }
   return [...ids];
+}
+
+/** `known` heads as stored hashes, for checkEventLinks. */
+export function knownHashes(known: KnownHeads): Map<string, string> {
+  return new Map([...known].map(([streamId, h]) => [auditEntryId(streamId, h.seq), h.hash]));
 }
 
 /**

@@ -7,16 +7,26 @@ import type { DeliveredRecord, LogRecord } from '@countersign/eventlog';
 import type { ReadModelStore } from '@countersign/readmodel';
 import { deadLetterRecord } from '@countersign/runtime';
 import { escapeForLog } from '@countersign/telemetry';
-import { checkEventLinks, linkIds, type Mismatch } from './integrity.ts';
+import { checkEventLinks, knownHashes, linkIds, type Mismatch } from './integrity.ts';
 
 export const PROJECTOR_GROUP = 'audit-projector';
 
 const BY_SEQ = { versionField: 'seq' } as const;
+/** Streams whose last event the link check remembers: ~150 bytes each. */
+const HEADS_REMEMBERED = 100_000;
 
 export interface ProjectorDeps {
   store: ReadModelStore;
   now: () => Date;
   warn: (message: string) => void;
+  /**
+   * Check each event's hash and link as it is projected (ADR 0007). Default: when the store is
+   * durable (the production shape, where events arrive once and the check is the only one as they
+   * come). A store that forgets is rebuilt from the first event at every start, where the check
+   * would double the rebuild's time (a canonical-JSON hash per event) for a log the embedded
+   * default verifies before it serves.
+   */
+  checkLinks?: boolean;
 }
 
 /**
@@ -29,6 +39,8 @@ export class Projector {
   projected = 0;
   /** Milliseconds spent so far reading the touched views, folding batches and writing them (for benchmarks and operators). */
   readonly stages = { load: 0, fold: 0, write: 0 };
+  /** The last event projected of recent streams, for the link check (see `remember`). */
+  private readonly heads = new Map<string, { seq: number; hash: string }>();
 
   constructor(private readonly deps: ProjectorDeps) {}
 
@@ -61,14 +73,33 @@ export class Projector {
     const mismatches = await this.checkLinks(events);
     await this.write(events);
     await this.checkpoint(records);
+    if (this.deps.checkLinks ?? this.deps.store.durable) this.remember(events);
     return mismatches;
   }
 
   /** One read of the stored rows the batch links to (its own seqs, to see a rewrite, and the seqs before them). */
   private async checkLinks(events: readonly ActionEvent[]): Promise<Mismatch[]> {
-    if (events.length === 0) return [];
-    const rows = await this.deps.store.collection<StoredEvent>(COLLECTIONS.events).find({ _id: { $in: linkIds(events) } });
-    return checkEventLinks(events, new Map(rows.map((r) => [r._id, r.hash])));
+    if (events.length === 0 || !(this.deps.checkLinks ?? this.deps.store.durable)) return [];
+    // What the batch's streams were last seen at: usually the predecessors, so nothing is read.
+    const known = new Map(events.flatMap((e) => {
+      const head = this.heads.get(e.streamId);
+      return head ? [[e.streamId, head] as const] : [];
+    }));
+    const ids = linkIds(events, known);
+    const stored = knownHashes(known);
+    if (ids.length > 0) for (const r of await this.deps.store.collection<StoredEvent>(COLLECTIONS.events).find({ _id: { $in: ids } })) stored.set(r._id, r.hash);
+    return checkEventLinks(events, stored);
+  }
+
+  /** Remembers each stream's last event once it is written (a bounded map: the oldest streams are forgotten first). */
+  private remember(events: readonly ActionEvent[]): void {
+    for (const e of events) {
+      const head = this.heads.get(e.streamId);
+      if (head && head.seq >= e.seq) continue;
+      this.heads.delete(e.streamId);
+      this.heads.set(e.streamId, { seq: e.seq, hash: e.hash });
+      if (this.heads.size > HEADS_REMEMBERED) this.heads.delete(this.heads.keys().next().value!);
+    }
   }
 
   private async checkpoint(records: readonly DeliveredRecord[]): Promise<void> {
