@@ -67,8 +67,9 @@ export function refusalLine(dir: string, v: LogVerdict): string {
 
 /** The line a start that verified prints: what is covered, and how long the pass took. */
 export function verifiedLine(v: LogVerdict, ms: number): string {
-  if (!v.checkpoint) return `log checked in ${ms} ms: no signed checkpoint yet; ${v.tail.events} events chain-checked only`;
-  return `log verified in ${ms} ms: ${v.covered.events} events in ${v.covered.streams} streams under checkpoint ${v.checkpoint.number} (${v.checkpoint.at}, ${v.kid}); ${v.tail.events} events after it chain-checked only`;
+  const events = (n: number) => `${n} event${n === 1 ? '' : 's'}`;
+  if (!v.checkpoint) return `log checked in ${ms} ms: no signed checkpoint yet; ${events(v.tail.events)} chain-checked only`;
+  return `log verified in ${ms} ms: ${events(v.covered.events)} in ${v.covered.streams} streams under checkpoint ${v.checkpoint.number} (${v.checkpoint.at}, ${v.kid}); ${events(v.tail.events)} after it chain-checked only`;
 }
 
 function findingText(f: Finding): string {
