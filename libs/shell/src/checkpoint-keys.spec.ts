@@ -48,7 +48,7 @@ describe('the checkpoint key file', () => {
   it('given rotations, then every retired key is kept with its window and exactly the newest signs', async () => {
     const t = (day: number) => new Date(Date.UTC(2026, 0, day));
     let file = await newCheckpointKeyFile(t(1));
-    for (let day = 2; day <= 40; day += 19) file = await rotateCheckpointKeyFile(file, t(day));
+    for (const day of [2, 21]) file = await rotateCheckpointKeyFile(file, t(day));
     const keys = await importCheckpointKeys(file);
     assert.equal(keys.keys.length, 3);
     assert.equal(keys.signer.kid, file.keys[2].kid);
