@@ -22,7 +22,7 @@ describe('readEnvConfig', () => {
       gateway: {
         bodyBytes: 65_536, policyBodyBytes: 1_048_576, pendingPerRequester: 1000, proposalBytesPerWindow: 8_388_608, proposalWindowSeconds: 60,
         pageBytes: 1_048_576, logTimeoutMs: 5000, readTimeoutMs: 5000, readConcurrency: 16, answerWaitMs: 10_000, maxWaiting: 10_000,
-        maxStreams: 1000, streamHeartbeatMs: 15_000,
+        maxStreams: 1000, streamHeartbeatMs: 15_000, maxExportActions: 100_000,
       },
       proposals: { maxAgeMs: 300_000, maxFutureMs: 30_000, replayCapacity: 1_000_000 },
       checkpointIntervalMs: 60_000,
@@ -59,7 +59,7 @@ describe('readEnvConfig', () => {
       COUNTERSIGN_READ_TIMEOUT_MS: '3000', COUNTERSIGN_READ_CONCURRENCY: '4',
       COUNTERSIGN_ANSWER_WAIT_MS: '0',
       COUNTERSIGN_MAX_WAITING: '50',
-      COUNTERSIGN_MAX_STREAMS: '20', COUNTERSIGN_STREAM_HEARTBEAT_MS: '500',
+      COUNTERSIGN_MAX_STREAMS: '20', COUNTERSIGN_STREAM_HEARTBEAT_MS: '500', COUNTERSIGN_MAX_EXPORT_ACTIONS: '5000',
       COUNTERSIGN_GATEWAY_SIGNING_KEY: 'keys/gateway.pem',
       COUNTERSIGN_GATEWAY_VERIFY_KEY: '/keys/new.pub.pem,/keys/old.pub.pem',
       COUNTERSIGN_PROPOSAL_MAX_AGE_MS: '60000',
@@ -84,7 +84,7 @@ describe('readEnvConfig', () => {
       gateway: {
         bodyBytes: 32_768, policyBodyBytes: 2_097_152, pendingPerRequester: 50, proposalBytesPerWindow: 4_194_304, proposalWindowSeconds: 30,
         pageBytes: 262_144, logTimeoutMs: 2000, readTimeoutMs: 3000, readConcurrency: 4, answerWaitMs: 0, maxWaiting: 50,
-        maxStreams: 20, streamHeartbeatMs: 500,
+        maxStreams: 20, streamHeartbeatMs: 500, maxExportActions: 5000,
       },
       proposals: {
         gatewaySigningKeyPath: resolve('keys/gateway.pem'), gatewayVerifyKeyPaths: ['/keys/new.pub.pem', '/keys/old.pub.pem'],
