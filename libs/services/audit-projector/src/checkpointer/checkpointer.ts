@@ -119,12 +119,16 @@ export class Checkpointer implements OnModuleInit, OnModuleDestroy {
         this.awaiting = undefined;
         this.logger.error(`checkpoint (${reason}) failed, retried at the next interval: ${escapeForLog(error.message)}`);
       })
-      .finally(() => (this.round = undefined));
+      .finally(() => {
+        this.round = undefined;
+        // A request that came during a round that signed nothing is not left for the interval.
+        if (this.requested !== undefined && this.awaiting === undefined) this.trigger('request', this.requested);
+      });
   }
 
   private async sign(reason: CheckpointReason, requestId?: string): Promise<void> {
+    if (requestId === this.requested) this.requested = undefined; // first: a failing round must not ask again at once
     if (!this.loaded) await this.load();
-    if (requestId === this.requested) this.requested = undefined;
     const started = performance.now();
     const planned = planCheckpoints({
       last: this.last, committed: this.committed, seen: this.seen, at: this.clock.now().toISOString(), log: this.settings.log,
@@ -152,6 +156,7 @@ export class Checkpointer implements OnModuleInit, OnModuleDestroy {
       }
     });
     this.loaded = true;
+    if (this.awaiting !== undefined && this.last.number >= this.awaiting) this.awaiting = undefined;
   }
 
   /** The next checkpoint of the chain moves it on; any other (a repeat, a gap) is ignored. */
