@@ -1,8 +1,8 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { appendFile, writeFile } from 'node:fs/promises';
+import { appendFile, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { tempDir, type TempDir } from '@countersign/testing';
 import { encodeBatch, encodeRecord } from './record-codec.ts';
 import { readTopicRecords } from './topic-records.ts';
 
@@ -13,9 +13,9 @@ const collect = async (path: string) => {
 };
 
 describe('readTopicRecords', () => {
-  let tmp: TempDir;
-  before(async () => (tmp = await tempDir('countersign-topic-records-')));
-  after(() => tmp.cleanup());
+  const tmp = { path: '' };
+  before(async () => (tmp.path = await mkdtemp(join(tmpdir(), 'countersign-topic-records-'))));
+  after(() => rm(tmp.path, { recursive: true, force: true }));
 
   it('given complete batches, it yields them in order; a batch whose end never reached the disk is left out', async () => {
     const path = join(tmp.path, 'torn.log');
