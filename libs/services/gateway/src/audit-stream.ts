@@ -4,12 +4,12 @@
  * before (a pulled stream), so memory is one page whatever the trail's size.
  */
 import { StreamableFile } from '@nestjs/common';
-import { AUDIT_ORDER, auditFilter, readPage, type AuditEntry, type AuditQuery, type KeysetPosition, type Page, type Queryable } from '@countersign/audit';
+import { afterPosition, AUDIT_ORDER, auditFilter, readPage, sortOf, type AuditEntry, type AuditQuery, type KeysetPosition, type Page, type Queryable } from '@countersign/audit';
 import { Readable } from 'node:stream';
 import { auditCsvRows, auditNdjson, presentAuditEntry } from './audit-csv.ts';
 import { jsonBytes } from './views.ts';
 
-/** Rows per read of a streamed export (and at most the read model's page bytes). */
+/** Rows per read of a streamed export (~1 MB of typical rows). */
 export const EXPORT_PAGE_ROWS = 1000;
 
 export const AUDIT_MEDIA_TYPES = { csv: 'text/csv; charset=utf-8', ndjson: 'application/x-ndjson' } as const;
@@ -31,14 +31,21 @@ export function auditPage(rows: Queryable<AuditEntry>, selection: AuditSelection
   return readPage(rows, auditSelectionFilter(selection), AUDIT_ORDER, page, (entry) => jsonBytes(presentAuditEntry(entry)));
 }
 
-/** Every page of `query` from `after` on, in the trail's order. */
-export async function* auditPages(rows: Queryable<AuditEntry>, selection: AuditSelection, maxBytes: number, after?: KeysetPosition): AsyncGenerator<AuditEntry[]> {
+/**
+ * Every row of the selection from `after` on, in the trail's order, EXPORT_PAGE_ROWS per read. Not
+ * through readPage: a file has no page-size limit to keep, and one read of 1000 rows instead of
+ * twenty of 50 matters where each read scans the collection (the in-memory read model).
+ */
+export async function* auditPages(rows: Queryable<AuditEntry>, selection: AuditSelection, after?: KeysetPosition, pageRows = EXPORT_PAGE_ROWS): AsyncGenerator<AuditEntry[]> {
+  const filter = auditSelectionFilter(selection);
   let position = after;
   for (;;) {
-    const page = await auditPage(rows, selection, { limit: EXPORT_PAGE_ROWS, maxBytes, ...(position ? { after: position } : {}) });
-    yield page.rows;
-    if (!page.next) return;
-    position = page.next;
+    const more = position ? afterPosition(AUDIT_ORDER, position) : undefined;
+    const page = await rows.find(more ? (Object.keys(filter).length === 0 ? more : { $and: [filter, more] }) : filter, { sort: sortOf(AUDIT_ORDER), limit: pageRows });
+    yield page;
+    if (page.length < pageRows) return;
+    const last = page.at(-1)!;
+    position = [last.at, last._id];
   }
 }
 
@@ -47,8 +54,8 @@ export async function* auditPages(rows: Queryable<AuditEntry>, selection: AuditS
  * still a 503 problem; a failure after the first bytes cuts the connection (the client sees a
  * broken transfer, never a short file that looks whole).
  */
-export async function auditExport(rows: Queryable<AuditEntry>, selection: AuditSelection, format: 'csv' | 'ndjson', maxBytes: number, after?: KeysetPosition): Promise<StreamableFile> {
-  const pages = auditPages(rows, selection, maxBytes, after);
+export async function auditExport(rows: Queryable<AuditEntry>, selection: AuditSelection, format: 'csv' | 'ndjson', after?: KeysetPosition, pageRows = EXPORT_PAGE_ROWS): Promise<StreamableFile> {
+  const pages = auditPages(rows, selection, after, pageRows);
   const first = await pages.next();
   const text = (entries: AuditEntry[], header: boolean) => (format === 'csv' ? auditCsvRows(entries, header) : auditNdjson(entries));
   async function* chunks(): AsyncGenerator<string> {

@@ -37,7 +37,7 @@ export class AuditController {
     assertReadsAudit(caller.principal);
     const read = parseAuditRead(rawQuery, accept);
     const rows = this.store.collection<AuditEntry>(COLLECTIONS.audit);
-    if (read.format !== 'json' && read.limit === undefined) return auditExport(rows, read, read.format, this.limits.pageBytes, read.after);
+    if (read.format !== 'json' && read.limit === undefined) return auditExport(rows, read, read.format, read.after);
     const page = await auditPage(rows, read, { limit: read.limit ?? 100, maxBytes: this.limits.pageBytes, ...(read.after ? { after: read.after } : {}) });
     const nextCursor = page.next ? encodeCursor(page.next) : null;
     if (read.format === 'json') return { items: page.rows.map(presentAuditEntry), nextCursor };

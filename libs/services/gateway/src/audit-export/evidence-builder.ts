@@ -9,14 +9,13 @@
  * as any proof needs), one page of rows, one stream's events.
  */
 import {
-  AUDIT_ORDER, COLLECTIONS, CommittedTrees, findCheckpoints, latestCheckpoint, readPage,
-  type AuditEntry, type CommittedTree, type KeysetPosition, type SignedCheckpointDoc, type StoredEvent,
+  COLLECTIONS, CommittedTrees, findCheckpoints, latestCheckpoint,
+  type AuditEntry, type CommittedTree, type SignedCheckpointDoc, type StoredEvent,
 } from '@countersign/audit';
 import type { CheckpointJwk } from '@countersign/contracts';
 import type { ReadModelStore } from '@countersign/readmodel';
-import { auditCsvRows, presentAuditEntry } from '../audit-csv.ts';
-import { auditSelectionFilter } from '../audit-stream.ts';
-import { jsonBytes } from '../views.ts';
+import { auditCsvRows } from '../audit-csv.ts';
+import { auditPages } from '../audit-stream.ts';
 import { bundleManifest, ENTRY, isComplete, type BundleFilters, type BundleManifest } from './bundle-layout.ts';
 import { bundleReadme } from './bundle-readme.ts';
 import { writePolicies, type SeedPolicy } from './evidence-policies.ts';
@@ -29,7 +28,6 @@ export interface EvidenceRequest {
   /** The checkpoint public keys, as `/.well-known/jwks.json` publishes them. */
   jwks: { keys: CheckpointJwk[] };
   maxActions: number;
-  pageBytes: number;
   /** The configured policy files, in force before any publication. */
   seed?: SeedPolicy;
 }
@@ -65,7 +63,7 @@ async function build(store: ReadModelStore, dir: string, request: EvidenceReques
   const tooMany = () => new TooManyActions(request.maxActions, filters.from !== undefined || filters.to !== undefined ? 'from' : filters.actions ? 'action' : '(query)');
 
   // A complete bundle takes every stream from the events; a filtered one the actions of its audit rows.
-  const audit = await writeAudit(store, dir, opened, filters, request.pageBytes, complete ? undefined : (count) => {
+  const audit = await writeAudit(store, dir, opened, filters, complete ? undefined : (count) => {
     if (count > request.maxActions) throw tooMany();
   });
 
@@ -119,29 +117,25 @@ async function build(store: ReadModelStore, dir: string, request: EvidenceReques
  * audit.csv: the audit rows of the filters, as `GET /v1/audit` would list them, and the ids of the
  * actions they are of (first seen first), which a filtered bundle holds in full.
  */
-async function writeAudit(store: ReadModelStore, dir: string, opened: Spool[], filters: BundleFilters, pageBytes: number, onAction: ((count: number) => void) | undefined): Promise<{ file: SpooledFile; actions: string[] }> {
+async function writeAudit(store: ReadModelStore, dir: string, opened: Spool[], filters: BundleFilters, onAction: ((count: number) => void) | undefined): Promise<{ file: SpooledFile; actions: string[] }> {
   const rows = store.collection<AuditEntry>(COLLECTIONS.audit);
   const query = { ...(filters.from ? { from: filters.from } : {}), ...(filters.to ? { to: filters.to } : {}) };
-  const filter = auditSelectionFilter({ query, ...(filters.actions ? { actionIds: filters.actions } : {}) });
+  const selection = { query, ...(filters.actions ? { actionIds: filters.actions } : {}) };
   const out = await Spool.open(dir, ENTRY.audit, opened);
   const seen = new Set<string>();
   const actions: string[] = [];
-  let after: KeysetPosition | undefined;
   let first = true;
-  for (;;) {
-    const page = await readPage(rows, filter, AUDIT_ORDER, { limit: 1000, maxBytes: pageBytes, ...(after ? { after } : {}) }, (e) => jsonBytes(presentAuditEntry(e)));
+  for await (const page of auditPages(rows, selection)) {
     if (onAction) {
-      for (const row of page.rows) {
+      for (const row of page) {
         if (seen.has(row.actionId)) continue;
         seen.add(row.actionId);
         actions.push(row.actionId);
         onAction(actions.length);
       }
     }
-    await out.write(auditCsvRows(page.rows, first));
+    if (first || page.length > 0) await out.write(auditCsvRows(page, first));
     first = false;
-    if (!page.next) break;
-    after = page.next;
   }
   return { file: await out.close(), actions };
 }

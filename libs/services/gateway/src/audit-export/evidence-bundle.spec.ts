@@ -22,7 +22,7 @@ const NOW = new Date('2026-02-01T10:00:00.000Z');
 async function exportBundle(store: ReadModelStore, jwks: object, filters: BundleFilters, maxActions = 100, seed?: SeedPolicy) {
   const dir = await mkdtemp(join(tmpdir(), 'evidence-spec-'));
   try {
-    const built = await buildEvidence(store, dir, { filters, now: NOW, jwks: jwks as never, maxActions, pageBytes: 1024 * 1024, ...(seed ? { seed } : {}) });
+    const built = await buildEvidence(store, dir, { filters, now: NOW, jwks: jwks as never, maxActions, ...(seed ? { seed } : {}) });
     const gz = await buffer(bundleTar(built.files, `${JSON.stringify(built.manifest, null, 2)}\n`, NOW));
     const entries = new Map<string, Buffer>();
     const names: string[] = [];

@@ -4,13 +4,15 @@
  * stream the latest checkpoint covers, its ActionProof built from the events just written and the
  * committed tree (O(log n) per proof). Memory: one page, and one stream's events up to its head.
  */
-import { storedAsWritten, type CommittedTree, type StoredEvent } from '@countersign/audit';
+import { auditEntryId, storedAsWritten, type CommittedTree, type StoredEvent } from '@countersign/audit';
 import { CHECKPOINT_STREAM_ID, type ActionProof, type EventEnvelope } from '@countersign/contracts';
 import type { Collection } from '@countersign/readmodel';
 import type { Spool } from './spool.ts';
 
-/** Events read per query: ~1 MB of typical events. */
-const PAGE = 1000;
+/** Events read per query of a complete bundle: ~2 MB of typical events. */
+const PAGE = 2000;
+/** Event ids asked for at once in one stream (most actions have fewer events). */
+const PROBE = 64;
 
 export interface StreamPassResult {
   /** Stream ids in the order written. */
@@ -78,13 +80,28 @@ export async function writeStreams(input: StreamPassInput): Promise<StreamPassRe
   if (input.streams === 'all') {
     for await (const doc of pages(input.events, {})) await take(doc);
   } else {
-    for (const streamId of input.streams) for await (const doc of pages(input.events, { streamId })) await take(doc);
+    for (const streamId of input.streams) for await (const doc of streamEvents(input.events, streamId)) await take(doc);
   }
   await endStream();
   return result;
 }
 
-/** The documents of `filter` in `_id` order, a page per query, each page after the last one's id. */
+/**
+ * One stream's events by their ids (`<streamId>:<seq, 8 digits>`), PROBE at a time from seq 1:
+ * seqs are gap-free, so a short answer is the stream's end. Ids are an index hit on MongoDB and
+ * no scan of the collection in memory (a query on `streamId` would scan it once per action).
+ * A gap in the read model ends the stream there: the verifier then names the stream truncated.
+ */
+async function* streamEvents(events: Collection<StoredEvent>, streamId: string): AsyncGenerator<StoredEvent> {
+  for (let from = 1; ; from += PROBE) {
+    const ids = Array.from({ length: PROBE }, (_, i) => auditEntryId(streamId, from + i));
+    const page = await events.find({ _id: { $in: ids } }, { sort: { _id: 1 } });
+    yield* page;
+    if (page.length < PROBE) return;
+  }
+}
+
+/** The documents of `filter` in `_id` order (by stream, then seq), a page per query, each after the last one's id. */
 async function* pages(events: Collection<StoredEvent>, filter: Record<string, unknown>): AsyncGenerator<StoredEvent> {
   let after: string | undefined;
   for (;;) {

@@ -61,7 +61,7 @@ export class EvidenceController {
       const jwks = { keys: (this.keys?.keys ?? []).map((k) => checkpointJwk({ kid: k.kid, x: k.x, notBefore: k.notBefore, ...(k.notAfter ? { notAfter: k.notAfter } : {}) })) };
       // The configured files, named as in their directory (as GET /v1/policies/active shows them).
       const seed = this.seed.sources ? { version: this.seed.version, files: this.seed.sources.map((f) => ({ path: basename(f.path), text: f.text })) } : undefined;
-      const built = await buildEvidence(this.store, dir, { filters, now, jwks, maxActions: this.limits.maxExportActions, pageBytes: this.limits.pageBytes, ...(seed ? { seed } : {}) });
+      const built = await buildEvidence(this.store, dir, { filters, now, jwks, maxActions: this.limits.maxExportActions, ...(seed ? { seed } : {}) });
       if (built.unproven.length > 0) {
         this.logger.warn(`evidence export: ${built.unproven.length} streams the latest checkpoint covers have fewer stored events than it committed to (no proof written), e.g. ${built.unproven[0]}`);
       }
