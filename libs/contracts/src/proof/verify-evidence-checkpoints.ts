@@ -9,7 +9,7 @@ import { GENESIS_HASH, type EventEnvelope } from '../envelope.ts';
 import { createAjv, describeErrors, toFieldErrors } from '../validation.ts';
 import { CHECKPOINT_SIGNED, CHECKPOINT_STREAM_ID, checkpointSignedSchema, type CheckpointSignedData } from './checkpoint-event.ts';
 import { readCheckpoint, type CheckpointKeys, type CheckpointPayload } from './checkpoint.ts';
-import { headsRoot } from './merkle.ts';
+import { AccumulatedRoot } from './verify-evidence-roots.ts';
 import { checkEvent, checkpointFailureCode, envelopeProblem, type FindingList, type Head } from './verify-log.ts';
 
 /** A head as a checkpoint listed it: `checkpoint` is the number of the first checkpoint that listed it. */
@@ -34,6 +34,7 @@ export async function readCheckpoints(
 ): Promise<CommittedHeads> {
   const final = new Map<string, ListedHead>();
   const listed = new Map<string, Map<number, ListedHead>>();
+  const roots = new AccumulatedRoot();
   let envelopeHead: Head | undefined;
   let log = input.log;
   let last: { payload: CheckpointPayload; kid: string; hash: string } | undefined;
@@ -60,7 +61,7 @@ export async function readCheckpoints(
     const data = envelope.data as CheckpointSignedData;
     const read = await readCheckpoint(data.checkpoint, input.keys, log === undefined ? {} : { log });
     // The list is unsigned either way; a later checkpoint's signed root decides whether it holds.
-    accumulate(final, data.changed, envelope.seq, findings);
+    accumulate(final, roots, data.changed, envelope.seq, findings);
     if (!read.ok) {
       findings.error(checkpointFailureCode(read.failure), `${read.failure}: ${read.detail}`, at);
       continue;
@@ -69,8 +70,7 @@ export async function readCheckpoints(
     log ??= p.log; // unpinned: every checkpoint must be of the first one's log
     checkAgainstPayload(envelope.seq, data, p, findings);
     checkChain(p, last, findings);
-    const root = headsRoot([...final].map(([streamId, h]) => ({ streamId, seq: h.seq, hash: h.hash })));
-    if (root === p.root && final.size === p.streams) {
+    if (final.size === p.streams && roots.root() === p.root) {
       proven = true;
       for (const h of data.changed) {
         let seqs = listed.get(h.streamId);
@@ -110,12 +110,15 @@ function checkChain(p: CheckpointPayload, last: { payload: CheckpointPayload; ha
 }
 
 /** A listed head never goes back: not to a lower seq, not to another hash at the same seq. */
-function accumulate(heads: Map<string, ListedHead>, changed: CheckpointSignedData['changed'], checkpoint: number, findings: FindingList): void {
+function accumulate(heads: Map<string, ListedHead>, roots: AccumulatedRoot, changed: CheckpointSignedData['changed'], checkpoint: number, findings: FindingList): void {
   for (const c of changed) {
     const old = heads.get(c.streamId);
     if (old && (c.seq < old.seq || (c.seq === old.seq && c.hash !== old.hash))) {
       findings.error('checkpoint-inconsistent', `the head goes back from seq ${old.seq} (checkpoint ${old.checkpoint}) to seq ${c.seq}, or changes at the same seq`, { streamId: c.streamId, seq: c.seq, checkpoint });
     }
-    if (!old || old.seq !== c.seq || old.hash !== c.hash) heads.set(c.streamId, { seq: c.seq, hash: c.hash, checkpoint });
+    if (!old || old.seq !== c.seq || old.hash !== c.hash) {
+      heads.set(c.streamId, { seq: c.seq, hash: c.hash, checkpoint });
+      roots.set(c);
+    }
   }
 }
