@@ -5,9 +5,9 @@
  * nothing: it runs before any service exists, so nothing is appended and nothing is signed. The
  * uncovered tail (events after the last checkpoint) is a warning and does not stop it.
  *
- * Its cost is one pass over the log at start, hashing every event; the in-memory read models
- * replay the same log right after, so the start takes about twice the replay. The line printed
- * says how long it took.
+ * Its cost is one pass over the log at start, hashing every event, plus a Merkle root over every
+ * stream's head per checkpoint (docs/audit-verify.md); the in-memory read models replay the same
+ * log right after. The line printed says how long it took, so the cost stays visible.
  */
 import { TOPICS, EvidenceVerifier, type CheckpointKeys, type Finding, type LogVerdict } from '@countersign/contracts';
 import type { EnvConfig } from '@countersign/config';
