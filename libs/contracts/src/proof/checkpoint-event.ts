@@ -55,7 +55,7 @@ export const checkpointSignedSchema = {
 /**
  * Every stream's head as the given checkpoints committed to them, accumulated from their `changed`
  * lists (in number order, from checkpoint 1). Trusts its input: a verifier checks the result
- * against the signed root (verify-log does); a server uses it to build proofs from its own log.
+ * against the signed root (verify-evidence does); a server uses it to build proofs from its own log.
  */
 export function committedHeads(checkpoints: Iterable<Pick<CheckpointSignedData, 'changed'>>): Map<string, { seq: number; hash: string }> {
   const heads = new Map<string, { seq: number; hash: string }>();
