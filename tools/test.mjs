@@ -20,7 +20,9 @@ const kafkaOnly = (f) => f.startsWith('test/kafka/');
 // denials, cancels, expiry, long-polls, grants and executions, idempotency keys) runs in the
 // distributed shape in approval-flow, grants, idempotency-and-restart, sse, break-glass and the
 // rest. The fuzz suites stay in both: what they get accepted goes through Kafka and FerretDB.
+// audit-verify tampers with the file log's topic files, which only the embedded shape has.
 const embeddedOnly = new Set([
+  'test/e2e/audit-verify.e2e.spec.ts',
   'test/e2e/bad-input.e2e.spec.ts',
   'test/e2e/claude-code-hook.e2e.spec.ts',
   'test/e2e/cli.e2e.spec.ts',

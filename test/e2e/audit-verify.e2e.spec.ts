@@ -72,11 +72,13 @@ async function startExpectingRefusal(dataDir: string): Promise<{ code: number | 
 
 const sha = async (path: string) => createHash('sha256').update(await readFile(path)).digest('hex');
 
-describe('audit verify and the refusal at start, on tampered copies of a real data directory', { skip: SHAPE !== 'embedded' && 'the file log is the embedded shape' }, () => {
+// The file log is the embedded shape's: tools/test.mjs runs this suite in that shape only.
+describe('audit verify and the refusal at start, on tampered copies of a real data directory', () => {
   let pristine: string;
   const copies: string[] = [];
   let target: string; // an action stream of the first run, with several events, covered by checkpoint 1
 
+  before(() => assert.equal(SHAPE, 'embedded', 'the file log is the embedded shape\'s: this suite runs there only (tools/test.mjs)'));
   before(async () => {
     pristine = await tempDataDir();
     // Run 1: an approved export (several events) and two reads, until checkpoint 1 covers them.
