@@ -29,7 +29,7 @@ export interface CommittedHeads {
 const dataCheck = createAjv().compile(checkpointSignedSchema);
 
 export async function readCheckpoints(
-  input: { checkpoints: Iterable<EventEnvelope> | AsyncIterable<EventEnvelope>; keys: CheckpointKeys; log?: string },
+  input: { checkpoints: Iterable<EventEnvelope> | AsyncIterable<EventEnvelope>; keys: CheckpointKeys; log?: string; roots?: 'every' | 'last' },
   findings: FindingList,
 ): Promise<CommittedHeads> {
   const final = new Map<string, ListedHead>();
@@ -39,6 +39,10 @@ export async function readCheckpoints(
   let log = input.log;
   let last: { payload: CheckpointPayload; kid: string; hash: string } | undefined;
   let proven = true; // whether the lists so far gave every verified checkpoint's root
+  const every = input.roots !== 'last';
+  // roots 'last': the verified checkpoints' lists, accepted once the last one's root is proven.
+  let deferred: { p: CheckpointPayload; changed: CheckpointSignedData['changed']; streams: number; lists: number }[] = [];
+  let lists = 0; // lists accumulated so far, so the last verified checkpoint is known to be the last list
 
   for await (const value of input.checkpoints) {
     const problem = envelopeProblem(value);
@@ -62,6 +66,7 @@ export async function readCheckpoints(
     const read = await readCheckpoint(data.checkpoint, input.keys, log === undefined ? {} : { log });
     // The list is unsigned either way; a later checkpoint's signed root decides whether it holds.
     accumulate(final, roots, data.changed, envelope.seq, findings);
+    lists += 1;
     if (!read.ok) {
       findings.error(checkpointFailureCode(read.failure), `${read.failure}: ${read.detail}`, at);
       continue;
@@ -70,20 +75,39 @@ export async function readCheckpoints(
     log ??= p.log; // unpinned: every checkpoint must be of the first one's log
     checkAgainstPayload(envelope.seq, data, p, findings);
     checkChain(p, last, findings);
-    if (final.size === p.streams && roots.root() === p.root) {
+    if (!every) {
+      deferred.push({ p, changed: data.changed, streams: final.size, lists });
+    } else if (final.size === p.streams && roots.root() === p.root) {
       proven = true;
-      for (const h of data.changed) {
-        let seqs = listed.get(h.streamId);
-        if (!seqs) listed.set(h.streamId, (seqs = new Map()));
-        if (!seqs.has(h.seq)) seqs.set(h.seq, { seq: h.seq, hash: h.hash, checkpoint: p.number });
-      }
+      list(listed, data.changed, p.number);
     } else if (proven) {
       proven = false; // named once, not again at every later checkpoint the same gap breaks
-      findings.error('heads-unproven', `the heads listed up to checkpoint ${p.number} do not give its signed root (${final.size} streams listed, ${p.streams} signed): a list was altered, or a checkpoint is missing`, { checkpoint: p.number });
+      unproven(p, final.size, findings);
     }
     last = { payload: p, kid: read.kid, hash: read.hash };
   }
+  const end = deferred.at(-1);
+  if (end) {
+    // Only the last verified checkpoint's root, and only when no list came after it (a later
+    // checkpoint that failed to verify is already a finding; its list moved the heads on).
+    if (end.lists === lists && end.streams === end.p.streams && roots.root() === end.p.root) for (const d of deferred) list(listed, d.changed, d.p.number);
+    else unproven(end.p, end.streams, findings);
+    deferred = [];
+  }
   return { final, listed, ...(last ? { last: { payload: last.payload, kid: last.kid } } : {}) };
+}
+
+/** The heads a proven checkpoint listed: the events must match each. */
+function list(listed: Map<string, Map<number, ListedHead>>, changed: CheckpointSignedData['changed'], checkpoint: number): void {
+  for (const h of changed) {
+    let seqs = listed.get(h.streamId);
+    if (!seqs) listed.set(h.streamId, (seqs = new Map()));
+    if (!seqs.has(h.seq)) seqs.set(h.seq, { seq: h.seq, hash: h.hash, checkpoint });
+  }
+}
+
+function unproven(p: CheckpointPayload, streams: number, findings: FindingList): void {
+  findings.error('heads-unproven', `the heads listed up to checkpoint ${p.number} do not give its signed root (${streams} streams listed, ${p.streams} signed): a list was altered, or a checkpoint is missing`, { checkpoint: p.number });
 }
 
 /** The record repeats the signed numbers: a copy that disagrees was edited. */

@@ -51,8 +51,8 @@ function interleave(events: EventEnvelope[], seed: number): EventEnvelope[] {
   return out;
 }
 
-const verify = (log: EvidenceLog, fixture: FixtureKeys, seed: number) =>
-  verifyEvidence({ checkpoints: log.checkpoints, events: interleave(log.events, seed), keys: fixture.keys, log: 'test', scope: 'complete' });
+const verify = (log: EvidenceLog, fixture: FixtureKeys, seed: number, roots: 'every' | 'last' = 'every') =>
+  verifyEvidence({ checkpoints: log.checkpoints, events: interleave(log.events, seed), keys: fixture.keys, log: 'test', scope: 'complete', roots });
 
 describe('verifyEvidence, for random logs and checkpoint sequences', () => {
   it('an untampered log verifies in any interleaving, across a key rotation, covered and tail adding up to the log', async () => {
@@ -77,6 +77,19 @@ describe('verifyEvidence, for random logs and checkpoint sequences', () => {
       assert.equal(v.verdict, 'failed', tamper);
       const codes = v.findings.filter((f) => f.severity === 'error').map((f) => f.code);
       assert.ok(codes.some((c) => t.expect.includes(c)), `${tamper}: expected ${t.expect.join('|')}, got ${codes.join(', ')}`);
+    }), { numRuns: 120 });
+  });
+
+  it('with only the last root recomputed (the start-up check), an untampered log gives the same verdict, and every tampering still fails', async () => {
+    const tampers = ['edit', 'edit-rehash', 'delete-event', 'delete-stream', 'reorder', 'insert', 'truncate', 'forge', 'outside-validity', 'drop-checkpoint', 'edit-changed'] as const;
+    await fc.assert(fc.asyncProperty(ops, fc.nat(5), fc.nat(), fc.constantFrom(...tampers), fc.nat(), async (list, rotateAfter, seed, tamper, pick) => {
+      const { log, committed, fixture } = await build(list, rotateAfter);
+      const [every, last] = await Promise.all([verify(log, fixture, seed), verify(log, fixture, seed, 'last')]);
+      assert.deepEqual(last, every);
+      const t = await tamperWith(log, committed, fixture, tamper, pick);
+      if (!t) return;
+      const v = await verify(t.log, fixture, seed, 'last');
+      assert.equal(v.verdict, 'failed', `${tamper}: ${JSON.stringify(v.findings)}`);
     }), { numRuns: 120 });
   });
 });

@@ -30,6 +30,14 @@ export interface VerifyEvidenceInput {
   scope: 'complete' | ReadonlySet<string>;
   /** Findings kept (default 1,000); the rest are counted in `omitted`. */
   maxFindings?: number;
+  /**
+   * Whose roots are recomputed from the lists: 'every' checkpoint's (the default: an altered list
+   * is named at the checkpoint it belongs to), or only the 'last' one's, which is what a start-up
+   * check against the last checkpoint needs. Each root costs O(streams), so 'every' grows with
+   * checkpoints × streams. Every signature, chain and list is still checked in both; in 'last', a
+   * list altered in an earlier checkpoint shows as the heads it names not matching the events.
+   */
+  roots?: 'every' | 'last';
 }
 
 interface StreamSeen {
