@@ -6,10 +6,28 @@
  */
 const TRANSIENT_NAMES = new Set([
   'MongoServerSelectionError', 'MongoNetworkError', 'MongoNetworkTimeoutError', 'MongoNotConnectedError', 'MongoTopologyClosedError',
-  'MongoPoolClearedError', 'MongoWriteConcernError', 'KafkaJSConnectionError', 'KafkaJSConnectionClosedError', 'KafkaJSRequestTimeoutError',
+  'MongoPoolClearedError', 'MongoWriteConcernError',
+  // A read-model client replaced because its server stopped answering fails the calls it still
+  // holds with these (mongo-read-model.ts): the next attempt goes to the new client.
+  'MongoClientClosedError', 'MongoPoolClosedError', 'MongoWaitQueueTimeoutError',
+  'KafkaJSConnectionError', 'KafkaJSConnectionClosedError', 'KafkaJSRequestTimeoutError',
   'KafkaJSNumberOfRetriesExceeded', 'KafkaJSBrokerNotFound', 'KafkaJSLockTimeout', 'KafkaJSMetadataNotLoaded',
 ]);
 const TRANSIENT_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH', 'ENETUNREACH', 'EAI_AGAIN']);
+
+/**
+ * The MongoDB driver (6.x) wraps whatever fails a bulk write or an insertMany in a
+ * MongoBulkWriteError, a network error or an unreachable server too ("connection 6 to … closed",
+ * "connect ECONNREFUSED"), copying its message but neither its name nor a cause. A refusal by the
+ * server has write errors or a numeric code; one with neither never got the server's answer, so
+ * it is the infrastructure, not the records. Counted as a failed attempt instead, a database
+ * restart could dead-letter valid events (three failed batches, then three per record) and leave
+ * their actions out of the read models for good.
+ */
+function isUnansweredBulkWrite(e: object): boolean {
+  const { name, code, writeErrors } = e as { name?: string; code?: unknown; writeErrors?: unknown };
+  return name === 'MongoBulkWriteError' && typeof code !== 'number' && (!Array.isArray(writeErrors) || writeErrors.length === 0);
+}
 
 /** An error a service throws to say "try again later" (a store it needs is unavailable). */
 export class UnavailableError extends Error {
@@ -24,6 +42,7 @@ export function isTransient(error: unknown): boolean {
   for (let e = error, depth = 0; e && typeof e === 'object' && depth < 8; e = (e as { cause?: unknown }).cause, depth += 1) {
     const { name, code, transient, retriable } = e as { name?: string; code?: string; transient?: boolean; retriable?: boolean };
     if (transient === true) return true;
+    if (isUnansweredBulkWrite(e)) return true;
     if (name && TRANSIENT_NAMES.has(name)) return true;
     if (name?.startsWith('KafkaJS') && retriable === true) return true;
     if (code && TRANSIENT_CODES.has(code)) return true;
