@@ -118,9 +118,9 @@ describe(`evidence bundles and audit exports (${SHAPE})`, () => {
     assert.equal(cliRefused.code, 1);
     assert.match(cliRefused.stderr, /403 forbidden/);
     assert.equal(existsSync(join(work, 'no.tar.gz')), false);
-    const bad = await get('/v1/audit/export?action=data.export');
+    const bad = await get('/v1/audit/export?actionId=data.export');
     assert.equal(bad.status, 400);
-    assert.equal(((await bad.json()) as { errors: { parameter: string }[] }).errors[0].parameter, 'action');
+    assert.equal(((await bad.json()) as { errors: { parameter: string }[] }).errors[0].parameter, 'actionId');
   });
 
   it('given the same filters, then NDJSON and CSV exports give exactly the rows of GET /v1/audit\'s pages', async () => {

@@ -14,7 +14,7 @@ describe('countersign audit export: the request', () => {
 
   it('given a range and actions, then a bundle names them with action, the audit trail with actionId (its action is a type)', () => {
     const flags = { from: '2026-11-01T01:00:00+01:00', to: '2026-11-02', action: [ID2, ID.toUpperCase(), ID2] };
-    assert.equal(exportRequest(flags).path, `/v1/audit/export?from=2026-11-01T00%3A00%3A00.000Z&to=2026-11-02T00%3A00%3A00.000Z&action=${ID}&action=${ID2}`);
+    assert.equal(exportRequest(flags).path, `/v1/audit/export?from=2026-11-01T00%3A00%3A00.000Z&to=2026-11-02T00%3A00%3A00.000Z&actionId=${ID}&actionId=${ID2}`);
     assert.deepEqual(exportRequest({ ...flags, format: 'csv' }), {
       format: 'csv', accept: 'text/csv',
       path: `/v1/audit?from=2026-11-01T00%3A00%3A00.000Z&to=2026-11-02T00%3A00%3A00.000Z&actionId=${ID}&actionId=${ID2}&format=csv`,

@@ -9,7 +9,7 @@ const FORMATS: readonly ExportFormat[] = ['bundle', 'ndjson', 'csv'];
 
 export interface ExportRequest {
   format: ExportFormat;
-  /** Path and query, e.g. `/v1/audit/export?from=…&action=…`. */
+  /** Path and query, e.g. `/v1/audit/export?from=…&actionId=…`. */
   path: string;
   /** The media type the answer must have. */
   accept: string;
@@ -34,8 +34,8 @@ export function exportRequest(options: Pick<AuditExportOptions, 'from' | 'to' | 
   const query = new URLSearchParams();
   if (from) query.set('from', from);
   if (to) query.set('to', to);
-  // The bundle names actions with `action`; the audit trail with `actionId` (its `action` is an action type).
-  for (const id of ids) query.append(format === 'bundle' ? 'action' : 'actionId', id);
+  // `actionId`, as GET /v1/audit spells it (its `action` is an action type).
+  for (const id of ids) query.append('actionId', id);
   if (format !== 'bundle') query.set('format', format);
   const q = query.toString();
   const base = format === 'bundle' ? '/v1/audit/export' : '/v1/audit';

@@ -39,10 +39,11 @@ describe('audit trail reads: format and filters', () => {
 
   it('given the export query, then action ids are one or many UUIDs, deduplicated and sorted; anything else is refused naming it', () => {
     assert.deepEqual(parseExportQuery({}), {});
-    assert.deepEqual(parseExportQuery({ action: ID }), { actions: [ID] });
-    assert.deepEqual(parseExportQuery({ action: [ID2, ID, ID2], from: '2026-01-01T00:00:00Z' }), { from: '2026-01-01T00:00:00.000Z', actions: [ID, ID2] });
-    refusedNaming(() => parseExportQuery({ action: 'data.export' }), 'action');
-    refusedNaming(() => parseExportQuery({ action: ID.toUpperCase() }), 'action');
+    assert.deepEqual(parseExportQuery({ actionId: ID }), { actions: [ID] });
+    assert.deepEqual(parseExportQuery({ actionId: [ID2, ID, ID2], from: '2026-01-01T00:00:00Z' }), { from: '2026-01-01T00:00:00.000Z', actions: [ID, ID2] });
+    refusedNaming(() => parseExportQuery({ actionId: 'data.export' }), 'actionId');
+    refusedNaming(() => parseExportQuery({ action: ID }), 'action');
+    refusedNaming(() => parseExportQuery({ actionId: ID.toUpperCase() }), 'actionId');
     refusedNaming(() => parseExportQuery({ requester: 'bob' }), 'requester');
     refusedNaming(() => parseExportQuery({ from: 'yesterday' }), 'from');
     refusedNaming(() => parseExportQuery({ from: '2026-01-02T00:00:00Z', to: '2026-01-01T00:00:00Z' }), 'from');

@@ -41,7 +41,7 @@ export interface BuiltEvidence {
 
 /** The bundle would hold more actions than allowed: which filter to narrow. */
 export class TooManyActions extends Error {
-  constructor(readonly max: number, readonly parameter: 'from' | 'action' | '(query)') {
+  constructor(readonly max: number, readonly parameter: 'from' | 'actionId' | '(query)') {
     super(`the export would hold more than ${max} actions`);
     this.name = 'TooManyActions';
   }
@@ -60,7 +60,7 @@ export async function buildEvidence(store: ReadModelStore, dir: string, request:
 async function build(store: ReadModelStore, dir: string, request: EvidenceRequest, opened: Spool[]): Promise<BuiltEvidence> {
   const { filters } = request;
   const complete = isComplete(filters);
-  const tooMany = () => new TooManyActions(request.maxActions, filters.from !== undefined || filters.to !== undefined ? 'from' : filters.actions ? 'action' : '(query)');
+  const tooMany = () => new TooManyActions(request.maxActions, filters.from !== undefined || filters.to !== undefined ? 'from' : filters.actions ? 'actionId' : '(query)');
 
   // A complete bundle takes every stream from the events; a filtered one the actions of its audit rows.
   const audit = await writeAudit(store, dir, opened, filters, complete ? undefined : (count) => {
