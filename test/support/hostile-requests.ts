@@ -100,7 +100,7 @@ const queries = fc.oneof(
   fc.constant(''),
   fc.array(
     fc.tuple(
-      fc.oneof(fc.constantFrom('status', 'requester', 'action', 'approver', 'review', 'limit', 'cursor', 'from', 'to', 'outcome', 'type'), ascii(10)),
+      fc.oneof(fc.constantFrom('status', 'requester', 'action', 'actionId', 'approver', 'review', 'limit', 'cursor', 'after', 'format', 'from', 'to', 'outcome', 'type'), ascii(10)),
       fc.oneof(text, fc.constantFrom('me', 'pending', '0', '1000', '1001', '-1', '2026-01-01T23:59:60Z', '2026-02-30T00:00:00Z', 'WyJhIiwiYiJd', '%ZZ')),
     ),
     { maxLength: 4 },
@@ -120,6 +120,9 @@ const endpoints = (ids: fc.Arbitrary<string>) =>
     ids.map((id) => ({ method: 'POST' as const, path: `/v1/actions/${id}/executions` })),
     fc.constant({ method: 'GET' as const, path: '/.well-known/jwks.json' }),
     fc.constant({ method: 'GET' as const, path: '/v1/audit' }),
+    ids.map((id) => ({ method: 'GET' as const, path: `/v1/actions/${id}/proof` })),
+    fc.constantFrom('/v1/audit/checkpoints', '/v1/audit/checkpoints/latest', '/v1/audit/export').map((path) => ({ method: 'GET' as const, path })),
+    fc.constant({ method: 'POST' as const, path: '/v1/audit/checkpoints' }),
     fc.constantFrom('/v1/policies', '/v1/policies/active', `/v1/policies/${'0'.repeat(64)}`, '/v1/policies/%ZZ').map((path) => ({ method: 'GET' as const, path })),
     fc.constantFrom('/v1/policies', '/v1/policies/rollback').map((path) => ({ method: 'POST' as const, path })),
   );
