@@ -9,7 +9,8 @@
  *   4. export of the same N events as an evidence bundle from the embedded server: time, bundle
  *      size, and the server's peak resident memory while exporting against before it.
  *   npm run bench:audit
- * Env: BENCH_EVENTS (100000; events are 3 per action), BENCH_CHECKPOINTS (10), BENCH_PORT (18391).
+ * Env: BENCH_EVENTS (100000; events are 3 per action), BENCH_CHECKPOINTS (10), BENCH_PORT (18391),
+ * BENCH_PARTS (1234: which of the parts above to run).
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { createHash, generateKeyPairSync, randomUUID } from 'node:crypto';
@@ -27,13 +28,14 @@ const EVENTS = Number(process.env.BENCH_EVENTS ?? 100_000);
 const CHECKPOINTS = Number(process.env.BENCH_CHECKPOINTS ?? 10);
 const PORT = Number(process.env.BENCH_PORT ?? 18391);
 const ACTIONS = Math.ceil(EVENTS / 3);
+const PARTS = process.env.BENCH_PARTS ?? '1234';
 const n0 = (n: number) => Math.round(n).toLocaleString('en-US');
 const ms = (t0: number) => performance.now() - t0;
 
 console.log(`machine: ${cpus().length} × ${cpus()[0]?.model}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, node ${process.version}`);
 
 // 1. The verifier in process.
-{
+if (PARTS.includes('1')) {
   const streams = Array.from({ length: ACTIONS }, (_, i) => streamOf(i));
   const events = streams.flat();
   const lines = events.map((e) => `${JSON.stringify(e)}\n`);
@@ -66,7 +68,7 @@ console.log(`machine: ${cpus().length} × ${cpus()[0]?.model}, ${(totalmem() / 2
 }
 
 // 2. Checkpoint cost.
-{
+if (PARTS.includes('2')) {
   console.log('\n2. one checkpoint: Merkle root over every head + signature (median of 5)');
   console.log('| streams | SHA-256 of the heads (baseline) ms | root ms | sign ms | (root + sign) / SHA-256 |\n|---|---|---|---|---|');
   for (const streams of [1_000, 10_000, 100_000]) {
@@ -76,8 +78,8 @@ console.log(`machine: ${cpus().length} × ${cpus()[0]?.model}, ${(totalmem() / 2
 }
 
 // 3 and 4. A real data directory, checkpointed by the embedded server itself.
-const dir = await seededDataDir(ACTIONS);
-try {
+const dir = PARTS.includes('3') || PARTS.includes('4') ? await seededDataDir(ACTIONS) : undefined;
+if (dir) try {
   const firstStart = await startSeconds(dir, PORT); // verifies at start, replays, signs at the clean stop
   const topics = join(dir, 'log', 'topics');
   const files = readdirSync(topics).filter((f) => f.endsWith('.log')).map((f) => join(topics, f));
