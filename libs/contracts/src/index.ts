@@ -38,6 +38,7 @@ export {
 } from './proof/checkpoint.ts';
 export { checkpointSignedSchema, committedHeads, CHECKPOINT_SIGNED, CHECKPOINT_STREAM_ID, MAX_CHANGED_HEADS, type CheckpointSignedData } from './proof/checkpoint-event.ts';
 export { checkpointJwk, importCheckpointJwks, type CheckpointJwk } from './proof/checkpoint-jwks.ts';
+export { AccumulatedRoot } from './proof/verify-evidence-roots.ts';
 export { checkpointRequest, checkpointRequestSchema, validateCheckpointRequest, REQUEST_CHECKPOINT, type CheckpointRequest } from './proof/checkpoint-request.ts';
 export { headTree, type HeadTree } from './proof/head-tree.ts';
 export { checkpointSignedEventSchema, validateCheckpointEvent, type CheckpointSignedEvent } from './proof/checkpoint-validation.ts';

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { generateKeyPair } from 'jose';
 import {
-  checkpointHash, committedHeads, GENESIS_HASH, headsRoot, readCheckpoint, signCheckpoint, validateCheckpointEvent, verifyChain,
+  AccumulatedRoot, checkpointHash, committedHeads, GENESIS_HASH, headsRoot, readCheckpoint, signCheckpoint, validateCheckpointEvent, verifyChain,
   type CheckpointSignedEvent, type EventEnvelope, type StreamHead,
 } from '@countersign/contracts';
 import { changedHeads, checkpointEvents, lastOf, NO_CHECKPOINT, planCheckpoints, type Head, type LastCheckpoint } from './checkpoint-plan.ts';
@@ -69,6 +69,27 @@ describe('the checkpointer: what changed and what it signs', () => {
     const planned = planCheckpoints({ last: NO_CHECKPOINT, committed: new Map(), seen, at: AT, log: 'countersign', positions: {}, maxChangedBytes: 1000 });
     assert.deepEqual(planned.map((c) => c.changed.length), [2, 2, 1]);
     assert.deepEqual(planned.map((c) => c.payload.number), [1, 2, 3]);
+  });
+
+  it('property: a kept tree (AccumulatedRoot, moved on by each plan) plans exactly what a tree built anew does', () => {
+    const moves = fc.array(fc.array(fc.tuple(fc.integer({ min: 0, max: 30 }), fc.integer({ min: 1, max: 3 })), { maxLength: 12 }), { minLength: 1, maxLength: 6 });
+    fc.assert(fc.property(moves, fc.integer({ min: 1, max: 5 }), (rounds, maxChanged) => {
+      const seen = new Map<string, Head>();
+      const committed = new Map<string, Head>();
+      const kept = new AccumulatedRoot();
+      let last = NO_CHECKPOINT;
+      for (const roundMoves of rounds) {
+        for (const [stream, step] of roundMoves) {
+          const seq = (seen.get(`s${stream}`)?.seq ?? 0) + step;
+          seen.set(`s${stream}`, { seq, hash: hash(seq * 100 + stream) });
+        }
+        const input = { last, committed, seen, at: AT, log: 'countersign', positions: {}, maxChanged };
+        const anew = planCheckpoints(input);
+        assert.deepEqual(planCheckpoints({ ...input, roots: kept }), anew);
+        for (const c of anew) for (const h of c.changed) committed.set(h.streamId, { seq: h.seq, hash: h.hash });
+        if (anew.length > 0) last = { number: anew.at(-1)!.payload.number, payloadHash: checkpointHash(anew.at(-1)!.payload), eventHash: GENESIS_HASH };
+      }
+    }), { numRuns: 100 });
   });
 
   it('property: over any rounds of head moves, the changed lists accumulate to each signed root and the stream of checkpoints chains', async () => {

@@ -44,6 +44,13 @@ export interface PlanInput {
   maxChanged?: number;
   /** About how many bytes of changed heads one checkpoint lists at most (default 512 KiB). */
   maxChangedBytes?: number;
+  /**
+   * The committed heads' tree, kept between rounds (an AccumulatedRoot): each changed head is set
+   * into it and its root read, instead of a root over every head built anew (~10× the time at
+   * 100,000 streams, on the thread that serves). Moved on by the plan: a caller whose round fails
+   * rebuilds it from the committed heads.
+   */
+  roots?: { set(head: StreamHead): void; root(): string; readonly size: number };
 }
 
 /**
@@ -67,20 +74,35 @@ export interface PlannedCheckpoint {
  */
 export function planCheckpoints(input: PlanInput): PlannedCheckpoint[] {
   const changed = changedHeads(input.seen, input.committed);
-  const all = new Map(input.committed);
+  const roots = input.roots ?? new HeadsRoot(input.committed);
   const planned: PlannedCheckpoint[] = [];
   let { number, payloadHash: prev } = input.last;
   for (const chunk of chunks(changed, input.maxChanged ?? MAX_CHANGED_HEADS, input.maxChangedBytes ?? MAX_CHANGED_BYTES)) {
-    for (const h of chunk) all.set(h.streamId, { seq: h.seq, hash: h.hash });
+    for (const h of chunk) roots.set(h);
     number += 1;
-    const payload: CheckpointPayload = {
-      v: 1, log: input.log, number, at: input.at, streams: all.size, positions: input.positions, prev,
-      root: headsRoot([...all].map(([streamId, h]) => ({ streamId, seq: h.seq, hash: h.hash }))),
-    };
+    const root = roots.root();
+    const payload: CheckpointPayload = { v: 1, log: input.log, number, at: input.at, streams: roots.size, positions: input.positions, prev, root };
     planned.push({ payload, changed: chunk });
     prev = checkpointHash(payload);
   }
   return planned;
+}
+
+/** Without a kept tree: every head, the root built anew each time (headsRoot). */
+class HeadsRoot {
+  private readonly all: Map<string, Head>;
+  constructor(committed: Heads) {
+    this.all = new Map(committed);
+  }
+  get size(): number {
+    return this.all.size;
+  }
+  set(h: StreamHead): void {
+    this.all.set(h.streamId, { seq: h.seq, hash: h.hash });
+  }
+  root(): string {
+    return headsRoot([...this.all].map(([streamId, h]) => ({ streamId, seq: h.seq, hash: h.hash })));
+  }
 }
 
 /** Consecutive runs of at most `max` heads and about `maxBytes` bytes (at least one head each). */

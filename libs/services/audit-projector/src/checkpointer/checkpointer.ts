@@ -1,5 +1,5 @@
 import { Inject, Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
-import { CHECKPOINT_STREAM_ID, signCheckpoint, TOPICS, validateCheckpointEvent, type ActionEvent, type CheckpointSignedEvent } from '@countersign/contracts';
+import { AccumulatedRoot, CHECKPOINT_STREAM_ID, signCheckpoint, TOPICS, validateCheckpointEvent, type ActionEvent, type CheckpointSignedEvent } from '@countersign/contracts';
 import { EVENT_LOG, type DeliveredRecord, type EventLog } from '@countersign/eventlog';
 import { CHECKPOINT_KEYS, CLOCK, ID_SOURCE, type CheckpointKeySet, type Clock, type IdSource } from '@countersign/runtime';
 import { escapeForLog, recordCheckpointsSigned, type CheckpointReason } from '@countersign/telemetry';
@@ -32,6 +32,8 @@ export class Checkpointer implements OnModuleInit, OnModuleDestroy {
   /** Per partition of the events topic: the offset after the last event handled. */
   private readonly positions = new Map<number, number>();
   private committed = new Map<string, Head>();
+  /** The committed heads' Merkle tree, moved on by each plan and by each checkpoint read back. */
+  private roots = new AccumulatedRoot();
   private last: LastCheckpoint = NO_CHECKPOINT;
   private leading = false;
   /** False until the checkpoints topic has been read (and again after an append of unknown fate). */
@@ -131,7 +133,7 @@ export class Checkpointer implements OnModuleInit, OnModuleDestroy {
     if (!this.loaded) await this.load();
     const started = performance.now();
     const planned = planCheckpoints({
-      last: this.last, committed: this.committed, seen: this.seen, at: this.clock.now().toISOString(), log: this.settings.log,
+      last: this.last, committed: this.committed, seen: this.seen, at: this.clock.now().toISOString(), log: this.settings.log, roots: this.roots,
       positions: Object.fromEntries([...this.positions].map(([p, next]) => [`${TOPICS.events}/${p}`, next])),
     });
     if (planned.length === 0) return;
@@ -148,6 +150,7 @@ export class Checkpointer implements OnModuleInit, OnModuleDestroy {
   private async load(): Promise<void> {
     this.last = NO_CHECKPOINT;
     this.committed = new Map();
+    this.roots = new AccumulatedRoot();
     await this.log.readPartition(TOPICS.checkpoints, 0, (records) => {
       for (const record of records) {
         const check = validateCheckpointEvent(record.value);
@@ -166,7 +169,10 @@ export class Checkpointer implements OnModuleInit, OnModuleDestroy {
       return;
     }
     this.last = lastOf(event);
-    for (const h of event.data.changed) this.committed.set(h.streamId, { seq: h.seq, hash: h.hash });
+    for (const h of event.data.changed) {
+      this.committed.set(h.streamId, { seq: h.seq, hash: h.hash });
+      this.roots.set(h);
+    }
   }
 
   /** Waits (bounded) until the events present on the log now have been read, and the last append came back. */
