@@ -159,7 +159,10 @@ export async function createMongoReadModelStore(options: MongoReadModelOptions):
     collection<T extends Doc = Doc>(name: string): Collection<T> {
       let collection = collections.get(name);
       if (!collection) {
-        collection = mongoCollection<Doc>(() => live!.native.collection<Stored>(name), replace, lookup, () => ensure(name));
+        const generation = () => live!.generation;
+        collection = countingUnreachable(mongoCollection<Doc>(() => live!.native.collection<Stored>(name), replace, lookup, () => ensure(name)), (started) => {
+          if (!closing && started === generation()) watch.unreachable();
+        }, generation);
         collections.set(name, collection);
       }
       // The store holds documents of whatever shape its callers put; T is their promise.
@@ -172,6 +175,29 @@ export async function createMongoReadModelStore(options: MongoReadModelOptions):
     },
   };
 }
+/**
+ * The collection's calls, with those that found no server told to the watch (`unreachable`, with
+ * the generation of the client they started on): they send no command, so the driver's command
+ * events never show them. (A bulk write wraps that failure in a MongoBulkWriteError, without
+ * its name; the projector's batches read before they write, so their reads show it.)
+ */
+function countingUnreachable(collection: Collection<Doc>, unreachable: (generation: number) => void, generation: () => number): Collection<Doc> {
+  const watched = <A extends unknown[], R>(call: (...args: A) => Promise<R>) => async (...args: A): Promise<R> => {
+    const started = generation();
+    try {
+      return await call(...args);
+    } catch (error) {
+      if (foundNoServer(error)) unreachable(started);
+      throw error;
+    }
+  };
+  return { get: watched(collection.get), find: watched(collection.find), count: watched(collection.count), putMany: watched(collection.putMany), drop: watched(collection.drop) };
+}
+
+function foundNoServer(error: unknown): boolean {
+  return (error as { name?: string } | undefined)?.name === 'MongoServerSelectionError';
+}
+
 /** The database named in a connection string (`mongodb://h1,h2/db?opts`), or ''. */
 function databaseIn(url: string): string {
   return decodeURIComponent(/^mongodb(?:\+srv)?:\/\/[^/]*\/([^?]*)/.exec(url)?.[1] ?? '');

@@ -31,6 +31,24 @@ describe('when a MongoDB client is replaced because its server stopped answering
     assert.match(watch.verdict() ?? '', /no answer for 30000 ms: 0 commands failed unanswered, 3 waiting/);
   });
 
+  it('given calls that found no server (no command sent at all) and no answer for 15 s, then it is replaced; an answer in between keeps it', () => {
+    const { watch, advance } = watched();
+    for (let i = 0; i < 3; i += 1) {
+      advance(5_000);
+      watch.unreachable();
+    }
+    assert.match(watch.verdict() ?? '', /no answer for 15000 ms: 3 commands failed unanswered/);
+    const kept = watched();
+    kept.advance(14_000);
+    kept.watch.unreachable();
+    kept.watch.unreachable();
+    kept.watch.sent(1);
+    kept.watch.answered(1);
+    kept.watch.unreachable();
+    kept.advance(15_000);
+    assert.equal(kept.watch.verdict(), undefined, 'one selection failure since the last answer');
+  });
+
   it('given three commands failed unanswered (timeouts) and no answer for 15 s, then it is replaced', () => {
     const { watch, advance } = watched();
     for (const id of [1, 2, 3]) {

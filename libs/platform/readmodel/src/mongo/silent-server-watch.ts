@@ -57,6 +57,16 @@ export class SilentServerWatch {
     this.unanswered += 1;
   }
 
+  /**
+   * A call failed without sending a command: no server could be selected. A client whose server
+   * came back but whose monitor never saw it fails every call this way, with no command events
+   * at all (a chaos run: the projector's calls failed for minutes after FerretDB's restart while
+   * the gateway's client had reconnected), so these count like commands that failed unanswered.
+   */
+  unreachable(): void {
+    this.unanswered += 1;
+  }
+
   /** Why the client should be replaced now, or undefined while it should be kept. */
   verdict(): string | undefined {
     const now = this.now();
