@@ -5,6 +5,7 @@
  * mutating an object they passed or got back (as with a real database).
  */
 import { find, Query } from 'mingo';
+import { IdOrder } from './memory-id-order.ts';
 import { idsNamedBy, latestById, storedVersion, versionOf } from './put-batch.ts';
 import type { Collection, Doc, Filter, FindOptions, PutOptions, ReadModelStore } from './read-model.port.ts';
 
@@ -75,6 +76,7 @@ function candidates(docs: Map<string, Doc>, filter: Filter, indexes?: Map<string
 
 function memoryCollection(docs: Map<string, Doc>): Collection<Doc> {
   const indexes = new Map<string, FieldIndex>();
+  const order = new IdOrder();
   return {
     async get(id) {
       const doc = docs.get(id);
@@ -84,6 +86,12 @@ function memoryCollection(docs: Map<string, Doc>): Collection<Doc> {
       // Only ids asked for, in no order: the named documents are the answer, no query needed.
       if (idsNamedBy(filter) && Object.keys(filter).length === 1 && !options.sort && !options.limit) {
         return [...candidates(docs, filter)].map(copyDoc);
+      }
+      // A page in id order (a keyset page) walks the ids in order from the filter's bound, without
+      // sorting the collection: the same documents as the sort would give.
+      const sortKeys = options.sort ? Object.keys(options.sort) : [];
+      if (options.limit && sortKeys.length === 1 && sortKeys[0] === '_id' && !idsNamedBy(filter)) {
+        return order.page(docs, filter, options.sort!._id, options.limit).map(copyDoc);
       }
       // Not through the field indexes: without a sort, callers see insertion order, which an
       // index's candidates (in the order they were indexed) would not keep.
@@ -113,12 +121,14 @@ function memoryCollection(docs: Map<string, Doc>): Collection<Doc> {
           if (old) indexDoc(index, field, old, false);
           indexDoc(index, field, doc, true);
         }
+        if (!old) order.add(doc._id);
         docs.set(doc._id, doc);
       }
     },
     async drop() {
       docs.clear();
       indexes.clear();
+      order.clear();
     },
   };
 }
