@@ -92,15 +92,20 @@ if (dir) try {
   const verifyMs = ms(t);
   const verdict = JSON.parse(run.stdout) as { verdict: string; covered: { events: number } };
   if (run.status !== 0 || verdict.verdict !== 'verified') throw new Error(`audit verify exited ${run.status}: ${run.stdout.slice(0, 500)} ${run.stderr.slice(0, 500)}`);
-  t = performance.now();
-  spawnSync(process.execPath, ['--import', 'tsx', 'apps/cli/src/main.ts', '--help'], { encoding: 'utf8' });
-  const floor = ms(t);
+  // The CLI's own start, the least of three (one sample was once longer than the whole verify).
+  const floors: number[] = [];
+  for (let i = 0; i < 3; i += 1) {
+    t = performance.now();
+    spawnSync(process.execPath, ['--import', 'tsx', 'apps/cli/src/main.ts', '--help'], { encoding: 'utf8' });
+    floors.push(ms(t));
+  }
+  const floor = Math.min(...floors);
   const secondStart = await startSeconds(dir, PORT);
   console.log(`\n3. \`countersign audit verify DIR\`: ${n0(verdict.covered.events)} events covered, topic files ${(logBytes / 2 ** 20).toFixed(1)} MiB`);
   console.log('| pass | ms | ratio to SHA-256 |\n|---|---|---|');
   console.log(`| SHA-256 of the topic files (baseline) | ${sha.toFixed(0)} | 1 × |`);
   console.log(`| audit verify, whole command | ${verifyMs.toFixed(0)} | ${(verifyMs / sha).toFixed(1)} × |`);
-  console.log(`| of which starting the CLI (countersign --help) | ${floor.toFixed(0)} | ${(floor / sha).toFixed(1)} × |`);
+  console.log(`| of which starting the CLI (countersign --help, least of 3) | ${floor.toFixed(0)} | ${(floor / sha).toFixed(1)} × |`);
   console.log(`| events/s, whole command less the start | ${n0(verdict.covered.events / ((verifyMs - floor) / 1000))} | |`);
   console.log(`embedded start to ready on this log (verifies it first): ${firstStart.toFixed(1)} s with no checkpoint yet, ${secondStart.toFixed(1)} s with one`);
 
