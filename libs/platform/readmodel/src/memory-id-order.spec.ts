@@ -21,7 +21,7 @@ describe('the memory store: pages in id order', () => {
         const all = [...new Map([...first, ...second].map((d) => [d._id, d])).values()];
         const expected = find(all, filter).sort({ _id: direction as 1 | -1 }).limit(limit).all();
         const plain = (list: Doc[]) => list.map((d) => ({ ...d }));
-        assert.deepEqual(plain(await c.find(filter, { sort: { _id: direction as 1 | -1 }, limit })), plain(expected));
+        assert.deepEqual(plain(await c.find(filter, { sort: { _id: direction as 1 | -1 }, limit })), plain(expected as Doc[]));
       }), { numRuns: 300 });
   });
 });

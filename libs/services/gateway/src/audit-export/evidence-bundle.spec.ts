@@ -9,7 +9,7 @@ import { gunzipSync } from 'node:zlib';
 import { parse } from 'csv-parse/sync';
 import { extract } from 'tar-stream';
 import { importCheckpointJwks, verifyActionProof, verifyEvidence, type ActionProof, type EventEnvelope } from '@countersign/contracts';
-import type { ReadModelStore } from '@countersign/readmodel';
+import { createMemoryReadModelStore, type ReadModelStore } from '@countersign/readmodel';
 import { BUNDLE_DIR, type BundleFilters, type BundleManifest } from './bundle-layout.ts';
 import { bundleTar } from './bundle-tar.ts';
 import { buildEvidence, TooManyActions } from './evidence-builder.ts';
@@ -131,7 +131,6 @@ describe('evidence bundles', () => {
 
   it('given no checkpoint yet, then the bundle has no proofs and a null log, and its events are an uncovered tail', async () => {
     const { jwks } = await evidenceStore();
-    const { createMemoryReadModelStore } = await import('@countersign/readmodel');
     const bundle = await exportBundle(createMemoryReadModelStore(), jwks, {});
     assert.equal(bundle.manifest.log, null);
     assert.deepEqual(bundle.manifest.counts, { events: 0, actions: 0, checkpoints: 0 });
