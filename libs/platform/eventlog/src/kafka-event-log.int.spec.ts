@@ -37,24 +37,28 @@ eventLogContract('kafka, transactional batches', contractFixture({ transactional
 describe('kafka event log', () => {
   const scope = suiteScopes();
 
-  it('keeps the events, dead-letter and security topics forever: they are the source of truth and the evidence', async () => {
-    const log = await scope().open({ topics: { partitions: 1 } });
+  it('keeps the events, checkpoints, dead-letter and security topics forever: they are the source of truth and the evidence; the checkpoints in one partition', async () => {
+    const log = await scope().open({ topics: { partitions: 3 } });
     const ns = unique('retention');
-    const [events, commands, security] = [`${ns}.countersign.events`, `${ns}.countersign.commands`, `${ns}.countersign.security`];
-    await log.ensureTopics([events, commands, security]);
+    const [events, commands, security, checkpoints] = ['events', 'commands', 'security', 'checkpoints'].map((t) => `${ns}.countersign.${t}`);
+    const topics = [events, commands, security, checkpoints];
+    await log.ensureTopics(topics);
     const admin = rawKafka().admin();
     await admin.connect();
     try {
       const described = await admin.describeConfigs({
         includeSynonyms: false,
-        resources: [events, commands, security].map((name) => ({ type: kafkajs.ConfigResourceTypes.TOPIC, name, configNames: ['retention.ms'] })),
+        resources: topics.map((name) => ({ type: kafkajs.ConfigResourceTypes.TOPIC, name, configNames: ['retention.ms'] })),
       });
       const retention = Object.fromEntries(described.resources.map((r) => [r.resourceName, r.configEntries[0]?.configValue]));
       assert.equal(retention[events], '-1');
       assert.equal(retention[security], '-1');
+      assert.equal(retention[checkpoints], '-1');
       assert.notEqual(retention[commands], '-1', 'commands keep the broker default');
+      const partitions = Object.fromEntries((await admin.fetchTopicMetadata({ topics })).topics.map((t) => [t.name, t.partitions.length]));
+      assert.deepEqual([partitions[events], partitions[checkpoints]], [3, 1]);
     } finally {
-      await admin.deleteTopics({ topics: [events, commands, security] }).catch(() => undefined);
+      await admin.deleteTopics({ topics }).catch(() => undefined);
       await admin.disconnect();
     }
   });
