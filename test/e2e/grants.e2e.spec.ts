@@ -201,7 +201,9 @@ describe(`signed grants, executions and guard (${SHAPE})`, () => {
     const rotate = spawn(process.execPath, ['--import', 'tsx', 'apps/cli/src/main.ts', 'grant-keys', 'rotate', '--file', KEY_FILE], { cwd: ROOT, stdio: 'inherit' });
     assert.equal(await new Promise((r) => rotate.once('exit', r)), 0);
     cs = await startCountersign({ env: ENV, dataDir: cs.dataDir });
-    const keys = (await client(cs.url).get('/.well-known/jwks.json')).body.keys.map((k: { kid: string }) => k.kid);
+    // The grant keys: the checkpoint keys published beside them carry notBefore (ADR 0007).
+    const keys = (await client(cs.url).get('/.well-known/jwks.json')).body.keys
+      .filter((k: { notBefore?: string }) => k.notBefore === undefined).map((k: { kid: string }) => k.kid);
     assert.equal(keys.length, 2);
     assert.ok(keys.includes(old.kid));
     const redeemed = await client(cs.url, KEYS.bob).post(`/v1/actions/${before.body.id}/executions`, { grant: old.grant, params: { n: 1 } });

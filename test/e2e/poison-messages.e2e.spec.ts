@@ -40,7 +40,9 @@ describe(`poison messages are dead-lettered with the reason; consumers move on (
         { key: pending, raw: 'this is not JSON' },
         { key: pending, raw: JSON.stringify({ type: 'CastVote', actionId: pending }) },
       ]);
-      await log.appendRaw!(TOPICS.events, [{ key: 'x', raw: JSON.stringify({ type: 'ActionProposed', hash: 'nope' }) }]);
+      // The events are evidence: the embedded default, the file log's only writer, refuses to start
+      // on a malformed one (audit-verify.e2e). Kafka has other producers: there it is dead-lettered.
+      if (SHAPE === 'distributed') await log.appendRaw!(TOPICS.events, [{ key: 'x', raw: JSON.stringify({ type: 'ActionProposed', hash: 'nope' }) }]);
       await log.appendRaw!(TOPICS.proposals, [
         { key: 'y', raw: JSON.stringify({ type: 'ProposeAction', actionId: 'y' }) },
         { key: pending, raw: JSON.stringify({ id: 'v-1', type: 'CancelAction', actionId: pending, issuedAt: '2026-01-01T00:00:00.000Z', actor: { id: 'x', kind: 'agent' }, correlationId: pending, data: { by: 'x' } }) },
@@ -72,9 +74,13 @@ describe(`poison messages are dead-lettered with the reason; consumers move on (
     assert.match(router[0].reason, /not JSON/);
     assert.match(router[1].reason, /\/id|issuedAt|data/);
     const projector = letters.find((l) => l.consumerGroup === 'audit-projector');
-    assert.ok(projector, 'the projector dead-lettered the bad event');
-    assert.equal(projector.topic, TOPICS.events);
-    assert.match(projector.reason, /must have required property/);
+    if (SHAPE === 'distributed') {
+      assert.ok(projector, 'the projector dead-lettered the bad event');
+      assert.equal(projector.topic, TOPICS.events);
+      assert.match(projector.reason, /must have required property/);
+    } else {
+      assert.equal(projector, undefined, 'no bad event on the file log, none dead-lettered');
+    }
     const evaluator = letters.filter((l) => l.consumerGroup === 'policy-evaluator');
     assert.deepEqual(evaluator.map((l) => l.topic), [TOPICS.proposals, TOPICS.proposals], 'the evaluator dead-lettered both bad proposals');
     // Neither is signed: the proposals topic carries signed proposals only (docs/kafka-producers.md).
