@@ -1,6 +1,6 @@
 import { createAjv, GATEWAY_PRINCIPAL, resourceGlobProblem } from '@countersign/contracts';
 import { createDirectory, type Directory, type Principal } from './directory.ts';
-import { PATTERN_HINTS, principalListSchema, type PrincipalListDocument, type PrincipalSpec } from './principal-schema.ts';
+import { PATTERN_HINTS, principalListSchema, type GroupMappingSpec, type PrincipalListDocument, type PrincipalSpec } from './principal-schema.ts';
 import { errorAt as at, formatSourceError, location, readValidatedDocuments, sortErrors, type SourceError, type YamlSource } from '@countersign/config-documents';
 
 export interface PrincipalFile {
@@ -25,9 +25,23 @@ interface Entry {
 export function loadDirectory(files: readonly PrincipalFile[]): DirectoryLoad {
   const read = readValidatedDocuments<PrincipalListDocument>(files, validate, PATTERN_HINTS);
   const entries: Entry[] = read.documents.flatMap(({ source, document }) => document.spec.principals.map((spec, index) => ({ source, index, spec })));
-  const errors = [...read.errors, ...checkConsistency(entries)];
+  const mappings = read.documents.flatMap(({ source, document }) => (document.spec.groupMappings ?? []).map((spec, index) => ({ source, index, spec })));
+  const errors = [...read.errors, ...checkConsistency(entries), ...checkGroupMappings(mappings)];
   if (errors.length > 0) return { ok: false, errors: sortErrors(errors, read.order) };
-  return { ok: true, directory: createDirectory(entries.map((e) => toPrincipal(e.spec))) };
+  return { ok: true, directory: createDirectory(entries.map((e) => toPrincipal(e.spec)), mappings.map((m) => m.spec)) };
+}
+
+/** One IdP group maps in one place: two entries for it would make the files' order matter. */
+function checkGroupMappings(mappings: readonly { source: YamlSource; index: number; spec: GroupMappingSpec }[]): DirectoryError[] {
+  const seen = new Map<string, string>();
+  const errors: DirectoryError[] = [];
+  for (const { source, index, spec } of mappings) {
+    const here = at(source, `/spec/groupMappings/${index}/idpGroup`, '');
+    const first = seen.get(spec.idpGroup);
+    if (first) errors.push({ ...here, message: `duplicates the mapping of IdP group ${JSON.stringify(spec.idpGroup)} (first at ${first})` });
+    else seen.set(spec.idpGroup, location(here));
+  }
+  return errors;
 }
 
 export const formatDirectoryError: (e: DirectoryError) => string = formatSourceError;

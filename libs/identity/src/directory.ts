@@ -1,6 +1,9 @@
 import picomatch from 'picomatch';
 import { sameDigest, sha256Hex } from '@countersign/contracts';
-import type { PrincipalKind, PrincipalRole } from './principal-schema.ts';
+import type { GroupMappingSpec, PrincipalKind, PrincipalRole } from './principal-schema.ts';
+
+/** An IdP group and the Countersign groups it stands for at console sign-in (principals files). */
+export type GroupMapping = Readonly<GroupMappingSpec>;
 
 export interface ApiKeyRef {
   id: string;
@@ -49,6 +52,8 @@ export interface Directory {
   /** Ids of the principals whose `owns` globs match the resource, sorted. */
   ownersOf(resource: string): string[];
   snapshot(): DirectorySnapshot;
+  /** The principals files' `groupMappings`, in file order (console sign-in, ADR 0008). */
+  readonly groupMappings: readonly GroupMapping[];
 }
 
 /** Auditors and admins read every action and the audit trail (neither role approves anything). */
@@ -60,15 +65,17 @@ export function hashApiKey(key: string): string {
 }
 
 /** Builds the lookups of a directory from principals already checked for consistency. */
-export function createDirectory(principals: readonly Principal[]): Directory {
+export function createDirectory(principals: readonly Principal[], groupMappings: readonly GroupMappingSpec[] = []): Directory {
   const all = principals.map(freezePrincipal);
   const byId = new Map(all.map((p) => [p.id, p]));
   const byIdentity = new Map(all.flatMap((p) => p.identities.map((i) => [i, p] as const)));
   const owning = all.filter((p) => p.owns?.length).map((p) => ({ id: p.id, re: p.owns!.map((g) => picomatch.makeRe(g, { dot: true })) }));
   const keys = all.flatMap((p) => p.apiKeys.map((k) => ({ principal: p, keyId: k.id, digest: k.sha256 })));
 
+  const mappings = Object.freeze(groupMappings.map((m) => Object.freeze({ idpGroup: m.idpGroup, groups: Object.freeze([...m.groups]) as string[] })));
   return {
     principals: all,
+    groupMappings: mappings,
     get: (id) => byId.get(id),
     authenticate(apiKey) {
       if (!apiKey) return undefined;

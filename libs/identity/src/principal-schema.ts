@@ -47,11 +47,20 @@ export interface PrincipalSpec {
   signingKeys?: SigningKeySpec[];
 }
 
+/**
+ * The IdP's group `idpGroup` (as its group claim spells it) stands for these Countersign groups at
+ * console sign-in. The groups named here are IdP-governed: see groupMappingRule in sign-in.ts.
+ */
+export interface GroupMappingSpec {
+  idpGroup: string;
+  groups: string[];
+}
+
 export interface PrincipalListDocument {
   apiVersion: 'countersign.dev/v1';
   kind: 'PrincipalList';
   metadata?: { name: string; description?: string };
-  spec: { principals: PrincipalSpec[] };
+  spec: { principals: PrincipalSpec[]; groupMappings?: GroupMappingSpec[] };
 }
 
 const text = { type: 'string', minLength: 1, maxLength: 512 } as const;
@@ -92,6 +101,17 @@ const principalSchema = {
   },
 } as const;
 
+// IdP group names are the IdP's: Entra gives object ids, LDAP-backed IdPs distinguished names.
+const groupMappingSchema = {
+  type: 'object',
+  required: ['idpGroup', 'groups'],
+  additionalProperties: false,
+  properties: {
+    idpGroup: { type: 'string', minLength: 1, maxLength: 256 },
+    groups: { type: 'array', items: name, minItems: 1, uniqueItems: true },
+  },
+} as const;
+
 /** JSON Schema of one principals file (`kind: PrincipalList`). */
 export const principalListSchema = documentSchema({
   $id: 'https://countersign.dev/schemas/v1/principal-list.json',
@@ -102,6 +122,6 @@ export const principalListSchema = documentSchema({
     type: 'object',
     required: ['principals'],
     additionalProperties: false,
-    properties: { principals: { type: 'array', items: principalSchema } },
+    properties: { principals: { type: 'array', items: principalSchema }, groupMappings: { type: 'array', items: groupMappingSchema } },
   },
 });
