@@ -6,7 +6,7 @@
 // deploy/local/infra.sh (and stopped afterwards) unless COUNTERSIGN_KAFKA_BROKERS and
 // COUNTERSIGN_MONGO_URL point at running ones.
 import { spawn, spawnSync } from 'node:child_process';
-import { globSync } from 'node:fs';
+import { existsSync, globSync } from 'node:fs';
 
 const tier = process.argv[2] ?? 'all';
 const isInt = (f) => f.endsWith('.int.spec.ts');
@@ -21,6 +21,8 @@ const kafkaOnly = (f) => f.startsWith('test/kafka/');
 // distributed shape in approval-flow, grants, idempotency-and-restart, sse, break-glass and the
 // rest. The fuzz suites stay in both: what they get accepted goes through Kafka and FerretDB.
 // audit-verify tampers with the file log's topic files, which only the embedded shape has.
+// The console's browser suites (test/e2e/console*.e2e.spec.ts, added below) drive the same static
+// code over the same API in both shapes; the API paths they use run distributed in the suites above.
 const embeddedOnly = new Set([
   'test/e2e/audit-verify.e2e.spec.ts',
   'test/e2e/bad-input.e2e.spec.ts',
@@ -33,6 +35,8 @@ const embeddedOnly = new Set([
   'test/e2e/openai-agents.e2e.spec.ts',
 ]);
 const files = globSync('{apps,bench,libs,packages,test}/**/*.spec.ts', { exclude: (p) => p.includes('node_modules') }).sort();
+const isBrowser = (f) => /^test\/e2e\/console[^/]*\.e2e\.spec\.ts$/.test(f);
+for (const f of files.filter(isBrowser)) embeddedOnly.add(f);
 for (const f of embeddedOnly) {
   if (!files.includes(f)) {
     console.error(`test: ${f} is listed as embedded-only but does not exist`);
@@ -74,6 +78,26 @@ function infraUp() {
   startedInfra = !wasRunning;
 }
 
+// The browser suites drive Debian's Chromium (Playwright's own download does not work here) over
+// the built console: installed and built here, before the tier that runs them.
+const chromiumPath = process.env.COUNTERSIGN_CHROMIUM ?? '/usr/bin/chromium';
+function prepareBrowser() {
+  if (!existsSync(chromiumPath)) {
+    const asRoot = process.getuid?.() === 0;
+    const sh = (cmd) => spawnSync('sh', ['-c', cmd], { stdio: ['ignore', 'inherit', 'inherit'] }).status === 0;
+    console.log(`\n=== installing Debian's chromium (${chromiumPath} is missing) ===`);
+    if (!asRoot || !sh('apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y chromium') || !existsSync(chromiumPath)) {
+      console.error(`test: no Chromium at ${chromiumPath} and ${asRoot ? 'apt-get install -y chromium failed (see above)' : 'not root, so apt-get cannot install it'}; install Debian's chromium package or set COUNTERSIGN_CHROMIUM`);
+      process.exit(1);
+    }
+  }
+  console.log('\n=== building the console (tools/build-console.mjs) ===');
+  if (spawnSync(process.execPath, ['tools/build-console.mjs'], { stdio: ['ignore', 'inherit', 'inherit'] }).status !== 0) {
+    console.error('test: the console did not build (node tools/build-console.mjs failed; see above)');
+    process.exit(1);
+  }
+}
+
 function run(name, { files: list, env = {}, concurrency, forceExit = true }) {
   if (list.length === 0) {
     console.error(`test: no ${name} test files found`);
@@ -101,6 +125,7 @@ let failed = false;
 try {
   for (const name of plan) {
     if (runs[name].infra) infraUp();
+    if (runs[name].files.some(isBrowser)) prepareBrowser();
     const result = await run(name, runs[name]);
     totals.pass += result.pass;
     totals.fail += result.fail;

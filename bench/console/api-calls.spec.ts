@@ -1,0 +1,40 @@
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { checkPagination, describeCall, type ApiCall } from './api-calls.ts';
+
+const call = (path: string, query: Record<string, string> = {}, more: Partial<ApiCall> = {}): ApiCall => ({ method: 'GET', path, query, status: 200, ...more });
+
+describe('the inbox pagination rule of bench/console', () => {
+  it('accepts an inbox that reads who I am, one page of 50, the stream and an action', () => {
+    const calls = [call('/v1/me'), call('/v1/actions', { approver: 'me', limit: '50' }, { items: 50, nextCursor: true }), call('/v1/stream', { approver: 'me' }), call('/v1/actions/act_1')];
+    assert.deepEqual(checkPagination(calls, 1000), { ok: true, problems: [] });
+  });
+
+  it('accepts the next page asked for by cursor', () => {
+    assert.equal(checkPagination([call('/v1/actions', { approver: 'me', cursor: 'abc' }, { items: 50 })], 1000).ok, true);
+  });
+
+  it('refuses a list fetched without limit or cursor', () => {
+    const verdict = checkPagination([call('/v1/actions', { approver: 'me' }, { items: 50 })], 1000);
+    assert.equal(verdict.ok, false);
+    assert.match(verdict.problems[0], /without limit or cursor/);
+  });
+
+  it('refuses a limit that covers every pending action, and an answer that held them all', () => {
+    const verdict = checkPagination([call('/v1/actions', { approver: 'me', limit: '1000' }, { items: 1000 })], 1000);
+    assert.equal(verdict.problems.length, 2);
+    assert.match(verdict.problems[0], /limit 1000 asks for all 1000/);
+    assert.match(verdict.problems[1], /held 1000 items/);
+  });
+
+  it('refuses a list endpoint it does not know, so a new unpaged fetch cannot pass unseen', () => {
+    const verdict = checkPagination([call('/v1/delegations', {}, { items: 3 })], 1000);
+    assert.equal(verdict.ok, false);
+    assert.match(verdict.problems[0], /does not know/);
+  });
+
+  it('describes a call in one line without the cursor itself', () => {
+    assert.equal(describeCall(call('/v1/actions', { approver: 'me', limit: '50', cursor: 'secret' }, { items: 50, nextCursor: true })),
+      'GET /v1/actions approver=me limit=50 cursor=… → 200, 50 items, more');
+  });
+});

@@ -1,0 +1,58 @@
+/**
+ * The API calls a console page made, and the rule the inbox must keep with 1,000 pending actions:
+ * every list it fetches is a page (a `limit` under the whole count, or a `cursor`), never
+ * everything in one call. Pure, so the rule has tests of its own (api-calls.spec.ts).
+ */
+export interface ApiCall {
+  method: string;
+  /** The path under the gateway, e.g. `/v1/actions`. */
+  path: string;
+  /** The query's parameters as sent. */
+  query: Record<string, string>;
+  status?: number;
+  /** For answers with `items` (a page of a list): how many it held. */
+  items?: number;
+  /** Whether the answer carried a `nextCursor` (more pages to fetch on demand). */
+  nextCursor?: boolean;
+}
+
+/** Calls to these answer one thing or a stream, never a list: no page to ask for. */
+const SINGLE = [/^\/v1\/me$/, /^\/v1\/stream$/, /^\/v1\/actions\/[^/]+$/, /^\/v1\/actions\/[^/]+\/(stream|events|proof)$/];
+
+/** The list endpoints the inbox may read, paged by `limit` and `cursor`. */
+const LISTS = [/^\/v1\/actions$/, /^\/v1\/audit$/];
+
+export interface PaginationVerdict {
+  ok: boolean;
+  problems: string[];
+}
+
+/**
+ * Checks the calls of one load of the inbox against `pending` actions awaiting the user: each list
+ * call carries a `limit` (or a `cursor` continuing one), no limit reaches `pending`, and no answer
+ * held them all. A call this bench does not know is a problem too, so a new unpaged fetch fails
+ * loudly instead of passing unseen.
+ */
+export function checkPagination(calls: readonly ApiCall[], pending: number): PaginationVerdict {
+  const problems: string[] = [];
+  for (const call of calls) {
+    const name = `${call.method} ${call.path}${Object.keys(call.query).length ? `?${new URLSearchParams(call.query)}` : ''}`;
+    if (SINGLE.some((p) => p.test(call.path))) continue;
+    if (!LISTS.some((p) => p.test(call.path))) {
+      if (call.items !== undefined) problems.push(`${name}: a list this bench does not know (${call.items} items); page it and add it here`);
+      continue;
+    }
+    const limit = call.query.limit === undefined ? undefined : Number(call.query.limit);
+    if (limit === undefined && call.query.cursor === undefined) problems.push(`${name}: a list fetched without limit or cursor`);
+    if (limit !== undefined && pending > 0 && limit >= pending) problems.push(`${name}: limit ${limit} asks for all ${pending} pending actions in one call`);
+    if (call.items !== undefined && pending > 0 && call.items >= pending) problems.push(`${name}: one answer held ${call.items} items, all ${pending} pending actions`);
+  }
+  return { ok: problems.length === 0, problems };
+}
+
+/** One line per call, for the report: `GET /v1/actions limit=50 → 200, 50 items, more`. */
+export function describeCall(call: ApiCall): string {
+  const query = Object.entries(call.query).map(([k, v]) => `${k}=${k === 'cursor' ? '…' : v}`).join(' ');
+  const answer = call.items === undefined ? '' : `, ${call.items} items${call.nextCursor ? ', more' : ''}`;
+  return `${call.method} ${call.path}${query ? ` ${query}` : ''} → ${call.status ?? '?'}${answer}`;
+}
