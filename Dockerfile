@@ -22,6 +22,8 @@ COPY libs ./libs
 # Plain `node` is the base image's Node 24 (the `node` npm package is a dev dependency and is not
 # what runs here or in the runtime stage).
 RUN node tools/build.mjs
+# The web console (apps/console, React + Vite) into dist/console, which the gateway serves at /console.
+RUN node tools/build-console.mjs
 
 # --- prod-deps: runtime node_modules only (bundles keep their packages external) ---------------
 FROM ${NODE_IMAGE} AS prod-deps

@@ -7,7 +7,7 @@ export default [
   { ignores: ['**/node_modules/**', '**/dist/**', '**/.countersign/**', 'deploy/local/.cache/**', 'deploy/local/.run/**', 'tmp/**'] },
   ...tseslint.configs.recommended,
   {
-    files: ['**/*.ts'],
+    files: ['**/*.ts', '**/*.tsx'],
     plugins: { '@nx': nx },
     rules: {
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', destructuredArrayIgnorePattern: '^_' }],
@@ -30,6 +30,8 @@ export default [
             { sourceTag: 'type:example', onlyDependOnLibsWithTags: ['type:sdk'] },
             // Agent integrations (MCP gate and server, runtime adapters) stand on the published SDK only.
             { sourceTag: 'type:agents', onlyDependOnLibsWithTags: ['type:sdk'] },
+            // The web console (apps/console) is browser code that talks to the API over HTTP only.
+            { sourceTag: 'type:console', onlyDependOnLibsWithTags: [] },
           ],
           banTransitiveDependencies: false,
         },

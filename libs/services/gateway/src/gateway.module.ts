@@ -35,6 +35,7 @@ import { StandingApprovalsController } from './standing/standing.controller.ts';
 import { STREAM_CONTROLLERS, streamProviders, StreamTap } from './streams/index.ts';
 import { GrantsController } from './grants/grants.controller.ts';
 import { JwksController } from './grants/jwks.controller.ts';
+import { ConsoleController, consoleDirProvider } from './console/index.ts';
 
 /** Answers given from the log that reads of this instance still prefer to a lagging read model. */
 const RECENT_VIEWS_KEPT = 10_000;
@@ -51,7 +52,7 @@ export class GatewayModule {
     const tap = new StreamTap();
     return {
       module: GatewayModule,
-      controllers: [ActionsController, VotesController, GrantsController, JwksController, AuditController, CheckpointRequestsController, CheckpointsController, ProofsController, EvidenceController, PoliciesController, ...SLACK_CONTROLLERS, TeamsController, answersFollower(room, tap), ...STREAM_CONTROLLERS, StandingApprovalsController],
+      controllers: [ActionsController, VotesController, GrantsController, JwksController, AuditController, CheckpointRequestsController, CheckpointsController, ProofsController, EvidenceController, PoliciesController, ...SLACK_CONTROLLERS, TeamsController, answersFollower(room, tap), ...STREAM_CONTROLLERS, StandingApprovalsController, ConsoleController],
       providers: [
         { provide: GATEWAY_LIMITS, useValue: limits },
         { provide: WAITING_ROOM, useValue: room },
@@ -64,6 +65,7 @@ export class GatewayModule {
         teamsAuthProvider,
         outboundAllowProvider,
         ...streamProviders(tap),
+        consoleDirProvider,
       ],
     };
   }

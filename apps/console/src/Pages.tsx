@@ -1,0 +1,26 @@
+import type { Me } from './api/types.ts';
+import type { Route } from './lib/routes.ts';
+import { Link } from './router.tsx';
+
+/** The page for a route. */
+export function Pages({ route }: { route: Route; me: Me }) {
+  switch (route.page) {
+    case 'inbox':
+      return <h1>Inbox</h1>;
+    case 'action':
+      return <h1>Action {route.id}</h1>;
+    case 'audit':
+      return <h1>Audit</h1>;
+    case 'policies':
+      return <h1>Policies</h1>;
+    case 'settings':
+      return <h1>Settings</h1>;
+    case 'not-found':
+      return (
+        <>
+          <h1>Page not found</h1>
+          <p>There is no console page here. <Link to="/console">Go to the inbox</Link>.</p>
+        </>
+      );
+  }
+}
