@@ -75,9 +75,11 @@ export async function addVirtualAuthenticator(page: Page): Promise<VirtualAuthen
 
 /**
  * A page on another origin (another port of the loopback), for attacks from a site the user
- * happens to visit while signed in: it serves `html` at `/`.
+ * happens to visit while signed in: it serves `html` at `/`. Named `localhost` it is the same
+ * site as the gateway (cookies are per host, not per port: a SameSite=Lax cookie goes along and
+ * only the Origin check stands in the way); named `127.0.0.1` it is another site.
  */
-export async function serveOtherOrigin(html: string): Promise<{ url: string; close(): Promise<void> }> {
+export async function serveOtherOrigin(html: string, host: 'localhost' | '127.0.0.1' = '127.0.0.1'): Promise<{ url: string; close(): Promise<void> }> {
   const server: Server = createServer((_req, res) => {
     res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
     res.end(html);
@@ -85,7 +87,7 @@ export async function serveOtherOrigin(html: string): Promise<{ url: string; clo
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as { port: number };
   return {
-    url: `http://127.0.0.1:${port}/`,
+    url: `http://${host}:${port}/`,
     close: () => new Promise((resolve) => server.close(() => resolve())),
   };
 }
