@@ -76,6 +76,8 @@ function decisionOf(event: ActionEvent): FinalDecision | undefined {
     case 'StandingApprovalGranted':
     case 'StandingApprovalUsed':
     case 'StandingApprovalRevoked':
+    case 'PasskeyRegistered':
+    case 'PasskeyRemoved':
       return undefined;
     default: {
       const never: never = event;

@@ -50,6 +50,8 @@ export function approvalRequest(
     ...(escalation ? { escalation: plannedEscalation(escalation, now) } : {}),
     ...(breakGlass ? { breakGlass: breakGlassClause(breakGlass, directory, excluded) } : {}),
     ...(standing ? { standing: { ...standing } } : {}),
+    // The router alone decides: the request carries the step-up the rule requires (docs/step-up.md).
+    ...(requirement.stepUp ? { stepUp: requirement.stepUp } : {}),
   };
 }
 

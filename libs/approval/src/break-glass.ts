@@ -5,6 +5,7 @@ import { humanMembers, requesterExclusions } from './members.ts';
 import { approvalOutcome } from './publication.ts';
 import type { Pending } from './state.ts';
 import { decisionBase, duplicateVote, voteRecorded, type Refuse } from './vote-record.ts';
+import { stepUpProblem } from './step-up.ts';
 
 /**
  * An emergency approval: one member of the rule's break-glass groups approves alone, saying why.
@@ -34,6 +35,9 @@ export function decideBreakGlass(
   }
   const duplicate = duplicateVote(voter, state);
   if (duplicate) return refuse('duplicate_vote', duplicate);
+  // An emergency approval stands alone: under a step-up rule it needs the step-up all the more.
+  const stepUp = stepUpProblem(command.data, state);
+  if (stepUp) return refuse('step_up_required', stepUp);
   const justification = command.data.comment?.trim() ?? '';
   if (justification === '') {
     return refuse('reason_required', 'A break-glass approval needs a justification: say in the comment why this cannot wait for the usual approvers.');

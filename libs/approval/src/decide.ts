@@ -65,6 +65,9 @@ export function decide(command: ActionCommand, state: ApprovalState, ctx: Decide
     case 'GrantStandingApproval':
     case 'UseStandingApproval':
     case 'RevokeStandingApproval':
+    // A principal's passkeys live in their ledger too (ADR 0009).
+    case 'RegisterPasskey':
+    case 'RemovePasskey':
       return [];
     default: {
       const unknown: never = command;

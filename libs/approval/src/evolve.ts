@@ -79,6 +79,8 @@ export function evolve(state: ApprovalState, event: ActionEvent): ApprovalState 
     case 'StandingApprovalGranted':
     case 'StandingApprovalUsed':
     case 'StandingApprovalRevoked':
+    case 'PasskeyRegistered':
+    case 'PasskeyRemoved':
       break;
     default: {
       const unknown: never = event;

@@ -74,6 +74,8 @@ function commandAuthor(command: ActionCommand): string | undefined {
     case 'GrantStandingApproval':
     case 'UseStandingApproval':
     case 'RevokeStandingApproval':
+    case 'RegisterPasskey':
+    case 'RemovePasskey':
       return undefined;
     default: {
       const unknown: never = command;

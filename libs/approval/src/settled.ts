@@ -91,6 +91,8 @@ export function decideSettled(command: ActionCommand, settled: Settled, ctx: Dec
     case 'GrantStandingApproval':
     case 'UseStandingApproval':
     case 'RevokeStandingApproval':
+    case 'RegisterPasskey':
+    case 'RemovePasskey':
       return [];
     default: {
       const unknown: never = command;

@@ -16,6 +16,7 @@ export function voteRecorded(vote: CastVoteData, breakGlass = false): VoteRecord
     ...(breakGlass ? { breakGlass: true } : {}),
     ...(vote.paramsHash !== undefined ? { paramsHash: vote.paramsHash } : {}),
     ...(vote.standing !== undefined ? { standing: vote.standing } : {}),
+    ...(vote.stepUp !== undefined ? { stepUp: vote.stepUp } : {}),
   };
 }
 

@@ -10,6 +10,7 @@ import { notOpen, rejection } from './rejection.ts';
 import type { ApprovalState, Pending } from './state.ts';
 import { decisionBase, duplicateVote, voteRecorded, type Refuse } from './vote-record.ts';
 import { grantAtQuorum, standingOfferProblem } from './standing/offers.ts';
+import { stepUpProblem } from './step-up.ts';
 
 type CastVote = CommandEnvelope<'CastVote', CastVoteData>;
 
@@ -58,6 +59,8 @@ export function decideVote(command: CastVote, state: ApprovalState, ctx: DecideC
   }
   const duplicate = duplicateVote(voter, state);
   if (duplicate) return refuse('duplicate_vote', duplicate);
+  const stepUp = stepUpProblem(command.data, state);
+  if (stepUp) return refuse('step_up_required', stepUp);
   const comment = command.data.comment?.trim() ?? '';
   if (command.data.decision === 'deny' && comment === '') {
     return refuse('reason_required', 'A denial needs a reason: add a comment saying why the action should not run.');

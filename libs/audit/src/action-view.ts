@@ -1,5 +1,5 @@
 import type {
-  ActionEvent, ActionProposedData, Channel, PolicyEvaluatedData, PolicyPublishedData, RejectionCode, StandingTerms, VoteDecision,
+  ActionEvent, ActionProposedData, Channel, PolicyEvaluatedData, PolicyPublishedData, RejectionCode, StandingTerms, StepUpRecord, VoteDecision,
 } from '@countersign/contracts';
 import { approvalOf, escalate, reviewed, reviewOf, type ApprovalView, type ReviewView } from './approval-view.ts';
 import { decisionOf, type DecisionView } from './decision-view.ts';
@@ -21,6 +21,8 @@ export interface VoteView {
   breakGlass?: true;
   /** The standing approval the voter offered with the approval (ADR 0004). */
   standing?: StandingTerms;
+  /** The step-up the approval carried (rules with `stepUp`, docs/step-up.md). */
+  stepUp?: StepUpRecord;
 }
 
 export interface RejectionView {
@@ -147,6 +149,7 @@ export function projectAction(view: ActionView | undefined, event: ActionEvent):
         ...(d.comment !== undefined ? { comment: d.comment } : {}),
         ...(d.breakGlass ? { breakGlass: true as const } : {}),
         ...(d.standing ? { standing: d.standing } : {}),
+        ...(d.stepUp ? { stepUp: d.stepUp } : {}),
       };
       return { ...base(view!), votes: [...view!.votes, vote], involved: union(view!.involved, d.voter) };
     }
@@ -191,6 +194,9 @@ export function projectAction(view: ActionView | undefined, event: ActionEvent):
     case 'StandingApprovalGranted':
     case 'StandingApprovalUsed':
     case 'StandingApprovalRevoked':
+    // A principal's passkeys (ADR 0009) are in their ledger too: the passkeys read model holds them.
+    case 'PasskeyRegistered':
+    case 'PasskeyRemoved':
       return view;
     default: {
       const unknown: never = event;

@@ -62,7 +62,7 @@ export function auditEntryFor(view: ActionView, event: ActionEvent): AuditEntry 
     }
     case 'ApprovalRequested': {
       const d = event.data;
-      const details = { groups: d.groups, quorum: d.quorum, eligible: d.eligible, deadline: d.deadline, ...pick(d, 'channels', 'escalation', 'breakGlass') };
+      const details = { groups: d.groups, quorum: d.quorum, eligible: d.eligible, deadline: d.deadline, ...pick(d, 'channels', 'escalation', 'breakGlass', 'stepUp') };
       return { ...entry, policyVersion: d.policyVersion, rule: d.rule, details };
     }
     case 'ApprovalEscalated': {
@@ -73,7 +73,8 @@ export function auditEntryFor(view: ActionView, event: ActionEvent): AuditEntry 
       const d = event.data;
       return {
         ...entry, approvers: [d.voter], ...(d.comment ? { comment: d.comment } : {}),
-        ...(d.breakGlass ? { details: { breakGlass: true } } : {}),
+        // The step-up (docs/step-up.md): which passkey, when, the challenge it signed.
+        ...(d.breakGlass || d.stepUp ? { details: pick(d, 'breakGlass', 'stepUp') } : {}),
       };
     }
     case 'CommandRejected':
@@ -140,6 +141,15 @@ export function auditEntryFor(view: ActionView, event: ActionEvent): AuditEntry 
     case 'StandingApprovalRevoked': {
       const d = event.data;
       return { ...entry, ...(d.reason ? { reason: d.reason } : {}), details: { standingId: d.standingId, revokedBy: d.revokedBy } };
+    }
+    // A principal's passkeys (ADR 0009), in their ledger: never the key itself, only what names it.
+    case 'PasskeyRegistered': {
+      const d = event.data;
+      return { ...entry, details: { principal: d.principal, credentialId: d.credentialId, name: d.name, transports: d.transports, ...pick(d, 'aaguid') } };
+    }
+    case 'PasskeyRemoved': {
+      const d = event.data;
+      return { ...entry, details: { principal: d.principal, credentialId: d.credentialId, removedBy: d.removedBy } };
     }
     default: {
       const unknown: never = event;

@@ -35,8 +35,9 @@ export function summarize(view: ActionView, event: ActionEvent): string {
     }
     case 'VoteRecorded': {
       const d = event.data;
-      if (d.breakGlass) return withText(`break-glass approval by ${d.voter} via ${d.via}`, d.comment);
-      return withText(`${d.voter} ${d.decision === 'approve' ? 'approved' : 'denied'} via ${d.via}`, d.comment);
+      const stepUp = d.stepUp ? ` with step-up (passkey ${d.stepUp.credentialId})` : '';
+      if (d.breakGlass) return withText(`break-glass approval by ${d.voter} via ${d.via}${stepUp}`, d.comment);
+      return withText(`${d.voter} ${d.decision === 'approve' ? 'approved' : 'denied'} via ${d.via}${stepUp}`, d.comment);
     }
     case 'CommandRejected': {
       const d = event.data;
@@ -97,6 +98,10 @@ export function summarize(view: ActionView, event: ActionEvent): string {
     }
     case 'StandingApprovalRevoked':
       return withText(`standing approval ${event.data.standingId} revoked by ${event.data.revokedBy}`, event.data.reason);
+    case 'PasskeyRegistered':
+      return `passkey "${event.data.name}" (${event.data.credentialId}) registered by ${event.data.principal}`;
+    case 'PasskeyRemoved':
+      return `passkey ${event.data.credentialId} of ${event.data.principal} removed by ${event.data.removedBy}`;
     default: {
       const unknown: never = event;
       throw new Error(`unhandled event type ${(unknown as ActionEvent).type}`);

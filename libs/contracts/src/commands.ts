@@ -6,6 +6,7 @@ import type { RecordExecutionData } from './execution-events.ts';
 import type {
   ApproveUnderStandingData, RevokeStandingApprovalData, StandingApprovalGrantedData, StandingTerms, UseStandingApprovalData,
 } from './standing-events.ts';
+import type { RegisterPasskeyData, RemovePasskeyData, StepUpRecord } from './step-up-events.ts';
 
 export type ProposeActionData = ActionProposedData;
 
@@ -40,6 +41,8 @@ export interface CastVoteData {
   paramsHash?: string;
   /** With an approval: the standing approval offered to the requester (ADR 0004). */
   standing?: StandingTerms;
+  /** With an approval under a step-up rule: the ceremony the gateway verified (docs/step-up.md). */
+  stepUp?: StepUpRecord;
 }
 
 export interface CancelActionData {
@@ -83,6 +86,9 @@ export interface CommandDataByType {
   UseStandingApproval: UseStandingApprovalData;
   RevokeStandingApproval: RevokeStandingApprovalData;
   ApproveUnderStanding: ApproveUnderStandingData;
+  /** Passkeys (ADR 0009): to the principal's ledger (keyed by its id). */
+  RegisterPasskey: RegisterPasskeyData;
+  RemovePasskey: RemovePasskeyData;
 }
 
 export type CommandType = keyof CommandDataByType;
@@ -103,6 +109,8 @@ export const COMMAND_TYPES: readonly CommandType[] = [
   'UseStandingApproval',
   'RevokeStandingApproval',
   'ApproveUnderStanding',
+  'RegisterPasskey',
+  'RemovePasskey',
 ];
 
 export type ActionCommand = { [K in CommandType]: CommandEnvelope<K, CommandDataByType[K]> }[CommandType];

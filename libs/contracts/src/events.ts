@@ -6,6 +6,7 @@ import type {
   StandingAllowance, StandingApprovalGrantedData, StandingApprovalRevokedData, StandingApprovalUsedData, StandingGrantReference, StandingTerms,
   StandingUseReference,
 } from './standing-events.ts';
+import type { PasskeyRegisteredData, PasskeyRemovedData, StepUpMethod, StepUpRecord } from './step-up-events.ts';
 
 /** What policy said about a proposal. */
 export type PolicyOutcome = 'allow' | 'deny' | 'require_approval';
@@ -42,6 +43,8 @@ export interface ApprovalRequirement {
   breakGlass?: BreakGlassRequirement;
   /** Approvers may offer the requester a standing approval within these bounds (ADR 0004); absent: they may not. */
   standing?: StandingAllowance;
+  /** Each approval must carry a fresh step-up of this method (docs/step-up.md); absent: none. */
+  stepUp?: StepUpMethod;
 }
 
 export interface EscalationRequirement {
@@ -103,6 +106,8 @@ export interface PolicyEvaluatedData {
   grantTtlSeconds?: number;
   /** The `aud` of the grant (the winning rule's `grantAudience`): the executors it is meant for. */
   grantAudience?: string;
+  /** The winning rule requires step-up for approvals (its approval's `stepUp`): action views show it. */
+  stepUp?: StepUpMethod;
 }
 
 export interface ApprovalRequestedData {
@@ -123,6 +128,8 @@ export interface ApprovalRequestedData {
   breakGlass?: { groups: string[]; eligible: string[]; reviewGroups: string[]; reviewWithinSeconds: number };
   /** The bounds of the standing approvals approvers may offer with their approval (the rule's). */
   standing?: StandingAllowance;
+  /** Every approval must carry a verified step-up of this method (the rule's); the router refuses one without. */
+  stepUp?: StepUpMethod;
 }
 
 export interface VoteRecordedData {
@@ -138,6 +145,8 @@ export interface VoteRecordedData {
   paramsHash?: string;
   /** The standing approval the voter offers the requester with this approval (ADR 0004). */
   standing?: StandingTerms;
+  /** The step-up the gateway verified for this approval (rules with `stepUp`). */
+  stepUp?: StepUpRecord;
 }
 
 export type RejectionCode =
@@ -165,7 +174,9 @@ export type RejectionCode =
   /** The vote names a params hash other than the proposal's: the voter saw other parameters. */
   | 'params_mismatch'
   /** A vote offered a standing approval the rule does not allow (or beyond its bounds). */
-  | 'standing_not_allowed';
+  | 'standing_not_allowed'
+  /** An approval under a rule that requires step-up came without a verified one for these parameters. */
+  | 'step_up_required';
 
 export interface CommandRejectedData {
   command: string;
@@ -230,6 +241,8 @@ export interface EventDataByType {
   StandingApprovalGranted: StandingApprovalGrantedData;
   StandingApprovalUsed: StandingApprovalUsedData;
   StandingApprovalRevoked: StandingApprovalRevokedData;
+  PasskeyRegistered: PasskeyRegisteredData;
+  PasskeyRemoved: PasskeyRemovedData;
 }
 
 export type EventType = keyof EventDataByType;
@@ -255,6 +268,8 @@ export const EVENT_TYPES: readonly EventType[] = [
   'StandingApprovalGranted',
   'StandingApprovalUsed',
   'StandingApprovalRevoked',
+  'PasskeyRegistered',
+  'PasskeyRemoved',
 ];
 
 /** Event types that end an action; exactly one of them per action. */

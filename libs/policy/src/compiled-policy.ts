@@ -99,6 +99,7 @@ export function toRequirement(spec: ApprovalSpec): ApprovalRequirement {
         }
       : {}),
     ...(standing ? { standing: { maxTtlSeconds: seconds(standing.maxTtl, '1h'), maxUses: standing.maxUses } } : {}),
+    ...(spec.stepUp ? { stepUp: spec.stepUp } : {}),
   };
 }
 

@@ -128,16 +128,19 @@ export function buildEvaluator(version: string, rules: readonly PolicyRule[], fa
         ...(winner.grantTtlSeconds !== undefined ? { grantTtlSeconds: winner.grantTtlSeconds } : {}),
         ...(winner.grantAudience !== undefined ? { grantAudience: winner.grantAudience } : {}),
       };
-      return explained({ ...base, outcome: winner.effect, rule: winner.id, reason: reasonFor(winner, input.action, approval), ...(approval ? { approval } : {}), ...grant });
+      return explained({ ...base, outcome: winner.effect, rule: winner.id, reason: reasonFor(winner, input.action, approval), ...(approval ? { approval, ...stepUpOf(approval) } : {}), ...grant });
     }
     if (!fallback) {
       return explained({ ...base, outcome: 'deny' as const, rule: 'default', reason: 'no rule matched and no default approval is configured (fail closed)' });
     }
     const approval = withOwners(fallback.requirement, fallback.ownersApprove, input);
     const reason = `no rule matched ${input.action}; the default requires ${describeApproval(approval)}`;
-    return explained({ ...base, outcome: 'require_approval' as const, rule: 'default', reason, approval });
+    return explained({ ...base, outcome: 'require_approval' as const, rule: 'default', reason, approval, ...stepUpOf(approval) });
   };
 }
+
+/** Step-up shows at the top of the evaluation too, so action views (`policy.stepUp`) say it. */
+const stepUpOf = (a: ApprovalRequirement) => (a.stepUp ? { stepUp: a.stepUp } : {});
 
 /** Whoever evaluates may pass a clock (milliseconds): then each condition runs under a time budget too. */
 export interface EvaluationOptions {

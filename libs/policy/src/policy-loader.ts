@@ -105,6 +105,10 @@ function checkApproval(source: YamlSource, pointer: string, a: NonNullable<RuleS
   if (a.standing && (parseDuration(a.standing.maxTtl) ?? Infinity) > MAX_STANDING_TTL_SECONDS) {
     return [at(source, `${pointer}/standing/maxTtl`, 'must be at most 30d: a standing approval stands in for people for a while, not for good')];
   }
+  // A standing approval approves later actions with nobody present: no step-up could be asked for.
+  if (a.stepUp && a.standing) {
+    return [at(source, `${pointer}/standing`, 'is not allowed with stepUp: a standing approval would approve later actions without a step-up')];
+  }
   const groups = a.groups ?? [];
   const principals = a.principals ?? [];
   const quorum = a.quorum ?? 1;

@@ -26,6 +26,8 @@ export interface ApprovalSpec {
   breakGlass?: { groups: string[]; review: { groups: string[]; within?: string } };
   /** Approvers may offer the requester a standing approval of at most these terms (ADR 0004); off when absent. */
   standing?: { maxTtl: string; maxUses: number };
+  /** Each approval needs a fresh WebAuthn assertion from a registered passkey (docs/step-up.md). */
+  stepUp?: 'webauthn';
 }
 
 /** Who asks: all given parts must hold. */
@@ -121,6 +123,8 @@ const approvalSchema = {
       additionalProperties: false,
       properties: { maxTtl: duration, maxUses: { type: 'integer', minimum: 1, maximum: 10_000 } },
     },
+    // Step-up for risky approvals: each approval carries a fresh passkey assertion bound to the action.
+    stepUp: { enum: ['webauthn'] },
   },
 } as const;
 

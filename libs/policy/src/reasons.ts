@@ -18,6 +18,7 @@ export function describeExtras(a: ApprovalRequirement): string[] {
   if (a.escalation) extras.push(`escalating to ${joinAnd(a.escalation.groups)} after ${duration(a.escalation.afterSeconds)}`);
   if (a.breakGlass) extras.push(`break-glass by ${joinOr(a.breakGlass.groups)}, reviewed by ${joinOr(a.breakGlass.reviewGroups)} within ${duration(a.breakGlass.reviewWithinSeconds)}`);
   if (a.standing) extras.push(`approvers may grant standing approvals of up to ${a.standing.maxUses} use(s) for up to ${duration(a.standing.maxTtlSeconds)}`);
+  if (a.stepUp) extras.push(`each approval needs a fresh step-up (${a.stepUp} passkey)`);
   extras.push(`expiring after ${duration(a.timeoutSeconds)}`);
   return extras;
 }

@@ -5,6 +5,7 @@ import {
 import { principalActor, requesterIds, ROUTER, type ApprovalEventDraft, type DecideContext } from '../context.ts';
 import { approvalsCounted } from '../quorum.ts';
 import { isLive, type LedgerState, type StandingRecord } from './ledger.ts';
+import { decideRegisterPasskey, decideRemovePasskey } from '../step-up-passkeys.ts';
 
 /**
  * What policy evaluates for a standing approval, passed in (the domain does no glob or CEL
@@ -37,6 +38,10 @@ export function decideLedger(command: ActionCommand, state: LedgerState, ctx: Le
       return decideUse(command, state, ctx);
     case 'RevokeStandingApproval':
       return decideRevoke(command, state, ctx);
+    case 'RegisterPasskey':
+      return decideRegisterPasskey(command, state.passkeys ?? {}, ctx);
+    case 'RemovePasskey':
+      return decideRemovePasskey(command, state.passkeys ?? {}, ctx);
     default:
       return [];
   }

@@ -1,4 +1,5 @@
 import type { ActionEvent, StandingApprovalGrantedData } from '@countersign/contracts';
+import { evolvePasskeys, type PasskeyRecord } from '../step-up-passkeys.ts';
 
 /**
  * A requester's ledger of standing approvals (ADR 0004), folded from its stream by `evolveLedger`:
@@ -13,6 +14,8 @@ import type { ActionEvent, StandingApprovalGrantedData } from '@countersign/cont
 export interface LedgerState {
   kind: 'ledger';
   approvals: Record<string, StandingRecord>;
+  /** The principal's live passkeys by credential id (ADR 0009); absent until one is registered. */
+  passkeys?: Record<string, PasskeyRecord>;
 }
 
 export interface StandingRecord {
@@ -48,21 +51,29 @@ export function evolveLedger(state: LedgerState, event: ActionEvent): LedgerStat
   for (const [id, record] of Object.entries(state.approvals)) {
     if (Date.parse(record.granted.expiresAt) > at) approvals[id] = record;
   }
+  // Passkeys never expire: they stay until removed.
+  const keys = state.passkeys ? { passkeys: state.passkeys } : {};
   switch (event.type) {
+    case 'PasskeyRegistered':
+    case 'PasskeyRemoved': {
+      const passkeys = evolvePasskeys(state.passkeys ?? {}, event);
+      if (!passkeys) break;
+      return { kind: 'ledger', approvals, passkeys };
+    }
     case 'StandingApprovalGranted':
       if (Object.hasOwn(approvals, event.data.standingId)) break;
-      return { kind: 'ledger', approvals: { ...approvals, [event.data.standingId]: { granted: event.data, uses: 0, usedBy: [] } } };
+      return { kind: 'ledger', ...keys, approvals: { ...approvals, [event.data.standingId]: { granted: event.data, uses: 0, usedBy: [] } } };
     case 'StandingApprovalUsed': {
       const record = Object.hasOwn(approvals, event.data.standingId) ? approvals[event.data.standingId] : undefined;
       if (!record || event.data.use !== record.uses + 1) break;
-      return { kind: 'ledger', approvals: { ...approvals, [event.data.standingId]: { ...record, uses: event.data.use, usedBy: [...record.usedBy, event.data.actionId] } } };
+      return { kind: 'ledger', ...keys, approvals: { ...approvals, [event.data.standingId]: { ...record, uses: event.data.use, usedBy: [...record.usedBy, event.data.actionId] } } };
     }
     case 'StandingApprovalRevoked': {
       const record = Object.hasOwn(approvals, event.data.standingId) ? approvals[event.data.standingId] : undefined;
       if (!record || record.revoked) break;
       const { revokedBy, reason } = event.data;
       const revoked = { by: revokedBy, at: event.occurredAt, ...(reason !== undefined ? { reason } : {}) };
-      return { kind: 'ledger', approvals: { ...approvals, [event.data.standingId]: { ...record, revoked } } };
+      return { kind: 'ledger', ...keys, approvals: { ...approvals, [event.data.standingId]: { ...record, revoked } } };
     }
     default:
       break;

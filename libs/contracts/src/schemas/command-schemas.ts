@@ -6,6 +6,7 @@ import { recordExecutionSchema } from './execution-schemas.ts';
 import {
   approveUnderStandingSchema, revokeStandingApprovalSchema, standingApprovalGrantedSchema, standingTerms, useStandingApprovalSchema,
 } from './standing-schemas.ts';
+import { passkeyRegisteredSchema, passkeyRemovedSchema, stepUpRecord } from './step-up-schemas.ts';
 import { actor, channel, isoTime, nonEmpty, sha256Hex, stringList } from './primitives.ts';
 
 /** One schema per command type, for the `data` field. */
@@ -32,6 +33,7 @@ export const COMMAND_DATA_SCHEMAS: Record<CommandType, object> = {
       breakGlass: { type: 'boolean' },
       paramsHash: sha256Hex,
       standing: standingTerms,
+      stepUp: stepUpRecord,
     },
   },
   CancelAction: {
@@ -60,6 +62,8 @@ export const COMMAND_DATA_SCHEMAS: Record<CommandType, object> = {
   UseStandingApproval: useStandingApprovalSchema,
   RevokeStandingApproval: revokeStandingApprovalSchema,
   ApproveUnderStanding: approveUnderStandingSchema,
+  RegisterPasskey: passkeyRegisteredSchema,
+  RemovePasskey: passkeyRemovedSchema,
 };
 
 export const commandEnvelopeSchema = {

@@ -6,6 +6,7 @@ import {
   standingAllowance, standingApprovalGrantedSchema, standingApprovalRevokedSchema, standingApprovalUsedSchema, standingGrantReference, standingTerms,
   standingUseReference,
 } from './standing-schemas.ts';
+import { passkeyRegisteredSchema, passkeyRemovedSchema, stepUpMethod, stepUpRecord } from './step-up-schemas.ts';
 import { approvalEscalatedSchema, approvalRequirement, conditionResult, policyPublishedSchema, requestBreakGlass, requestEscalation, reviewRecordedSchema, reviewRequestedSchema } from './policy-schemas.ts';
 
 export const actionProposedSchema = {
@@ -52,6 +53,7 @@ export const policyEvaluatedSchema = {
     redactParams: stringList,
     grantTtlSeconds: { type: 'integer', minimum: 1, maximum: 86_400 },
     grantAudience: nonEmpty,
+    stepUp: stepUpMethod,
   },
 } as const;
 
@@ -84,6 +86,7 @@ export const EVENT_DATA_SCHEMAS: Record<EventType, object> = {
       escalation: requestEscalation,
       breakGlass: requestBreakGlass,
       standing: standingAllowance,
+      stepUp: stepUpMethod,
     },
   },
   VoteRecorded: {
@@ -99,6 +102,7 @@ export const EVENT_DATA_SCHEMAS: Record<EventType, object> = {
       breakGlass: { type: 'boolean' },
       paramsHash: sha256Hex,
       standing: standingTerms,
+      stepUp: stepUpRecord,
     },
   },
   CommandRejected: {
@@ -113,7 +117,7 @@ export const EVENT_DATA_SCHEMAS: Record<EventType, object> = {
         enum: [
           'self_approval', 'not_eligible', 'already_decided', 'not_pending', 'duplicate_vote', 'not_requester', 'reason_required',
           'no_review_requested', 'already_reviewed', 'past_deadline', 'params_mismatch', 'unprocessable',
-          'not_approved', 'already_redeemed', 'already_executed', 'grant_expired', 'standing_not_allowed',
+          'not_approved', 'already_redeemed', 'already_executed', 'grant_expired', 'standing_not_allowed', 'step_up_required',
         ],
       },
       reason: { type: 'string' },
@@ -157,6 +161,8 @@ export const EVENT_DATA_SCHEMAS: Record<EventType, object> = {
   StandingApprovalGranted: standingApprovalGrantedSchema,
   StandingApprovalUsed: standingApprovalUsedSchema,
   StandingApprovalRevoked: standingApprovalRevokedSchema,
+  PasskeyRegistered: passkeyRegisteredSchema,
+  PasskeyRemoved: passkeyRemovedSchema,
 };
 
 export const eventEnvelopeSchema = {

@@ -29,6 +29,7 @@ export const approvalRequirement = {
       properties: { groups: stringList, reviewGroups: stringList, reviewWithinSeconds: seconds },
     },
     standing: standingAllowance,
+    stepUp: { const: 'webauthn' },
   },
 } as const;
 

@@ -130,6 +130,14 @@ function ledgerForm(value: unknown): LedgerState {
     strings(r.usedBy, `${at}.usedBy`);
     if (r.revoked !== undefined) text(object(r.revoked, `${at}.revoked`).by, `${at}.revoked.by`);
   }
+  // The principal's live passkeys (ADR 0009): who owns each is what deciding reads.
+  if (l.passkeys !== undefined) {
+    for (const [id, raw] of Object.entries(object(l.passkeys, 'head.ledger.passkeys'))) {
+      const p = object(raw, `head.ledger.passkeys.${id}`);
+      text(p.principal, `head.ledger.passkeys.${id}.principal`);
+      text(p.name, `head.ledger.passkeys.${id}.name`);
+    }
+  }
   return l as unknown as LedgerState;
 }
 

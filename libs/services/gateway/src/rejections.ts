@@ -19,6 +19,7 @@ export const REJECTION_TITLES: Record<RejectionCode, string> = {
   already_executed: 'This action\'s execution was already reported.',
   grant_expired: 'The grant has expired.',
   standing_not_allowed: 'This standing approval cannot be granted.',
+  step_up_required: 'This approval needs a step-up: a fresh passkey assertion for this action.',
 };
 
 /** A refusal as one line of chat: what it means, then the router's own reason. */

@@ -33,6 +33,7 @@ export const REJECTION_STATUS: Record<RejectionCode, number> = {
   already_executed: 409,
   grant_expired: 403,
   standing_not_allowed: 422,
+  step_up_required: 403,
 };
 
 interface ApproveBody { comment?: string; breakGlass?: boolean; standing?: StandingBody }

@@ -87,6 +87,8 @@ export function foldEvent(state: NotifiedAction, event: ActionEvent): NotifiedAc
     case 'StandingApprovalGranted':
     case 'StandingApprovalUsed':
     case 'StandingApprovalRevoked':
+    case 'PasskeyRegistered':
+    case 'PasskeyRemoved':
       return state;
     default: {
       const unknown: never = event;
