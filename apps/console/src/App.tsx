@@ -2,6 +2,7 @@ import { useEffect, useState } from 'react';
 import { loadMe } from './api/session.ts';
 import type { Me } from './api/types.ts';
 import { Header } from './components/Header.tsx';
+import { LiveRegionProvider } from './components/LiveRegion.tsx';
 import { ProblemAlert } from './components/ProblemAlert.tsx';
 import { routeOf } from './lib/routes.ts';
 import { useLocation } from './router.tsx';
@@ -28,11 +29,11 @@ export function App() {
     );
   }
   return (
-    <>
+    <LiveRegionProvider>
       <Header me={me} page={route.page} />
       <main id="main" tabIndex={-1}>
         <Pages route={route} me={me} />
       </main>
-    </>
+    </LiveRegionProvider>
   );
 }

@@ -1,12 +1,13 @@
 import type { Me } from './api/types.ts';
 import type { Route } from './lib/routes.ts';
+import { InboxPage } from './inbox/InboxPage.tsx';
 import { Link } from './router.tsx';
 
 /** The page for a route. */
-export function Pages({ route }: { route: Route; me: Me }) {
+export function Pages({ route, me }: { route: Route; me: Me }) {
   switch (route.page) {
     case 'inbox':
-      return <h1>Inbox</h1>;
+      return <InboxPage me={me} />;
     case 'action':
       return <h1>Action {route.id}</h1>;
     case 'audit':

@@ -1,0 +1,44 @@
+import { useCallback, useEffect, useRef, useState } from 'react';
+import { get } from './http.ts';
+import type { Page } from './types.ts';
+
+/**
+ * A list read one page at a time with the API's cursor: the first page on mount (and when `path`
+ * changes), the next only when asked. Never everything at once.
+ */
+export function usePaged<T>(path: string | undefined, withCursor: (path: string, cursor: string) => string) {
+  const [items, setItems] = useState<T[]>([]);
+  const [cursor, setCursor] = useState<string | null>(null);
+  const [loading, setLoading] = useState(false);
+  const [error, setError] = useState<unknown>();
+  const generation = useRef(0);
+
+  const load = useCallback(async (url: string, replace: boolean) => {
+    const mine = ++generation.current;
+    setLoading(true);
+    setError(undefined);
+    try {
+      const page = await get<Page<T>>(url);
+      if (mine !== generation.current) return;
+      setItems((before) => (replace ? page.items : [...before, ...page.items]));
+      setCursor(page.nextCursor);
+    } catch (e) {
+      if (mine === generation.current) setError(e);
+    } finally {
+      if (mine === generation.current) setLoading(false);
+    }
+  }, []);
+
+  useEffect(() => {
+    if (path) void load(path, true);
+  }, [path, load]);
+
+  const loadMore = useCallback(() => {
+    if (path && cursor) void load(withCursor(path, cursor), false);
+  }, [path, cursor, load, withCursor]);
+
+  return { items, setItems, loadMore, hasMore: cursor !== null, loading, error };
+}
+
+/** Appends `cursor` to a path that may already have a query. */
+export const appendCursor = (path: string, cursor: string) => `${path}${path.includes('?') ? '&' : '?'}cursor=${encodeURIComponent(cursor)}`;
