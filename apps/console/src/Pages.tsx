@@ -1,5 +1,7 @@
 import type { Me } from './api/types.ts';
 import type { Route } from './lib/routes.ts';
+import { AuditPage } from './audit/AuditPage.tsx';
+import { ActionDetailPage } from './detail/ActionDetailPage.tsx';
 import { InboxPage } from './inbox/InboxPage.tsx';
 import { Link } from './router.tsx';
 
@@ -9,9 +11,9 @@ export function Pages({ route, me }: { route: Route; me: Me }) {
     case 'inbox':
       return <InboxPage me={me} />;
     case 'action':
-      return <h1>Action {route.id}</h1>;
+      return <ActionDetailPage key={route.id} id={route.id} me={me} />;
     case 'audit':
-      return <h1>Audit</h1>;
+      return <AuditPage />;
     case 'policies':
       return <h1>Policies</h1>;
     case 'settings':
