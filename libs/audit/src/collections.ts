@@ -10,6 +10,8 @@ export const COLLECTIONS = {
   policies: 'policies',
   /** Standing approvals (StandingView), one document each, from the requester ledgers (ADR 0004). */
   standing: 'standing_approvals',
+  /** Passkeys (PasskeyView), one document each, from the principals' ledgers (ADR 0009). */
+  passkeys: 'passkeys',
   /** Signed checkpoints (SignedCheckpointDoc), one per checkpoint number, from `countersign.checkpoints`. */
   signedCheckpoints: 'signed_checkpoints',
 } as const;

@@ -2,7 +2,8 @@ import {
   auditEntryId, COLLECTIONS, projectBatch, projectPolicies, projectStandingBatch, type ActionView, type AuditEntry, type PolicyDocument,
   type ProjectorCheckpoint, type StandingView, type StoredEvent,
 } from '@countersign/audit';
-import { describeErrors, isStandingEventType, upcast, validateEvent, type ActionEvent } from '@countersign/contracts';
+import { projectPasskeyBatch, type PasskeyView } from '@countersign/audit';
+import { describeErrors, isPasskeyEventType, isStandingEventType, upcast, validateEvent, type ActionEvent } from '@countersign/contracts';
 import type { DeliveredRecord, LogRecord } from '@countersign/eventlog';
 import type { ReadModelStore } from '@countersign/readmodel';
 import { deadLetterRecord } from '@countersign/runtime';
@@ -122,8 +123,11 @@ export class Projector {
   private async write(all: ActionEvent[]): Promise<void> {
     // Requester ledgers (standing approvals, ADR 0004) have no action view: projected on their own.
     const ledgers = all.filter((e) => isStandingEventType(e.type));
-    const events = ledgers.length > 0 ? all.filter((e) => !isStandingEventType(e.type)) : all;
+    // Passkeys (ADR 0009) are in the principals' ledgers too, with a read model of their own.
+    const passkeys = all.filter((e) => isPasskeyEventType(e.type));
+    const events = ledgers.length + passkeys.length > 0 ? all.filter((e) => !isStandingEventType(e.type) && !isPasskeyEventType(e.type)) : all;
     if (ledgers.length > 0) await this.writeStanding(ledgers);
+    if (passkeys.length > 0) await this.writePasskeys(passkeys);
     if (events.length === 0) return;
     const { store } = this.deps;
     const actions = store.collection<ActionView>(COLLECTIONS.actions);
@@ -167,6 +171,23 @@ export class Projector {
     for (const orphan of batch.orphans) {
       this.deps.warn(`event ${orphan.type} #${orphan.seq} of ${escapeForLog(orphan.streamId)} is about no standing approval granted before it; skipped`);
     }
+    const rows = batch.events.map((e) => asWritten.get(e.id)!).map((e) => ({ ...e, _id: auditEntryId(e.streamId, e.seq), eventId: e.id }) as StoredEvent);
+    await Promise.all([
+      store.collection<StoredEvent>(COLLECTIONS.events).putMany(rows, BY_SEQ),
+      store.collection<AuditEntry>(COLLECTIONS.audit).putMany(batch.entries, BY_SEQ),
+    ]);
+    await views.putMany([...batch.views.values()], { versionField: 'lastSeq' });
+    this.projected += batch.events.length;
+  }
+
+  /** Passkeys, with their events' raw rows and audit rows, versioned by seq like the rest. */
+  private async writePasskeys(events: ActionEvent[]): Promise<void> {
+    const { store } = this.deps;
+    const views = store.collection<PasskeyView>(COLLECTIONS.passkeys);
+    const ids = [...new Set(events.map((e) => { const d = e.data as { principal: string; credentialId: string }; return `${d.principal}:${d.credentialId}`; }))];
+    const stored = new Map((await views.find({ _id: { $in: ids } })).map((view) => [view._id, view]));
+    const asWritten = new Map(events.map((e) => [e.id, e]));
+    const batch = await projectPasskeyBatch(events.map(upcast), async (id) => stored.get(id));
     const rows = batch.events.map((e) => asWritten.get(e.id)!).map((e) => ({ ...e, _id: auditEntryId(e.streamId, e.seq), eventId: e.id }) as StoredEvent);
     await Promise.all([
       store.collection<StoredEvent>(COLLECTIONS.events).putMany(rows, BY_SEQ),

@@ -36,6 +36,7 @@ import { STREAM_CONTROLLERS, streamProviders, StreamTap } from './streams/index.
 import { GrantsController } from './grants/grants.controller.ts';
 import { JwksController } from './grants/jwks.controller.ts';
 import { ConsoleController, consoleDirProvider } from './console/index.ts';
+import { PASSKEY_CONTROLLERS, PASSKEY_PROVIDERS } from './passkeys/index.ts';
 
 /** Answers given from the log that reads of this instance still prefer to a lagging read model. */
 const RECENT_VIEWS_KEPT = 10_000;
@@ -52,7 +53,7 @@ export class GatewayModule {
     const tap = new StreamTap();
     return {
       module: GatewayModule,
-      controllers: [ActionsController, VotesController, GrantsController, JwksController, AuditController, CheckpointRequestsController, CheckpointsController, ProofsController, EvidenceController, PoliciesController, ...SLACK_CONTROLLERS, TeamsController, answersFollower(room, tap), ...STREAM_CONTROLLERS, StandingApprovalsController, ConsoleController],
+      controllers: [ActionsController, VotesController, GrantsController, JwksController, AuditController, CheckpointRequestsController, CheckpointsController, ProofsController, EvidenceController, PoliciesController, ...SLACK_CONTROLLERS, TeamsController, answersFollower(room, tap), ...STREAM_CONTROLLERS, StandingApprovalsController, ConsoleController, ...PASSKEY_CONTROLLERS],
       providers: [
         { provide: GATEWAY_LIMITS, useValue: limits },
         { provide: WAITING_ROOM, useValue: room },
@@ -66,6 +67,7 @@ export class GatewayModule {
         outboundAllowProvider,
         ...streamProviders(tap),
         consoleDirProvider,
+        ...PASSKEY_PROVIDERS,
       ],
     };
   }

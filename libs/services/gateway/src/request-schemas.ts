@@ -25,11 +25,14 @@ export const proposeActionBody = {
 // The rule a callback URL must follow lives in contracts: the notifier checks it again before calling.
 export { callbackUrlProblem };
 
+/** `stepUp.response`: the AuthenticationResponseJSON of a step-up (docs/step-up.md); verified by the passkeys module. */
+const stepUpBodySchema = { type: 'object', required: ['response'], additionalProperties: false, properties: { response: { type: 'object' } } } as const;
+
 export const approveBody = {
   type: 'object',
   additionalProperties: false,
   // `standing`: a standing approval offered to the requester with the approval (ADR 0004).
-  properties: { comment: text(4000), breakGlass: { type: 'boolean' }, standing: standingBodySchema },
+  properties: { comment: text(4000), breakGlass: { type: 'boolean' }, standing: standingBodySchema, stepUp: stepUpBodySchema },
 } as const;
 
 export const denyBody = {

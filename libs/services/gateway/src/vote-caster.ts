@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { Channel, StandingTerms, VoteDecision } from '@countersign/contracts';
+import type { Channel, StandingTerms, StepUpRecord, VoteDecision } from '@countersign/contracts';
 import type { Principal } from '@countersign/identity';
 import { ActionWaiter, type CommandAnswer } from './action-waiter.ts';
 import { CommandSender } from './commands.ts';
@@ -21,6 +21,8 @@ export interface Vote {
   paramsHash?: string;
   /** A standing approval offered to the requester with an approval (checked by the caller; ADR 0004). */
   standing?: StandingTerms;
+  /** The step-up the gateway verified for this approval (docs/step-up.md); the router requires it under step-up rules. */
+  stepUp?: StepUpRecord;
 }
 
 /**
@@ -55,6 +57,7 @@ export class VoteCaster {
         ...(vote.breakGlass ? { breakGlass: true } : {}),
         ...(vote.paramsHash ? { paramsHash: vote.paramsHash } : {}),
         ...(vote.standing ? { standing: vote.standing } : {}),
+        ...(vote.stepUp ? { stepUp: vote.stepUp } : {}),
       }, { id: vote.commandId, via });
       return { commandId, ...(await watch.answer(commandId, waitMs, view)) };
     });

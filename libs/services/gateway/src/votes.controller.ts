@@ -14,6 +14,7 @@ import { VoteCaster } from './vote-caster.ts';
 import { standingTerms, type StandingBody } from './standing/standing-terms.ts';
 import { presentAction } from './views.ts';
 import { visibleAction } from './visibility.ts';
+import { StepUpGate } from './passkeys/index.ts';
 
 export const REJECTION_STATUS: Record<RejectionCode, number> = {
   self_approval: 403,
@@ -36,7 +37,7 @@ export const REJECTION_STATUS: Record<RejectionCode, number> = {
   step_up_required: 403,
 };
 
-interface ApproveBody { comment?: string; breakGlass?: boolean; standing?: StandingBody }
+interface ApproveBody { comment?: string; breakGlass?: boolean; standing?: StandingBody; stepUp?: { response: unknown } }
 const checkApprove = checker<ApproveBody>(approveBody, 'body');
 const checkDeny = checker<{ reason: string }>(denyBody, 'body');
 
@@ -78,13 +79,14 @@ export class VotesController {
     @Inject(CommandSender) private readonly commands: CommandSender,
     @Inject(VoteCaster) private readonly votes: VoteCaster,
     @Inject(GATEWAY_LIMITS) private readonly limits: GatewayLimits,
+    @Inject(StepUpGate) private readonly stepUps: StepUpGate,
   ) {}
 
   @Post('approve')
   @HttpCode(200)
   approve(@CurrentCaller() caller: Caller, @Param('id') id: string, @Body() raw: unknown, @Res({ passthrough: true }) res: Response) {
     const body = parseApprove(raw);
-    return this.vote(caller, id, 'approve', body.comment, res, body.breakGlass === true, body.standing);
+    return this.vote(caller, id, 'approve', body.comment, res, body.breakGlass === true, body.standing, body.stepUp);
   }
 
   @Post('deny')
@@ -114,12 +116,14 @@ export class VotesController {
     return this.outcome(seen, () => this.commands.send('RecordReview', id, caller.principal, { reviewer: caller.principal.id, verdict: body.verdict, comment: body.comment }), res);
   }
 
-  private async vote(caller: Caller, id: string, decision: 'approve' | 'deny', comment: string | undefined, res: Response, breakGlass = false, offered?: StandingBody) {
+  private async vote(caller: Caller, id: string, decision: 'approve' | 'deny', comment: string | undefined, res: Response, breakGlass = false, offered?: StandingBody, stepUpBody?: { response: unknown }) {
     const seen = await visibleAction(this.waiter, caller, id);
+    // Step-up (docs/step-up.md): verified here, bound to what was seen; the router still refuses an approval without it.
+    const stepUp = decision === 'approve' ? await this.stepUps.forApproval(caller, seen, stepUpBody) : undefined;
     const { identity, principal: voter } = caller;
     // Checked against the rule while the action waits; on a decided one the router answers `already_decided` first.
     const standing = offered && seen.status === 'pending' ? standingTerms(offered, seen) : undefined;
-    const answer = await this.votes.cast({ actionId: id, voter, identity, via: 'api', decision, comment, breakGlass, ...(standing ? { standing } : {}) }, this.limits.answerWaitMs);
+    const answer = await this.votes.cast({ actionId: id, voter, identity, via: 'api', decision, comment, breakGlass, ...(standing ? { standing } : {}), ...(stepUp ? { stepUp, paramsHash: seen.paramsHash } : {}) }, this.limits.answerWaitMs);
     return this.present(seen, answer.commandId, answer, res);
   }
 

@@ -55,6 +55,10 @@ export const READ_MODEL_INDEXES: IndexSpecs = {
     { visibleTo: 1 },
     { requester: 1 },
   ],
+  passkeys: [
+    // GET /v1/passkeys: a principal's own, oldest first.
+    { principal: 1, registeredAt: 1 },
+  ],
 };
 
 const NAMESPACE_NOT_FOUND = 26;
