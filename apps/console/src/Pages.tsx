@@ -3,7 +3,9 @@ import type { Route } from './lib/routes.ts';
 import { AuditPage } from './audit/AuditPage.tsx';
 import { ActionDetailPage } from './detail/ActionDetailPage.tsx';
 import { InboxPage } from './inbox/InboxPage.tsx';
+import { PoliciesPage } from './policies/PoliciesPage.tsx';
 import { Link } from './router.tsx';
+import { SettingsPage } from './settings/SettingsPage.tsx';
 
 /** The page for a route. */
 export function Pages({ route, me }: { route: Route; me: Me }) {
@@ -15,9 +17,9 @@ export function Pages({ route, me }: { route: Route; me: Me }) {
     case 'audit':
       return <AuditPage />;
     case 'policies':
-      return <h1>Policies</h1>;
+      return <PoliciesPage />;
     case 'settings':
-      return <h1>Settings</h1>;
+      return <SettingsPage me={me} />;
     case 'not-found':
       return (
         <>

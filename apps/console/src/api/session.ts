@@ -10,11 +10,11 @@ export async function loadMe(): Promise<Me> {
 }
 
 /**
- * Ends the session (POST /auth/logout, CSRF-checked) and follows where the server sends the
- * browser: a redirect it answered with, a URL in its JSON answer, or the IdP's sign-out URL.
+ * Ends the session (POST /auth/logout, CSRF-checked, `me.signOutUrl`) and follows where the server
+ * sends the browser: a redirect it answered with, or the `redirectTo` of its JSON answer.
  */
 export async function signOut(me: Me): Promise<void> {
-  const res = await fetch('/auth/logout', {
+  const res = await fetch(me.signOutUrl ?? '/auth/logout', {
     method: 'POST',
     credentials: 'same-origin',
     headers: { Accept: 'application/json', ...(me.csrfToken ? { 'X-CSRF-Token': me.csrfToken } : {}) },
@@ -31,7 +31,7 @@ export async function signOut(me: Me): Promise<void> {
     body = {};
   }
   if (!res.ok) throw new ApiError(res.status, toProblem(res.status, body));
-  const next = [body.redirectTo, body.signOutUrl, body.location, me.signOutUrl].find((u): u is string => typeof u === 'string' && u.length > 0);
-  window.location.assign(next ?? '/console');
+  // `{ redirectTo }`: the IdP's end-session endpoint, or /console (which then asks to sign in).
+  window.location.assign(typeof body.redirectTo === 'string' && body.redirectTo ? body.redirectTo : '/console');
 }
 

@@ -146,8 +146,8 @@ export interface PolicyVersion {
 export interface Passkey {
   id: string;
   name: string;
-  createdAt?: string;
-  lastUsedAt?: string;
+  transports?: string[];
+  registeredAt?: string;
 }
 
 export interface Delegation {
