@@ -35,7 +35,7 @@ export interface RunningOidcProvider {
   issuer: string;
   clientId: string;
   clientSecret?: string;
-  /** The env the gateway needs to use this provider with the first client. */
+  /** The env the gateway needs to use this provider with the first client (the groups scope included). */
   env: Record<string, string>;
   /** Changes a user's claims for later sign-ins (e.g. an IdP group removed). */
   setUser(user: OidcUser): void;
@@ -152,6 +152,7 @@ export async function startOidcProvider(options: OidcProviderOptions): Promise<R
     env: {
       COUNTERSIGN_OIDC_ISSUER: issuer,
       COUNTERSIGN_OIDC_CLIENT_ID: first.clientId,
+      COUNTERSIGN_OIDC_SCOPES: 'openid email profile groups',
       ...(first.clientSecret ? { COUNTERSIGN_OIDC_CLIENT_SECRET: first.clientSecret } : {}),
     },
     setUser(user: OidcUser) {

@@ -1,5 +1,6 @@
 import type { Principal } from '@countersign/identity';
 import { readSlackSettings, slackIdentityProblems, type SlackSettings } from './slack/slack-settings.ts';
+import { readSsoConfig } from './session/sso-config.ts';
 import { readTeamsGatewayConfig } from './teams/teams-gateway-config.ts';
 
 type Env = Readonly<Record<string, string | undefined>>;
@@ -21,5 +22,6 @@ export function checkGatewayConfig(env: Env, principals: readonly Principal[]): 
   const slack: SlackSettings | undefined = attempt(() => readSlackSettings(env));
   if (slack) problems.push(...slackIdentityProblems(slack, principals));
   attempt(() => readTeamsGatewayConfig(env));
+  attempt(() => readSsoConfig(env));
   if (problems.length > 0) throw new Error(problems.join('\n'));
 }

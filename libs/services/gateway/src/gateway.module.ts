@@ -34,6 +34,7 @@ import { VotesController } from './votes.controller.ts';
 import { StandingApprovalsController } from './standing/standing.controller.ts';
 import { STREAM_CONTROLLERS, streamProviders, StreamTap } from './streams/index.ts';
 import { GrantsController } from './grants/grants.controller.ts';
+import { SESSION_CONTROLLERS, SESSION_PROVIDERS } from './session/index.ts';
 import { JwksController } from './grants/jwks.controller.ts';
 import { ConsoleController, consoleDirProvider } from './console/index.ts';
 import { PASSKEY_CONTROLLERS, PASSKEY_PROVIDERS } from './passkeys/index.ts';
@@ -53,7 +54,7 @@ export class GatewayModule {
     const tap = new StreamTap();
     return {
       module: GatewayModule,
-      controllers: [ActionsController, VotesController, GrantsController, JwksController, AuditController, CheckpointRequestsController, CheckpointsController, ProofsController, EvidenceController, PoliciesController, ...SLACK_CONTROLLERS, TeamsController, answersFollower(room, tap), ...STREAM_CONTROLLERS, StandingApprovalsController, ConsoleController, ...PASSKEY_CONTROLLERS],
+      controllers: [ActionsController, VotesController, GrantsController, JwksController, AuditController, CheckpointRequestsController, CheckpointsController, ProofsController, EvidenceController, PoliciesController, ...SLACK_CONTROLLERS, TeamsController, answersFollower(room, tap), ...STREAM_CONTROLLERS, StandingApprovalsController, ConsoleController, ...PASSKEY_CONTROLLERS, ...SESSION_CONTROLLERS],
       providers: [
         { provide: GATEWAY_LIMITS, useValue: limits },
         { provide: WAITING_ROOM, useValue: room },
@@ -68,6 +69,7 @@ export class GatewayModule {
         ...streamProviders(tap),
         consoleDirProvider,
         ...PASSKEY_PROVIDERS,
+        ...SESSION_PROVIDERS,
       ],
     };
   }
