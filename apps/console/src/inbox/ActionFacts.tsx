@@ -25,7 +25,7 @@ export function ActionFacts({ action, me, onBehalfOf }: { action: ActionView; me
       {approval ? (
         <>
           <dt>Deadline</dt>
-          <dd><Countdown deadline={approval.deadline} /></dd>
+          <dd>{action.status === 'pending' ? <Countdown deadline={approval.deadline} /> : <time dateTime={approval.deadline}>{approval.deadline}</time>}</dd>
           <dt>Approvals</dt>
           <dd>{approval.approvals} of {approval.quorum}{approvers.length ? ` (${approvers.join(', ')})` : ''}</dd>
           <dt>Who else can approve</dt>
