@@ -78,6 +78,9 @@ function decisionOf(event: ActionEvent): FinalDecision | undefined {
     case 'StandingApprovalRevoked':
     case 'PasskeyRegistered':
     case 'PasskeyRemoved':
+    case 'ApprovalDelegated':
+    case 'DelegationRevoked':
+    case 'DelegatedVoteRelayed':
       return undefined;
     default: {
       const never: never = event;

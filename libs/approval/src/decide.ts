@@ -68,6 +68,10 @@ export function decide(command: ActionCommand, state: ApprovalState, ctx: Decide
     // A principal's passkeys live in their ledger too (ADR 0009).
     case 'RegisterPasskey':
     case 'RemovePasskey':
+    // A delegator's ledger decides delegations and relays their votes (ADR 0010).
+    case 'DelegateApproval':
+    case 'RevokeDelegation':
+    case 'CastDelegatedVote':
       return [];
     default: {
       const unknown: never = command;

@@ -81,6 +81,9 @@ export function evolve(state: ApprovalState, event: ActionEvent): ApprovalState 
     case 'StandingApprovalRevoked':
     case 'PasskeyRegistered':
     case 'PasskeyRemoved':
+    case 'ApprovalDelegated':
+    case 'DelegationRevoked':
+    case 'DelegatedVoteRelayed':
       break;
     default: {
       const unknown: never = event;

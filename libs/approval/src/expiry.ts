@@ -34,7 +34,7 @@ export function voteAfterDeadline(
 
 function expiry(state: Pending): ApprovalEventDraft {
   const { deadline, quorum, rule, policyVersion } = state.request;
-  const approvers = state.votes.filter((v) => v.decision === 'approve').map((v) => v.voter);
+  const approvers = state.votes.filter((v) => v.decision === 'approve').map((v) => v.onBehalfOf ?? v.voter);
   const counted = approvalsCounted(approvers, currentRequest(state));
   return {
     type: 'ActionExpired',

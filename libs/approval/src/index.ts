@@ -15,3 +15,9 @@ export { canSettle, decideSettled, evolveSettled, settle, settledRefusal, unproc
 export { decideLedger, mayRevoke, type LedgerContext, type StandingChecks } from './standing/decide-ledger.ts';
 export { evolveLedger, initialLedger, isLive, standingStatus, type LedgerState, type StandingRecord } from './standing/ledger.ts';
 export { standingFollowUps, type StandingFollowUp } from './standing/follow-ups.ts';
+export { decideDelegations, delegationProblem, mayRevokeDelegation, type DelegationContext } from './delegation/decide-delegations.ts';
+export {
+  delegationStatus, evolveDelegations, initialDelegations, isActiveDelegation, type DelegationLedger, type DelegationRecord, type DelegationStatus,
+} from './delegation/delegations.ts';
+export { delegationFollowUps, type DelegationFollowUp } from './delegation/follow-ups.ts';
+export { countedAs } from './delegation/delegated-vote.ts';

@@ -56,7 +56,8 @@ export function divertedRefusal(
 function commandAuthor(command: ActionCommand): string | undefined {
   switch (command.type) {
     case 'CastVote':
-      return command.data.voter;
+      // A delegated vote speaks for its delegator (ADR 0010): their part in the action is what counts.
+      return command.data.onBehalfOf ?? command.data.voter;
     case 'CancelAction':
       return command.data.by;
     case 'RecordReview':
@@ -76,6 +77,9 @@ function commandAuthor(command: ActionCommand): string | undefined {
     case 'RevokeStandingApproval':
     case 'RegisterPasskey':
     case 'RemovePasskey':
+    case 'DelegateApproval':
+    case 'RevokeDelegation':
+    case 'CastDelegatedVote':
       return undefined;
     default: {
       const unknown: never = command;

@@ -93,6 +93,9 @@ export function decideSettled(command: ActionCommand, settled: Settled, ctx: Dec
     case 'RevokeStandingApproval':
     case 'RegisterPasskey':
     case 'RemovePasskey':
+    case 'DelegateApproval':
+    case 'RevokeDelegation':
+    case 'CastDelegatedVote':
       return [];
     default: {
       const unknown: never = command;

@@ -16,6 +16,8 @@ export function voteRecorded(vote: CastVoteData, breakGlass = false): VoteRecord
     ...(breakGlass ? { breakGlass: true } : {}),
     ...(vote.paramsHash !== undefined ? { paramsHash: vote.paramsHash } : {}),
     ...(vote.standing !== undefined ? { standing: vote.standing } : {}),
+    ...(vote.onBehalfOf !== undefined ? { onBehalfOf: vote.onBehalfOf } : {}),
+    ...(vote.delegation !== undefined ? { delegation: vote.delegation } : {}),
     ...(vote.stepUp !== undefined ? { stepUp: vote.stepUp } : {}),
   };
 }

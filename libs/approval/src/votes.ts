@@ -8,9 +8,10 @@ import { approvalOutcome } from './publication.ts';
 import { quorumReached } from './quorum.ts';
 import { notOpen, rejection } from './rejection.ts';
 import type { ApprovalState, Pending } from './state.ts';
-import { decisionBase, duplicateVote, voteRecorded, type Refuse } from './vote-record.ts';
+import { decisionBase, voteRecorded, type Refuse } from './vote-record.ts';
 import { grantAtQuorum, standingOfferProblem } from './standing/offers.ts';
 import { stepUpProblem } from './step-up.ts';
+import { countedAs, delegatedVoteProblem, delegatorSelfApproval, duplicateOf } from './delegation/delegated-vote.ts';
 
 type CastVote = CommandEnvelope<'CastVote', CastVoteData>;
 
@@ -43,21 +44,25 @@ export function decideVote(command: CastVote, state: ApprovalState, ctx: DecideC
     );
   }
 
-  const self = selfApproval(command.data, state);
+  const self = selfApproval(command.data, state) ?? delegatorSelfApproval(command.data, state);
   if (self) return refuse('self_approval', self);
+  // A delegate's vote (ADR 0010) counts as its delegator's: eligibility, duplicates and quorum are theirs.
+  const relay = delegatedVoteProblem(command);
+  if (relay) return refuse(relay.code, relay.reason);
+  const principal = countedAs(command.data);
   const offer = standingOfferProblem(command.data, state);
   if (offer) return refuse('standing_not_allowed', offer);
   if (command.data.breakGlass && command.data.decision === 'approve') return decideBreakGlass(command, state, ctx, refuse);
 
   const request = currentRequest(state);
-  if (!request.eligible.includes(voter)) {
+  if (!request.eligible.includes(principal)) {
     const accepted = { groups: request.groups, principals: state.evaluation.approval?.principals ?? [] };
     return refuse(
       'not_eligible',
-      `${voter} is not eligible to vote on this action: rule ${request.rule} accepts votes only from ${describeRequirement(accepted)}.`,
+      `${principal === voter ? voter : `${voter}, voting for ${principal},`} is not eligible to vote on this action: rule ${request.rule} accepts votes only from ${describeRequirement(accepted)}.`,
     );
   }
-  const duplicate = duplicateVote(voter, state);
+  const duplicate = duplicateOf(command.data, state);
   if (duplicate) return refuse('duplicate_vote', duplicate);
   const stepUp = stepUpProblem(command.data, state);
   if (stepUp) return refuse('step_up_required', stepUp);
@@ -67,17 +72,20 @@ export function decideVote(command: CastVote, state: ApprovalState, ctx: DecideC
   }
 
   const actor = principalActor(voter, ctx.directory, state.proposal.requester);
-  const recorded: ApprovalEventDraft = { type: 'VoteRecorded', data: voteRecorded(command.data), actor };
+  const vote = voteRecorded(command.data);
+  const recorded: ApprovalEventDraft = { type: 'VoteRecorded', data: vote, actor };
   const base = decisionBase(state);
 
   if (command.data.decision === 'deny') {
-    return [recorded, { type: 'ActionDenied', data: { ...base, reason: comment, automatic: false, deniedBy: voter }, actor }];
+    return [recorded, { type: 'ActionDenied', data: { ...base, reason: comment, automatic: false, deniedBy: principal }, actor }];
   }
-  const approvers = [...state.votes.filter((v) => v.decision === 'approve').map((v) => v.voter), voter];
+  const approvers = [...state.votes.filter((v) => v.decision === 'approve').map(countedAs), principal];
   if (!quorumReached(approvers, request)) return [recorded];
   const distinct = request.distinctGroups ? ' from distinct groups' : '';
   const { grantedStanding, note } = grantAtQuorum(command, state, approvers, ctx.now);
-  const reason = `Approved by ${approvers.join(', ')}: quorum of ${request.quorum}${distinct} reached.${note}`;
+  const delegated = [...state.votes, vote].filter((v) => v.decision === 'approve' && v.onBehalfOf).map((v) => `${v.voter} for ${v.onBehalfOf}`);
+  const by = delegated.length > 0 ? ` (${delegated.join(', ')}, under delegation)` : '';
+  const reason = `Approved by ${approvers.join(', ')}${by}: quorum of ${request.quorum}${distinct} reached.${note}`;
   const data = { ...base, reason, automatic: false, approvers, ...(grantedStanding ? { grantedStanding } : {}) };
   return [recorded, ...approvalOutcome({ type: 'ActionApproved', data, actor }, state.proposal, ctx.policyInForce)];
 }

@@ -23,6 +23,9 @@ export interface VoteView {
   standing?: StandingTerms;
   /** The step-up the approval carried (rules with `stepUp`, docs/step-up.md). */
   stepUp?: StepUpRecord;
+  /** Cast by `voter` for this delegator, under `delegation` (ADR 0010): it counts as theirs. */
+  onBehalfOf?: string;
+  delegation?: string;
 }
 
 export interface RejectionView {
@@ -150,6 +153,7 @@ export function projectAction(view: ActionView | undefined, event: ActionEvent):
         ...(d.breakGlass ? { breakGlass: true as const } : {}),
         ...(d.standing ? { standing: d.standing } : {}),
         ...(d.stepUp ? { stepUp: d.stepUp } : {}),
+        ...(d.onBehalfOf !== undefined ? { onBehalfOf: d.onBehalfOf, ...(d.delegation !== undefined ? { delegation: d.delegation } : {}) } : {}),
       };
       return { ...base(view!), votes: [...view!.votes, vote], involved: union(view!.involved, d.voter) };
     }
@@ -197,6 +201,10 @@ export function projectAction(view: ActionView | undefined, event: ActionEvent):
     // A principal's passkeys (ADR 0009) are in their ledger too: the passkeys read model holds them.
     case 'PasskeyRegistered':
     case 'PasskeyRemoved':
+    // A delegator's ledger events (ADR 0010) have no action view: delegation-view.ts projects them.
+    case 'ApprovalDelegated':
+    case 'DelegationRevoked':
+    case 'DelegatedVoteRelayed':
       return view;
     default: {
       const unknown: never = event;

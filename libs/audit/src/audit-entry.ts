@@ -72,9 +72,10 @@ export function auditEntryFor(view: ActionView, event: ActionEvent): AuditEntry 
     case 'VoteRecorded': {
       const d = event.data;
       return {
-        ...entry, approvers: [d.voter], ...(d.comment ? { comment: d.comment } : {}),
+        ...entry, approvers: d.onBehalfOf ? [d.voter, d.onBehalfOf] : [d.voter], ...(d.comment ? { comment: d.comment } : {}),
         // The step-up (docs/step-up.md): which passkey, when, the challenge it signed.
-        ...(d.breakGlass || d.stepUp ? { details: pick(d, 'breakGlass', 'stepUp') } : {}),
+        // A delegate's vote (ADR 0010): who cast it, for whom, under which delegation.
+        ...(d.breakGlass || d.stepUp || d.onBehalfOf ? { details: { ...pick(d, 'breakGlass', 'stepUp', 'onBehalfOf', 'delegation'), ...(d.onBehalfOf ? { castBy: d.voter } : {}) } } : {}),
       };
     }
     case 'CommandRejected':
@@ -150,6 +151,19 @@ export function auditEntryFor(view: ActionView, event: ActionEvent): AuditEntry 
     case 'PasskeyRemoved': {
       const d = event.data;
       return { ...entry, details: { principal: d.principal, credentialId: d.credentialId, removedBy: d.removedBy } };
+    }
+    // A delegator's ledger (ADR 0010): `actionId` is the ledger's stream.
+    case 'ApprovalDelegated': {
+      const d = event.data;
+      return { ...entry, ...(d.reason ? { reason: d.reason } : {}), details: { delegationId: d.delegationId, delegator: d.delegator, delegate: d.delegate, from: d.from, until: d.until } };
+    }
+    case 'DelegationRevoked': {
+      const d = event.data;
+      return { ...entry, ...(d.reason ? { reason: d.reason } : {}), details: { delegationId: d.delegationId, revokedBy: d.by } };
+    }
+    case 'DelegatedVoteRelayed': {
+      const d = event.data;
+      return { ...entry, details: { delegationId: d.delegationId, votedOn: d.actionId, castBy: d.vote.voter, onBehalfOf: d.vote.onBehalfOf, decision: d.vote.decision } };
     }
     default: {
       const unknown: never = event;

@@ -37,7 +37,8 @@ export function summarize(view: ActionView, event: ActionEvent): string {
       const d = event.data;
       const stepUp = d.stepUp ? ` with step-up (passkey ${d.stepUp.credentialId})` : '';
       if (d.breakGlass) return withText(`break-glass approval by ${d.voter} via ${d.via}${stepUp}`, d.comment);
-      return withText(`${d.voter} ${d.decision === 'approve' ? 'approved' : 'denied'} via ${d.via}${stepUp}`, d.comment);
+      const forWhom = d.onBehalfOf ? ` on behalf of ${d.onBehalfOf} (delegation ${d.delegation ?? 'unknown'})` : '';
+      return withText(`${d.voter} ${d.decision === 'approve' ? 'approved' : 'denied'}${forWhom} via ${d.via}${stepUp}`, d.comment);
     }
     case 'CommandRejected': {
       const d = event.data;
@@ -102,6 +103,16 @@ export function summarize(view: ActionView, event: ActionEvent): string {
       return `passkey "${event.data.name}" (${event.data.credentialId}) registered by ${event.data.principal}`;
     case 'PasskeyRemoved':
       return `passkey ${event.data.credentialId} of ${event.data.principal} removed by ${event.data.removedBy}`;
+    case 'ApprovalDelegated': {
+      const d = event.data;
+      return withText(`${d.delegator} delegated their approvals to ${d.delegate} from ${d.from} until ${d.until} (delegation ${d.delegationId})`, d.reason);
+    }
+    case 'DelegationRevoked':
+      return withText(`delegation ${event.data.delegationId} revoked by ${event.data.by}`, event.data.reason);
+    case 'DelegatedVoteRelayed': {
+      const d = event.data;
+      return `${d.vote.voter} voted (${d.vote.decision}) on action ${d.actionId} on behalf of ${d.vote.onBehalfOf} under delegation ${d.delegationId}`;
+    }
     default: {
       const unknown: never = event;
       throw new Error(`unhandled event type ${(unknown as ActionEvent).type}`);

@@ -6,6 +6,7 @@ import type { RecordExecutionData } from './execution-events.ts';
 import type {
   ApproveUnderStandingData, RevokeStandingApprovalData, StandingApprovalGrantedData, StandingTerms, UseStandingApprovalData,
 } from './standing-events.ts';
+import type { ApprovalDelegatedData, CastDelegatedVoteData, RevokeDelegationData } from './delegation-events.ts';
 import type { RegisterPasskeyData, RemovePasskeyData, StepUpRecord } from './step-up-events.ts';
 
 export type ProposeActionData = ActionProposedData;
@@ -41,6 +42,15 @@ export interface CastVoteData {
   paramsHash?: string;
   /** With an approval: the standing approval offered to the requester (ADR 0004). */
   standing?: StandingTerms;
+  /**
+   * A delegate's vote for the delegator named here (ADR 0010): it counts as theirs. Only the
+   * delegator's ledger sets it (with `delegation`), relaying the vote after checking the delegation.
+   */
+  onBehalfOf?: string;
+  /** The delegation the ledger found active for this vote. */
+  delegation?: string;
+  /** The delegator's linked identities, resolved by the edge: none may be the requester's (rule 2). */
+  onBehalfOfIdentities?: string[];
   /** With an approval under a step-up rule: the ceremony the gateway verified (docs/step-up.md). */
   stepUp?: StepUpRecord;
 }
@@ -86,6 +96,10 @@ export interface CommandDataByType {
   UseStandingApproval: UseStandingApprovalData;
   RevokeStandingApproval: RevokeStandingApprovalData;
   ApproveUnderStanding: ApproveUnderStandingData;
+  /** Delegation (ADR 0010): to a delegator's ledger, keyed by its id. */
+  DelegateApproval: ApprovalDelegatedData;
+  RevokeDelegation: RevokeDelegationData;
+  CastDelegatedVote: CastDelegatedVoteData;
   /** Passkeys (ADR 0009): to the principal's ledger (keyed by its id). */
   RegisterPasskey: RegisterPasskeyData;
   RemovePasskey: RemovePasskeyData;
@@ -109,6 +123,9 @@ export const COMMAND_TYPES: readonly CommandType[] = [
   'UseStandingApproval',
   'RevokeStandingApproval',
   'ApproveUnderStanding',
+  'DelegateApproval',
+  'RevokeDelegation',
+  'CastDelegatedVote',
   'RegisterPasskey',
   'RemovePasskey',
 ];

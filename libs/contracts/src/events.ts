@@ -6,6 +6,7 @@ import type {
   StandingAllowance, StandingApprovalGrantedData, StandingApprovalRevokedData, StandingApprovalUsedData, StandingGrantReference, StandingTerms,
   StandingUseReference,
 } from './standing-events.ts';
+import type { ApprovalDelegatedData, DelegatedVoteRelayedData, DelegationRevokedData } from './delegation-events.ts';
 import type { PasskeyRegisteredData, PasskeyRemovedData, StepUpMethod, StepUpRecord } from './step-up-events.ts';
 
 /** What policy said about a proposal. */
@@ -145,6 +146,10 @@ export interface VoteRecordedData {
   paramsHash?: string;
   /** The standing approval the voter offers the requester with this approval (ADR 0004). */
   standing?: StandingTerms;
+  /** The delegator this vote was cast for (ADR 0010): it counts as theirs; `voter` is the delegate who cast it. */
+  onBehalfOf?: string;
+  /** The delegation it was cast under. */
+  delegation?: string;
   /** The step-up the gateway verified for this approval (rules with `stepUp`). */
   stepUp?: StepUpRecord;
 }
@@ -241,6 +246,9 @@ export interface EventDataByType {
   StandingApprovalGranted: StandingApprovalGrantedData;
   StandingApprovalUsed: StandingApprovalUsedData;
   StandingApprovalRevoked: StandingApprovalRevokedData;
+  ApprovalDelegated: ApprovalDelegatedData;
+  DelegationRevoked: DelegationRevokedData;
+  DelegatedVoteRelayed: DelegatedVoteRelayedData;
   PasskeyRegistered: PasskeyRegisteredData;
   PasskeyRemoved: PasskeyRemovedData;
 }
@@ -268,6 +276,9 @@ export const EVENT_TYPES: readonly EventType[] = [
   'StandingApprovalGranted',
   'StandingApprovalUsed',
   'StandingApprovalRevoked',
+  'ApprovalDelegated',
+  'DelegationRevoked',
+  'DelegatedVoteRelayed',
   'PasskeyRegistered',
   'PasskeyRemoved',
 ];

@@ -3,6 +3,7 @@ export * from './events.ts';
 export * from './notification-events.ts';
 export * from './execution-events.ts';
 export * from './standing-events.ts';
+export * from './delegation-events.ts';
 export * from './step-up-events.ts';
 export * from './policy-events.ts';
 export * from './commands.ts';

@@ -7,6 +7,7 @@ import {
   approveUnderStandingSchema, revokeStandingApprovalSchema, standingApprovalGrantedSchema, standingTerms, useStandingApprovalSchema,
 } from './standing-schemas.ts';
 import { passkeyRegisteredSchema, passkeyRemovedSchema, stepUpRecord } from './step-up-schemas.ts';
+import { approvalDelegatedSchema, castDelegatedVoteSchema, revokeDelegationSchema } from './delegation-schemas.ts';
 import { actor, channel, isoTime, nonEmpty, sha256Hex, stringList } from './primitives.ts';
 
 /** One schema per command type, for the `data` field. */
@@ -33,6 +34,9 @@ export const COMMAND_DATA_SCHEMAS: Record<CommandType, object> = {
       breakGlass: { type: 'boolean' },
       paramsHash: sha256Hex,
       standing: standingTerms,
+      onBehalfOf: nonEmpty,
+      delegation: nonEmpty,
+      onBehalfOfIdentities: stringList,
       stepUp: stepUpRecord,
     },
   },
@@ -62,6 +66,9 @@ export const COMMAND_DATA_SCHEMAS: Record<CommandType, object> = {
   UseStandingApproval: useStandingApprovalSchema,
   RevokeStandingApproval: revokeStandingApprovalSchema,
   ApproveUnderStanding: approveUnderStandingSchema,
+  DelegateApproval: approvalDelegatedSchema,
+  RevokeDelegation: revokeDelegationSchema,
+  CastDelegatedVote: castDelegatedVoteSchema(stepUpRecord),
   RegisterPasskey: passkeyRegisteredSchema,
   RemovePasskey: passkeyRemovedSchema,
 };

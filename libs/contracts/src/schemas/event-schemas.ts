@@ -7,6 +7,7 @@ import {
   standingUseReference,
 } from './standing-schemas.ts';
 import { passkeyRegisteredSchema, passkeyRemovedSchema, stepUpMethod, stepUpRecord } from './step-up-schemas.ts';
+import { approvalDelegatedSchema, delegatedVoteRelayedSchema, delegationRevokedSchema } from './delegation-schemas.ts';
 import { approvalEscalatedSchema, approvalRequirement, conditionResult, policyPublishedSchema, requestBreakGlass, requestEscalation, reviewRecordedSchema, reviewRequestedSchema } from './policy-schemas.ts';
 
 export const actionProposedSchema = {
@@ -103,6 +104,8 @@ export const EVENT_DATA_SCHEMAS: Record<EventType, object> = {
       paramsHash: sha256Hex,
       standing: standingTerms,
       stepUp: stepUpRecord,
+      onBehalfOf: nonEmpty,
+      delegation: nonEmpty,
     },
   },
   CommandRejected: {
@@ -161,6 +164,9 @@ export const EVENT_DATA_SCHEMAS: Record<EventType, object> = {
   StandingApprovalGranted: standingApprovalGrantedSchema,
   StandingApprovalUsed: standingApprovalUsedSchema,
   StandingApprovalRevoked: standingApprovalRevokedSchema,
+  ApprovalDelegated: approvalDelegatedSchema,
+  DelegationRevoked: delegationRevokedSchema,
+  DelegatedVoteRelayed: delegatedVoteRelayedSchema(stepUpRecord),
   PasskeyRegistered: passkeyRegisteredSchema,
   PasskeyRemoved: passkeyRemovedSchema,
 };

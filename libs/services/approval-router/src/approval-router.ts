@@ -1,5 +1,6 @@
 import { Inject, Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
-import type { ApprovalTimer, PublishedRecord, StandingFollowUp } from '@countersign/approval';
+import type { ApprovalTimer, PublishedRecord } from '@countersign/approval';
+import type { FollowUp } from './ledgers.ts';
 import { describeErrors, POLICY_STREAM_KEY, TOPICS, validateCommand, validateEvent, type ActionCommand, type ActionEvent } from '@countersign/contracts';
 import { EVENT_LOG, type EventLog } from '@countersign/eventlog';
 import type { Directory } from '@countersign/identity';
@@ -129,8 +130,9 @@ export class ApprovalRouter implements OnApplicationShutdown {
   }
 
   /** A command the router sends to another stream, checked as every consumer will check it. */
-  private followUp(f: StandingFollowUp): { key: string; value: ActionCommand } {
-    const value = { id: this.ids.next(), type: f.type, actionId: f.key, issuedAt: this.clock.now().toISOString(), actor: ROUTER_ACTOR, correlationId: f.correlationId, data: f.data } as ActionCommand;
+  private followUp(f: FollowUp): { key: string; value: ActionCommand } {
+    // A relayed delegated vote keeps its delegate's command id: the action applies it once, its sender hears the answer.
+    const value = { id: 'id' in f ? f.id : this.ids.next(), type: f.type, actionId: f.key, issuedAt: this.clock.now().toISOString(), actor: ROUTER_ACTOR, correlationId: f.correlationId, data: f.data } as ActionCommand;
     const check = validateCommand(value);
     if (!check.ok) throw new Error(`router produced an invalid ${f.type}: ${describeErrors(check.errors)}`);
     return { key: f.key, value };

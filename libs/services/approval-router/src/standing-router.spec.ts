@@ -141,7 +141,7 @@ describe('standing approvals through the router', () => {
     for (const event of [...granted, ...used]) assert.equal(table.apply(event, 0), undefined);
     const [head] = table.settleReplayed(0);
     const decoded = decodeHead(head.value);
-    assert.ok(decoded.ok && decoded.head.ledger);
+    assert.ok(decoded.ok && decoded.head.ledger && decoded.head.ledger.kind === 'ledger');
     assert.equal(decoded.head.seq, 2);
     assert.equal(decoded.head.ledger.approvals[standingApprovalId('a1')].uses, 1);
     router.onApplicationShutdown();

@@ -1,4 +1,5 @@
-import type { ApprovalState, LedgerState, Settled } from '@countersign/approval';
+import type { ApprovalState, DelegationLedger, LedgerState, Settled } from '@countersign/approval';
+import type { AnyLedger } from './ledgers.ts';
 
 /**
  * The head of one action stream as the heads topic carries it (key: the action id): where its
@@ -10,7 +11,7 @@ import type { ApprovalState, LedgerState, Settled } from '@countersign/approval'
 export type StreamHead = { seq: number; hash: string } & (
   | { state: ApprovalState; settled?: never; ledger?: never }
   | { settled: Settled; state?: never; ledger?: never }
-  | { ledger: LedgerState; state?: never; settled?: never }
+  | { ledger: AnyLedger; state?: never; settled?: never }
 );
 
 export const HEAD_VERSION = 1;
@@ -41,7 +42,7 @@ export function decodeHead(value: unknown): DecodedHead {
     if (typeof o.hash !== 'string' || !HASH.test(o.hash)) fail('head.hash must be 64 lowercase hex digits');
     const base = { seq: o.seq as number, hash: o.hash };
     if (['state', 'settled', 'ledger'].filter((k) => k in o).length !== 1) fail('head must have exactly one of state, settled and ledger');
-    if ('ledger' in o) return { ok: true, head: { ...base, ledger: ledgerForm(o.ledger) } };
+    if ('ledger' in o) return { ok: true, head: { ...base, ledger: isDelegations(o.ledger) ? delegationsForm(o.ledger) : ledgerForm(o.ledger) } };
     if ('settled' in o) return { ok: true, head: { ...base, settled: settledForm(o.settled) } };
     return { ok: true, head: { ...base, state: fullState(o.state) } };
   } catch (error) {
@@ -139,6 +140,24 @@ function ledgerForm(value: unknown): LedgerState {
     }
   }
   return l as unknown as LedgerState;
+}
+
+const isDelegations = (value: unknown): boolean =>
+  typeof value === 'object' && value !== null && (value as Record<string, unknown>).kind === 'delegations';
+
+/** A delegator's ledger (ADR 0010): every field `decideDelegations` reads of each live delegation. */
+function delegationsForm(value: unknown): DelegationLedger {
+  const l = object(value, 'head.ledger');
+  for (const [id, raw] of Object.entries(object(l.delegations, 'head.ledger.delegations'))) {
+    const at = `head.ledger.delegations.${id}`;
+    const r = object(raw, at);
+    const g = object(r.granted, `${at}.granted`);
+    if (g.delegationId !== id) fail(`${at}.granted.delegationId must be its key`);
+    for (const field of ['delegator', 'delegate', 'from', 'until']) text(g[field], `${at}.granted.${field}`);
+    strings(r.relayed, `${at}.relayed`);
+    if (r.revoked !== undefined) text(object(r.revoked, `${at}.revoked`).by, `${at}.revoked.by`);
+  }
+  return l as unknown as DelegationLedger;
 }
 
 function fullState(value: unknown): ApprovalState {

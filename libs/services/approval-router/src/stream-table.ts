@@ -1,17 +1,18 @@
 import {
-  decide, decideLedger, decideSettled, evolve, evolveLedger, evolveSettled, initialLedger, initialState, nextTimer, outsiderRefusal, settledRefusal,
+  decide, decideSettled, evolve, evolveSettled, initialState, nextTimer, outsiderRefusal, settledRefusal,
   standingFollowUps, unprocessable, unprocessableSettled,
-  type ApprovalEventDraft, type ApprovalState, type ApprovalTimer, type DecideContext, type LedgerState, type OutsiderRefusal, type Settled, type StandingChecks, type StandingFollowUp,
+  type ApprovalEventDraft, type ApprovalState, type ApprovalTimer, type DecideContext, type OutsiderRefusal, type Settled, type StandingChecks,
 } from '@countersign/approval';
+import { decideAnyLedger, emptyLedger, evolveAnyLedger, ledgerFollowUps, type AnyLedger, type FollowUp } from './ledgers.ts';
 import { isStandingLedgerId, sealEvents, validateEvent, describeErrors, type ActionCommand, type ActionEvent } from '@countersign/contracts';
 import { encodeHead, type StreamHead } from './stream-head.ts';
 import { held } from './working-set.ts';
 
-/** What the router holds of a stream: an action's (working-set.ts), or a requester ledger of standing approvals (ADR 0004). */
+/** What the router holds of a stream: an action's (working-set.ts), or a ledger (standing approvals, ADR 0004; delegations, ADR 0010). */
 type Form =
   | { state: ApprovalState; settled?: never; ledger?: never }
   | { settled: Settled; state?: never; ledger?: never }
-  | { ledger: LedgerState; state?: never; settled?: never };
+  | { ledger: AnyLedger; state?: never; settled?: never };
 
 type StreamEntry = Form & {
   head?: { seq: number; hash: string };
@@ -24,12 +25,14 @@ type Decision = DecideContext & { newId: () => string; standing?: StandingChecks
 /** Without the policy library's matching, no standing approval covers anything (fail closed). */
 const MATCH_NOTHING: StandingChecks = { resourceMatches: () => false, holds: () => ({ error: 'no condition evaluator was given' }) };
 
-/** A stream with no events yet: a requester ledger if its id names one, else an action. */
-const emptyEntry = (streamId: string, partition: number): StreamEntry =>
-  isStandingLedgerId(streamId) ? { ledger: initialLedger, partition } : { state: initialState, partition };
+/** A stream with no events yet: a ledger if its id names one, else an action. */
+const emptyEntry = (streamId: string, partition: number): StreamEntry => {
+  const ledger = emptyLedger(streamId, isStandingLedgerId(streamId));
+  return ledger ? { ledger, partition } : { state: initialState, partition };
+};
 
 const evolveForm = (form: Form, event: ActionEvent): Form =>
-  form.ledger ? { ledger: evolveLedger(form.ledger, event) } : form.settled ? { settled: evolveSettled(form.settled, event) } : { state: evolve(form.state, event) };
+  form.ledger ? { ledger: evolveAnyLedger(form.ledger, event) } : form.settled ? { settled: evolveSettled(form.settled, event) } : { state: evolve(form.state, event) };
 export interface HeadRecord { key: string; value: Record<string, unknown> }
 
 /**
@@ -127,11 +130,11 @@ export class StreamTable {
   decideBatch(
     commands: ReadonlyArray<{ command: ActionCommand; partition: number }>,
     ctx: () => Decision,
-  ): { events: ActionEvent[]; heads: HeadRecord[]; refusals: Array<OutsiderRefusal & { command: ActionCommand }>; followUps: StandingFollowUp[]; commit: () => void } {
+  ): { events: ActionEvent[]; heads: HeadRecord[]; refusals: Array<OutsiderRefusal & { command: ActionCommand }>; followUps: FollowUp[]; commit: () => void } {
     const working = new Map<string, StreamEntry>();
     const events: ActionEvent[] = [];
     const refusals: Array<OutsiderRefusal & { command: ActionCommand }> = [];
-    const followUps: StandingFollowUp[] = [];
+    const followUps: FollowUp[] = [];
     for (const { command, partition } of commands) {
       const entry = working.get(command.actionId) ?? this.streams.get(command.actionId) ?? emptyEntry(command.actionId, partition);
       const c = ctx();
@@ -140,7 +143,7 @@ export class StreamTable {
         refusals.push({ ...refusal, command });
         continue;
       }
-      const drafts = entry.ledger ? decideLedger(command, entry.ledger, { ...c, standing: c.standing ?? MATCH_NOTHING }) : entry.settled ? decideSettled(command, entry.settled, c) : decide(command, entry.state, c);
+      const drafts = entry.ledger ? decideAnyLedger(command, entry.ledger, { ...c, standing: c.standing ?? MATCH_NOTHING }) : entry.settled ? decideSettled(command, entry.settled, c) : decide(command, entry.state, c);
       const sealed = this.seal(command, drafts, entry, c);
       if (sealed) {
         working.set(command.actionId, sealed.entry);
@@ -182,7 +185,7 @@ export class StreamTable {
       form = evolveForm(form, event);
     }
     // From the full state, before an action that just settled is held compact (its request is needed).
-    const followUps = form.ledger ? standingFollowUps(sealed, form.ledger) : form.state ? standingFollowUps(sealed, form.state) : [];
+    const followUps = form.ledger ? ledgerFollowUps(sealed, form.ledger) : form.state ? standingFollowUps(sealed, form.state) : [];
     const last = sealed[sealed.length - 1];
     const next = form.state ? held(form.state) : form;
     return { events: sealed, followUps, entry: { ...next, head: { seq: last.seq, hash: last.hash }, partition: entry.partition } };

@@ -23,7 +23,7 @@ function presentApproval({ eligibleGroups: _groups, ...approval }: ApprovalView,
 
 /** Approvals of an action as the router counts them (every channel shows this number). */
 export function countedApprovals(view: ActionView): number {
-  const approvers = view.votes.filter((v) => v.decision === 'approve').map((v) => v.voter);
+  const approvers = view.votes.filter((v) => v.decision === 'approve').map((v) => v.onBehalfOf ?? v.voter);
   const eligibleGroups = view.approval?.eligibleGroups;
   if (!view.approval || !eligibleGroups) return new Set(approvers).size;
   return approvalsCounted(approvers, { distinctGroups: view.approval.distinctGroups, eligibleGroups });

@@ -89,6 +89,9 @@ export function foldEvent(state: NotifiedAction, event: ActionEvent): NotifiedAc
     case 'StandingApprovalRevoked':
     case 'PasskeyRegistered':
     case 'PasskeyRemoved':
+    case 'ApprovalDelegated':
+    case 'DelegationRevoked':
+    case 'DelegatedVoteRelayed':
       return state;
     default: {
       const unknown: never = event;
