@@ -23,7 +23,7 @@ export function ReasonDialog(props: {
   const submit = async (e: FormEvent) => {
     e.preventDefault();
     if (!text.trim()) {
-      setError(new Error(`${props.label} is required.`));
+      setError(new Error(`${props.label.replace(/ \(required\)$/, "")} is required.`));
       return;
     }
     setBusy(true);
