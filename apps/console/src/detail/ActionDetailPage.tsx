@@ -13,6 +13,8 @@ import { EVENT_TYPES } from './event-types.ts';
 import { Outcome } from './Outcome.tsx';
 import { RelatedActions } from './RelatedActions.tsx';
 import { Timeline } from './Timeline.tsx';
+import { VotePanel } from './VotePanel.tsx';
+import { useDelegations } from '../api/delegations.ts';
 
 /**
  * One action: what was asked, its timeline, the chain-verification verdict, notifications, the
@@ -25,6 +27,7 @@ export function ActionDetailPage({ id, me }: { id: string; me: Me }) {
   const [action, setAction] = useState<ActionView>();
   const [events, setEvents] = useState<EventsAnswer>();
   const [error, setError] = useState<unknown>();
+  const delegations = useDelegations();
   const loading = useRef(false);
   const again = useRef(false);
 
@@ -77,6 +80,7 @@ export function ActionDetailPage({ id, me }: { id: string; me: Me }) {
       <p>Status: <strong data-testid="action-status">{action.status}</strong> · <span className="mono">{action.id}</span></p>
       <ProblemAlert error={error} label="Could not refresh" />
       <ActionFacts action={action} me={me.principal.id} />
+      <VotePanel action={action} me={me.principal.id} delegations={delegations} onChanged={() => void refresh()} />
       <h2>Parameters</h2>
       <ParamsView params={action.params} />
       <p className="hint mono">params hash {action.paramsHash}</p>

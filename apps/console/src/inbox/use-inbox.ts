@@ -1,7 +1,7 @@
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback } from 'react';
 import { get } from '../api/http.ts';
-import { ApiError } from '../api/problem.ts';
-import type { ActionView, AuditEntry, Delegation } from '../api/types.ts';
+import { useDelegations } from '../api/delegations.ts';
+import type { ActionView, AuditEntry } from '../api/types.ts';
 import { appendCursor, usePaged } from '../api/use-paged.ts';
 import { useEventSource } from '../api/use-event-source.ts';
 import { useAnnounce } from '../components/LiveRegion.tsx';
@@ -20,15 +20,9 @@ export function useInbox() {
   const announce = useAnnounce();
   const queue = usePaged<ActionView>(QUEUE, appendCursor);
   const reviews = usePaged<ActionView>(REVIEWS, appendCursor);
-  const [delegations, setDelegations] = useState<Delegation[]>([]);
+  // Delegations to me decide on whose behalf I vote.
+  const delegations = useDelegations();
   const { setItems } = queue;
-
-  useEffect(() => {
-    // Delegations to me decide on whose behalf I vote; absent endpoint (404) means none.
-    get<{ items: Delegation[] } | Delegation[]>('/v1/delegations')
-      .then((answer) => setDelegations(Array.isArray(answer) ? answer : answer.items ?? []))
-      .catch((e) => { if (!(e instanceof ApiError)) throw e; });
-  }, []);
 
   const onRequest = useCallback((data: unknown) => {
     const entry = data as AuditEntry;

@@ -25,7 +25,7 @@ export function SimulatePanel({ files }: { files: { path: string; text: string }
     <section aria-labelledby="simulate-title">
       <h3 id="simulate-title">Simulate</h3>
       {unavailable ? (
-        <p className="notice">This server does not simulate over HTTP. Run <code>countersign policy simulate --policies &lt;dir&gt;</code> (docs/cli.md) with the candidate saved in a policies directory.</p>
+        <p className="notice">This server does not simulate over HTTP. Run <code>countersign policy simulate --policies &lt;dir&gt;</code> (docs/policy.md, "Simulating a candidate") with the candidate saved in a policies directory.</p>
       ) : <button type="button" onClick={simulate}>Simulate candidate</button>}
       <ProblemAlert error={error} label="Simulation failed" />
       {result !== undefined ? <pre className="diff" aria-label="Simulation result">{JSON.stringify(result, null, 2)}</pre> : null}
