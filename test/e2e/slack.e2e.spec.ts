@@ -251,6 +251,19 @@ describe(`Slack approvals (${SHAPE})`, () => {
     }
   });
 
+  it('a step-up rule has no Approve button that votes; a crafted Approve click is refused, pointing at the console, and casts nothing', async () => {
+    const res = await agent.propose({ action: 'deploy.prod', resource: 'prod/api', params: { version: '1.2.3' } });
+    assert.equal(res.body.status, 'pending', res.text);
+    const id = res.body.id;
+    const post = await posted(id);
+    assert.deepEqual(post.args.blocks.find((b: any) => b.type === 'actions').elements.map((b: any) => b.action_id), ['countersign_deny']);
+    assert.match(JSON.stringify(post.args.blocks), /passkey step-up/);
+    const crafted = await click('U0BOB', id, 'countersign_approve');
+    assert.equal(crafted.status, 200);
+    assert.match(JSON.stringify(await ephemeral(crafted.reply)), new RegExp(`requires a passkey step-up.*/console/actions/${id}`));
+    assert.deepEqual((await action(id)).votes, []);
+  });
+
   it('Deny opens a modal that requires a reason; the submission denies with it', async () => {
     const id = await pendingExport();
     const res = await click('U0ALICE', id, 'countersign_deny');

@@ -18,7 +18,7 @@ describe(`step-up approvals with passkeys (${SHAPE})`, () => {
 
   const del = async (c: string, path: string) => {
     const res = await fetch(`${cs.url}${path}`, { method: 'DELETE', headers: { authorization: `Bearer ${c}` } });
-    return { status: res.status, body: await res.json() };
+    return { status: res.status, body: (await res.json()) as Record<string, any> };
   };
   const register = async (who: Client, key: SoftwareAuthenticator, name: string) => {
     const options = await who.post('/v1/passkeys/registration-options');

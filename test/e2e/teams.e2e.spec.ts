@@ -75,6 +75,20 @@ describe(`Teams approvals through the Bot Framework endpoint (${SHAPE})`, () => 
     });
   });
 
+  it('a step-up rule\'s card has no Approve that votes; a crafted Approve click is refused, pointing at the console, and casts nothing', async () => {
+    const res = await agent.propose({ action: 'deploy.prod', resource: 'prod/api', params: { version: '1.2.3' } });
+    assert.equal(res.body.status, 'pending', res.text);
+    const id = res.body.id as string;
+    const post = await waitFor(() => cardsFor(id, 'POST')[0], { what: `the card of ${id}`, timeoutMs: CARD_WAIT_MS });
+    const card = post!.body.attachments[0].content;
+    assert.equal(card.actions.some((a: any) => a.type === 'Action.Execute'), false, 'no action that votes at the top level');
+    assert.match(JSON.stringify(card), /passkey step-up/);
+    const crafted = await teams.invoke(cs.url, { verb: 'countersign.approve', actionId: id, aadObjectId: USERS.bob });
+    assert.equal(crafted.status, 200, JSON.stringify(crafted.body));
+    assert.match(JSON.stringify(crafted.body), new RegExp(`requires a passkey step-up.*/console/actions/${id}`));
+    assert.deepEqual((await view(id)).votes, []);
+  });
+
   it('a Deny click with a reason denies; without one nothing is cast', async () => {
     const id = await propose();
     const bare = await teams.invoke(cs.url, { verb: 'countersign.deny', actionId: id, aadObjectId: USERS.bob, reason: '   ' });

@@ -125,6 +125,10 @@ const endpoints = (ids: fc.Arbitrary<string>) =>
     fc.constant({ method: 'POST' as const, path: '/v1/audit/checkpoints' }),
     fc.constantFrom('/v1/policies', '/v1/policies/active', `/v1/policies/${'0'.repeat(64)}`, '/v1/policies/%ZZ').map((path) => ({ method: 'GET' as const, path })),
     fc.constantFrom('/v1/policies', '/v1/policies/rollback').map((path) => ({ method: 'POST' as const, path })),
+    // Passkeys and step-up (docs/step-up.md).
+    ids.map((id) => ({ method: 'POST' as const, path: `/v1/actions/${id}/step-up` })),
+    fc.constant({ method: 'GET' as const, path: '/v1/passkeys' }),
+    fc.constantFrom('/v1/passkeys', '/v1/passkeys/registration-options').map((path) => ({ method: 'POST' as const, path })),
   );
 
 /** One hostile request against the API, given ids of actions that exist. */

@@ -121,6 +121,11 @@ export function buildMessage(
     message.decision = { ...decision, reason: fit('decisionReason', decision.reason, true) };
   }
   if (publicUrl) message.links = { action: `${publicUrl.replace(/\/$/, '')}/v1/actions/${encodeURIComponent(state.actionId)}` };
+  // Step-up (docs/step-up.md): approving takes a passkey, which chat cannot ask for; the console can.
+  if (evaluation.stepUp) {
+    message.stepUp = evaluation.stepUp;
+    if (publicUrl) message.links = { ...message.links, console: `${publicUrl.replace(/\/$/, '')}/console/actions/${encodeURIComponent(state.actionId)}` };
+  }
   const { params } = message.display;
   message.display.complete = params.shown === params.values && params.cut === 0 && !cutFields.some((f) => APPROVED_FIELDS.has(f));
   const notice = noticeOf(message.display, message.links?.action ?? `GET /v1/actions/${encodeURIComponent(state.actionId)}`);

@@ -55,8 +55,10 @@ export interface ApprovalMessage {
     breakGlass?: boolean;
     automatic: boolean;
   };
-  /** Absolute URLs when the public base URL is configured. */
-  links?: { action?: string };
+  /** Absolute URLs when the public base URL is configured; `console`: the action in the web console. */
+  links?: { action?: string; console?: string };
+  /** The rule requires a passkey step-up for approvals (docs/step-up.md): chat offers no Approve that votes, only a link to the console. */
+  stepUp?: 'webauthn';
 }
 
 /** The outcome as every channel words it, in titles and headers. */

@@ -4,6 +4,8 @@ import { DIRECTORY } from '@countersign/runtime';
 import { escapeForLog } from '@countersign/telemetry';
 import { ActionWaiter } from '../action-waiter.ts';
 import { refusalText } from '../rejections.ts';
+import { chatStepUpRefusal } from '../passkeys/chat-step-up.ts';
+import { WEBAUTHN_CONFIG, type WebAuthnConfig } from '../passkeys/webauthn-config.ts';
 import { VoteCaster } from '../vote-caster.ts';
 import { denyModal } from './slack-modal.ts';
 import type { SlackInteraction, SlackUser } from './slack-payload.ts';
@@ -34,6 +36,7 @@ export class SlackInteractions {
     @Inject(ActionWaiter) private readonly waiter: ActionWaiter,
     @Inject(VoteCaster) private readonly votes: VoteCaster,
     @Inject(SlackResponder) private readonly slack: SlackResponder,
+    @Inject(WEBAUTHN_CONFIG) private readonly webauthn: WebAuthnConfig,
   ) {}
 
   /** Who the user is to Countersign (see slackVoter). */
@@ -58,7 +61,11 @@ export class SlackInteractions {
     if (!view) return this.slack.ephemeral(interaction.responseUrl, `There is no action ${interaction.actionId}.`);
     switch (interaction.kind) {
       case 'click': {
-        if (interaction.decision === 'approve') return this.vote(voter, interaction, 'approve');
+        if (interaction.decision === 'approve') {
+          // Step-up rules (docs/step-up.md): an Approve click never votes; the console asks for the passkey.
+          const stepUp = chatStepUpRefusal(view, this.webauthn.origin);
+          return stepUp ? this.slack.ephemeral(interaction.responseUrl, stepUp) : this.vote(voter, interaction, 'approve');
+        }
         const modal = denyModal(interaction, `Deny *${view.action}* on *${view.resource}*, requested by ${view.requester}?`, interaction.responseUrl);
         if (!(await this.slack.openModal(interaction.triggerId, modal))) {
           return this.slack.ephemeral(interaction.responseUrl, 'The deny form could not be opened; deny through the Countersign API or console instead.');

@@ -11,6 +11,8 @@ import { readBody, type BodyRules } from '../integrations/inbound-body.ts';
 import { TEAMS_MESSAGES_PATH } from '../integrations/paths.ts';
 import { Problem } from '../problem.ts';
 import { refusalText } from '../rejections.ts';
+import { chatStepUpRefusal } from '../passkeys/chat-step-up.ts';
+import { WEBAUTHN_CONFIG, type WebAuthnConfig } from '../passkeys/webauthn-config.ts';
 import { VoteCaster } from '../vote-caster.ts';
 import { countedApprovals } from '../views.ts';
 import { BotAuthError, BotKeysUnavailable } from './bot-framework-auth.ts';
@@ -44,6 +46,7 @@ export class TeamsController {
     @Inject(ActionWaiter) private readonly waiter: ActionWaiter,
     @Inject(DIRECTORY) private readonly directory: Directory,
     @Inject(VoteCaster) private readonly votes: VoteCaster,
+    @Inject(WEBAUTHN_CONFIG) private readonly webauthn: WebAuthnConfig,
   ) {}
 
   @Post(TEAMS_MESSAGES_PATH)
@@ -102,7 +105,11 @@ export class TeamsController {
         `Ask an administrator to add "${identity}" to your identities.`);
     }
     if (click.decision === 'deny' && !click.comment) return messageResponse('A reason is required to deny.');
-    if (!(await this.waiter.get(click.actionId))) return messageResponse('This action is not known to Countersign.');
+    const view = await this.waiter.get(click.actionId);
+    if (!view) return messageResponse('This action is not known to Countersign.');
+    // Step-up rules (docs/step-up.md): an Approve click never votes; the console asks for the passkey.
+    const stepUp = click.decision === 'approve' ? chatStepUpRefusal(view, this.webauthn.origin) : undefined;
+    if (stepUp) return messageResponse(stepUp);
     const answer = await this.votes.cast({
       actionId: click.actionId, voter: principal, identity, via: 'teams', decision: click.decision, comment: click.comment || undefined,
       commandId: teamsCommandId(click), ...(click.paramsHash ? { paramsHash: click.paramsHash } : {}),

@@ -9,6 +9,8 @@ export const APPROVE_ACTION_ID = 'countersign_approve';
 export const DENY_ACTION_ID = 'countersign_deny';
 /** A link button to the full action: the gateway ignores its clicks (Slack reports them anyway). */
 export const OPEN_ACTION_ID = 'countersign_open';
+/** The link button that replaces Approve under a step-up rule: it opens the console, it never votes. */
+export const OPEN_CONSOLE_ACTION_ID = 'countersign_open_console';
 /** The block holding the buttons, so the gateway can tell our buttons from anything else. */
 export const VOTE_BLOCK_ID = 'countersign_vote';
 
@@ -96,6 +98,14 @@ function voteBlocks(m: ApprovalMessage): KnownBlock[] {
   const value = voteValue(m.actionId, m.paramsHash);
   const open = m.links?.action ? [{ type: 'button' as const, action_id: OPEN_ACTION_ID, url: m.links.action, text: plain('Open the full action') }] : [];
   const deny = { type: 'button' as const, action_id: DENY_ACTION_ID, style: 'danger' as const, value, text: plain('Deny') };
+  if (m.stepUp) {
+    // A step-up rule: approving takes a passkey assertion, which only the console can ask for.
+    const console = m.links?.console ? [{ type: 'button' as const, action_id: OPEN_CONSOLE_ACTION_ID, url: m.links.console, style: 'primary' as const, text: plain('Approve in console') }] : [];
+    return [
+      section('*Approve in the Countersign console:* this rule requires a passkey step-up for every approval, so this message has no Approve button that votes.'),
+      { type: 'actions', block_id: VOTE_BLOCK_ID, elements: [...console, deny, ...open] },
+    ];
+  }
   if (!m.display.complete) {
     return [
       section('*Approve in Countersign, after reading the whole action:* this message does not show all of it, so it has no Approve button.'),

@@ -69,6 +69,8 @@ function voteActions(m: ApprovalMessage): ActionArray {
     },
   };
   const open = m.links?.action ? [{ type: 'Action.OpenUrl', title: 'Open the full action', url: m.links.action }] : [];
+  // A step-up rule: Approve opens the console (a passkey assertion is needed), it never votes.
+  if (m.stepUp) return [...(m.links?.console ? [{ type: 'Action.OpenUrl', title: 'Approve in console', url: m.links.console }] : []), deny, ...open] as ActionArray;
   const approve = m.display.complete ? [{ type: 'Action.Execute', title: 'Approve', verb: VERBS.approve, data, style: 'positive' }] : [];
   return [...approve, deny, ...open] as ActionArray;
 }
@@ -87,7 +89,8 @@ export function approvalCard(m: ApprovalMessage): IAdaptiveCard {
       ...(m.approval?.breakGlass ? [text('Break-glass may apply: one steward can approve alone, with a review afterwards.', { color: 'Attention' })] : []),
       ...summary(m),
       ...(m.approval ? [text(progressLine(m.approval), { isSubtle: true, spacing: 'Medium' })] : []),
-      ...(m.display.complete ? [] : [text('**Approve in Countersign, after reading the whole action:** this card does not show all of it, so it has no Approve button.')]),
+      ...(m.stepUp ? [text('**Approve in the Countersign console:** this rule requires a passkey step-up for every approval, so this card has no Approve button that votes.')]
+        : m.display.complete ? [] : [text('**Approve in Countersign, after reading the whole action:** this card does not show all of it, so it has no Approve button.')]),
     ],
     actions: voteActions(m),
   } as IAdaptiveCard;
