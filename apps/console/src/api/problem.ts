@@ -29,7 +29,8 @@ export function problemCode(problem: ProblemBody): string {
 export function problemText(problem: ProblemBody): string {
   const parts = [problem.title, problem.detail].filter((p): p is string => typeof p === 'string' && p.length > 0);
   for (const e of Array.isArray(problem.errors) ? problem.errors : []) {
-    const where = e.pointer ?? e.parameter ?? e.header;
+    if (!e || typeof e !== 'object' || typeof e.detail !== 'string') continue;
+    const where = [e.pointer, e.parameter, e.header].find((w) => typeof w === 'string');
     parts.push(where ? `${where}: ${e.detail}` : e.detail);
   }
   return parts.length ? parts.join(' — ') : `The server answered ${problem.status ?? 'with an error'}.`;

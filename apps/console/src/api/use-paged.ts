@@ -9,7 +9,8 @@ import type { Page } from './types.ts';
 export function usePaged<T>(path: string | undefined, withCursor: (path: string, cursor: string) => string) {
   const [items, setItems] = useState<T[]>([]);
   const [cursor, setCursor] = useState<string | null>(null);
-  const [loading, setLoading] = useState(false);
+  // Loading from the start: an empty list is only said to be empty once the first page answered.
+  const [loading, setLoading] = useState(path !== undefined);
   const [error, setError] = useState<unknown>();
   const generation = useRef(0);
 
