@@ -1,6 +1,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
+import fc from 'fast-check';
 import { client, KEYS } from '../support/api-client.ts';
 import { removeDir, ROOT, SHAPE, startCountersign, type RunningCountersign } from '../support/countersign-process.ts';
 import { startOidcProvider, type RunningOidcProvider } from '../support/oidc-provider.ts';
@@ -208,6 +209,34 @@ describe(`console sign-in (${SHAPE})`, () => {
       const { result } = await signedIn('alice-sub', returnTo);
       assert.equal(result.url, `${base}/console`, returnTo);
     }
+  });
+
+  it('property: hostile requests to the sign-in endpoints get a redirect home or to the IdP, a problem, or a refusal page; never a 5xx or a session', async () => {
+    const junk = fc.string({ unit: 'binary', maxLength: 40 }).map((v) => encodeURIComponent(v.toWellFormed()));
+    const query = fc.array(fc.tuple(fc.constantFrom('returnTo', 'code', 'state', 'iss', 'error', 'error_description', 'x'), fc.oneof(junk, fc.constantFrom('//evil.example', '/console', 'access_denied', '%ZZ'))), { maxLength: 4 })
+      .map((pairs) => pairs.map(([k, v]) => `${k}=${v}`).join('&'));
+    const cookie = fc.oneof(fc.constant(undefined), fc.constantFrom(`${SESSION}=${'A'.repeat(43)}`, `countersign-login=${'B'.repeat(43)}`, `${SESSION}=x; ${SESSION}=y`), fc.string({ maxLength: 80 }).filter((c) => /^[\x20-\x7e]*$/.test(c)));
+    const request = fc.record({
+      target: fc.constantFrom<[string, string]>(['GET', '/auth/login'], ['GET', '/auth/callback'], ['POST', '/auth/logout'], ['GET', '/v1/me'], ['POST', '/auth/login']),
+      query, cookie,
+      csrf: fc.option(fc.constantFrom('A'.repeat(43), ''), { nil: undefined }),
+      origin: fc.option(fc.constantFrom('https://evil.example', 'null'), { nil: undefined }),
+    });
+    await fc.assert(fc.asyncProperty(request, async ({ target: [method, path], query: q, cookie: c, csrf, origin }) => {
+      const headers: Record<string, string> = { ...(c !== undefined ? { cookie: c } : {}), ...(csrf !== undefined ? { 'x-csrf-token': csrf } : {}), ...(origin ? { origin } : {}) };
+      const res = await fetch(`${base}${path}${q ? `?${q}` : ''}`, { method, headers, redirect: 'manual' });
+      const type = res.headers.get('content-type') ?? '';
+      const where = `${method} ${path}?${q} ${JSON.stringify(headers)} → ${res.status} ${type}`;
+      assert.ok(res.status < 500, where);
+      assert.ok(!res.headers.getSetCookie().some((h) => h.startsWith(`${SESSION}=`) && !/Max-Age=0/.test(h)), `no session is made: ${where}`);
+      if (res.status >= 300 && res.status < 400) {
+        const location = new URL(res.headers.get('location')!, base);
+        assert.ok(location.origin === new URL(base).origin ? location.pathname.startsWith('/console') : location.href.startsWith(`${idp.issuer}/`), `${where} → ${location.href}`);
+      } else if (res.status >= 400) {
+        assert.match(type, path === '/auth/callback' ? /^(text\/html|application\/problem\+json)/ : /^application\/problem\+json/, where);
+      }
+      await res.body?.cancel();
+    }), { numRuns: 150 });
   });
 
   it('refuses unknown query parameters on /auth/login with a problem naming them', async () => {

@@ -100,7 +100,7 @@ const queries = fc.oneof(
   fc.constant(''),
   fc.array(
     fc.tuple(
-      fc.oneof(fc.constantFrom('status', 'requester', 'action', 'actionId', 'approver', 'review', 'limit', 'cursor', 'after', 'format', 'from', 'to', 'outcome', 'type'), ascii(10)),
+      fc.oneof(fc.constantFrom('status', 'requester', 'action', 'actionId', 'approver', 'review', 'limit', 'cursor', 'after', 'format', 'from', 'to', 'outcome', 'type', 'returnTo', 'code', 'state'), ascii(10)),
       fc.oneof(text, fc.constantFrom('me', 'pending', '0', '1000', '1001', '-1', '2026-01-01T23:59:60Z', '2026-02-30T00:00:00Z', 'WyJhIiwiYiJd', '%ZZ')),
     ),
     { maxLength: 4 },
@@ -129,6 +129,9 @@ const endpoints = (ids: fc.Arbitrary<string>) =>
     ids.map((id) => ({ method: 'POST' as const, path: `/v1/actions/${id}/step-up` })),
     fc.constant({ method: 'GET' as const, path: '/v1/passkeys' }),
     fc.constantFrom('/v1/passkeys', '/v1/passkeys/registration-options').map((path) => ({ method: 'POST' as const, path })),
+    // Console sign-in (docs/api.md#console-sign-in-and-sessions): who am I, and the /auth endpoints.
+    fc.constantFrom('/v1/me', '/auth/login', '/auth/callback').map((path) => ({ method: 'GET' as const, path })),
+    fc.constant({ method: 'POST' as const, path: '/auth/logout' }),
   );
 
 /** One hostile request against the API, given ids of actions that exist. */

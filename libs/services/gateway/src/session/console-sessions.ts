@@ -2,6 +2,8 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { resolveSignIn, type Directory, type Principal, type SignInRefusal } from '@countersign/identity';
 import { CLOCK, DIRECTORY, type Clock } from '@countersign/runtime';
 import { escapeForLog } from '@countersign/telemetry';
+import { Problem } from '../problem.ts';
+import { TokenBuckets } from '../token-buckets.ts';
 import { newCsrfToken } from './csrf.ts';
 import { OidcClient } from './oidc-client.ts';
 import { safeReturnTo } from './return-to.ts';
@@ -20,6 +22,11 @@ export interface ActiveSession {
 
 /** How long a sign-in may take between /auth/login and /auth/callback. */
 export const LOGIN_TTL_MS = 10 * 60_000;
+/**
+ * Sign-ins one gateway instance starts per LOGIN_TTL_MS. /auth/login is unauthenticated and each
+ * start stores a transaction: the bound keeps what anyone can make the store hold bounded too.
+ */
+export const SIGN_INS_PER_WINDOW = 2000;
 /** A session's use is written down at most this often (idle expiry is that coarse). */
 const TOUCH_EVERY_MS = 60_000;
 
@@ -42,6 +49,7 @@ const logger = new Logger('sign-in');
 export class ConsoleSessions {
   readonly names: CookieNames;
   private readonly oidc?: OidcClient;
+  private readonly starts = new TokenBuckets(SIGN_INS_PER_WINDOW, LOGIN_TTL_MS);
 
   constructor(
     @Inject(SSO_CONFIG) readonly sso: SsoConfig | null,
@@ -78,10 +86,15 @@ export class ConsoleSessions {
   /** Starts a sign-in: the transaction kept server-side, its cookie, and where to send the browser. */
   async beginSignIn(returnTo: unknown): Promise<{ location: string; cookie: string }> {
     const sso = this.required();
+    const now = this.clock.now().getTime();
+    const allowed = this.starts.take('sign-in', 1, now);
+    if (!allowed.ok) {
+      const seconds = String(Math.ceil(allowed.waitMs / 1000));
+      throw new Problem(503, 'sign-in-busy', 'Too many sign-ins are under way.', `Try again in ${seconds} s.`, undefined, {}, { 'Retry-After': seconds });
+    }
     const checks = OidcClient.newChecks();
     const token = newCookieToken();
     const location = await this.oidc!.authorizationUrl(checks);
-    const now = this.clock.now().getTime();
     await this.store.saveLogin({ id: tokenDigest(token), ...checks, returnTo: safeReturnTo(returnTo), createdAt: now, expiresAt: now + LOGIN_TTL_MS });
     return { location, cookie: setCookie(this.names.login, token, { path: '/auth', secure: sso.secureCookies, maxAge: LOGIN_TTL_MS / 1000 }) };
   }
