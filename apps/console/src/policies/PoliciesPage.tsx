@@ -35,7 +35,7 @@ export function PoliciesPage() {
       <h1>Policies</h1>
       <ProblemAlert error={error} />
       {answer ? (
-        <p>In force: <code data-testid="active-policy">{answer.active.version.slice(0, 12)}</code> ({answer.active.source}{answer.active.publishedAt ? `, published ${answer.active.publishedAt}` : ''}).</p>
+        <p>In force: <code data-testid="active-policy">{answer.active.version.slice(0, 12)}</code> ({answer.active.source === 'seed' ? 'the configured seed' : `published ${answer.active.publishedAt ?? ''}`.trim()}).</p>
       ) : <p role="status">Loading…</p>}
       {rolledBack ? <p role="status">Rollback proposed: <Link to={actionPath(rolledBack.id)}>action {rolledBack.status}</Link>.</p> : null}
       {answer ? <VersionsTable answer={answer} onCompare={(from, to) => setCompare({ from, to })} onRollback={rollback} /> : null}
