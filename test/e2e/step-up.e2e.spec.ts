@@ -5,9 +5,11 @@ import { waitFor } from '@countersign/testing';
 import { client, KEYS, type Client } from '../support/api-client.ts';
 import { removeDir, ROOT, startCountersign, type RunningCountersign, SHAPE } from '../support/countersign-process.ts';
 import { E2E_ENV } from '../support/e2e-env.ts';
+import { until } from '../support/until.ts';
 import { SoftwareAuthenticator } from '../support/software-authenticator.ts';
 
-const ENV = { ...E2E_ENV, COUNTERSIGN_POLICIES: join(ROOT, 'test/fixtures/step-up-policies') };
+// Challenges valid for 15 s (default 2m), so the test can see one expire.
+const ENV = { ...E2E_ENV, COUNTERSIGN_POLICIES: join(ROOT, 'test/fixtures/step-up-policies'), COUNTERSIGN_STEP_UP_TTL: '15s' };
 
 // Step-up for risky approvals (docs/step-up.md), with a software authenticator whose registrations
 // and assertions the gateway verifies with @simplewebauthn for real.
@@ -120,6 +122,19 @@ describe(`step-up approvals with passkeys (${SHAPE})`, () => {
     assert.ok(rows.some((e: { type: string; summary: string }) => e.type === 'PasskeyRegistered' && /alice laptop/.test(e.summary)));
     const voteRow = rows.find((e: { type: string; actionId: string; approvers?: string[] }) => e.type === 'VoteRecorded' && e.actionId === action.id && e.approvers?.[0] === 'alice');
     assert.equal(voteRow.details.stepUp.credentialId, registered.id);
+  });
+
+  it('an expired challenge is refused, and a fresh one for the same action counts', async () => {
+    const action = await deploy('3.0.0');
+    const res = await alice.post(`/v1/actions/${action.id}/step-up`);
+    assert.equal(res.status, 200, res.text);
+    const { options, expiresAt } = res.body;
+    await until(async () => Date.now() > Date.parse(expiresAt), `the challenge's expiry ${expiresAt}`);
+    const late = await alice.post(`/v1/actions/${action.id}/approve`, { stepUp: { response: aliceKey.assert(options) } });
+    assert.equal(late.status, 403, late.text);
+    assert.match(late.body.detail, /expired/);
+    const fresh = await alice.post(`/v1/actions/${action.id}/approve`, { stepUp: { response: aliceKey.assert(await stepUpOptions(alice, action.id)) } });
+    assert.equal(fresh.status, 200, fresh.text);
   });
 
   it('a removed passkey can no longer step up', async () => {

@@ -1,6 +1,7 @@
 import type { Principal } from '@countersign/identity';
 import { readSlackSettings, slackIdentityProblems, type SlackSettings } from './slack/slack-settings.ts';
 import { readSsoConfig } from './session/sso-config.ts';
+import { readWebAuthnConfig } from './passkeys/webauthn-config.ts';
 import { readTeamsGatewayConfig } from './teams/teams-gateway-config.ts';
 
 type Env = Readonly<Record<string, string | undefined>>;
@@ -23,5 +24,6 @@ export function checkGatewayConfig(env: Env, principals: readonly Principal[]): 
   if (slack) problems.push(...slackIdentityProblems(slack, principals));
   attempt(() => readTeamsGatewayConfig(env));
   attempt(() => readSsoConfig(env));
+  attempt(() => readWebAuthnConfig(env));
   if (problems.length > 0) throw new Error(problems.join('\n'));
 }

@@ -1,5 +1,6 @@
 import { createHash, webcrypto } from 'node:crypto';
 import type { GrantKeys } from '@countersign/runtime';
+import { parseSessionDuration } from '../session/sso-config.ts';
 
 type Env = Readonly<Record<string, string | undefined>>;
 
@@ -17,7 +18,10 @@ export interface WebAuthnConfig {
 export const WEBAUTHN_CONFIG = Symbol('WEBAUTHN_CONFIG');
 export const STEP_UP_SECRET = Symbol('STEP_UP_SECRET');
 
-/** Read once at start: COUNTERSIGN_PUBLIC_URL (default `http://localhost:<PORT>`), as the shared contract says. */
+/**
+ * Read once at start: COUNTERSIGN_PUBLIC_URL (default `http://localhost:<PORT>`), as the shared
+ * contract says; COUNTERSIGN_STEP_UP_TTL, how long a challenge is valid (default 2m, 5s to 10m).
+ */
 export function readWebAuthnConfig(env: Env): WebAuthnConfig {
   const raw = env.COUNTERSIGN_PUBLIC_URL?.trim() || `http://localhost:${env.PORT?.trim() || '3000'}`;
   let url: URL;
@@ -27,7 +31,10 @@ export function readWebAuthnConfig(env: Env): WebAuthnConfig {
     throw new Error(`COUNTERSIGN_PUBLIC_URL: must be the gateway's http(s):// URL (got ${JSON.stringify(raw.slice(0, 200))})`);
   }
   if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new Error('COUNTERSIGN_PUBLIC_URL: must be an http:// or https:// URL');
-  return { rpID: url.hostname, origin: url.origin, rpName: 'Countersign', challengeTtlMs: 120_000 };
+  const ttl = env.COUNTERSIGN_STEP_UP_TTL?.trim() || '2m';
+  const challengeTtlMs = parseSessionDuration(ttl, 5_000, 600_000);
+  if (challengeTtlMs === undefined) throw new Error(`COUNTERSIGN_STEP_UP_TTL: must be a duration from 5s to 10m such as 90s or 2m (got ${JSON.stringify(ttl.slice(0, 40))})`);
+  return { rpID: url.hostname, origin: url.origin, rpName: 'Countersign', challengeTtlMs };
 }
 
 /**
