@@ -1,6 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { checkPagination, describeCall, type ApiCall } from './api-calls.ts';
+import { checkPagination, describeCall, describeCalls, type ApiCall } from './api-calls.ts';
 
 const call = (path: string, query: Record<string, string> = {}, more: Partial<ApiCall> = {}): ApiCall => ({ method: 'GET', path, query, status: 200, ...more });
 
@@ -28,9 +28,22 @@ describe('the inbox pagination rule of bench/console', () => {
   });
 
   it('refuses a list endpoint it does not know, so a new unpaged fetch cannot pass unseen', () => {
-    const verdict = checkPagination([call('/v1/delegations', {}, { items: 3 })], 1000);
+    const verdict = checkPagination([call('/v1/approvers', {}, { items: 3 })], 1000);
     assert.equal(verdict.ok, false);
     assert.match(verdict.problems[0], /does not know/);
+  });
+
+  it('refuses an inbox that fetched every pending action one by one', () => {
+    const calls = [call('/v1/actions', { approver: 'me', limit: '25' }, { items: 25 }), ...Array.from({ length: 30 }, (_, i) => call(`/v1/actions/act_${i}`))];
+    assert.equal(checkPagination(calls, 100).ok, true);
+    const verdict = checkPagination(calls, 30);
+    assert.equal(verdict.ok, false);
+    assert.match(verdict.problems[0], /30 calls, one per pending action/);
+    assert.deepEqual(describeCalls(calls), ['GET /v1/actions approver=me limit=25 → 200, 25 items', 'GET /v1/actions/:id × 30']);
+  });
+
+  it("accepts the caller's own short lists (delegations, passkeys) unpaged", () => {
+    assert.equal(checkPagination([call('/v1/delegations', {}, { items: 2 }), call('/v1/passkeys', {}, { items: 1 })], 1000).ok, true);
   });
 
   it('describes a call in one line without the cursor itself', () => {

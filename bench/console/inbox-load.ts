@@ -7,21 +7,6 @@
 import type { BrowserContext, Request } from 'playwright-core';
 import type { ApiCall } from './api-calls.ts';
 
-// The page's globals, for the functions Playwright runs in the browser: the project's TypeScript
-// has no DOM library (apps/console has its own configuration with it), so the little used is named.
-interface PageNode {
-  querySelector(selector: string): PageNode | null;
-  querySelectorAll(selector: string): Iterable<PageNode>;
-  getAttribute(name: string): string | null;
-  textContent: string | null;
-  disabled?: boolean;
-}
-interface PageTiming { name: string; responseEnd: number }
-declare const document: PageNode;
-declare const window: { __inboxInteractive?: number };
-declare const MutationObserver: new (callback: () => void) => { observe(target: unknown, options: object): void; disconnect(): void };
-declare const performance: { now(): number; getEntriesByType(type: 'navigation' | 'resource'): PageTiming[] };
-
 export interface InboxLoad {
   /** ms from navigation start: the HTML document received. */
   document: number;
@@ -36,32 +21,56 @@ export interface InboxLoad {
 
 /**
  * Installed before the console's scripts run (Playwright injects it over the DevTools protocol, so
- * the page's Content-Security-Policy does not apply): a MutationObserver notes the first moment the
- * inbox is usable, in the page's clock. `expectItems` says which state counts: an action whose
- * Approve button is enabled, or the empty inbox.
+ * the page's Content-Security-Policy does not apply): notes the first moment the inbox is usable,
+ * in the page's clock, as `window.__inboxInteractive`. `expectItems` says which state counts: the
+ * first request's Approve button enabled, or the empty inbox once its first page has been answered
+ * (the console shows the empty text before it starts loading, which is not the answer). Plain
+ * JavaScript in a string: functions compiled by tsx carry helpers the page does not have.
  */
-function watchInbox(expectItems: boolean): void {
-  const ready = (): boolean => {
-    const inbox = document.querySelector('[aria-label="Inbox"]');
+const watchInbox = (expectItems: boolean) => `(() => {
+  const expectItems = ${JSON.stringify(expectItems)};
+  const ready = () => {
+    const inbox = document.querySelector('ul[aria-label="Waiting for your vote"]');
     if (!inbox) return false;
-    if (!expectItems) return inbox.querySelector('[data-empty], [role="status"]') !== null && inbox.querySelector('[role="listitem"], li') === null;
-    const first = inbox.querySelector('[role="listitem"], li');
-    const approve = first ? [...first.querySelectorAll('button')].find((b) => /^approve\b/i.test((b.getAttribute('aria-label') ?? b.textContent ?? '').trim())) : undefined;
-    return approve !== undefined && !approve.disabled && approve.getAttribute('aria-disabled') !== 'true';
-  };
-  const observer = new MutationObserver(() => {
-    if (window.__inboxInteractive === undefined && ready()) {
-      window.__inboxInteractive = performance.now();
-      observer.disconnect();
+    const first = inbox.querySelector('li article');
+    if (!expectItems) {
+      const answered = performance.getEntriesByType('resource').some((r) => r.name.includes('/v1/actions?approver=me'));
+      return answered && first === null && inbox.getAttribute('aria-busy') !== 'true'
+        && (document.querySelector('main')?.textContent ?? '').includes('Nothing waits for your vote.');
     }
-  });
-  observer.observe(document, { subtree: true, childList: true, attributes: true, characterData: true });
-}
+    const approve = first ? [...first.querySelectorAll('button')].find((b) => b.textContent.trim() === 'Approve') : undefined;
+    return approve !== undefined && !approve.disabled;
+  };
+  // Checked on every change of the page, and when a response's timing is recorded (the empty
+  // inbox's last change can come before the timing entry of the answer it shows).
+  const check = () => {
+    if (window.__inboxInteractive !== undefined || !ready()) return;
+    window.__inboxInteractive = performance.now();
+    mutations.disconnect();
+    timings.disconnect();
+  };
+  const mutations = new MutationObserver(check);
+  const timings = new PerformanceObserver(check);
+  mutations.observe(document, { subtree: true, childList: true, attributes: true, characterData: true });
+  timings.observe({ type: 'resource' });
+})();`;
+
+/** The stages, read in the page once it is interactive: each answer's end, from navigation start. */
+const READ_TIMINGS = `(() => {
+  const resources = performance.getEntriesByType('resource');
+  const answered = (path) => resources.find((r) => new URL(r.name).pathname === path)?.responseEnd;
+  return {
+    document: performance.getEntriesByType('navigation')[0]?.responseEnd ?? 0,
+    me: answered('/v1/me'),
+    firstPage: answered('/v1/actions'),
+    interactive: window.__inboxInteractive,
+  };
+})()`;
 
 export async function loadInbox(context: BrowserContext, consoleUrl: string, expectItems: boolean, timeoutMs = 60_000): Promise<InboxLoad> {
   const page = await context.newPage();
   try {
-    await page.addInitScript(watchInbox, expectItems);
+    await page.addInitScript({ content: watchInbox(expectItems) });
     const calls: ApiCall[] = [];
     const byRequest = new Map<Request, ApiCall>();
     page.on('request', (request) => {
@@ -85,18 +94,9 @@ export async function loadInbox(context: BrowserContext, consoleUrl: string, exp
       }, () => undefined));
     });
     await page.goto(consoleUrl, { waitUntil: 'commit' });
-    await page.waitForFunction(() => window.__inboxInteractive !== undefined, undefined, { timeout: timeoutMs, polling: 50 });
-    const timings = await page.evaluate(() => {
-      const nav = performance.getEntriesByType('navigation')[0] as PageTiming | undefined;
-      const resources = performance.getEntriesByType('resource');
-      const answered = (test: (path: string) => boolean) => resources.find((r) => test(new URL(r.name).pathname))?.responseEnd;
-      return {
-        document: nav?.responseEnd ?? 0,
-        me: answered((p) => p === '/v1/me'),
-        firstPage: answered((p) => p === '/v1/actions'),
-        interactive: window.__inboxInteractive!,
-      };
-    });
+    // A function, not a string: the console's CSP refuses eval, which a string predicate needs.
+    await page.waitForFunction(() => (globalThis as { __inboxInteractive?: number }).__inboxInteractive !== undefined, undefined, { timeout: timeoutMs, polling: 50 });
+    const timings = await page.evaluate(READ_TIMINGS) as Omit<InboxLoad, 'calls'>;
     await Promise.all(reading);
     return { ...timings, calls };
   } finally {

@@ -8,7 +8,9 @@
  * Time to interactive = navigation start → the first action's Approve button enabled (or the
  * empty inbox shown), in the page's own clock; per stage: the document, `GET /v1/me`, the first
  * page of `GET /v1/actions`, rendered. Every API call of every load is recorded; the run fails if
- * a list was fetched without limit or cursor, or all 1,000 in one call (api-calls.ts).
+ * a list was fetched without limit or cursor, all 1,000 in one call, or one by one (api-calls.ts).
+ * One load right after the burst of proposals is checked too (the approver feed replays the last
+ * 30 s of requests); the measured loads start once no request is younger than that.
  *   npm run bench:console
  * Env: BENCH_RUNS (10 measured loads per case, after 2 warm-up), BENCH_PENDING (1000)
  */
@@ -18,7 +20,7 @@ import { browserUrl, launchBrowser, newUser, signIn } from '../../test/support/b
 import { CONSOLE_ENV, CONSOLE_USERS } from '../../test/support/console-env.ts';
 import { removeDir, startCountersign } from '../../test/support/countersign-process.ts';
 import { startOidcProvider } from '../../test/support/oidc-provider.ts';
-import { checkPagination, describeCall } from './api-calls.ts';
+import { checkPagination, describeCalls } from './api-calls.ts';
 import { loadInbox, type InboxLoad } from './inbox-load.ts';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 10);
@@ -49,8 +51,11 @@ const quantile = (xs: number[], q: number) => {
 const median = (xs: number[]) => quantile(xs, 0.5);
 const ms = (x: number | undefined) => (x === undefined ? '–' : x.toFixed(0));
 
-/** The agent proposes `n` actions that await the data stewards (prod exports), 16 at a time. */
-async function proposePending(n: number): Promise<void> {
+/** The approver feed looks back this long when opened (docs/api.md): requests younger than it come again on the feed. */
+const FEED_LOOK_BACK_MS = 30_000;
+
+/** The agent proposes `n` actions that await the data stewards (prod exports), 16 at a time; returns when the last was accepted. */
+async function proposePending(n: number): Promise<number> {
   const agent = client(cs.url, KEYS.agent);
   let next = 0;
   const worker = async () => {
@@ -61,6 +66,7 @@ async function proposePending(n: number): Promise<void> {
     }
   };
   await Promise.all(Array.from({ length: 16 }, worker));
+  return Date.now();
 }
 
 /** How many actions await bob on the read model (what the inbox lists), counted page by page. */
@@ -80,7 +86,7 @@ async function measure(label: string, load: () => Promise<InboxLoad>, pending: n
   const result = await load();
   const verdict = checkPagination(result.calls, pending);
   if (!verdict.ok) {
-    console.error(`${label}: the inbox's API calls are not paginated:\n  ${verdict.problems.join('\n  ')}\ncalls:\n  ${result.calls.map(describeCall).join('\n  ')}`);
+    console.error(`${label}: the inbox's API calls are not paginated:\n  ${verdict.problems.join('\n  ')}\ncalls:\n  ${describeCalls(result.calls).join('\n  ')}`);
     process.exitCode = 1;
     throw new Error('unpaginated inbox');
   }
@@ -108,10 +114,22 @@ try {
   for (let i = 0; i < RUNS; i++) await measure('empty', () => loadInbox(bob.context, consoleUrl, false), 0, empty);
 
   const proposing = performance.now();
-  await proposePending(PENDING);
+  const lastProposal = await proposePending(PENDING);
   let awaiting = 0;
   while ((awaiting = await awaitingBob()) < PENDING) await new Promise((r) => setTimeout(r, 200));
   console.log(`proposed ${PENDING} actions in ${((performance.now() - proposing) / 1000).toFixed(1)} s; ${awaiting} await bob`);
+
+  // Right after the burst, the feed replays the requests of its look-back: what does the inbox fetch then?
+  const burst = await loadInbox(bob.context, consoleUrl, true);
+  const burstVerdict = checkPagination(burst.calls, PENDING);
+  console.log(`a load within ${FEED_LOOK_BACK_MS / 1000} s of the burst: interactive at ${ms(burst.interactive)} ms, ${burst.calls.length} API calls:\n  ${describeCalls(burst.calls).join('\n  ')}`);
+  if (!burstVerdict.ok) {
+    console.error(`FAILED: right after the burst the inbox's API calls are not paginated:\n  ${burstVerdict.problems.join('\n  ')}`);
+    process.exitCode = 1;
+  }
+  // The steady state: 1,000 actions waiting, none of them younger than the feed's look-back.
+  const settled = lastProposal + FEED_LOOK_BACK_MS + 1000 - Date.now();
+  if (settled > 0) await new Promise((r) => setTimeout(r, settled));
 
   for (let i = 0; i < WARMUP; i++) await loadInbox(bob.context, consoleUrl, true);
   for (let i = 0; i < RUNS; i++) {
@@ -128,9 +146,9 @@ try {
   const tti = (loads: InboxLoad[]) => loads.map((l) => l.interactive);
   console.log(`\nratio ${PENDING} / empty: median ${(median(tti(full)) / median(tti(empty))).toFixed(2)} ×, p90 ${(quantile(tti(full), 0.9) / quantile(tti(empty), 0.9)).toFixed(2)} ×`);
   console.log(`control / empty: median ${(median(tti(control)) / median(tti(empty))).toFixed(2)} × (drift of the machine between the cases)`);
-  console.log(`\nAPI calls of one ${PENDING}-pending load (${full[0].calls.length}):\n  ${full[0].calls.map(describeCall).join('\n  ')}`);
+  console.log(`\nAPI calls of one ${PENDING}-pending load (${full[0].calls.length}):\n  ${describeCalls(full[0].calls).join('\n  ')}`);
   const limits = new Set(full.flatMap((l) => l.calls.filter((c) => c.query.limit).map((c) => c.query.limit)));
-  console.log(`limits asked: ${[...limits].join(', ')}; every list call paginated: yes`);
+  console.log(`limits asked: ${[...limits].join(', ')}; every list call of the steady state paginated: yes${burstVerdict.ok ? '; right after the burst too' : '; NOT right after the burst (above)'}`);
 } finally {
   await browser.close();
   await cs.stop();
