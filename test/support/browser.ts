@@ -29,7 +29,10 @@ export async function launchBrowser(): Promise<Browser> {
 export interface BrowserUser {
   context: BrowserContext;
   page: Page;
-  /** What the page reported as errors (uncaught exceptions, console errors such as CSP refusals). */
+  /**
+   * What the page reported as errors: uncaught exceptions and console errors such as CSP refusals.
+   * Not the browser's line for each 4xx answer: the console handles those and shows them itself.
+   */
   errors: string[];
 }
 
@@ -40,7 +43,7 @@ export async function newUser(browser: Browser, options: { viewport?: { width: n
   const errors: string[] = [];
   page.on('pageerror', (error) => errors.push(`pageerror: ${error.message}`));
   page.on('console', (message) => {
-    if (message.type() === 'error') errors.push(`console: ${message.text()}`);
+    if (message.type() === 'error' && !message.text().startsWith('Failed to load resource: the server responded')) errors.push(`console: ${message.text()}`);
   });
   return { context, page, errors };
 }
@@ -100,10 +103,10 @@ export function browserUrl(gatewayUrl: string): string {
   return gatewayUrl.replace('://127.0.0.1:', '://localhost:');
 }
 
-/** Writes a screenshot of the page (at its viewport, not the whole scroll height) for the docs. */
-export async function screenshot(page: Page, path: string): Promise<void> {
+/** Writes a screenshot of the page for the docs: its viewport, or the whole page when `fullPage`. */
+export async function screenshot(page: Page, path: string, options: { fullPage?: boolean } = {}): Promise<void> {
   mkdirSync(dirname(path), { recursive: true });
-  await page.screenshot({ path, type: 'png', animations: 'disabled', caret: 'hide', scale: 'css' });
+  await page.screenshot({ path, type: 'png', animations: 'disabled', caret: 'hide', scale: 'css', fullPage: options.fullPage ?? false });
 }
 
 /** Whether the page scrolls sideways: its content wider than its viewport. */
