@@ -1,7 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { contentHash, sealEvents, type ActionEvent, type DomainEventBody } from '@countersign/contracts';
-import { foldHistories, type FinalDecision } from './action-history.ts';
+import { foldHistories, type FinalDecision } from '@countersign/policy';
 import { evaluated, requirement } from './simulation-fixtures.ts';
 
 const params = { table: 'customers' };

@@ -1,6 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { describeRequirementChange, formatSeconds, requirementDirection, sameRequirement } from './approval-change.ts';
+import { describeRequirementChange, formatSeconds, requirementDirection, sameRequirement } from '@countersign/policy';
 import { requirement } from './simulation-fixtures.ts';
 
 describe('approval requirement changes', () => {

@@ -7,11 +7,9 @@ import { SingleBar } from 'cli-progress';
 import { readEnvConfig, type EnvConfig } from '@countersign/config';
 import { EVENT_TYPES, TOPICS, upcast, validateEvent, type ActionEvent } from '@countersign/contracts';
 import { formatDirectoryError, loadDirectory } from '@countersign/identity';
-import { formatPolicyError, loadPolicySet } from '@countersign/policy';
+import { foldHistories, formatPolicyError, HISTORY_EVENT_TYPES, loadPolicySet, selectHistories, simulate } from '@countersign/policy';
 import { openAdapters } from '@countersign/shell';
-import { foldHistories, HISTORY_EVENT_TYPES } from './action-history.ts';
 import { readSources } from './policy-cli.ts';
-import { selectHistories, simulate } from './policy-simulate.ts';
 import { formatSimulationJson, formatSimulationText } from './simulation-output.ts';
 
 type Env = Readonly<Record<string, string | undefined>>;

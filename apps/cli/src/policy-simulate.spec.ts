@@ -1,8 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { PolicyEvaluatedData } from '@countersign/contracts';
-import type { CompiledPolicySet, PolicyInput } from '@countersign/policy';
-import { selectHistories, simulate } from './policy-simulate.ts';
+import { selectHistories, simulate, type CompiledPolicySet, type PolicyInput } from '@countersign/policy';
 import {
   approvedBy, autoApproved, candidate, deniedBy, deniedByPolicy, directory, evaluated, history, requirement, T0, type HistorySpec,
 } from './simulation-fixtures.ts';

@@ -1,9 +1,7 @@
 // Test fixtures of the policy simulation: histories as the log would give them, and a candidate.
 import assert from 'node:assert/strict';
 import { contentHash, type ApprovalRequirement, type PolicyEvaluatedData, type PolicyOutcome } from '@countersign/contracts';
-import { loadPolicySet, type CompiledPolicySet } from '@countersign/policy';
-import type { ActionHistory, FinalDecision } from './action-history.ts';
-import type { SimulationDirectory } from './policy-simulate.ts';
+import { loadPolicySet, type ActionHistory, type CompiledPolicySet, type FinalDecision, type SimulationDirectory } from '@countersign/policy';
 
 export const T0 = '2026-03-01T12:00:00.000Z';
 export const OLD_VERSION = 'a'.repeat(64);

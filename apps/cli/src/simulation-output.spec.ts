@@ -1,6 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { simulate } from './policy-simulate.ts';
+import { simulate } from '@countersign/policy';
 import { formatSimulationJson, formatSimulationText } from './simulation-output.ts';
 import { approvedBy, autoApproved, candidate, deniedByPolicy, directory, evaluated, history, requirement } from './simulation-fixtures.ts';
 

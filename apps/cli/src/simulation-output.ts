@@ -1,5 +1,5 @@
 // How a simulation report is printed: text for people, or one JSON document (`--json`).
-import type { SimulatedChange, SimulationReport, Transition } from './policy-simulate.ts';
+import type { SimulatedChange, SimulationReport, Transition } from '@countersign/policy';
 
 export interface OutputOptions {
   /** The candidate policy directory, as given on the command line. */

@@ -7,3 +7,7 @@ export type { EvaluationOptions } from './evaluator.ts';
 export { parseDuration } from './duration.ts';
 export { describeApproval } from './reasons.ts';
 export { standingChecks, standingConditionProblem, type StandingInput } from './standing.ts';
+// Policy simulation (`countersign policy simulate`, `POST /v1/policies/simulate`): replays recorded proposals against a candidate.
+export { foldHistories, HISTORY_EVENT_TYPES, type ActionHistory, type FinalDecision } from './simulation/action-history.ts';
+export { describeRequirementChange, formatSeconds, requirementDirection, sameRequirement, type Direction } from './simulation/approval-change.ts';
+export { policyInputOf, selectHistories, simulate, type SimulatedChange, type SimulatedDecision, type SimulationDirectory, type SimulationFilter, type SimulationReport, type SimulationTotals, type Transition } from './simulation/policy-simulate.ts';

@@ -2,7 +2,7 @@
 // policy set and say what would change. No IO: the caller reads the log (policy-simulate-cli.ts).
 import picomatch from 'picomatch';
 import type { ApprovalRequirement, PolicyEvaluatedData, PolicyOutcome } from '@countersign/contracts';
-import type { CompiledPolicySet, PolicyInput } from '@countersign/policy';
+import type { CompiledPolicySet, PolicyInput } from '../compiled-policy.ts';
 import type { ActionHistory, FinalDecision } from './action-history.ts';
 import { describeRequirementChange, requirementDirection, sameRequirement, type Direction } from './approval-change.ts';
 import { describeChange } from './simulation-story.ts';

@@ -1,7 +1,7 @@
 // The sentences of a simulation report: what happened to an action, and what the candidate
 // policy would do instead ("was approved by bob; would now be denied by rule no-prod-exports").
 import type { ApprovalRequirement, PolicyEvaluatedData, PolicyOutcome } from '@countersign/contracts';
-import { describeApproval } from '@countersign/policy';
+import { describeApproval } from '../reasons.ts';
 import type { FinalDecision } from './action-history.ts';
 
 /** `was auto-approved`, `was approved by alice, erin`, `expired without approval`, … */
