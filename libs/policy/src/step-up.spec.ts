@@ -1,5 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { formatPolicyError, loadPolicySet } from './index.ts';
 
 // A rule may require step-up for its approvals (docs/step-up.md): `approval: { …, stepUp: webauthn }`.
@@ -16,6 +18,14 @@ describe('step-up in policy', () => {
     assert.equal(evaluation.stepUp, 'webauthn');
     assert.equal(evaluation.approval?.stepUp, 'webauthn');
     assert.match(evaluation.explanation ?? '', /step-up/);
+  });
+
+  it('given the rule docs/step-up.md shows, when it loads, then it requires step-up', () => {
+    const page = readFileSync(fileURLToPath(new URL('../../../docs/step-up.md', import.meta.url)), 'utf8');
+    const rule = /```yaml\n([\s\S]*?)```/.exec(page)?.[1] ?? '';
+    const loaded = load(rule.split('\n').map((line) => (line ? `    ${line}` : line)).join('\n'));
+    assert.ok(loaded.ok, loaded.ok ? '' : loaded.errors.map(formatPolicyError).join('\n'));
+    assert.equal(loaded.policy.evaluate({ ...INPUT, action: 'deploy.prod' }).stepUp, 'webauthn');
   });
 
   it('given a rule without stepUp, when a proposal matches it, then nothing says step-up', () => {
