@@ -20,6 +20,7 @@ const USERS = [
   { sub: 'erin-sub', groups: ['Everyone'] },
   { sub: 'mallory-sub', email: 'mallory@example.com', email_verified: true, groups: ['cs-data-stewards'] },
   { sub: 'agent-sub', groups: [] },
+  { sub: 'dana-sub', groups: ['cs-data-stewards'] },
 ];
 const PROBLEM = 'https://countersign.dev/problems/';
 const SESSION = 'countersign-session';
@@ -203,6 +204,17 @@ describe(`console sign-in (${SHAPE})`, () => {
       assert.equal(jar.get(base, SESSION), undefined);
     });
   }
+
+  it('given a group revoked at the IdP after a sign-in, then the next sign-in is refused; the open session lasts until it expires', async () => {
+    const { jar: before } = await signedIn('dana-sub');
+    assert.equal((await me(before)).body.principal.id, 'dana');
+    idp.setUser({ sub: 'dana-sub', groups: [] });
+    const { jar, result } = await signedIn('dana-sub');
+    assert.equal(result.status, 403);
+    assert.match(result.body, /no longer gives you the group\(s\) behind data-stewards/);
+    assert.equal(jar.get(base, SESSION), undefined);
+    assert.equal((await me(before)).status, 200, 'the check is at sign-in (docs/sign-in.md)');
+  });
 
   it('returnTo cannot send the browser anywhere but the console (no open redirect)', async () => {
     for (const returnTo of ['https://evil.example/', '//evil.example/console', '/\\evil.example', '/console/../v1/me', '/v1/me']) {
