@@ -89,7 +89,7 @@ describe('groupMappingRule properties', () => {
   const group = fc.constantFrom('sre', 'security', 'payments', 'db', 'ops');
   const idpGroup = fc.constantFrom('G1', 'G2', 'G3', 'G4', 'Everyone');
   const mappings = fc.uniqueArray(fc.record({ idpGroup, groups: fc.uniqueArray(group, { minLength: 1, maxLength: 3 }) }), { selector: (m) => m.idpGroup, maxLength: 4 });
-  const groups = fc.uniqueArray(group, { maxLength: 5 });
+  const groups: fc.Arbitrary<string[]> = fc.uniqueArray(group, { maxLength: 5 });
   const claim = fc.option(fc.uniqueArray(idpGroup, { maxLength: 5 }), { nil: undefined });
 
   it('never accepts a directory group the IdP governs without a mapped IdP group in the token', () => {
@@ -102,7 +102,7 @@ describe('groupMappingRule properties', () => {
   });
 
   it('unsynced groups are mapped ones the directory lacks; revoked ones are the directory\'s own', () => {
-    fc.assert(fc.property(mappings, groups, claim, (m: GroupMapping[], dir, idp) => {
+    fc.assert(fc.property(mappings, groups, claim, (m: GroupMapping[], dir: string[], idp) => {
       const { revoked, unsynced } = groupMappingRule(m, dir, idp);
       const granted = mappedGroups(m, idp ?? []);
       return unsynced.every((g) => granted.includes(g) && !dir.includes(g)) && revoked.every((g) => dir.includes(g));
