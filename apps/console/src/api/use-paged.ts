@@ -38,7 +38,10 @@ export function usePaged<T>(path: string | undefined, withCursor: (path: string,
     if (path && cursor) void load(withCursor(path, cursor), false);
   }, [path, cursor, load, withCursor]);
 
-  return { items, setItems, loadMore, hasMore: cursor !== null, loading, error };
+  /** The first page again (after a change the list should show). */
+  const reload = useCallback(() => (path ? load(path, true) : Promise.resolve()), [path, load]);
+
+  return { items, setItems, loadMore, reload, hasMore: cursor !== null, loading, error };
 }
 
 /** Appends `cursor` to a path that may already have a query. */

@@ -1,7 +1,8 @@
-import { useCallback, useEffect, useState, type FormEvent } from 'react';
-import { del, get, post } from '../api/http.ts';
+import { useState, type FormEvent } from 'react';
+import { del, post } from '../api/http.ts';
 import { ApiError } from '../api/problem.ts';
 import type { Delegation } from '../api/types.ts';
+import { appendCursor, usePaged } from '../api/use-paged.ts';
 import { useAnnounce } from '../components/LiveRegion.tsx';
 import { ProblemAlert } from '../components/ProblemAlert.tsx';
 import { localToInstant } from '../audit/audit-query.ts';
@@ -12,15 +13,12 @@ import { localToInstant } from '../audit/audit-query.ts';
  */
 export function Delegations({ me }: { me: string }) {
   const announce = useAnnounce();
-  const [items, setItems] = useState<Delegation[]>();
-  const [missing, setMissing] = useState(false);
+  const paged = usePaged<Delegation>('/v1/delegations?limit=50', appendCursor);
+  const missing = paged.error instanceof ApiError && paged.error.status === 404;
+  const items = paged.loading && paged.items.length === 0 ? undefined : paged.items;
+  const load = paged.reload;
   const [form, setForm] = useState({ delegate: '', from: '', until: '', reason: '' });
   const [error, setError] = useState<unknown>();
-  const load = useCallback(() => get<{ items: Delegation[] } | Delegation[]>('/v1/delegations').then(
-    (a) => setItems(Array.isArray(a) ? a : a.items),
-    (e) => (e instanceof ApiError && e.status === 404 ? setMissing(true) : setError(e)),
-  ), []);
-  useEffect(() => { void load(); }, [load]);
   const set = (key: keyof typeof form, value: string) => setForm((f) => ({ ...f, [key]: value }));
 
   const add = async (e: FormEvent) => {
@@ -56,7 +54,7 @@ export function Delegations({ me }: { me: string }) {
   return (
     <section aria-labelledby="delegations-title">
       <h2 id="delegations-title">Delegations</h2>
-      <ProblemAlert error={error} />
+      <ProblemAlert error={error ?? paged.error} />
       {items === undefined ? <p role="status">Loading…</p> : items.length === 0 ? <p>No delegations.</p> : (
         <ul aria-label="Your delegations">
           {items.map((d) => (
@@ -67,6 +65,7 @@ export function Delegations({ me }: { me: string }) {
           ))}
         </ul>
       )}
+      {paged.hasMore && !paged.loading ? <button type="button" onClick={paged.loadMore}>Load more delegations</button> : null}
       <form onSubmit={add} aria-label="Delegate my approvals">
         <div className="filters">
           <div className="field"><label htmlFor="del-delegate">Delegate (principal id)</label>
