@@ -66,8 +66,6 @@ export interface ActionView {
     deadline: string;
     approvals: number;
     breakGlass?: { groups: string[]; eligible: string[]; reviewGroups: string[]; reviewWithinSeconds: number };
-    /** Delegations (delegation helper): delegators whose vote the caller may cast. */
-    awaiting?: { delegator: string; delegation?: string }[];
   };
   votes: Vote[];
   decision?: { outcome: string; at: string; by: string[]; automatic: boolean; reason: string; rule?: string; policyVersion?: string; breakGlass?: boolean };
@@ -75,8 +73,6 @@ export interface ActionView {
   execution?: { status: string; executor: string; startedAt: string; finishedAt?: string; error?: string; grantId: string; kid: string; redeemedAt: string };
   notifications: NotificationAttempt[];
   delivery: { delivered: number; failures: number; failing: string[] };
-  /** Delegation (delegation helper): the delegator the caller may vote for on this action. */
-  onBehalfOfDelegator?: string;
 }
 
 export interface EventEnvelope {
