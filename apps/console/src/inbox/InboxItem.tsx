@@ -34,14 +34,14 @@ export function InboxItem(props: {
   return (
     <article ref={ref} tabIndex={-1} aria-labelledby={titleId} className={props.selected ? 'card selected' : 'card'}
       data-selected={props.selected} onFocus={props.onSelect}>
-      <h2 id={titleId}>
+      <h3 id={titleId}>
         <code>{action.action}</code> on <code>{action.resource}</code>
         {stepUp ? <span className="badge stepup">passkey required</span> : null}
         {canBreakGlass ? <span className="badge danger">break-glass possible</span> : null}
         {canReview ? <span className="badge">review pending</span> : null}
-      </h2>
+      </h3>
       <ActionFacts action={action} me={me} onBehalfOf={props.onBehalfOf} />
-      <h3>Parameters</h3>
+      <h4>Parameters</h4>
       <ParamsView params={action.params} />
       <ProblemAlert error={props.error} label="Not done" />
       <div className="actions-row">
