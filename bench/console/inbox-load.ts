@@ -1,8 +1,10 @@
 /**
  * One measured load of the inbox in a signed-in browser context: a new page, navigated to
  * /console, timed in the page's own clock (navigation start = 0) until the inbox is interactive.
- * Stages: the document, `GET /v1/me` answered, the first page of `GET /v1/actions` answered, and
- * the inbox rendered (its first action's Approve button enabled, or the empty inbox shown).
+ * Stages: the document, the console's script, `GET /v1/me` sent and answered, the first page of
+ * `GET /v1/actions` answered, and the inbox rendered (its first action's Approve button enabled, or
+ * the empty inbox shown). With `settle`, the page stays open until its API calls stop (what the
+ * live feed brings after the first page), and the requests then shown are counted.
  */
 import type { BrowserContext, Request } from 'playwright-core';
 import type { ApiCall } from './api-calls.ts';
@@ -10,6 +12,10 @@ import type { ApiCall } from './api-calls.ts';
 export interface InboxLoad {
   /** ms from navigation start: the HTML document received. */
   document: number;
+  /** ms: the console's script received. */
+  script?: number;
+  /** ms: `GET /v1/me` sent (the script has run). */
+  meSent?: number;
   /** ms: `GET /v1/me` answered (undefined if the page made no such call). */
   me?: number;
   /** ms: the first `GET /v1/actions` page answered. */
@@ -17,6 +23,8 @@ export interface InboxLoad {
   /** ms: the inbox interactive (the time to interactive this bench reports). */
   interactive: number;
   calls: ApiCall[];
+  /** With `settle`: the requests the inbox shows once its calls have stopped. */
+  shown?: number;
 }
 
 /**
@@ -58,16 +66,23 @@ const watchInbox = (expectItems: boolean) => `(() => {
 /** The stages, read in the page once it is interactive: each answer's end, from navigation start. */
 const READ_TIMINGS = `(() => {
   const resources = performance.getEntriesByType('resource');
-  const answered = (path) => resources.find((r) => new URL(r.name).pathname === path)?.responseEnd;
+  const find = (test) => resources.find((r) => test(new URL(r.name).pathname));
+  const answered = (path) => find((p) => p === path)?.responseEnd;
   return {
     document: performance.getEntriesByType('navigation')[0]?.responseEnd ?? 0,
+    script: find((p) => p.startsWith('/console/assets/') && p.endsWith('.js'))?.responseEnd,
+    meSent: find((p) => p === '/v1/me')?.startTime,
     me: answered('/v1/me'),
     firstPage: answered('/v1/actions'),
     interactive: window.__inboxInteractive,
   };
 })()`;
 
-export async function loadInbox(context: BrowserContext, consoleUrl: string, expectItems: boolean, timeoutMs = 60_000): Promise<InboxLoad> {
+/** How long the API must stay quiet before a settling load counts its calls as done. */
+const QUIET_MS = 3000;
+
+export async function loadInbox(context: BrowserContext, consoleUrl: string, expectItems: boolean, options: { settle?: boolean; timeoutMs?: number } = {}): Promise<InboxLoad> {
+  const timeoutMs = options.timeoutMs ?? 60_000;
   const page = await context.newPage();
   try {
     await page.addInitScript({ content: watchInbox(expectItems) });
@@ -95,10 +110,25 @@ export async function loadInbox(context: BrowserContext, consoleUrl: string, exp
     });
     await page.goto(consoleUrl, { waitUntil: 'commit' });
     // A function, not a string: the console's CSP refuses eval, which a string predicate needs.
-    await page.waitForFunction(() => (globalThis as { __inboxInteractive?: number }).__inboxInteractive !== undefined, undefined, { timeout: timeoutMs, polling: 50 });
+    await page.waitForFunction(() => (globalThis as { __inboxInteractive?: number }).__inboxInteractive !== undefined, undefined, { timeout: timeoutMs, polling: 50 })
+      .catch(async (error: Error) => {
+        const shown = await page.locator('main').innerText().catch(() => '(no main)');
+        throw new Error(`the inbox was not interactive within ${timeoutMs} ms (${error.message}); the page showed:\n${shown.slice(0, 1500)}`);
+      });
     const timings = await page.evaluate(READ_TIMINGS) as Omit<InboxLoad, 'calls'>;
+    if (!options.settle) {
+      await Promise.all(reading);
+      return { ...timings, calls };
+    }
+    // The feed may bring more after the first page: wait until no new call for QUIET_MS.
+    const deadline = Date.now() + timeoutMs;
+    for (let seen = -1; seen !== calls.length && Date.now() < deadline;) {
+      seen = calls.length;
+      await page.waitForTimeout(QUIET_MS);
+    }
     await Promise.all(reading);
-    return { ...timings, calls };
+    const shown = await page.getByRole('list', { name: 'Waiting for your vote' }).getByRole('article').count();
+    return { ...timings, calls, shown };
   } finally {
     await page.close();
   }
