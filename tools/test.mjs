@@ -86,8 +86,11 @@ function prepareBrowser() {
     const asRoot = process.getuid?.() === 0;
     const sh = (cmd) => spawnSync('sh', ['-c', cmd], { stdio: ['ignore', 'inherit', 'inherit'] }).status === 0;
     console.log(`\n=== installing Debian's chromium (${chromiumPath} is missing) ===`);
-    if (!asRoot || !sh('apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y chromium') || !existsSync(chromiumPath)) {
-      console.error(`test: no Chromium at ${chromiumPath} and ${asRoot ? 'apt-get install -y chromium failed (see above)' : 'not root, so apt-get cannot install it'}; install Debian's chromium package or set COUNTERSIGN_CHROMIUM`);
+    const why = !asRoot ? 'not root, so apt-get cannot install it'
+      : !sh('apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y chromium') ? 'apt-get install -y chromium failed (see above)'
+        : !existsSync(chromiumPath) ? "the chromium package is installed but not there" : undefined;
+    if (why) {
+      console.error(`test: no Chromium at ${chromiumPath}: ${why}; install Debian's chromium package or set COUNTERSIGN_CHROMIUM`);
       process.exit(1);
     }
   }
