@@ -3,7 +3,7 @@ import { paramRows, type ParamRow } from '../lib/params.ts';
 
 function ParamValue({ row }: { row: ParamRow }) {
   const [open, setOpen] = useState(false);
-  if (row.hidden === 0) return <pre>{row.full}</pre>;
+  if (row.hidden === 0) return row.full.includes('\n') ? <pre>{row.full}</pre> : <code className="value">{row.full}</code>;
   return (
     <>
       <pre>{open ? row.full : `${row.preview}…`}</pre>

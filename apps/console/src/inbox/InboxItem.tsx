@@ -15,6 +15,8 @@ export function InboxItem(props: {
   me: string;
   onBehalfOf?: string;
   selected: boolean;
+  /** Move focus to the item when it becomes selected (after j/k, never on page load). */
+  focusWhenSelected: boolean;
   busy: boolean;
   error?: unknown;
   onSelect: () => void;
@@ -24,8 +26,8 @@ export function InboxItem(props: {
   const titleId = useId();
   const ref = useRef<HTMLElement>(null);
   useEffect(() => {
-    if (props.selected && ref.current && !ref.current.contains(document.activeElement)) ref.current.focus({ preventScroll: false });
-  }, [props.selected]);
+    if (props.selected && props.focusWhenSelected && ref.current && !ref.current.contains(document.activeElement)) ref.current.focus();
+  }, [props.selected, props.focusWhenSelected]);
   const stepUp = needsStepUp(action);
   const pending = action.status === 'pending';
   const canVote = pending && (action.approval?.eligible.includes(me) || props.onBehalfOf !== undefined);

@@ -16,6 +16,7 @@ export function InboxList(props: {
   paged: Paged;
   me: string;
   selected: number;
+  focusSelected?: boolean;
   onSelect: (index: number) => void;
   onBehalfOf: (action: ActionView) => string | undefined;
   busy?: string;
@@ -31,7 +32,7 @@ export function InboxList(props: {
       <ul className="inbox-list" aria-label={props.label} aria-busy={loading}>
         {items.map((action, index) => (
           <li key={action.id}>
-            <InboxItem action={action} me={props.me} onBehalfOf={props.onBehalfOf(action)} selected={index === props.selected}
+            <InboxItem action={action} me={props.me} onBehalfOf={props.onBehalfOf(action)} selected={index === props.selected} focusWhenSelected={props.focusSelected === true}
               busy={props.busy === action.id} error={props.errors[action.id]} onSelect={() => props.onSelect(index)}
               onIntent={(intent) => props.onIntent(action, intent)} />
           </li>

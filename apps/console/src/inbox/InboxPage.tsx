@@ -1,9 +1,11 @@
-import { useCallback, useState } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import type { ActionView, Me } from '../api/types.ts';
 import { approve, deny, review } from '../api/votes.ts';
 import { useAnnounce } from '../components/LiveRegion.tsx';
 import { ProblemAlert } from '../components/ProblemAlert.tsx';
 import { delegatorFor } from '../lib/delegation.ts';
+import { keepSelection } from '../lib/inbox-list.ts';
+import { move } from '../lib/shortcuts.ts';
 import { actionPath } from '../lib/routes.ts';
 import { navigate } from '../router.tsx';
 import { HelpDialog } from './HelpDialog.tsx';
@@ -22,6 +24,7 @@ export function InboxPage({ me }: { me: Me }) {
   const { queue, reviews, delegations, stream, settle } = useInbox();
   const announce = useAnnounce();
   const [selected, setSelected] = useState(0);
+  const [byKeyboard, setByKeyboard] = useState(false);
   const [open, setOpen] = useState<Open>();
   const [busy, setBusy] = useState<string>();
   const [errors, setErrors] = useState<Record<string, unknown>>({});
@@ -49,9 +52,18 @@ export function InboxPage({ me }: { me: Me }) {
   };
 
   const items = queue.items;
+  // Until the keyboard moves it, the newest request is selected. After that, a live arrival or
+  // departure keeps the same request selected (or the same place, if it left).
+  const shown = useRef(items);
+  useEffect(() => {
+    if (shown.current === items) return;
+    const before = shown.current;
+    shown.current = items;
+    setSelected((i) => (byKeyboard ? keepSelection(before, items, i) : Math.max(0, Math.min(i, items.length - 1))));
+  }, [items, byKeyboard]);
   useShortcuts(open !== undefined, {
-    next: () => setSelected((i) => Math.min(items.length - 1, i + 1)),
-    previous: () => setSelected((i) => Math.max(0, i - 1)),
+    next: () => { setByKeyboard(true); setSelected((i) => move(i, items.length, 1)); },
+    previous: () => { setByKeyboard(true); setSelected((i) => move(i, items.length, -1)); },
     approve: () => items[selected] && onIntent(items[selected], 'approve'),
     deny: () => items[selected] && onIntent(items[selected], 'deny'),
     open: () => items[selected] && navigate(actionPath(items[selected].id)),
@@ -67,7 +79,7 @@ export function InboxPage({ me }: { me: Me }) {
         Press <kbd>?</kbd> for keyboard shortcuts.
       </p>
       <ProblemAlert error={queue.error} label="Could not load your queue" />
-      <InboxList label="Waiting for your vote" empty="Nothing waits for your vote." paged={queue} me={id} selected={selected}
+      <InboxList label="Waiting for your vote" empty="Nothing waits for your vote." paged={queue} me={id} selected={selected} focusSelected={byKeyboard}
         onSelect={setSelected} onBehalfOf={onBehalfOf} busy={busy} errors={errors} onIntent={onIntent} />
       {reviews.items.length ? (
         <InboxList label="Break-glass reviews" empty="" paged={reviews} me={id} selected={-1}
