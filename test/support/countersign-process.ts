@@ -5,6 +5,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { basename, join, resolve } from 'node:path';
+import { nodeArgsFor } from './app-bundles.ts';
 
 export const ROOT = resolve(import.meta.dirname, '../..');
 
@@ -97,8 +98,9 @@ function linesOf(prefix: string, sink: (text: string) => void) {
   };
 }
 
+/** Starts `entry` (a TypeScript entry point) from its bundle, as the image runs it (test/support/app-bundles.ts). */
 function spawnApp(entry: string, env: Record<string, string>, sink: (text: string) => void, prefix = ''): Proc {
-  const child = spawn(process.execPath, ['--import', 'tsx', entry], {
+  const child = spawn(process.execPath, nodeArgsFor(entry), {
     cwd: ROOT,
     env: { ...inherited(), HOST: '127.0.0.1', COUNTERSIGN_LOG_LEVEL: 'warn', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
