@@ -51,6 +51,17 @@ describe('the actions query', () => {
     assert.deepEqual(await ids({ viewer: 'carol', readsAll: true, action: 'iam.escalate' }), []);
   });
 
+  it('given a delegate of alice (ADR 0010), then their queue holds alice\'s too, until alice or someone for her voted', async () => {
+    const forAlice: DomainEventBody = { type: 'VoteRecorded', data: { voter: 'bob', decision: 'approve', via: 'api', onBehalfOf: 'alice', delegation: 'd-1' } };
+    const rows = [...views, view('a6', 'demo-agent', requested(['alice', 'bob']), forAlice)];
+    const queue = async (viewer: string, awaitingVoteFor: string[]) =>
+      (await findActions(memoryRows(rows), { viewer, readsAll: false, awaitingVoteBy: viewer, awaitingVoteFor }, { limit: 100, maxBytes: 1e6 }, () => 1)).rows.map((v) => v._id);
+    assert.deepEqual(await queue('carol', ['alice']), ['a5', 'a2']);
+    assert.deepEqual(await queue('carol', []), []);
+    // bob voted for alice on a6: neither alice's turn nor bob's is left there.
+    assert.deepEqual(await queue('bob', ['alice']), ['a5', 'a3', 'a2']);
+  });
+
   it('given an approver, then their queue holds the pending actions they may vote on and have not yet', async () => {
     assert.deepEqual(await ids({ viewer: 'alice', awaitingVoteBy: 'alice' }), ['a5', 'a2']);
     assert.deepEqual(await ids({ viewer: 'bob', awaitingVoteBy: 'bob' }), ['a3', 'a2']);

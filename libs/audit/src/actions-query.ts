@@ -11,6 +11,12 @@ export interface ActionsQuery {
   action?: string;
   /** The queue of this principal: pending, eligible, not voted yet. */
   awaitingVoteBy?: string;
+  /**
+   * With `awaitingVoteBy`: the delegators whose votes it may cast now (ADR 0010). Their queues join
+   * its own (pending, the delegator eligible, neither they nor anyone for them voted), though it is
+   * not involved in their actions.
+   */
+  awaitingVoteFor?: readonly string[];
   /** Break-glass approvals whose review is still open. */
   reviewPending?: boolean;
 }
@@ -23,11 +29,17 @@ export const UNDECIDED_STATUSES: readonly ActionStatus[] = ['proposed', 'pending
 
 export function actionsFilter(q: ActionsQuery): QueryFilter {
   const and: QueryFilter[] = [];
-  if (!q.readsAll) and.push({ involved: q.viewer });
+  const delegators = q.awaitingVoteBy ? (q.awaitingVoteFor ?? []).filter((p) => p !== q.awaitingVoteBy) : [];
+  if (!q.readsAll) and.push(delegators.length > 0 ? { $or: [{ involved: q.viewer }, { 'approval.eligible': { $in: [...delegators] } }] } : { involved: q.viewer });
   if (q.status) and.push({ status: q.status });
   if (q.requester) and.push({ requester: q.requester });
   if (q.action) and.push({ action: q.action });
-  if (q.awaitingVoteBy) and.push({ status: 'pending', 'approval.eligible': q.awaitingVoteBy, 'votes.voter': { $ne: q.awaitingVoteBy } });
+  if (q.awaitingVoteBy && delegators.length === 0) and.push({ status: 'pending', 'approval.eligible': q.awaitingVoteBy, 'votes.voter': { $ne: q.awaitingVoteBy } });
+  if (q.awaitingVoteBy && delegators.length > 0) {
+    // A queue per principal; a delegated vote (`votes.onBehalfOf`) takes the delegator's turn, and the viewer casts one vote per action.
+    const queue = (p: string) => ({ 'approval.eligible': p, 'votes.voter': { $ne: p }, 'votes.onBehalfOf': { $ne: p } });
+    and.push({ status: 'pending', 'votes.voter': { $ne: q.awaitingVoteBy }, $or: [q.awaitingVoteBy, ...delegators].map(queue) });
+  }
   // Reviewers are `involved`, so they find the reviews that are theirs.
   if (q.reviewPending) and.push({ 'review.status': 'requested' });
   return and.length > 0 ? { $and: and } : {};

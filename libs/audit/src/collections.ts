@@ -10,6 +10,8 @@ export const COLLECTIONS = {
   policies: 'policies',
   /** Standing approvals (StandingView), one document each, from the requester ledgers (ADR 0004). */
   standing: 'standing_approvals',
+  /** Delegations (DelegationView), one document each, from the delegators' ledgers (ADR 0010). */
+  delegations: 'delegations',
   /** Passkeys (PasskeyView), one document each, from the principals' ledgers (ADR 0009). */
   passkeys: 'passkeys',
   /** Signed checkpoints (SignedCheckpointDoc), one per checkpoint number, from `countersign.checkpoints`. */

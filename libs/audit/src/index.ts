@@ -11,6 +11,7 @@ export * from './actions-query.ts';
 export * from './audit-query.ts';
 export * from './standing-view.ts';
 export * from './standing-projection.ts';
+export * from './delegation-view.ts';
 export * from './passkey-view.ts';
 export * from './checkpoint-query.ts';
 export * from './action-proof-query.ts';

@@ -3,7 +3,8 @@ import {
   type ProjectorCheckpoint, type StandingView, type StoredEvent,
 } from '@countersign/audit';
 import { projectPasskeyBatch, type PasskeyView } from '@countersign/audit';
-import { describeErrors, isPasskeyEventType, isStandingEventType, upcast, validateEvent, type ActionEvent } from '@countersign/contracts';
+import { projectDelegationBatch, type DelegationView } from '@countersign/audit';
+import { describeErrors, isDelegationEventType, isPasskeyEventType, isStandingEventType, upcast, validateEvent, type ActionEvent } from '@countersign/contracts';
 import type { DeliveredRecord, LogRecord } from '@countersign/eventlog';
 import type { ReadModelStore } from '@countersign/readmodel';
 import { deadLetterRecord } from '@countersign/runtime';
@@ -125,9 +126,14 @@ export class Projector {
     const ledgers = all.filter((e) => isStandingEventType(e.type));
     // Passkeys (ADR 0009) are in the principals' ledgers too, with a read model of their own.
     const passkeys = all.filter((e) => isPasskeyEventType(e.type));
-    const events = ledgers.length + passkeys.length > 0 ? all.filter((e) => !isStandingEventType(e.type) && !isPasskeyEventType(e.type)) : all;
+    // Delegators' ledgers (ADR 0010) likewise.
+    const delegations = all.filter((e) => isDelegationEventType(e.type));
+    const events = ledgers.length + passkeys.length + delegations.length > 0
+      ? all.filter((e) => !isStandingEventType(e.type) && !isPasskeyEventType(e.type) && !isDelegationEventType(e.type))
+      : all;
     if (ledgers.length > 0) await this.writeStanding(ledgers);
     if (passkeys.length > 0) await this.writePasskeys(passkeys);
+    if (delegations.length > 0) await this.writeDelegations(delegations);
     if (events.length === 0) return;
     const { store } = this.deps;
     const actions = store.collection<ActionView>(COLLECTIONS.actions);
@@ -188,6 +194,26 @@ export class Projector {
     const stored = new Map((await views.find({ _id: { $in: ids } })).map((view) => [view._id, view]));
     const asWritten = new Map(events.map((e) => [e.id, e]));
     const batch = await projectPasskeyBatch(events.map(upcast), async (id) => stored.get(id));
+    const rows = batch.events.map((e) => asWritten.get(e.id)!).map((e) => ({ ...e, _id: auditEntryId(e.streamId, e.seq), eventId: e.id }) as StoredEvent);
+    await Promise.all([
+      store.collection<StoredEvent>(COLLECTIONS.events).putMany(rows, BY_SEQ),
+      store.collection<AuditEntry>(COLLECTIONS.audit).putMany(batch.entries, BY_SEQ),
+    ]);
+    await views.putMany([...batch.views.values()], { versionField: 'lastSeq' });
+    this.projected += batch.events.length;
+  }
+
+  /** Delegations, with their ledger events' raw rows and audit rows: versioned like the actions' (by seq). */
+  private async writeDelegations(events: ActionEvent[]): Promise<void> {
+    const { store } = this.deps;
+    const views = store.collection<DelegationView>(COLLECTIONS.delegations);
+    const ids = [...new Set(events.map((e) => (e.data as { delegationId: string }).delegationId))];
+    const stored = new Map((await views.find({ _id: { $in: ids } })).map((view) => [view._id, view]));
+    const asWritten = new Map(events.map((e) => [e.id, e]));
+    const batch = await projectDelegationBatch(events.map(upcast), async (id) => stored.get(id));
+    for (const orphan of batch.orphans) {
+      this.deps.warn(`event ${orphan.type} #${orphan.seq} of ${escapeForLog(orphan.streamId)} is about no delegation made before it; skipped`);
+    }
     const rows = batch.events.map((e) => asWritten.get(e.id)!).map((e) => ({ ...e, _id: auditEntryId(e.streamId, e.seq), eventId: e.id }) as StoredEvent);
     await Promise.all([
       store.collection<StoredEvent>(COLLECTIONS.events).putMany(rows, BY_SEQ),

@@ -18,6 +18,7 @@ import { checker, getActionQuery, listActionsQuery, parseProposal, proposeQuery 
 import { decodeCursor, encodeCursor, jsonBytes, parseWait, presentAction } from './views.ts';
 import { canSee, isActionId, visibleAction } from './visibility.ts';
 import type { ActionWatch } from './answers/action-watch.ts';
+import { DelegatedVotes } from './delegations/index.ts';
 
 const MAX_LONG_POLL_MS = 60_000;
 
@@ -36,6 +37,7 @@ export class ActionsController {
     @Inject(READ_MODELS) private readonly store: ReadModelStore,
     @Inject(GATEWAY_LIMITS) private readonly limits: GatewayLimits,
     @Inject(OUTBOUND_ALLOW) private readonly outboundAllow: OutboundAllow,
+    @Inject(DelegatedVotes) private readonly delegated: DelegatedVotes,
   ) {}
 
   @Post()
@@ -64,7 +66,8 @@ export class ActionsController {
       ...(q.status ? { status: q.status } : {}),
       ...(q.requester ? { requester: q.requester === 'me' ? me : q.requester } : {}),
       ...(q.action ? { action: q.action } : {}),
-      ...(q.approver === 'me' ? { awaitingVoteBy: me } : {}),
+      // With the queues of the delegators whose votes the caller may cast now (ADR 0010).
+      ...(q.approver === 'me' ? { awaitingVoteBy: me, awaitingVoteFor: await this.delegated.delegatorsOf(me) } : {}),
       ...(q.review === 'pending' ? { reviewPending: true } : {}),
     }, { limit: Number(q.limit ?? 50), maxBytes: this.limits.pageBytes, ...(after ? { after } : {}) }, (view) => jsonBytes(presentAction(view)));
     return { items: page.rows.map(presentAction), nextCursor: page.next ? encodeCursor(page.next) : null };
@@ -74,7 +77,8 @@ export class ActionsController {
   async get(@CurrentCaller() caller: Caller, @Param('id') id: string, @Query() rawQuery: unknown) {
     const q = parseGet(rawQuery);
     const waitMs = parseWait(q.wait, MAX_LONG_POLL_MS);
-    if (waitMs === 0) return presentAction(await visibleAction(this.waiter, caller, id));
+    // A delegate reads the actions they may vote on for a delegator (ADR 0010).
+    if (waitMs === 0) return presentAction(await this.delegated.visibleAction(this.waiter, caller, id));
     // A long poll: watched before the view is read, so the decision cannot pass unseen; woken by
     // the follower of the events topic.
     return this.waiter.watching(id, async (watch) => {

@@ -39,6 +39,7 @@ import { JwksController } from './grants/jwks.controller.ts';
 import { ConsoleController, consoleDirProvider } from './console/index.ts';
 import { PolicySimulationController } from './policy-simulation/policy-simulation.controller.ts';
 import { PASSKEY_CONTROLLERS, PASSKEY_PROVIDERS } from './passkeys/index.ts';
+import { DELEGATION_CONTROLLERS, DELEGATION_PROVIDERS } from './delegations/index.ts';
 
 /** Answers given from the log that reads of this instance still prefer to a lagging read model. */
 const RECENT_VIEWS_KEPT = 10_000;
@@ -55,7 +56,7 @@ export class GatewayModule {
     const tap = new StreamTap();
     return {
       module: GatewayModule,
-      controllers: [ActionsController, VotesController, GrantsController, JwksController, AuditController, CheckpointRequestsController, CheckpointsController, ProofsController, EvidenceController, PoliciesController, ...SLACK_CONTROLLERS, TeamsController, answersFollower(room, tap), ...STREAM_CONTROLLERS, StandingApprovalsController, ConsoleController, PolicySimulationController, ...PASSKEY_CONTROLLERS, ...SESSION_CONTROLLERS],
+      controllers: [ActionsController, VotesController, GrantsController, JwksController, AuditController, CheckpointRequestsController, CheckpointsController, ProofsController, EvidenceController, PoliciesController, ...SLACK_CONTROLLERS, TeamsController, answersFollower(room, tap), ...STREAM_CONTROLLERS, StandingApprovalsController, ConsoleController, PolicySimulationController, ...PASSKEY_CONTROLLERS, ...SESSION_CONTROLLERS, ...DELEGATION_CONTROLLERS],
       providers: [
         { provide: GATEWAY_LIMITS, useValue: limits },
         { provide: WAITING_ROOM, useValue: room },
@@ -71,6 +72,7 @@ export class GatewayModule {
         consoleDirProvider,
         ...PASSKEY_PROVIDERS,
         ...SESSION_PROVIDERS,
+        ...DELEGATION_PROVIDERS,
       ],
     };
   }

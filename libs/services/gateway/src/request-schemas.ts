@@ -32,14 +32,15 @@ export const approveBody = {
   type: 'object',
   additionalProperties: false,
   // `standing`: a standing approval offered to the requester with the approval (ADR 0004).
-  properties: { comment: text(4000), breakGlass: { type: 'boolean' }, standing: standingBodySchema, stepUp: stepUpBodySchema },
+  properties: { comment: text(4000), breakGlass: { type: 'boolean' }, standing: standingBodySchema, stepUp: stepUpBodySchema, onBehalfOf: id },
 } as const;
 
 export const denyBody = {
   type: 'object',
   required: ['reason'],
   additionalProperties: false,
-  properties: { reason: nonBlank(4000) },
+  // `onBehalfOf`: the delegator a delegate votes for (ADR 0010), as on approvals.
+  properties: { reason: nonBlank(4000), onBehalfOf: id },
 } as const;
 
 export const cancelBody = {

@@ -1,5 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { Channel, StandingTerms, StepUpRecord, VoteDecision } from '@countersign/contracts';
+import { delegationLedgerId, type Channel, type StandingTerms, type StepUpRecord, type VoteDecision } from '@countersign/contracts';
+import type { ActionView } from '@countersign/audit';
+import type { ActionWatch } from './answers/action-watch.ts';
 import type { Principal } from '@countersign/identity';
 import { ActionWaiter, type CommandAnswer } from './action-waiter.ts';
 import { CommandSender } from './commands.ts';
@@ -21,6 +23,8 @@ export interface Vote {
   paramsHash?: string;
   /** A standing approval offered to the requester with an approval (checked by the caller; ADR 0004). */
   standing?: StandingTerms;
+  /** A delegate's vote for this delegator (ADR 0010): sent to the delegator's ledger, which relays it to the action if the delegation is active. */
+  onBehalfOf?: { id: string; identities: string[] };
   /** The step-up the gateway verified for this approval (docs/step-up.md); the router requires it under step-up rules. */
   stepUp?: StepUpRecord;
 }
@@ -43,6 +47,7 @@ export class VoteCaster {
       // Someone who cannot see the action (a channel member who is no approver of it) is answered
       // here: the router would keep such a refusal out of the action's chain, so no answer would come.
       const view = await this.waiter.get(actionId);
+      if (vote.onBehalfOf) return this.castFor(vote, vote.onBehalfOf, watch, waitMs, view);
       if (view && !canSee(voter, view)) {
         const reason = `${voter.id} is not eligible to vote on this action${view.policy?.rule ? `: rule ${view.policy.rule} does not name them` : ''}.`;
         return { kind: 'rejected' as const, view, code: 'not_eligible' as const, reason, commandId: '' };
@@ -61,5 +66,31 @@ export class VoteCaster {
       }, { id: vote.commandId, via });
       return { commandId, ...(await watch.answer(commandId, waitMs, view)) };
     });
+  }
+
+  /**
+   * A delegate's vote goes to the delegator's ledger (ADR 0010), which relays it to the action with
+   * the same command id if the delegation is active when it decides: the answer is the action's,
+   * watched as for any vote. A ledger that refuses (a revocation raced the vote) relays nothing: the
+   * caller gets the 202 of an unanswered vote, and the vote never counts.
+   */
+  private async castFor(vote: Vote, onBehalfOf: { id: string; identities: string[] }, watch: ActionWatch, waitMs: number, view: ActionView | undefined) {
+    const { actionId, voter, identity, comment, via } = vote;
+    const commandId = await this.commands.send('CastDelegatedVote', delegationLedgerId(onBehalfOf.id), voter, {
+      actionId,
+      vote: {
+        voter: voter.id,
+        voterIdentities: [...new Set([...voter.identities, identity])],
+        decision: vote.decision,
+        ...(comment !== undefined ? { comment } : {}),
+        via,
+        identity,
+        ...(vote.paramsHash ? { paramsHash: vote.paramsHash } : {}),
+        ...(vote.stepUp ? { stepUp: vote.stepUp } : {}),
+        onBehalfOf: onBehalfOf.id,
+        onBehalfOfIdentities: onBehalfOf.identities,
+      },
+    }, { id: vote.commandId, via });
+    return { ...(await watch.answer(commandId, waitMs, view)), commandId };
   }
 }

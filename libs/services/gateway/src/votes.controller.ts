@@ -15,6 +15,7 @@ import { standingTerms, type StandingBody } from './standing/standing-terms.ts';
 import { presentAction } from './views.ts';
 import { visibleAction } from './visibility.ts';
 import { StepUpGate } from './passkeys/index.ts';
+import { DelegatedVotes } from './delegations/index.ts';
 
 export const REJECTION_STATUS: Record<RejectionCode, number> = {
   self_approval: 403,
@@ -37,9 +38,10 @@ export const REJECTION_STATUS: Record<RejectionCode, number> = {
   step_up_required: 403,
 };
 
-interface ApproveBody { comment?: string; breakGlass?: boolean; standing?: StandingBody; stepUp?: { response: unknown } }
+interface ApproveBody { comment?: string; breakGlass?: boolean; standing?: StandingBody; stepUp?: { response: unknown }; onBehalfOf?: string }
+interface DenyBody { reason: string; onBehalfOf?: string }
 const checkApprove = checker<ApproveBody>(approveBody, 'body');
-const checkDeny = checker<{ reason: string }>(denyBody, 'body');
+const checkDeny = checker<DenyBody>(denyBody, 'body');
 
 /** A break-glass approval stands alone and is reviewed later: the comment is the record of why. */
 function parseApprove(raw: unknown): ApproveBody {
@@ -55,7 +57,7 @@ function parseApprove(raw: unknown): ApproveBody {
 }
 
 /** Break-glass is a way to approve; on a denial it is a mistake worth naming, not a stray field. */
-function parseDeny(raw: unknown): { reason: string } {
+function parseDeny(raw: unknown): DenyBody {
   if (raw !== null && typeof raw === 'object' && !Array.isArray(raw) && 'breakGlass' in raw) {
     throw new Problem(422, 'break-glass-not-for-denials', 'Break-glass applies to approvals only.',
       'A denial takes effect on its own already; send the denial without breakGlass.',
@@ -80,20 +82,21 @@ export class VotesController {
     @Inject(VoteCaster) private readonly votes: VoteCaster,
     @Inject(GATEWAY_LIMITS) private readonly limits: GatewayLimits,
     @Inject(StepUpGate) private readonly stepUps: StepUpGate,
+    @Inject(DelegatedVotes) private readonly delegated: DelegatedVotes,
   ) {}
 
   @Post('approve')
   @HttpCode(200)
   approve(@CurrentCaller() caller: Caller, @Param('id') id: string, @Body() raw: unknown, @Res({ passthrough: true }) res: Response) {
     const body = parseApprove(raw);
-    return this.vote(caller, id, 'approve', body.comment, res, body.breakGlass === true, body.standing, body.stepUp);
+    return this.vote(caller, id, 'approve', body.comment, res, body.breakGlass === true, body.standing, body.stepUp, body.onBehalfOf);
   }
 
   @Post('deny')
   @HttpCode(200)
   deny(@CurrentCaller() caller: Caller, @Param('id') id: string, @Body() raw: unknown, @Res({ passthrough: true }) res: Response) {
     const body = parseDeny(raw);
-    return this.vote(caller, id, 'deny', body.reason, res);
+    return this.vote(caller, id, 'deny', body.reason, res, false, undefined, undefined, body.onBehalfOf);
   }
 
   @Post('cancel')
@@ -116,14 +119,22 @@ export class VotesController {
     return this.outcome(seen, () => this.commands.send('RecordReview', id, caller.principal, { reviewer: caller.principal.id, verdict: body.verdict, comment: body.comment }), res);
   }
 
-  private async vote(caller: Caller, id: string, decision: 'approve' | 'deny', comment: string | undefined, res: Response, breakGlass = false, offered?: StandingBody, stepUpBody?: { response: unknown }) {
-    const seen = await visibleAction(this.waiter, caller, id);
+  private async vote(caller: Caller, id: string, decision: 'approve' | 'deny', comment: string | undefined, res: Response, breakGlass = false, offered?: StandingBody, stepUpBody?: { response: unknown }, requested?: string) {
+    // A delegate sees the actions of the delegators they may vote for (ADR 0010), and votes for one of them.
+    await this.delegated.requireDelegation(caller, requested);
+    const seen = await this.delegated.visibleAction(this.waiter, caller, id);
+    const onBehalfOf = await this.delegated.voteFor(caller, seen, requested);
+    if (onBehalfOf && (breakGlass || offered)) {
+      const field = breakGlass ? 'breakGlass' : 'standing';
+      throw new Problem(422, 'not-delegated', 'This cannot be done on someone else\'s behalf.', `A delegate casts plain votes for ${onBehalfOf.id}: break-glass and standing approvals are never delegated.`,
+        [{ pointer: `/${field}`, detail: `is not allowed on a vote for ${onBehalfOf.id}` }]);
+    }
     // Step-up (docs/step-up.md): verified here, bound to what was seen; the router still refuses an approval without it.
     const stepUp = decision === 'approve' ? await this.stepUps.forApproval(caller, seen, stepUpBody) : undefined;
     const { identity, principal: voter } = caller;
     // Checked against the rule while the action waits; on a decided one the router answers `already_decided` first.
     const standing = offered && seen.status === 'pending' ? standingTerms(offered, seen) : undefined;
-    const answer = await this.votes.cast({ actionId: id, voter, identity, via: 'api', decision, comment, breakGlass, ...(standing ? { standing } : {}), ...(stepUp ? { stepUp, paramsHash: seen.paramsHash } : {}) }, this.limits.answerWaitMs);
+    const answer = await this.votes.cast({ actionId: id, voter, identity, via: 'api', decision, comment, breakGlass, ...(standing ? { standing } : {}), ...(onBehalfOf ? { onBehalfOf } : {}), ...(stepUp ? { stepUp, paramsHash: seen.paramsHash } : {}) }, this.limits.answerWaitMs);
     return this.present(seen, answer.commandId, answer, res);
   }
 

@@ -55,6 +55,13 @@ export const READ_MODEL_INDEXES: IndexSpecs = {
     { visibleTo: 1 },
     { requester: 1 },
   ],
+  delegations: [
+    // GET /v1/delegations, newest first; the delegate's inbox and vote default; a delegator's live ones.
+    { createdAt: -1, _id: -1 },
+    { visibleTo: 1 },
+    { delegate: 1, until: 1 },
+    { delegator: 1, until: 1 },
+  ],
   passkeys: [
     // GET /v1/passkeys: a principal's own, oldest first.
     { principal: 1, registeredAt: 1 },
