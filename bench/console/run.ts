@@ -145,6 +145,7 @@ try {
   report('control: empty, between the 1,000 loads', control);
   const tti = (loads: InboxLoad[]) => loads.map((l) => l.interactive);
   console.log(`\nratio ${PENDING} / empty: median ${(median(tti(full)) / median(tti(empty))).toFixed(2)} ×, p90 ${(quantile(tti(full), 0.9) / quantile(tti(empty), 0.9)).toFixed(2)} ×`);
+  console.log(`ratio ${PENDING} / control (loaded in turn with them): median ${(median(tti(full)) / median(tti(control))).toFixed(2)} ×, p90 ${(quantile(tti(full), 0.9) / quantile(tti(control), 0.9)).toFixed(2)} ×`);
   console.log(`control / empty: median ${(median(tti(control)) / median(tti(empty))).toFixed(2)} × (drift of the machine between the cases)`);
   console.log(`\nAPI calls of one ${PENDING}-pending load (${full[0].calls.length}):\n  ${describeCalls(full[0].calls).join('\n  ')}`);
   const limits = new Set(full.flatMap((l) => l.calls.filter((c) => c.query.limit).map((c) => c.query.limit)));
