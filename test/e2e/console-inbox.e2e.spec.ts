@@ -25,7 +25,8 @@ describe('console inbox in the browser: live requests, votes, refusals, keyboard
 
   before(async () => {
     idp = await startOidcProvider({ users: CONSOLE_USERS });
-    cs = await startCountersign({ env: { ...CONSOLE_ENV, ...idp.env } });
+    // Checkpoints every second, so the detail's screenshot shows a verified proof.
+    cs = await startCountersign({ env: { ...CONSOLE_ENV, ...idp.env, COUNTERSIGN_CHECKPOINT_INTERVAL: '1s' } });
     browser = await launchBrowser();
     base = browserUrl(cs.url);
     [agent, alice, bobApi] = [client(cs.url, KEYS.agent), client(cs.url, KEYS.alice), client(cs.url, KEYS.bob)];
@@ -201,11 +202,13 @@ describe('console inbox in the browser: live requests, votes, refusals, keyboard
     await screenshot(page, join(ROOT, 'docs/console/inbox.png'));
 
     await bobApi.post(`/v1/actions/${exportId}/approve`, { comment: 'Scoped to Q4, fine.' });
+    await until(async () => (await alice.get(`/v1/actions/${exportId}/proof`)).body.events?.at(-1)?.type === 'ActionApproved', 'the decision under a checkpoint');
     await page.goto(`${base}/console/actions/${exportId}`);
+    await page.getByTestId('proof-verdict').filter({ hasText: /^Verified under checkpoint/ }).waitFor();
     await page.getByTestId('action-status').filter({ hasText: 'approved' }).waitFor();
     await page.getByTestId('chain-verdict').filter({ hasText: 'Hash chain intact' }).waitFor();
     await page.getByRole('list', { name: 'Events' }).getByRole('listitem').filter({ hasText: 'ActionApproved' }).waitFor();
-    // The whole page: the timeline and the verdicts are below the first screen.
-    await screenshot(page, join(ROOT, 'docs/console/action-detail.png'), { fullPage: true });
+    // Down to the timeline: the verdicts and the events are below the first screen.
+    await screenshot(page, join(ROOT, 'docs/console/action-detail.png'), { maxHeight: 1400 });
   });
 });

@@ -103,10 +103,15 @@ export function browserUrl(gatewayUrl: string): string {
   return gatewayUrl.replace('://127.0.0.1:', '://localhost:');
 }
 
-/** Writes a screenshot of the page for the docs: its viewport, or the whole page when `fullPage`. */
-export async function screenshot(page: Page, path: string, options: { fullPage?: boolean } = {}): Promise<void> {
+/**
+ * Writes a screenshot of the page for the docs: its viewport, or with `maxHeight` the page from
+ * its top down to that many pixels (the whole page when shorter), so a long page stays a small file.
+ */
+export async function screenshot(page: Page, path: string, options: { maxHeight?: number } = {}): Promise<void> {
   mkdirSync(dirname(path), { recursive: true });
-  await page.screenshot({ path, type: 'png', animations: 'disabled', caret: 'hide', scale: 'css', fullPage: options.fullPage ?? false });
+  const size = page.viewportSize() ?? DESKTOP;
+  const clip = options.maxHeight ? { x: 0, y: 0, width: size.width, height: options.maxHeight } : undefined;
+  await page.screenshot({ path, type: 'png', animations: 'disabled', caret: 'hide', scale: 'css', fullPage: clip !== undefined, ...(clip ? { clip } : {}) });
 }
 
 /** Whether the page scrolls sideways: its content wider than its viewport. */
