@@ -49,6 +49,11 @@ const proposalLike = fc.record(
     finishedAt: fc.oneof(text, fc.constant('2026-02-30T00:00:00Z')),
     error: text,
     executor: text,
+    // delegation: delegates and delegators known or not, periods well-formed or not
+    delegate: fc.oneof(text, fc.constantFrom('alice', 'bob', 'erin', 'demo-agent')),
+    onBehalfOf: fc.oneof(text, fc.constantFrom('alice', 'bob', 'erin')),
+    until: fc.oneof(text, fc.constant('2026-02-30T00:00:00Z'), fc.date({ noInvalidDate: true }).map((d) => d.toISOString())),
+    from: fc.oneof(text, fc.date({ noInvalidDate: true }).map((d) => d.toISOString())),
   },
   { requiredKeys: [] },
 );
@@ -100,7 +105,7 @@ const queries = fc.oneof(
   fc.constant(''),
   fc.array(
     fc.tuple(
-      fc.oneof(fc.constantFrom('status', 'requester', 'action', 'actionId', 'approver', 'review', 'limit', 'cursor', 'after', 'format', 'from', 'to', 'outcome', 'type', 'returnTo', 'code', 'state'), ascii(10)),
+      fc.oneof(fc.constantFrom('status', 'requester', 'action', 'actionId', 'approver', 'review', 'limit', 'cursor', 'after', 'format', 'from', 'to', 'outcome', 'type', 'returnTo', 'code', 'state', 'all'), ascii(10)),
       fc.oneof(text, fc.constantFrom('me', 'pending', '0', '1000', '1001', '-1', '2026-01-01T23:59:60Z', '2026-02-30T00:00:00Z', 'WyJhIiwiYiJd', '%ZZ')),
     ),
     { maxLength: 4 },
@@ -129,6 +134,9 @@ const endpoints = (ids: fc.Arbitrary<string>) =>
     ids.map((id) => ({ method: 'POST' as const, path: `/v1/actions/${id}/step-up` })),
     fc.constant({ method: 'GET' as const, path: '/v1/passkeys' }),
     fc.constantFrom('/v1/passkeys', '/v1/passkeys/registration-options').map((path) => ({ method: 'POST' as const, path })),
+    // Delegation (docs/delegation.md): list, read, make.
+    fc.oneof(fc.constant('/v1/delegations'), ids.map((id) => `/v1/delegations/${id}`)).map((path) => ({ method: 'GET' as const, path })),
+    fc.constant({ method: 'POST' as const, path: '/v1/delegations' }),
     // Console sign-in (docs/api.md#console-sign-in-and-sessions): who am I, and the /auth endpoints.
     fc.constantFrom('/v1/me', '/auth/login', '/auth/callback').map((path) => ({ method: 'GET' as const, path })),
     fc.constant({ method: 'POST' as const, path: '/auth/logout' }),
