@@ -6,6 +6,7 @@ import { idempotentActionId } from '@countersign/contracts';
 import { hookIdempotencyKey } from '@countersign/agents';
 import { Countersign } from '@countersign/sdk';
 import { KEYS } from '../support/api-client.ts';
+import { cliNodeArgs } from '../support/cli-process.ts';
 import { freePort, removeDir, ROOT, SHAPE, startCountersign, type RunningCountersign } from '../support/countersign-process.ts';
 import { until } from '../support/until.ts';
 
@@ -25,7 +26,7 @@ interface HookResult {
 /** `countersign hook claude-code` as Claude Code runs it: the hook JSON on stdin, the decision on stdout. */
 function runHook(stdin: string, url: string, args: string[] = [], env: Record<string, string> = {}): Promise<HookResult> {
   const inherited = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('COUNTERSIGN_')));
-  const child = spawn(process.execPath, ['--import', 'tsx', 'apps/cli/src/main.ts', 'hook', 'claude-code', ...args], {
+  const child = spawn(process.execPath, [...cliNodeArgs(), 'hook', 'claude-code', ...args], {
     cwd: ROOT,
     env: { ...inherited, COUNTERSIGN_URL: url, COUNTERSIGN_API_KEY: KEYS.agent, ...env },
     stdio: ['pipe', 'pipe', 'pipe'],

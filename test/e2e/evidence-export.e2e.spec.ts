@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { computeEventHash, type ActionProof, type EventEnvelope } from '@countersign/contracts';
 import { client, KEYS, type Client } from '../support/api-client.ts';
+import { cliNodeArgs } from '../support/cli-process.ts';
 import { removeDir, ROOT, SHAPE, startCountersign, type RunningCountersign } from '../support/countersign-process.ts';
 import { E2E_ENV } from '../support/e2e-env.ts';
 import { readBundle, repack, sha256, verifyBundleByHand, type Bundle } from '../support/evidence-bundle.ts';
@@ -19,7 +20,7 @@ import { until } from '../support/until.ts';
  * server stopped, by hand (sha256, chains, proofs under the pinned keys) and by `countersign audit
  * verify`; NDJSON and CSV exports give the rows of GET /v1/audit's pages.
  */
-const CLI = ['--import', 'tsx', 'apps/cli/src/main.ts'];
+const CLI = cliNodeArgs();
 const HAS_VERIFY = existsSync(join(ROOT, 'apps/cli/src/audit-verify-command.ts'));
 
 function cli(args: string[], env: Record<string, string>): Promise<{ code: number | null; stdout: string; stderr: string }> {

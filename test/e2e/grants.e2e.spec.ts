@@ -11,6 +11,7 @@ import {
 } from '@countersign/sdk';
 import { generateKeyPairSync } from 'node:crypto';
 import { client, KEYS } from '../support/api-client.ts';
+import { cliNodeArgs } from '../support/cli-process.ts';
 import { freePort, removeDir, ROOT, SHAPE, startCountersign, type RunningCountersign } from '../support/countersign-process.ts';
 import { until } from '../support/until.ts';
 
@@ -198,7 +199,7 @@ describe(`signed grants, executions and guard (${SHAPE})`, () => {
     await alice.approve(before.body.id);
     const old = (await api.get(`/v1/actions/${before.body.id}/grant`)).body;
     await cs.stop();
-    const rotate = spawn(process.execPath, ['--import', 'tsx', 'apps/cli/src/main.ts', 'grant-keys', 'rotate', '--file', KEY_FILE], { cwd: ROOT, stdio: 'inherit' });
+    const rotate = spawn(process.execPath, [...cliNodeArgs(), 'grant-keys', 'rotate', '--file', KEY_FILE], { cwd: ROOT, stdio: 'inherit' });
     assert.equal(await new Promise((r) => rotate.once('exit', r)), 0);
     cs = await startCountersign({ env: ENV, dataDir: cs.dataDir });
     // The grant keys: the checkpoint keys published beside them carry notBefore (ADR 0007).

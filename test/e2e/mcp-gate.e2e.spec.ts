@@ -14,12 +14,13 @@ import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/
 import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { client, KEYS } from '../support/api-client.ts';
+import { cliNodeArgs } from '../support/cli-process.ts';
 import { freePort, removeDir, ROOT, SHAPE, startCountersign, type RunningCountersign } from '../support/countersign-process.ts';
 import { createUpstreamServer } from '../support/mcp-upstream-tools.ts';
 import { until } from '../support/until.ts';
 
 const UPSTREAM = join(ROOT, 'test/support/mcp-upstream-server.ts');
-const CLI = join(ROOT, 'apps/cli/src/main.ts');
+const CLI = cliNodeArgs();
 const FAST_RETRY = { retry: { attempts: 2, baseMs: 10, maxMs: 50 } };
 
 interface Gate {
@@ -58,7 +59,7 @@ describe(`the MCP gate in front of a real MCP server (${SHAPE})`, () => {
     writeFileSync(file, config.join('\n'));
     const transport = new StdioClientTransport({
       command: process.execPath,
-      args: ['--import', 'tsx', CLI, 'mcp-gate', '--config', file, ...rest],
+      args: [...CLI, 'mcp-gate', '--config', file, ...rest],
       cwd: ROOT,
       env: gateEnv(),
       stderr: 'inherit',
@@ -460,7 +461,7 @@ describe(`the MCP gate in front of a real MCP server (${SHAPE})`, () => {
         `  files: { command: ${JSON.stringify(upstreamCommand(join(dir, 'conflict-files.jsonl')))} }`,
         `  mirror: { command: ${JSON.stringify(upstreamCommand(join(dir, 'conflict-mirror.jsonl')))} }`,
       ].join('\n'));
-      const exited = await promisify(execFile)(process.execPath, ['--import', 'tsx', CLI, 'mcp-gate', '--config', file], { cwd: ROOT, env: gateEnv(), timeout: 60_000 })
+      const exited = await promisify(execFile)(process.execPath, [...CLI, 'mcp-gate', '--config', file], { cwd: ROOT, env: gateEnv(), timeout: 60_000 })
         .then(() => ({ code: 0, stderr: '' }), (error: { code?: number; stderr?: string }) => ({ code: error.code, stderr: error.stderr ?? '' }));
       assert.equal(exited.code, 1);
       assert.match(exited.stderr, /^countersign: the upstream MCP servers files and mirror both expose the tool "read_file"; give one of them a prefix[^\n]*\n$/);
@@ -473,7 +474,7 @@ describe(`the MCP gate in front of a real MCP server (${SHAPE})`, () => {
     const file = join(dir, 'listen.yaml');
     writeFileSync(file, ['server: files', 'pendingBound: 60s', 'readOnly: [read_file]'].join('\n'));
     // gateEnv() sets COUNTERSIGN_API_KEY to the agent's key: with --listen it must be ignored.
-    const child = spawn(process.execPath, ['--import', 'tsx', CLI, 'mcp-gate', '--config', file, '--listen', `127.0.0.1:${port}`, '--', ...upstreamCommand(callsFile)], {
+    const child = spawn(process.execPath, [...CLI, 'mcp-gate', '--config', file, '--listen', `127.0.0.1:${port}`, '--', ...upstreamCommand(callsFile)], {
       cwd: ROOT, env: gateEnv(), stdio: ['ignore', 'ignore', 'pipe'],
     });
     let stderr = '';

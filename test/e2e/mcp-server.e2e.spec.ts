@@ -5,6 +5,7 @@ import { Countersign } from '@countersign/sdk';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { KEYS } from '../support/api-client.ts';
+import { cliNodeArgs } from '../support/cli-process.ts';
 import { freePort, removeDir, ROOT, SHAPE, startCountersign, type RunningCountersign } from '../support/countersign-process.ts';
 import { until } from '../support/until.ts';
 
@@ -26,7 +27,7 @@ async function connectMcp(url: string): Promise<Client> {
   const inherited = Object.fromEntries(Object.entries(process.env).filter(([k, v]) => !k.startsWith('COUNTERSIGN_') && v !== undefined)) as Record<string, string>;
   const transport = new StdioClientTransport({
     command: process.execPath,
-    args: ['--import', 'tsx', 'apps/cli/src/main.ts', 'mcp'],
+    args: [...cliNodeArgs(), 'mcp'],
     cwd: ROOT,
     env: { ...inherited, COUNTERSIGN_URL: url, COUNTERSIGN_API_KEY: KEYS.agent },
     stderr: 'inherit',

@@ -1,8 +1,15 @@
 // The `countersign` command as a subprocess, as a person or a pipeline runs it: configured only by
 // COUNTERSIGN_URL and COUNTERSIGN_API_KEY, its status, stdout and stderr collected.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { join } from 'node:path';
+import { nodeArgsFor } from './app-bundles.ts';
 import { ROOT } from './countersign-process.ts';
+
+/**
+ * What `node` runs for `countersign <args>`: the CLI's bundle (test/support/app-bundles.ts), so a
+ * test does not pay for compiling the TypeScript at each call. The same code as the shipped
+ * bin/countersign.mjs runs under tsx; the crash-consistency and rebuild suites still run that bin.
+ */
+export const cliNodeArgs = (): string[] => nodeArgsFor('apps/cli/src/main.ts');
 
 export interface CliRun {
   code: number | null;
@@ -21,7 +28,7 @@ export interface RunningCli {
 /** Starts `countersign <args>` against `url` as the holder of `apiKey`. */
 export function startCli(args: readonly string[], url: string, apiKey: string, env: Record<string, string> = {}): RunningCli {
   const inherited = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('COUNTERSIGN_')));
-  const child = spawn(process.execPath, [join(ROOT, 'apps/cli/bin/countersign.mjs'), ...args], {
+  const child = spawn(process.execPath, [...cliNodeArgs(), ...args], {
     cwd: ROOT,
     env: { ...inherited, COUNTERSIGN_URL: url, COUNTERSIGN_API_KEY: apiKey, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
