@@ -15,6 +15,7 @@ import { computeEventHash, signCheckpoint, TOPICS, type CheckpointSignedData, ty
 import { readTopicFile, rewriteTopicFile } from '@countersign/eventlog/testing';
 import { rotateCheckpointKeyFile, type CheckpointKeyFile } from '@countersign/runtime';
 import { client, KEYS } from '../support/api-client.ts';
+import { cliNodeArgs } from '../support/cli-process.ts';
 import { READY_MS, removeDir, ROOT, SHAPE, startCountersign, tempDataDir } from '../support/countersign-process.ts';
 import { E2E_ENV } from '../support/e2e-env.ts';
 import { until } from '../support/until.ts';
@@ -47,7 +48,7 @@ function rechain(events: EventEnvelope[], from = 0): void {
 function verifyCli(dir: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
   const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('COUNTERSIGN_')));
   return new Promise((done) => {
-    const child = spawn(process.execPath, [join(ROOT, 'apps/cli/bin/countersign.mjs'), 'audit', 'verify', dir], { cwd: ROOT, env });
+    const child = spawn(process.execPath, [...cliNodeArgs(), 'audit', 'verify', dir], { cwd: ROOT, env });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (b) => (stdout += b));
@@ -73,7 +74,9 @@ async function startExpectingRefusal(dataDir: string): Promise<{ code: number | 
 const sha = async (path: string) => createHash('sha256').update(await readFile(path)).digest('hex');
 
 // The file log is the embedded shape's: tools/test.mjs runs this suite in that shape only.
-describe('audit verify and the refusal at start, on tampered copies of a real data directory', () => {
+// Each test tampers with a copy of its own and starts its own processes, so they run four at a time
+// (each is a CLI run and a server start, mostly waiting on module loads and the disk).
+describe('audit verify and the refusal at start, on tampered copies of a real data directory', { concurrency: 4 }, () => {
   let pristine: string;
   const copies: string[] = [];
   let target: string; // an action stream of the first run, with several events, covered by checkpoint 1
