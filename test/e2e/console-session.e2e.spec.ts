@@ -15,7 +15,7 @@ async function fetchFromPage(page: Page, path: string, init: { method: string; h
   }, [path, init] as const);
 }
 
-describe('console sessions: CSRF and session fixation refused (browser)', () => {
+describe('console sessions in the browser: sign-in and sign-out, CSRF and session fixation refused', () => {
   let idp: RunningOidcProvider;
   let cs: RunningCountersign;
   let browser: Browser;
@@ -60,6 +60,20 @@ describe('console sessions: CSRF and session fixation refused (browser)', () => 
     // A script of the page cannot read it.
     assert.equal(await bob.page.evaluate('document.cookie.includes("countersign-session")'), false);
     await bob.context.close();
+  });
+
+  it('signs out with the Sign out button: the session is over on the server, not just forgotten by the browser', async () => {
+    const alice = await newUser(browser);
+    await signIn(alice.page, base, 'alice@example.com');
+    await alice.page.getByTestId('signed-in-as').filter({ hasText: '(alice)' }).waitFor();
+    const session = (await alice.context.cookies(base)).find((c) => c.name === SESSION_COOKIE)!;
+    await alice.page.getByRole('button', { name: 'Sign out' }).click();
+    // The gateway hands over to the IdP's sign-out (its end_session_endpoint), off the console.
+    await alice.page.waitForURL((url) => !url.href.startsWith(`${base}/console`));
+    assert.equal((await alice.context.cookies(base)).some((c) => c.name === SESSION_COOKIE), false, 'the cookie cleared');
+    // A copy of the cookie taken before is worth nothing now.
+    assert.equal((await fetch(`${cs.url}/v1/me`, { headers: { cookie: `${SESSION_COOKIE}=${session.value}` } })).status, 401);
+    await alice.context.close();
   });
 
   it("refuses the page's own state-changing fetch without the CSRF token, and records nothing", async () => {
