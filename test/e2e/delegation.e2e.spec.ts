@@ -4,6 +4,7 @@ import { waitFor } from '@countersign/testing';
 import { client, KEYS, type Client } from '../support/api-client.ts';
 import { removeDir, startCountersign, type RunningCountersign, SHAPE } from '../support/countersign-process.ts';
 import { E2E_ENV } from '../support/e2e-env.ts';
+import { cli } from '../support/cli-process.ts';
 
 /**
  * Out-of-office delegation (ADR 0010) through the API, in both shapes, with the demo principals:
@@ -143,6 +144,25 @@ describe(`delegation through the API (${SHAPE})`, () => {
     const ended = await erin.post(`/v1/actions/${id}/deny`, { reason: 'too late', onBehalfOf: 'bob' });
     assert.equal(ended.status, 403, ended.text);
     assert.equal((await alice.get(`/v1/actions/${id}/events`)).body.events.length, events, 'nothing appended');
+  });
+
+  it('delegates, lists and revokes from the command line', async () => {
+    const added = await cli(['delegations', 'add', 'erin', '--until', '2h', '--reason', 'dentist', '--json'], cs.url, KEYS.alice);
+    assert.equal(added.code, 0, added.stderr);
+    const made = JSON.parse(added.stdout);
+    assert.deepEqual([made.delegator, made.delegate, made.status, made.reason], ['alice', 'erin', 'active', 'dentist']);
+    await waitFor(async () => ((await alice.get(`/v1/delegations/${made.id}`)).status === 200 ? true : undefined), { what: 'the delegation projected', timeoutMs: 30_000 });
+    const listed = await cli(['delegations', 'list', '--live'], cs.url, KEYS.erin);
+    assert.equal(listed.code, 0, listed.stderr);
+    assert.match(listed.stdout, new RegExp(`${made.id} {2}alice → erin .* active {2}\\(dentist\\)`));
+    const refused = await cli(['delegations', 'revoke', made.id], cs.url, KEYS.erin);
+    assert.equal(refused.code, 1);
+    assert.match(refused.stderr, /403 not-allowed-to-revoke/);
+    const revoked = await cli(['delegations', 'revoke', made.id], cs.url, KEYS.alice);
+    assert.equal(revoked.code, 0, revoked.stderr);
+    assert.match(revoked.stdout, /^revoked: .* revoked/);
+    const bad = await cli(['delegations', 'add', 'erin', '--until', 'someday'], cs.url, KEYS.alice);
+    assert.equal(bad.code, 2);
   });
 
   it('counts a delegator once: their delegate cannot add a second vote for them, and only the delegator or an admin revokes', async () => {

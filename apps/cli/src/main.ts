@@ -3,6 +3,7 @@
  * and where; client commands exit with the statuses of cli-errors.ts (docs/cli.md).
  *   countersign request <action> <resource> … [-- cmd]   propose, wait, print the grant or run cmd under it
  *   countersign actions list|show|approve|deny|cancel   the API for people and scripts
+ *   countersign delegations add|list|revoke  let a colleague vote for you while you are away
  *   countersign readmodel rebuild            drop the read models and rebuild them from offset 0
  *   countersign readmodel project --from N   project events from offset N of every partition
  *   countersign policy validate|eval|test    check policy files, evaluate an input, run test cases
@@ -20,6 +21,7 @@ import { registerMcpCommand } from './mcp-command.ts';
 import { registerHookCommand } from './hook-command.ts';
 import { registerMcpGateCommand } from './mcp-gate-command.ts';
 import { registerAuditCommands } from './audit-commands.ts';
+import { registerDelegationsCommands } from './delegations-commands.ts';
 
 const program = new Command('countersign')
   .description('Countersign client and operator commands (configured by COUNTERSIGN_URL and COUNTERSIGN_API_KEY, and by the same COUNTERSIGN_* variables as the services)')
@@ -32,8 +34,9 @@ registerMcpCommand(program);
 registerHookCommand(program);
 registerMcpGateCommand(program);
 registerAuditCommands(program);
+registerDelegationsCommands(program);
 // A client command in a pipeline should not pay for (or depend on) the services' libraries.
-if (!['request', 'actions', 'mcp', 'hook', 'mcp-gate', 'audit'].includes(process.argv[2] ?? '')) {
+if (!['request', 'actions', 'mcp', 'hook', 'mcp-gate', 'audit', 'delegations'].includes(process.argv[2] ?? '')) {
   const { registerOperatorCommands } = await import('./operator-commands.ts');
   registerOperatorCommands(program);
 }
