@@ -134,6 +134,16 @@ function bundles(): { dir: string; entries: Record<string, string> } {
 }
 
 /**
+ * The environment a process started from the bundles adds: V8's compile cache for the modules it
+ * loads (node_modules' above all), kept beside the bundles, which takes about a sixth off a start's
+ * CPU from the second start on. Node ignores a cache it cannot use.
+ */
+export function bundleEnv(): Record<string, string> {
+  if (!FROM_BUNDLES || process.env.NODE_COMPILE_CACHE) return {};
+  return { NODE_COMPILE_CACHE: join(bundles().dir, 'compile-cache') };
+}
+
+/**
  * The arguments that make `node` run `entry` (a TypeScript entry point relative to the repository):
  * its bundle, or the source under tsx when it has none (or COUNTERSIGN_E2E_APPS=tsx).
  * Bundles run with source maps on, as the image runs them (NODE_OPTIONS=--enable-source-maps).

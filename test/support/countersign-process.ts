@@ -5,7 +5,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { basename, join, resolve } from 'node:path';
-import { nodeArgsFor } from './app-bundles.ts';
+import { bundleEnv, nodeArgsFor } from './app-bundles.ts';
 
 export const ROOT = resolve(import.meta.dirname, '../..');
 
@@ -102,7 +102,7 @@ function linesOf(prefix: string, sink: (text: string) => void) {
 function spawnApp(entry: string, env: Record<string, string>, sink: (text: string) => void, prefix = ''): Proc {
   const child = spawn(process.execPath, nodeArgsFor(entry), {
     cwd: ROOT,
-    env: { ...inherited(), HOST: '127.0.0.1', COUNTERSIGN_LOG_LEVEL: 'warn', ...env },
+    env: { ...inherited(), HOST: '127.0.0.1', COUNTERSIGN_LOG_LEVEL: 'warn', ...bundleEnv(), ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const [out, err] = [linesOf(prefix, sink), linesOf(prefix, sink)];
