@@ -96,20 +96,24 @@ describe('console inbox in the browser: live requests, votes, refusals, keyboard
     assert.equal(denied.votes[0].comment, 'Payroll leaves only through the HR export.');
   });
 
-  it("refuses to let anyone approve their own action, and says so", async () => {
-    // Bob asks himself (with his API key); the detail page offers the vote to whoever can see it, the server decides.
-    const id = await propose({ action: 'data.export', resource: 'prod/bob-own', params: { rows: 3 }, justification: 'My own export' }, bobApi);
-    const page = bob.page;
-    await page.goto(`${base}/console`);
-    await page.getByRole('list', { name: 'Waiting for your vote' }).waitFor({ state: 'attached' });
-    assert.equal(await request(page, 'data.export', 'prod/bob-own').count(), 0, 'not in his own queue');
-    await page.goto(`${base}/console/actions/${id}`);
-    await page.getByTestId('action-status').filter({ hasText: 'pending' }).waitFor();
-    await page.getByRole('button', { name: 'Approve', exact: true }).click();
-    await page.getByRole('alert').filter({ hasText: /Not done: .*own action/ }).waitFor();
-    const after = await view(id);
-    assert.equal(after.status, 'pending');
-    assert.deepEqual(after.votes, []);
+  it("refuses to let anyone approve their own action, asked by themselves or by their agent, and says so", async () => {
+    // Bob asks himself (with his API key), then through the agent he owns; the detail page offers
+    // the vote to whoever can see the action, and the server decides.
+    const bobBot = client(cs.url, 'bob-bot-key');
+    for (const [as, resource] of [[bobApi, 'prod/bob-own'], [bobBot, 'prod/bob-bot-own']] as const) {
+      const id = await propose({ action: 'data.export', resource, params: { rows: 3 }, justification: 'My own export' }, as);
+      const page = bob.page;
+      await page.goto(`${base}/console`);
+      await page.getByRole('list', { name: 'Waiting for your vote' }).waitFor({ state: 'attached' });
+      assert.equal(await request(page, 'data.export', resource).count(), 0, `${resource} not in bob's queue`);
+      await page.goto(`${base}/console/actions/${id}`);
+      await page.getByTestId('action-status').filter({ hasText: 'pending' }).waitFor();
+      await page.getByRole('button', { name: 'Approve', exact: true }).click();
+      await page.getByRole('alert').filter({ hasText: /^Not done: .*\bown\b/ }).waitFor();
+      const after = await view(id);
+      assert.equal(after.status, 'pending', resource);
+      assert.deepEqual(after.votes, [], resource);
+    }
   });
 
   it('works from the keyboard: j/k select, d denies with a typed reason, a approves, o opens, ? explains', async () => {

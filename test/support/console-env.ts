@@ -4,11 +4,12 @@ import type { OidcUser } from './oidc-provider.ts';
 
 /**
  * The console's browser tests and bench/console: the demo principals (alice and bob data
- * stewards, erin security, carol auditor, the demo agent) under test/fixtures/console-policies.
- * Start the system with these and the test IdP's `env`.
+ * stewards, erin security, carol auditor, the demo agent) and bob-bot, an agent bob owns (key
+ * `bob-bot-key`), under test/fixtures/console-policies. Start the system with these and the test
+ * IdP's `env`.
  */
 export const CONSOLE_ENV = {
-  COUNTERSIGN_PRINCIPALS: join(ROOT, 'config/demo/principals'),
+  COUNTERSIGN_PRINCIPALS: join(ROOT, 'test/fixtures/console-principals'),
   COUNTERSIGN_POLICIES: join(ROOT, 'test/fixtures/console-policies'),
 };
 
