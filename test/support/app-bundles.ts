@@ -39,13 +39,15 @@ function appEntryPoints(): Record<string, string> {
 
 /**
  * A hash of everything a bundle can contain or depend on: the sources (tests and the browser
- * console aside), tsconfig, the lock file and the build options.
+ * console aside, test support included), tsconfig, the lock file and the build options.
  */
 function sourceHash(entries: Record<string, string>): string {
   const files = globSync('{apps,libs,packages,examples}/**/*.{ts,tsx,mts,mjs,js,json}', {
     cwd: ROOT,
     exclude: (p) => p.includes('node_modules') || p.endsWith('.spec.ts') || p.startsWith('apps/console'),
   });
+  // The test compositions may import other test support.
+  files.push(...globSync('test/support/**/*.ts', { cwd: ROOT, exclude: (p) => p.endsWith('.spec.ts') }));
   files.push(...Object.values(entries), 'tsconfig.json', 'tsconfig.base.json', 'package.json', 'package-lock.json', 'tools/build.mjs');
   const hash = createHash('sha256');
   for (const file of [...new Set(files)].sort()) hash.update(`${file}\0`).update(readFileSync(join(ROOT, file))).update('\0');
