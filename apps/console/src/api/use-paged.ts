@@ -12,6 +12,8 @@ export function usePaged<T>(path: string | undefined, withCursor: (path: string,
   // Loading from the start: an empty list is only said to be empty once the first page answered.
   const [loading, setLoading] = useState(path !== undefined);
   const [error, setError] = useState<unknown>();
+  // How many times the first page answered: 0 until it has, so callers can tell "not yet listed".
+  const [firstPages, setFirstPages] = useState(0);
   const generation = useRef(0);
 
   const load = useCallback(async (url: string, replace: boolean) => {
@@ -23,6 +25,7 @@ export function usePaged<T>(path: string | undefined, withCursor: (path: string,
       if (mine !== generation.current) return;
       setItems((before) => (replace ? page.items : [...before, ...page.items]));
       setCursor(page.nextCursor);
+      if (replace) setFirstPages((n) => n + 1);
     } catch (e) {
       if (mine === generation.current) setError(e);
     } finally {
@@ -41,7 +44,7 @@ export function usePaged<T>(path: string | undefined, withCursor: (path: string,
   /** The first page again (after a change the list should show). */
   const reload = useCallback(() => (path ? load(path, true) : Promise.resolve()), [path, load]);
 
-  return { items, setItems, loadMore, reload, hasMore: cursor !== null, loading, error };
+  return { items, setItems, loadMore, reload, hasMore: cursor !== null, loading, error, firstPages };
 }
 
 /** Appends `cursor` to a path that may already have a query. */

@@ -21,7 +21,7 @@ type Open = { intent: 'deny' | 'break-glass' | 'review'; action: ActionView } | 
 /** What waits for me: my approval queue and the break-glass reviews I owe, live. */
 export function InboxPage({ me }: { me: Me }) {
   const id = me.principal.id;
-  const { queue, reviews, delegations, stream, settle } = useInbox();
+  const { queue, reviews, delegations, stream, settle, unseen, showUnseen } = useInbox();
   const announce = useAnnounce();
   const [selected, setSelected] = useState(0);
   const [byKeyboard, setByKeyboard] = useState(false);
@@ -78,6 +78,12 @@ export function InboxPage({ me }: { me: Me }) {
         Requests waiting for your vote, newest first. {stream === 'open' ? 'Live: new requests appear here.' : 'Connecting to live updates…'}{' '}
         Press <kbd>?</kbd> for keyboard shortcuts.
       </p>
+      {unseen > 0 ? (
+        <p className="notice" role="status">
+          {unseen === 1 ? '1 more new request.' : `${unseen} more new requests.`}{' '}
+          <button type="button" onClick={showUnseen}>Show newest</button>
+        </p>
+      ) : null}
       <ProblemAlert error={queue.error} label="Could not load your queue" />
       <InboxList label="Waiting for your vote" empty="Nothing waits for your vote." paged={queue} me={id} selected={selected} focusSelected={byKeyboard}
         onSelect={setSelected} onBehalfOf={onBehalfOf} busy={busy} errors={errors} onIntent={onIntent} />
