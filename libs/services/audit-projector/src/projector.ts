@@ -14,6 +14,14 @@ import { checkEventLinks, knownHashes, linkIds, type Mismatch } from './integrit
 export const PROJECTOR_GROUP = 'audit-projector';
 
 const BY_SEQ = { versionField: 'seq' } as const;
+
+/** What a ledger's batch projection gives back (libs/audit's project*Batch). */
+interface LedgerBatch<V> {
+  events: ActionEvent[];
+  entries: AuditEntry[];
+  views: Map<string, V>;
+  orphans?: readonly { type: string; seq: number; streamId: string }[];
+}
 /** Streams whose last event the link check remembers: ~150 bytes each. */
 const HEADS_REMEMBERED = 100_000;
 
@@ -166,53 +174,41 @@ export class Projector {
     this.projected += batch.events.length;
   }
 
-  /** Standing approvals, with their ledger events' raw rows and audit rows: versioned like the actions' (by seq). */
-  private async writeStanding(events: ActionEvent[]): Promise<void> {
-    const { store } = this.deps;
-    const views = store.collection<StandingView>(COLLECTIONS.standing);
-    const ids = [...new Set(events.map((e) => (e.data as { standingId: string }).standingId))];
-    const stored = new Map((await views.find({ _id: { $in: ids } })).map((view) => [view._id, view]));
-    const asWritten = new Map(events.map((e) => [e.id, e]));
-    const batch = await projectStandingBatch(events.map(upcast), async (id) => stored.get(id));
-    for (const orphan of batch.orphans) {
-      this.deps.warn(`event ${orphan.type} #${orphan.seq} of ${escapeForLog(orphan.streamId)} is about no standing approval granted before it; skipped`);
-    }
-    const rows = batch.events.map((e) => asWritten.get(e.id)!).map((e) => ({ ...e, _id: auditEntryId(e.streamId, e.seq), eventId: e.id }) as StoredEvent);
-    await Promise.all([
-      store.collection<StoredEvent>(COLLECTIONS.events).putMany(rows, BY_SEQ),
-      store.collection<AuditEntry>(COLLECTIONS.audit).putMany(batch.entries, BY_SEQ),
-    ]);
-    await views.putMany([...batch.views.values()], { versionField: 'lastSeq' });
-    this.projected += batch.events.length;
+  /** Standing approvals (ADR 0004), by standing approval id. */
+  private writeStanding(events: ActionEvent[]): Promise<void> {
+    return this.writeLedger<StandingView>(events, COLLECTIONS.standing, (d) => d.standingId as string, projectStandingBatch, 'is about no standing approval granted before it');
   }
 
-  /** Passkeys, with their events' raw rows and audit rows, versioned by seq like the rest. */
-  private async writePasskeys(events: ActionEvent[]): Promise<void> {
-    const { store } = this.deps;
-    const views = store.collection<PasskeyView>(COLLECTIONS.passkeys);
-    const ids = [...new Set(events.map((e) => { const d = e.data as { principal: string; credentialId: string }; return `${d.principal}:${d.credentialId}`; }))];
-    const stored = new Map((await views.find({ _id: { $in: ids } })).map((view) => [view._id, view]));
-    const asWritten = new Map(events.map((e) => [e.id, e]));
-    const batch = await projectPasskeyBatch(events.map(upcast), async (id) => stored.get(id));
-    const rows = batch.events.map((e) => asWritten.get(e.id)!).map((e) => ({ ...e, _id: auditEntryId(e.streamId, e.seq), eventId: e.id }) as StoredEvent);
-    await Promise.all([
-      store.collection<StoredEvent>(COLLECTIONS.events).putMany(rows, BY_SEQ),
-      store.collection<AuditEntry>(COLLECTIONS.audit).putMany(batch.entries, BY_SEQ),
-    ]);
-    await views.putMany([...batch.views.values()], { versionField: 'lastSeq' });
-    this.projected += batch.events.length;
+  /** Passkeys (ADR 0009), by principal and credential id. */
+  private writePasskeys(events: ActionEvent[]): Promise<void> {
+    return this.writeLedger<PasskeyView>(events, COLLECTIONS.passkeys, (d) => `${d.principal as string}:${d.credentialId as string}`, projectPasskeyBatch, 'is about no passkey registered before it');
   }
 
-  /** Delegations, with their ledger events' raw rows and audit rows: versioned like the actions' (by seq). */
-  private async writeDelegations(events: ActionEvent[]): Promise<void> {
+  /** Delegations (ADR 0010), by delegation id. */
+  private writeDelegations(events: ActionEvent[]): Promise<void> {
+    return this.writeLedger<DelegationView>(events, COLLECTIONS.delegations, (d) => d.delegationId as string, projectDelegationBatch, 'is about no delegation made before it');
+  }
+
+  /**
+   * A ledger's events (standing approvals, passkeys, delegations: no action view), with their raw
+   * rows and audit rows, and the ledger's own views: read once, folded, written once per batch,
+   * versioned by seq like the actions'.
+   */
+  private async writeLedger<V extends { _id: string; lastSeq: number }>(
+    events: ActionEvent[],
+    collection: string,
+    idOf: (data: Record<string, unknown>) => string,
+    project: (events: ActionEvent[], load: (id: string) => Promise<V | undefined>) => Promise<LedgerBatch<V>>,
+    orphanNote: string,
+  ): Promise<void> {
     const { store } = this.deps;
-    const views = store.collection<DelegationView>(COLLECTIONS.delegations);
-    const ids = [...new Set(events.map((e) => (e.data as { delegationId: string }).delegationId))];
+    const views = store.collection<V>(collection);
+    const ids = [...new Set(events.map((e) => idOf(e.data as unknown as Record<string, unknown>)))];
     const stored = new Map((await views.find({ _id: { $in: ids } })).map((view) => [view._id, view]));
     const asWritten = new Map(events.map((e) => [e.id, e]));
-    const batch = await projectDelegationBatch(events.map(upcast), async (id) => stored.get(id));
-    for (const orphan of batch.orphans) {
-      this.deps.warn(`event ${orphan.type} #${orphan.seq} of ${escapeForLog(orphan.streamId)} is about no delegation made before it; skipped`);
+    const batch = await project(events.map(upcast), async (id) => stored.get(id));
+    for (const orphan of batch.orphans ?? []) {
+      this.deps.warn(`event ${orphan.type} #${orphan.seq} of ${escapeForLog(orphan.streamId)} ${orphanNote}; skipped`);
     }
     const rows = batch.events.map((e) => asWritten.get(e.id)!).map((e) => ({ ...e, _id: auditEntryId(e.streamId, e.seq), eventId: e.id }) as StoredEvent);
     await Promise.all([

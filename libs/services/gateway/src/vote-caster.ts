@@ -41,7 +41,7 @@ export class VoteCaster {
   ) {}
 
   async cast(vote: Vote, waitMs: number): Promise<CommandAnswer & { commandId: string }> {
-    const { actionId, voter, identity, comment, via } = vote;
+    const { actionId, voter, via } = vote;
     // Watched before the vote is appended, so the events that answer it cannot pass unseen.
     return this.waiter.watching(actionId, async (watch) => {
       // Someone who cannot see the action (a channel member who is no approver of it) is answered
@@ -53,16 +53,9 @@ export class VoteCaster {
         return { kind: 'rejected' as const, view, code: 'not_eligible' as const, reason, commandId: '' };
       }
       const commandId = await this.commands.send('CastVote', actionId, voter, {
-        voter: voter.id,
-        voterIdentities: [...new Set([...voter.identities, identity])],
-        decision: vote.decision,
-        ...(comment !== undefined ? { comment } : {}),
-        via,
-        identity,
+        ...castVoteData(vote),
         ...(vote.breakGlass ? { breakGlass: true } : {}),
-        ...(vote.paramsHash ? { paramsHash: vote.paramsHash } : {}),
         ...(vote.standing ? { standing: vote.standing } : {}),
-        ...(vote.stepUp ? { stepUp: vote.stepUp } : {}),
       }, { id: vote.commandId, via });
       return { commandId, ...(await watch.answer(commandId, waitMs, view)) };
     });
@@ -75,22 +68,30 @@ export class VoteCaster {
    * caller gets the 202 of an unanswered vote, and the vote never counts.
    */
   private async castFor(vote: Vote, onBehalfOf: { id: string; identities: string[] }, watch: ActionWatch, waitMs: number, view: ActionView | undefined) {
-    const { actionId, voter, identity, comment, via } = vote;
+    const { actionId, voter, via } = vote;
     const commandId = await this.commands.send('CastDelegatedVote', delegationLedgerId(onBehalfOf.id), voter, {
       actionId,
       vote: {
-        voter: voter.id,
-        voterIdentities: [...new Set([...voter.identities, identity])],
-        decision: vote.decision,
-        ...(comment !== undefined ? { comment } : {}),
-        via,
-        identity,
-        ...(vote.paramsHash ? { paramsHash: vote.paramsHash } : {}),
-        ...(vote.stepUp ? { stepUp: vote.stepUp } : {}),
+        ...castVoteData(vote),
         onBehalfOf: onBehalfOf.id,
         onBehalfOfIdentities: onBehalfOf.identities,
       },
     }, { id: vote.commandId, via });
     return { ...(await watch.answer(commandId, waitMs, view)), commandId };
   }
+}
+
+/** What every vote carries, in person or relayed through a delegator's ledger. */
+function castVoteData(vote: Vote) {
+  const { voter, identity, comment, via } = vote;
+  return {
+    voter: voter.id,
+    voterIdentities: [...new Set([...voter.identities, identity])],
+    decision: vote.decision,
+    ...(comment !== undefined ? { comment } : {}),
+    via,
+    identity,
+    ...(vote.paramsHash ? { paramsHash: vote.paramsHash } : {}),
+    ...(vote.stepUp ? { stepUp: vote.stepUp } : {}),
+  };
 }
