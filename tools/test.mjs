@@ -24,6 +24,9 @@ const kafkaOnly = (f) => f.startsWith('test/kafka/');
 // The console's browser suites (test/e2e/console*.e2e.spec.ts, added below) drive the same static
 // code over the same API in both shapes; the API paths they use run distributed in the suites above.
 const embeddedOnly = new Set([
+  // API-key console sign-in: its sessions use the same store as single sign-on's, which
+  // sign-in.e2e.spec.ts already runs in the distributed shape; the CI is over its time budget.
+  'test/e2e/api-key-sign-in.e2e.spec.ts',
   'test/e2e/audit-verify.e2e.spec.ts',
   'test/e2e/bad-input.e2e.spec.ts',
   'test/e2e/claude-code-hook.e2e.spec.ts',

@@ -8,7 +8,7 @@ import { checkCsrf, csrfRefused } from './session/csrf.ts';
 
 export interface Caller {
   principal: Principal;
-  /** The linked identity the request came in under: `apikey:<key id>`, or `oidc:<sub>` for a console session. */
+  /** The linked identity the request came in under: `apikey:<key id>` (also for a console session opened with that key), or `oidc:<sub>` for a single sign-on session. */
   identity: string;
   via: 'apikey' | 'session';
   /** Sessions only: the session's id (the SHA-256 of its cookie, never the cookie itself). */
@@ -33,10 +33,10 @@ export class ApiKeyGuard implements CanActivate {
   async canActivate(context: ExecutionContext): Promise<boolean> {
     const req = context.switchToHttp().getRequest<AuthedRequest>();
     const header = req.headers.authorization;
-    if (header === undefined && this.sessions.sso) {
+    if (header === undefined && this.sessions.settings) {
       const session = await this.sessions.authenticate(req.headers.cookie);
       if (session) {
-        const verdict = checkCsrf(req.method, { token: req.headers['x-csrf-token'], origin: req.headers.origin }, session.csrfToken, this.sessions.sso.publicUrl);
+        const verdict = checkCsrf(req.method, { token: req.headers['x-csrf-token'], origin: req.headers.origin }, session.csrfToken, this.sessions.settings.publicUrl);
         if (!verdict.ok) throw csrfRefused(verdict);
         req.caller = { principal: session.principal, identity: session.identity, via: 'session', sessionId: session.id };
         req.consoleSession = session;
@@ -45,7 +45,7 @@ export class ApiKeyGuard implements CanActivate {
     }
     const match = /^Bearer\s+(\S+)\s*$/i.exec(header ?? '');
     if (!match) {
-      const hadSession = header === undefined && this.sessions.sso && req.headers.cookie?.includes(`${this.sessions.names.session}=`);
+      const hadSession = header === undefined && this.sessions.settings && req.headers.cookie?.includes(`${this.sessions.names.session}=`);
       throw new Problem(401, 'unauthenticated', 'Authentication is required.',
         header ? 'The Authorization header must be "Bearer <api key>".'
           : hadSession ? 'The session has ended or expired: sign in again (/auth/login), or send an API key.' : 'Send your API key as "Authorization: Bearer <api key>".',

@@ -1,6 +1,6 @@
 import type { Principal } from '@countersign/identity';
 import { readSlackSettings, slackIdentityProblems, type SlackSettings } from './slack/slack-settings.ts';
-import { readSsoConfig } from './session/sso-config.ts';
+import { readSignInConfig } from './session/sign-in-config.ts';
 import { readWebAuthnConfig } from './passkeys/webauthn-config.ts';
 import { readTeamsGatewayConfig } from './teams/teams-gateway-config.ts';
 
@@ -23,7 +23,7 @@ export function checkGatewayConfig(env: Env, principals: readonly Principal[]): 
   const slack: SlackSettings | undefined = attempt(() => readSlackSettings(env));
   if (slack) problems.push(...slackIdentityProblems(slack, principals));
   attempt(() => readTeamsGatewayConfig(env));
-  attempt(() => readSsoConfig(env));
+  attempt(() => readSignInConfig(env));
   attempt(() => readWebAuthnConfig(env));
   if (problems.length > 0) throw new Error(problems.join('\n'));
 }

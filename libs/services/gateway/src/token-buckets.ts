@@ -14,6 +14,13 @@ export class TokenBuckets {
     this.perMs = capacity / windowMs;
   }
 
+  /** How long until `key`'s bucket holds `cost` tokens at `nowMs` (0: it does now); takes nothing. */
+  waitMs(key: string, cost: number, nowMs: number): number {
+    const bucket = this.buckets.get(key);
+    const tokens = bucket ? Math.min(this.capacity, bucket.tokens + Math.max(0, nowMs - bucket.at) * this.perMs) : this.capacity;
+    return tokens + 1e-6 >= cost ? 0 : Math.ceil((Math.min(cost, this.capacity) - tokens) / this.perMs);
+  }
+
   /** Takes `cost` tokens from `key`'s bucket at `nowMs`, or says how long until there are enough. */
   take(key: string, cost: number, nowMs: number): Take {
     const bucket = this.buckets.get(key);

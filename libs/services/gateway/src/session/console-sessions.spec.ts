@@ -4,18 +4,19 @@ import { createDirectory } from '@countersign/identity';
 import { ConsoleSessions } from './console-sessions.ts';
 import { createMemorySessionStore } from './memory-session-store.ts';
 import { newCookieToken, tokenDigest } from './session-cookies.ts';
-import { readSsoConfig } from './sso-config.ts';
+import { readSignInConfig } from './sign-in-config.ts';
 
 const MINUTE = 60_000;
 const T0 = Date.UTC(2026, 11, 3, 9);
-const sso = readSsoConfig({ COUNTERSIGN_OIDC_ISSUER: 'http://127.0.0.1:1', COUNTERSIGN_OIDC_CLIENT_ID: 'c', COUNTERSIGN_SESSION_TTL: '8h', COUNTERSIGN_SESSION_IDLE_TTL: '30m', PORT: '8080' })!;
+const config = readSignInConfig({ COUNTERSIGN_OIDC_ISSUER: 'http://127.0.0.1:1', COUNTERSIGN_OIDC_CLIENT_ID: 'c', COUNTERSIGN_SESSION_TTL: '8h', COUNTERSIGN_SESSION_IDLE_TTL: '30m', PORT: '8080' })!;
+const sso = config.sessions;
 const human = (id: string) => ({ id, kind: 'human' as const, groups: ['sre'], roles: [], identities: [`oidc:${id}-sub`], apiKeys: [] });
 
 /** Sessions authenticated at a clock the test moves: idle and absolute expiry, the directory read each time. */
 function given(principals = [human('alice')]) {
   let now = T0;
   const store = createMemorySessionStore();
-  const sessions = new ConsoleSessions(sso, store, createDirectory(principals), { now: () => new Date(now) });
+  const sessions = new ConsoleSessions(config, store, createDirectory(principals), { now: () => new Date(now) });
   const token = newCookieToken();
   const cookie = `${sessions.names.session}=${token}`;
   const open = (principal = 'alice') => store.createSession({
@@ -66,7 +67,8 @@ describe('ConsoleSessions.authenticate', () => {
     const { store, cookie, open } = given();
     await open();
     const off = new ConsoleSessions(null, store, createDirectory([human('alice')]), { now: () => new Date(T0) });
-    assert.equal(off.enabled, false);
+    assert.equal(off.settings, null);
+    assert.equal(off.apiKeySignIn, false);
     assert.equal(await off.authenticate(cookie), undefined);
   });
 });

@@ -1,7 +1,19 @@
-type Env = Readonly<Record<string, string | undefined>>;
+export type Env = Readonly<Record<string, string | undefined>>;
 
-/** The console's sign-in settings, read once at start; undefined when no issuer is set (SSO off). */
-export interface SsoConfig {
+/** How console sessions work, whichever way people sign in (OpenID Connect or an API key). */
+export interface SessionSettings {
+  /** The gateway's external base URL (COUNTERSIGN_PUBLIC_URL), without a trailing slash. */
+  publicUrl: string;
+  /** Cookies are `Secure` (and the session cookie `__Host-` prefixed) when the public URL is https. */
+  secureCookies: boolean;
+  /** Absolute lifetime of a session from sign-in. */
+  sessionTtlMs: number;
+  /** A session unused this long is over. */
+  idleTtlMs: number;
+}
+
+/** The console's single sign-on settings, read once at start; undefined when no issuer is set (SSO off). */
+export interface SsoConfig extends SessionSettings {
   issuer: URL;
   clientId: string;
   /** Absent: a public client (PKCE only, token endpoint auth `none`). Never logged. */
@@ -9,16 +21,8 @@ export interface SsoConfig {
   scopes: string[];
   /** The top-level ID token claim holding the user's IdP groups (a name, dots included: Auth0 uses URLs). */
   groupsClaim: string;
-  /** The gateway's external base URL (COUNTERSIGN_PUBLIC_URL), without a trailing slash. */
-  publicUrl: string;
   /** `<public url>/auth/callback`: register it at the IdP. */
   redirectUri: string;
-  /** Cookies are `Secure` (and the session cookie `__Host-` prefixed) when the public URL is https. */
-  secureCookies: boolean;
-  /** Absolute lifetime of a session from sign-in. */
-  sessionTtlMs: number;
-  /** A session unused this long is over. */
-  idleTtlMs: number;
 }
 
 export const SSO_CONFIG = Symbol('SSO_CONFIG');
@@ -35,7 +39,7 @@ export function parseSessionDuration(raw: string, minMs: number, maxMs: number):
 }
 
 /** http only on a loopback host (a test or development IdP); https anywhere. */
-function webUrl(raw: string): URL | undefined {
+export function webUrl(raw: string): URL | undefined {
   try {
     const url = new URL(raw);
     if (url.username || url.password || url.hash) return undefined;
@@ -66,20 +70,30 @@ export function readSsoConfig(env: Env): SsoConfig | undefined {
   }
   const groupsClaim = env.COUNTERSIGN_OIDC_GROUPS_CLAIM?.trim() || 'groups';
   if (!/^[\x21-\x7e]{1,256}$/.test(groupsClaim)) problems.push('COUNTERSIGN_OIDC_GROUPS_CLAIM: must be a claim name without spaces (default groups)');
-  const rawPublic = env.COUNTERSIGN_PUBLIC_URL?.trim() || `http://localhost:${env.PORT?.trim() || '3000'}`;
-  const publicUrl = webUrl(rawPublic);
-  if (!publicUrl || (publicUrl.pathname !== '/' && publicUrl.pathname !== '') || publicUrl.search) {
+  const session = readSessionSettings(env, problems);
+  if (problems.length > 0) throw new Error(problems.join('\n'));
+  return { issuer: issuer!, clientId, ...(clientSecret ? { clientSecret } : {}), scopes, groupsClaim, ...session, redirectUri: `${session.publicUrl}/auth/callback` };
+}
+
+/** The public URL the gateway's sessions are bound to: `http://localhost:<PORT>` when unset. */
+export const rawPublicUrl = (env: Env): string => env.COUNTERSIGN_PUBLIC_URL?.trim() || `http://localhost:${env.PORT?.trim() || '3000'}`;
+
+/** True when the public URL can carry session cookies: an https origin, or http on a loopback host. */
+export function sessionCapableUrl(raw: string): URL | undefined {
+  const url = webUrl(raw);
+  return url && (url.pathname === '/' || url.pathname === '') && !url.search ? url : undefined;
+}
+
+/** The session settings (public URL, lifetimes); each mistake is pushed onto `problems`, naming its variable. */
+export function readSessionSettings(env: Env, problems: string[]): SessionSettings {
+  const rawPublic = rawPublicUrl(env);
+  const publicUrl = sessionCapableUrl(rawPublic);
+  if (!publicUrl) {
     problems.push(`COUNTERSIGN_PUBLIC_URL: with sign-in on, must be the gateway's https:// origin (http:// only on a loopback host), without a path (got ${JSON.stringify(rawPublic.slice(0, 200))})`);
   }
   const sessionTtlMs = duration(env, 'COUNTERSIGN_SESSION_TTL', '8h', 5 * MINUTE, 24 * 60 * MINUTE, 'from 5m to 24h', problems);
   const idleTtlMs = duration(env, 'COUNTERSIGN_SESSION_IDLE_TTL', '1h', MINUTE, 24 * 60 * MINUTE, 'from 1m to 24h', problems);
-  if (problems.length > 0) throw new Error(problems.join('\n'));
-  const base = publicUrl!.origin;
-  return {
-    issuer: issuer!, clientId, ...(clientSecret ? { clientSecret } : {}), scopes, groupsClaim,
-    publicUrl: base, redirectUri: `${base}/auth/callback`, secureCookies: publicUrl!.protocol === 'https:',
-    sessionTtlMs, idleTtlMs: Math.min(idleTtlMs, sessionTtlMs),
-  };
+  return { publicUrl: publicUrl?.origin ?? '', secureCookies: publicUrl?.protocol === 'https:', sessionTtlMs, idleTtlMs: Math.min(idleTtlMs, sessionTtlMs) };
 }
 
 function duration(env: Env, name: string, fallback: string, min: number, max: number, range: string, problems: string[]): number {
