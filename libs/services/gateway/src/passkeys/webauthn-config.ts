@@ -23,7 +23,7 @@ export const STEP_UP_SECRET = Symbol('STEP_UP_SECRET');
  * contract says; COUNTERSIGN_STEP_UP_TTL, how long a challenge is valid (default 2m, 5s to 10m).
  */
 export function readWebAuthnConfig(env: Env): WebAuthnConfig {
-  const raw = env.COUNTERSIGN_PUBLIC_URL?.trim() || `http://localhost:${env.PORT?.trim() || '3000'}`;
+  const raw = env.COUNTERSIGN_PUBLIC_URL?.trim() || `http://localhost:${env.PORT?.trim() || '8080'}`; // 8080: the shell's default PORT
   let url: URL;
   try {
     url = new URL(raw);

@@ -10,6 +10,10 @@ describe('readSignInConfig', () => {
     assert.deepEqual(config, { sessions: { publicUrl: 'http://localhost:8080', secureCookies: false, sessionTtlMs: 8 * 3_600_000, idleTtlMs: 3_600_000 }, apiKey: true });
   });
 
+  it('given no PORT either, then the public URL is the quick start\'s, http://localhost:8080 (the shell\'s default port)', () => {
+    assert.equal(readSignInConfig({})?.sessions.publicUrl, 'http://localhost:8080');
+  });
+
   it('given an issuer, then API-key sign-in is off unless COUNTERSIGN_CONSOLE_API_KEY_SIGN_IN=on', () => {
     assert.equal(readSignInConfig(OIDC)?.apiKey, false);
     assert.equal(readSignInConfig(OIDC)?.oidc?.issuer.href, 'https://idp.example/');

@@ -76,7 +76,8 @@ export function readSsoConfig(env: Env): SsoConfig | undefined {
 }
 
 /** The public URL the gateway's sessions are bound to: `http://localhost:<PORT>` when unset. */
-export const rawPublicUrl = (env: Env): string => env.COUNTERSIGN_PUBLIC_URL?.trim() || `http://localhost:${env.PORT?.trim() || '3000'}`;
+// PORT's default is the shell's (8080, libs/platform/config): the quick start's URL is the public one.
+export const rawPublicUrl = (env: Env): string => env.COUNTERSIGN_PUBLIC_URL?.trim() || `http://localhost:${env.PORT?.trim() || '8080'}`;
 
 /** True when the public URL can carry session cookies: an https origin, or http on a loopback host. */
 export function sessionCapableUrl(raw: string): URL | undefined {
