@@ -24,7 +24,8 @@ describe('console sessions in the browser: sign-in and sign-out, CSRF and sessio
 
   before(async () => {
     idp = await startOidcProvider({ users: CONSOLE_USERS });
-    cs = await startCountersign({ env: { ...CONSOLE_ENV, ...idp.env } });
+    // API-key sign-in on beside single sign-on (COUNTERSIGN_CONSOLE_API_KEY_SIGN_IN), for its form's test below.
+    cs = await startCountersign({ env: { ...CONSOLE_ENV, ...idp.env, COUNTERSIGN_CONSOLE_API_KEY_SIGN_IN: 'on' } });
     browser = await launchBrowser();
     base = browserUrl(cs.url);
     [agent, alice] = [client(cs.url, KEYS.agent), client(cs.url, KEYS.alice)];
@@ -162,5 +163,18 @@ describe('console sessions in the browser: sign-in and sign-out, CSRF and sessio
     assert.notEqual(session.value, made);
     assert.equal((await fetch(`${cs.url}/v1/me`, { headers: { cookie: `${SESSION_COOKIE}=${made}` } })).status, 401);
     await victim.context.close();
+  });
+
+  it("signs in with a person's API key through the form (no script, nothing refused by its CSP) and back to the page asked for", async () => {
+    const bob = await newUser(browser);
+    await bob.page.goto(`${base}/auth/api-key?returnTo=${encodeURIComponent('/console/audit')}`);
+    await bob.page.getByLabel('API key').fill(KEYS.bob);
+    await bob.page.getByRole('button', { name: 'Sign in' }).click();
+    await bob.page.waitForURL(`${base}/console/audit`);
+    await bob.page.getByTestId('signed-in-as').filter({ hasText: '(bob)' }).waitFor();
+    const body = JSON.parse((await fetchFromPage(bob.page, '/v1/me', { method: 'GET' })).body);
+    assert.deepEqual([body.via, body.identity], ['session', 'apikey:bob-1']);
+    assert.deepEqual(bob.errors, []);
+    await bob.context.close();
   });
 });

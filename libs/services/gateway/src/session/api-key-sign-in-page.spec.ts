@@ -17,5 +17,7 @@ describe('renderApiKeyForm', () => {
     const html = renderApiKeyForm({ returnTo: '/console' });
     assert.ok(!/<script|<style| style=| on[a-z]+=/i.test(html));
     assert.match(FORM_HEADERS['Content-Security-Policy'], /default-src 'none'.*form-action 'self'.*frame-ancestors 'none'/);
+    // Under no-referrer a browser posts the form with `Origin: null`, which the login-CSRF check refuses.
+    assert.equal(FORM_HEADERS['Referrer-Policy'], 'same-origin');
   });
 });

@@ -9,7 +9,9 @@ export const FORM_HEADERS = {
   'Content-Security-Policy': "default-src 'none'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
   'Cache-Control': 'no-store',
   'X-Content-Type-Options': 'nosniff',
-  'Referrer-Policy': 'no-referrer',
+  // Not no-referrer: under it a browser sends `Origin: null` with the form's post, which the
+  // login-CSRF check must refuse. same-origin sends no referrer to any other site either.
+  'Referrer-Policy': 'same-origin',
 } as const;
 
 /**
