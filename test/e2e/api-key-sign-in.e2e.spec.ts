@@ -11,7 +11,8 @@ import { until } from '../support/until.ts';
  */
 const PROBLEM = 'https://countersign.dev/problems/';
 const SESSION = 'countersign-session';
-const FORM = { 'content-type': 'application/x-www-form-urlencoded' };
+/** What a browser's form post sends: a form, and a preference for HTML. */
+const FORM = { 'content-type': 'application/x-www-form-urlencoded', accept: 'text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8' };
 
 describe(`console sign-in with an API key (${SHAPE})`, () => {
   let cs: RunningCountersign;
@@ -94,6 +95,10 @@ describe(`console sign-in with an API key (${SHAPE})`, () => {
     const json = await fetch(`${base}/auth/api-key`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ apiKey: KEYS.agent }) });
     assert.equal(json.status, 403);
     assert.match(json.headers.get('content-type')!, /^application\/problem\+json/);
+    assert.equal((await json.json() as any).type, `${PROBLEM}agent-sign-in-refused`);
+    const script = await fetch(`${base}/auth/api-key`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'apiKey=wrong' });
+    assert.equal(script.status, 401, 'a caller not asking for HTML gets a problem');
+    assert.equal((await script.json() as any).type, `${PROBLEM}unauthenticated`);
   });
 
   it('given a cross-origin post (login CSRF), then refused before the key is looked at, and no cookie', async () => {

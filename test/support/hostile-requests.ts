@@ -139,7 +139,8 @@ const endpoints = (ids: fc.Arbitrary<string>) =>
     fc.constant({ method: 'POST' as const, path: '/v1/delegations' }),
     // Console sign-in (docs/api.md#console-sign-in-and-sessions): who am I, and the /auth endpoints.
     fc.constantFrom('/v1/me', '/auth/login', '/auth/callback').map((path) => ({ method: 'GET' as const, path })),
-    fc.constant({ method: 'POST' as const, path: '/auth/logout' }),
+    fc.constantFrom('/auth/logout', '/auth/api-key').map((path) => ({ method: 'POST' as const, path })),
+    fc.constant({ method: 'GET' as const, path: '/auth/api-key' }),
   );
 
 /** One hostile request against the API, given ids of actions that exist. */

@@ -18,11 +18,11 @@ const refusal = (type: string | undefined, body: string | Uint8Array) => {
 
 describe('parseApiKeySignInBody', () => {
   it('given the form as a browser sends it, then the key and returnTo, decoded', () => {
-    assert.deepEqual(parseApiKeySignInBody(FORM, bytes('returnTo=%2Fconsole%2Factions%2Fa-1&apiKey=bob-key%2B1')), { apiKey: 'bob-key+1', returnTo: '/console/actions/a-1', form: true });
+    assert.deepEqual(parseApiKeySignInBody(FORM, bytes('returnTo=%2Fconsole%2Factions%2Fa-1&apiKey=bob-key%2B1')), { apiKey: 'bob-key+1', returnTo: '/console/actions/a-1' });
   });
 
-  it('given JSON, then the same, answered as JSON', () => {
-    assert.deepEqual(parseApiKeySignInBody('application/json; charset=utf-8', bytes('{"apiKey":"bob-key"}')), { apiKey: 'bob-key', form: false });
+  it('given JSON, then the same', () => {
+    assert.deepEqual(parseApiKeySignInBody('application/json; charset=utf-8', bytes('{"apiKey":"bob-key"}')), { apiKey: 'bob-key' });
   });
 
   it('given a missing or empty key, a repeated or unknown field, then 400 naming the field', () => {

@@ -2,11 +2,10 @@ import { MIMEType } from 'node:util';
 import { Problem } from '../problem.ts';
 import { parseJsonBody } from '../request-body.ts';
 
-/** What `POST /auth/api-key` was sent; `form` says whether the answer is a page (form) or a problem (JSON). */
+/** What `POST /auth/api-key` was sent. */
 export interface ApiKeySignInBody {
   apiKey: string;
   returnTo?: string;
-  form: boolean;
 }
 
 /** The largest body accepted: a key, a return path, their names. */
@@ -34,7 +33,7 @@ export function parseApiKeySignInBody(contentType: string | undefined, bytes: Ui
   }
   const charset = type.params.get('charset');
   if (charset !== null && !/^utf-?8$/i.test(charset)) throw mediaType('names a charset other than utf-8');
-  if (type.essence === 'application/json') return { ...fields(jsonFields(json(bytes))), form: false };
+  if (type.essence === 'application/json') return fields(jsonFields(json(bytes)));
   if (type.essence !== 'application/x-www-form-urlencoded') throw mediaType(`is ${type.essence}, expected a form or application/json`);
   let text: string;
   try {
@@ -48,7 +47,7 @@ export function parseApiKeySignInBody(contentType: string | undefined, bytes: Ui
     if (seen.has(name)) throw field(`/${name}`, 'is given more than once');
     seen.set(name, value);
   }
-  return { ...fields(seen), form: true };
+  return fields(seen);
 }
 
 // Names the body holds are not quoted back: someone may have pasted a key where a name goes.
@@ -71,7 +70,7 @@ function jsonFields(value: unknown): Map<string, unknown> {
   return new Map(entries);
 }
 
-function fields(seen: Map<string, unknown>): { apiKey: string; returnTo?: string } {
+function fields(seen: Map<string, unknown>): ApiKeySignInBody {
   const apiKey = seen.get('apiKey');
   if (apiKey === undefined || apiKey === '') throw field('/apiKey', 'is required');
   if (typeof apiKey !== 'string') throw field('/apiKey', 'must be a string');

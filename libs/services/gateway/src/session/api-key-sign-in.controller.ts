@@ -40,7 +40,8 @@ export class ApiKeySignInController {
 
   /**
    * Signs in. Only from this gateway's own pages (a login CSRF would sign a victim in as the
-   * attacker); a wrong key shows the form again with an error (a JSON caller gets a problem).
+   * attacker); a wrong key shows the form again with an error to a browser (which asks for HTML),
+   * and is a problem for any other caller.
    */
   @Post('api-key')
   async signIn(@Req() req: Request, @Res() res: Response): Promise<void> {
@@ -57,7 +58,7 @@ export class ApiKeySignInController {
       res.set('Set-Cookie', outcome.cookie).redirect(303, outcome.location);
       return;
     }
-    if (!body.form) throw new Problem(outcome.status, outcome.reason === 'agent' ? 'agent-sign-in-refused' : 'unauthenticated', outcome.message);
+    if (req.accepts(['application/json', 'text/html']) !== 'text/html') throw new Problem(outcome.status, outcome.reason === 'agent' ? 'agent-sign-in-refused' : 'unauthenticated', outcome.message);
     res.status(outcome.status).set(FORM_HEADERS).send(renderApiKeyForm({ returnTo: safeReturnTo(body.returnTo), error: outcome.message }));
   }
 }
