@@ -1,6 +1,6 @@
 import { createHash, webcrypto } from 'node:crypto';
 import type { GrantKeys } from '@countersign/runtime';
-import { parseSessionDuration } from '../session/sso-config.ts';
+import { parseSessionDuration, rawPublicUrl } from '../session/sso-config.ts';
 
 type Env = Readonly<Record<string, string | undefined>>;
 
@@ -23,7 +23,7 @@ export const STEP_UP_SECRET = Symbol('STEP_UP_SECRET');
  * contract says; COUNTERSIGN_STEP_UP_TTL, how long a challenge is valid (default 2m, 5s to 10m).
  */
 export function readWebAuthnConfig(env: Env): WebAuthnConfig {
-  const raw = env.COUNTERSIGN_PUBLIC_URL?.trim() || `http://localhost:${env.PORT?.trim() || '8080'}`; // 8080: the shell's default PORT
+  const raw = rawPublicUrl(env);
   let url: URL;
   try {
     url = new URL(raw);
