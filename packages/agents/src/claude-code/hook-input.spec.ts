@@ -50,6 +50,12 @@ describe('Claude Code hook input', () => {
     }), { numRuns: 300 });
   });
 
+  it('given a tool input with a __proto__ key, then it is kept as an own key (the params proposed are the tool\'s input)', () => {
+    const r = parseHookInput('{"session_id":"s","hook_event_name":"PreToolUse","tool_name":"t","tool_input":{"__proto__":[],"a":1}}');
+    assert.equal(r.ok, true);
+    if (r.ok) assert.deepEqual(r.input.toolInput, JSON.parse('{"__proto__":[],"a":1}'));
+  });
+
   it('property: any well-formed input round-trips', () => {
     const text = fc.string({ minLength: 1, maxLength: 40 });
     fc.assert(fc.property(text, fc.constantFrom('PreToolUse', 'PermissionRequest'), text, fc.dictionary(fc.string(), fc.jsonValue()), (session, event, tool, input) => {

@@ -52,7 +52,9 @@ export function parseHookInput(text: string): HookInputResult {
       sessionId: d.session_id,
       event: d.hook_event_name,
       toolName: d.tool_name,
-      toolInput: d.tool_input,
+      // As JSON.parse gave it, not zod's copy: the copy assigns keys, which turns a `__proto__`
+      // key into a prototype and drops it, so the params proposed would not be the tool's input.
+      toolInput: (json as { tool_input: Record<string, unknown> }).tool_input,
       ...(d.tool_use_id !== undefined ? { toolUseId: d.tool_use_id } : {}),
       ...(d.cwd !== undefined ? { cwd: d.cwd } : {}),
     },
