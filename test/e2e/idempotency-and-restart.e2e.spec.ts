@@ -50,6 +50,11 @@ describe(`idempotent proposals and restarts (${SHAPE})`, () => {
     const denied = (await agent.propose({ action: 'data.export', resource: 'prod/b' })).body.id;
     await client(cs.url, KEYS.bob).post(`/v1/actions/${denied}/deny`, { reason: 'not today' });
     const ids = [allowed, pending, denied];
+    // The read models are behind the answers (distributed): snapshot them once they hold each
+    // action's last event, so the comparison after the restart is of what was recorded.
+    const lastTypes = { [allowed]: 'ActionApproved', [pending]: 'VoteRecorded', [denied]: 'ActionDenied' };
+    const lastType = async (id: string) => (await agent.get(`/v1/actions/${id}/events`)).body.events?.at(-1)?.type;
+    await until(async () => (await Promise.all(ids.map(lastType))).every((type, i) => type === lastTypes[ids[i]]), 'the three actions projected');
     const before = await Promise.all(ids.map((id) => agent.get(`/v1/actions/${id}`)));
     const chainsBefore = await Promise.all(ids.map((id) => agent.get(`/v1/actions/${id}/events`)));
     await cs.kill9();

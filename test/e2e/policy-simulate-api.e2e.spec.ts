@@ -24,12 +24,12 @@ describe(`POST /v1/policies/simulate (${SHAPE})`, () => {
     cs = await startCountersign({ env: E2E_ENV });
     [agent, alice, carol] = [KEYS.agent, KEYS.alice, KEYS.carol].map((k) => client(cs.url, k));
     for (const table of ['a', 'b']) {
-      const read = await agent.propose({ action: 'data.read', resource: 'prod/customers', params: { table } });
-      assert.equal(read.body.status, 'approved');
+      const read = await agent.proposeRetryingUnavailable({ action: 'data.read', resource: 'prod/customers', params: { table } });
+      assert.equal(read.body.status, 'approved', JSON.stringify(read.body));
       readIds.push(read.body.id);
     }
-    const exported = await agent.propose({ action: 'data.export', resource: 'prod/customers' });
-    assert.equal(exported.body.status, 'pending');
+    const exported = await agent.proposeRetryingUnavailable({ action: 'data.export', resource: 'prod/customers' });
+    assert.equal(exported.body.status, 'pending', JSON.stringify(exported.body));
     // The simulation reads the read models: wait until they hold all three actions.
     await waitFor(async () => (await carol.get('/v1/actions?limit=10')).body.items?.length === 3, { what: 'three actions in the read model' });
   });

@@ -55,6 +55,26 @@ async function eventsOf(log: EventLog, actionId: string): Promise<ActionEvent[]>
   return events;
 }
 
+/**
+ * What the log and the processes say of an action the read model lacks: whether its command and
+ * events are on the log (lost, or not projected), and each process's readiness (a stuck consumer).
+ */
+async function diagnose(cs: Awaited<ReturnType<typeof startCountersign>>, infra: DedicatedInfra, id: string): Promise<string> {
+  const log = await openLog(cs.dataDir, infra.env.COUNTERSIGN_KAFKA_BROKERS);
+  try {
+    const commands: string[] = [];
+    await log.readAll(TOPICS.commands, (records) => {
+      for (const r of records) if ((r.value as { actionId?: string })?.actionId === id) commands.push((r.value as { type: string }).type);
+    });
+    const events = (await eventsOf(log, id)).map((e) => `${e.seq}:${e.type}`);
+    const ready = await Promise.all(SERVICES.map(async (s) => `${s} ${(await fetch(`${cs.serviceUrl(s)}/readyz`).then((r) => r.text()).catch((e) => String(e))).slice(0, 400)}`));
+    const warnings = cs.output().split('\n').filter((line) => /warn|error|fail|dead/i.test(line)).slice(-30);
+    return [`commands on the log: ${JSON.stringify(commands)}`, `events on the log: ${JSON.stringify(events)}`, ...ready, 'last warnings:', ...warnings].join('\n');
+  } finally {
+    await log.close();
+  }
+}
+
 describe('infrastructure outages under load (kafka + mongodb)', () => {
   let infra: DedicatedInfra;
   before(async () => (infra = await startDedicatedInfra()));
@@ -80,9 +100,9 @@ describe('infrastructure outages under load (kafka + mongodb)', () => {
       for (const process of cs.processes.values()) assert.equal(await Promise.race([process.exited, Promise.resolve('alive')]), 'alive');
       const accepted = load.answers.filter((a) => (a.status === 201 || a.status === 202) && a.id);
       assert.ok(accepted.length >= 20);
-      for (const { id } of accepted) {
+      for (const { id, status } of accepted) {
         const decided = await agent.get(`/v1/actions/${id}?wait=30s`);
-        assert.equal(decided.body.status, 'approved', `action ${id} decided after the outage`);
+        if (decided.body.status !== 'approved') assert.fail(`action ${id} (answered ${status}) not decided after the outage: ${decided.status} ${decided.text}\n${await diagnose(cs, infra, id!)}`);
         const chain = await agent.get(`/v1/actions/${id}/events`);
         const decisions = chain.body.events.filter((e: { type: string }) => DECISIONS.has(e.type));
         assert.equal(decisions.length, 1, `action ${id} has one decision`);
