@@ -3,15 +3,19 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
+import { cliNodeArgs } from '../support/cli-process.ts';
+import { ROOT } from '../support/countersign-process.ts';
 
-const ROOT = resolve(import.meta.dirname, '../../..');
+// The command's refusals at start, each in a process of its own as a person runs it (from the
+// CLI's bundle: under tsx each start cost about 2.5 s of CPU). No server is needed: the API's
+// address is a closed port.
 const dir = mkdtempSync(join(tmpdir(), 'mcp-gate-cli-'));
 
 function gate(config: string, ...rest: string[]) {
   const file = join(dir, `gate-${Math.random().toString(36).slice(2)}.yaml`);
   writeFileSync(file, config);
-  const run = spawnSync(process.execPath, ['--import', 'tsx', join(ROOT, 'apps/cli/src/main.ts'), 'mcp-gate', '--config', file, ...rest], {
+  const run = spawnSync(process.execPath, [...cliNodeArgs(), 'mcp-gate', '--config', file, ...rest], {
     cwd: ROOT, encoding: 'utf8', env: { PATH: process.env.PATH ?? '', COUNTERSIGN_API_KEY: 'demo-agent-key', COUNTERSIGN_URL: 'http://127.0.0.1:9' }, timeout: 60_000,
   });
   return { status: run.status, stderr: run.stderr, stdout: run.stdout, file };

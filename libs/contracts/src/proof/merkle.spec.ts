@@ -62,14 +62,17 @@ describe('merkle tree (RFC 6962 hashing)', () => {
     assert.equal(EMPTY_TREE_ROOT, merkleRoot([]));
   });
 
-  it('for any size 0..300, the root and every audit path equal the recursive reference, and every path verifies', () => {
+  it('for any size 0..300, the root and the audit paths equal the recursive reference, and every path verifies', () => {
     fc.assert(
       fc.property(fc.integer({ min: 0, max: 300 }), fc.nat(), (n, salt) => {
         const leaves = leafHashesOf(n, salt);
         const raw = leaves.map((h) => Buffer.from(h, 'hex'));
         const root = merkleRoot(leaves);
         assert.equal(root, referenceRoot(raw).toString('hex'));
-        for (let m = 0; m < n; m++) {
+        // Every leaf of small trees; of larger ones the edges and 24 leaves spread by the salt (each
+        // path costs O(n) here, and all of them made this one test 10 to 20 s of the unit tier).
+        const indices = n <= 64 ? [...Array(n).keys()] : [...new Set([0, 1, n - 2, n - 1, ...Array.from({ length: 24 }, (_, i) => (salt + i * 97) % n)])];
+        for (const m of indices) {
           const path = inclusionProof(leaves, m);
           assert.deepEqual(path, referencePath(m, raw).map((b) => b.toString('hex')));
           assert.ok(verifyInclusion(leaves[m], m, n, path, root), `leaf ${m} of ${n}`);
@@ -121,9 +124,9 @@ describe('merkle tree (RFC 6962 hashing)', () => {
     assert.throws(() => sortHeads([...heads, heads[0]]), /two heads/);
   });
 
-  it('a large tree (200,000 leaves) gives its root and a proof that verifies (sanity, not timed)', () => {
-    const leaves = leafHashesOf(200_000);
+  it('a large tree (70,001 leaves, past 2^16) gives its root and a proof that verifies (sanity, not timed)', () => {
+    const leaves = leafHashesOf(70_001);
     const root = merkleRoot(leaves);
-    assert.ok(verifyInclusion(leaves[123_456], 123_456, leaves.length, inclusionProof(leaves, 123_456), root));
+    assert.ok(verifyInclusion(leaves[65_537], 65_537, leaves.length, inclusionProof(leaves, 65_537), root));
   });
 });

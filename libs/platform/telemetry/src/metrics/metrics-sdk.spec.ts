@@ -42,7 +42,7 @@ describe('the metrics SDK of a process', () => {
     assert.throws(() => startMetrics({ serviceName: 's', instanceId: 'i', shape: 'embedded' }, { OTEL_METRIC_EXPORT_INTERVAL: '5s' }),
       /^Error: OTEL_METRIC_EXPORT_INTERVAL must be a whole number of milliseconds \(1 to 999999999\), got "5s"$/);
     assert.throws(() => startMetrics({ serviceName: 's', instanceId: 'i', shape: 'embedded' }, { OTEL_METRIC_EXPORT_TIMEOUT: '-1' }), /OTEL_METRIC_EXPORT_TIMEOUT/);
-    const first = startMetrics({ serviceName: 's', instanceId: 'i', shape: 'distributed' }, { OTEL_EXPORTER_OTLP_ENDPOINT: 'http://127.0.0.1:9/' });
+    const first = startMetrics({ serviceName: 's', instanceId: 'i', shape: 'distributed' }, { OTEL_EXPORTER_OTLP_ENDPOINT: 'http://127.0.0.1:9/', OTEL_METRIC_EXPORT_TIMEOUT: '300' });
     try {
       assert.equal(first.otlp, true);
       assert.throws(() => startMetrics({ serviceName: 's', instanceId: 'i', shape: 'distributed' }, {}), /already registered/);

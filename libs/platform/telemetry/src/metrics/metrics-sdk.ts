@@ -40,7 +40,9 @@ export function startMetrics(options: MetricsOptions, env: Env = process.env): M
   const prometheus = new PrometheusExporter({ preventServerStart: true });
   const readers: IMetricReader[] = [prometheus];
   if (otlpUrl) {
-    const exporter = new OTLPMetricExporter({ url: otlpUrl });
+    // The exporter's own deadline (retries included) within the export timeout, so a shutdown with
+    // the collector away waits at most that long (the library's 10 s stays the ceiling).
+    const exporter = new OTLPMetricExporter({ url: otlpUrl, timeoutMillis: Math.min(timeout, 10_000) });
     readers.push(new PeriodicExportingMetricReader({ exporter, exportIntervalMillis: interval, exportTimeoutMillis: timeout }));
   }
   const resource = defaultResource()
