@@ -40,9 +40,17 @@ export function toFieldErrors(errors: ErrorObject[] | null | undefined, base = '
   });
 }
 
+/**
+ * Compiled on first use: compiling every event and command schema at import took about a quarter
+ * of a second of each process's start, and most processes meet a few types only. (Every schema is
+ * compiled by the unit tests, so a schema ajv refuses fails there, not in production.)
+ */
 function validator<T>(schema: object): (value: unknown, base?: string) => Validation<T> {
-  const fn: ValidateFunction = ajv.compile(schema);
-  return (value, base = '') => (fn(value) ? { ok: true, value: value as T } : { ok: false, errors: toFieldErrors(fn.errors, base) });
+  let fn: ValidateFunction | undefined;
+  return (value, base = '') => {
+    fn ??= ajv.compile(schema);
+    return fn(value) ? { ok: true, value: value as T } : { ok: false, errors: toFieldErrors(fn.errors, base) };
+  };
 }
 
 const eventEnvelope = validator<ActionEvent>(eventEnvelopeSchema);

@@ -1,5 +1,7 @@
-import { NodeSDK } from '@opentelemetry/sdk-node';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
+import { defaultResource, detectResources, envDetector, resourceFromAttributes } from '@opentelemetry/resources';
+import { BatchSpanProcessor } from '@opentelemetry/sdk-trace-base';
+import { NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
 import { startMetrics, type Metrics, type MetricsOptions } from './metrics/metrics-sdk.ts';
 
 export interface Telemetry {
@@ -24,22 +26,23 @@ export function startTelemetry(options: MetricsOptions, env: Env = process.env):
   if (!env.OTEL_EXPORTER_OTLP_ENDPOINT && !env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT) {
     return { enabled: false, metrics, shutdown: () => metrics.shutdown() };
   }
-  const sdk = new NodeSDK({
-    serviceName: env.OTEL_SERVICE_NAME ?? options.serviceName,
-    traceExporter: new OTLPTraceExporter(),
-    // Metrics are startMetrics's (always on, with /metrics): none here, so the SDK does not
-    // register a second meter provider from the environment.
-    metricReaders: [],
-    // Spans are made by hand where an action moves (edge, router, evaluator, projector); no
-    // auto-instrumentation, which would need ESM loader hooks and trace every poll.
-    instrumentations: [],
-  });
-  sdk.start();
+  // The tracer provider alone, not @opentelemetry/sdk-node: that one loads every exporter it could
+  // choose from the environment (gRPC, protobuf, logs) at import, about 0.5 s of CPU at each
+  // process start, for a choice made here. Spans are made by hand where an action moves (edge,
+  // router, evaluator, projector): no auto-instrumentation, which would need ESM loader hooks and
+  // trace every poll.
+  const resource = defaultResource()
+    .merge(detectResources({ detectors: [envDetector] }))
+    .merge(resourceFromAttributes({ 'service.name': env.OTEL_SERVICE_NAME ?? options.serviceName }));
+  // The exporter and the batch processor read OTEL_EXPORTER_OTLP_* and OTEL_BSP_* themselves.
+  const provider = new NodeTracerProvider({ resource, spanProcessors: [new BatchSpanProcessor(new OTLPTraceExporter())] });
+  // The global provider, the AsyncLocalStorage context manager, and W3C trace context and baggage.
+  provider.register();
   return {
     enabled: true,
     metrics,
     shutdown: async () => {
-      await Promise.allSettled([sdk.shutdown(), metrics.shutdown()]);
+      await Promise.allSettled([provider.shutdown(), metrics.shutdown()]);
     },
   };
 }
