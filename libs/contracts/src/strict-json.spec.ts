@@ -6,6 +6,26 @@ import { jsonValueProblems, parseStrictJson, PARAMS_LIMITS } from './index.ts';
 const utf8 = (s: string) => new TextEncoder().encode(s);
 
 describe('strict JSON', () => {
+  it('given a body that is not JSON and holds a secret, when refused, then the message says what and where but quotes none of it', () => {
+    const secret = 'sk-live-7f3a9c2e';
+    const bodies = [`{"apiKey": "${secret}`, `{"apiKey": "${secret}", }`, `${secret}`, `{"apiKey": "${secret}"} trailing`, `{"apiKey": ${secret}}`];
+    for (const body of bodies) {
+      const parsed = parseStrictJson(body, PARAMS_LIMITS);
+      assert.equal(parsed.ok, false, body);
+      const message = parsed.ok ? '' : parsed.errors[0].message;
+      assert.match(message, /^is not valid JSON: /, body);
+      assert.ok(!message.includes('7f3a9c2e') && !message.includes('sk-live'), `${body} → ${message}`);
+    }
+    fc.assert(
+      fc.property(fc.string({ minLength: 0, maxLength: 30 }), fc.constantFrom('{"k":"', '[', '{"k":', '"'), (noise, opening) => {
+        const parsed = parseStrictJson(`${opening}${secret}${noise}`, PARAMS_LIMITS);
+        if (parsed.ok) return;
+        for (const e of parsed.errors) assert.ok(!e.message.includes('7f3a9c2e'), e.message);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
   it('given valid JSON, returns the value', () => {
     assert.deepEqual(parseStrictJson('{"a":[1,{"b":"😀"}]}', PARAMS_LIMITS), { ok: true, value: { a: [1, { b: '😀' }] } });
   });

@@ -31,10 +31,26 @@ export function parseStrictJson(input: string | Uint8Array, limits: JsonLimits):
   try {
     value = JSON.parse(text);
   } catch (error) {
-    return fail('', `is not valid JSON: ${(error as Error).message}`);
+    return fail('', `is not valid JSON: ${syntaxErrorWithoutText((error as Error).message)}`);
   }
   const problems = jsonValueProblems(value, limits);
   return problems.length > 0 ? { ok: false, errors: problems } : { ok: true, value };
+}
+
+/**
+ * V8's syntax error without the excerpt of the input it quotes (`Unexpected token 'x', "{"apiKey":
+ * "sk-…" is not valid JSON`): the message is answered to the client and may be logged, and the
+ * body may hold a secret. What is wrong and where (the position) stay.
+ */
+export function syntaxErrorWithoutText(message: string): string {
+  const position = /at position (\d+)/.exec(message)?.[1];
+  const what = message
+    .replace(/, (?:\.\.\.)?"[\s\S]*"(?:\.\.\.)? is not valid JSON$/, '')
+    .replace(/ (in|after) JSON at position \d+[\s\S]*$/, (_, where: string) => (where === 'after' ? ' after JSON' : ''))
+    .replace(/ is not valid JSON$/, '');
+  // Whatever V8's wording becomes, a message that still quotes the input is cut before the quote.
+  const unquoted = what.includes('"') ? what.slice(0, what.indexOf('"')).replace(/[\s,.]+$/, '') : what;
+  return `${unquoted.slice(0, 120)}${position !== undefined ? ` at position ${position}` : ''}`;
 }
 
 const fail = (pointer: string, message: string): StrictJson => ({ ok: false, errors: [{ pointer: pointer || '/', message }] });
