@@ -1,5 +1,5 @@
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
-import { defaultResource, detectResources, envDetector, resourceFromAttributes } from '@opentelemetry/resources';
+import { defaultResource, detectResources, envDetector, hostDetector, osDetector, processDetector, resourceFromAttributes } from '@opentelemetry/resources';
 import { BatchSpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
 import { startMetrics, type Metrics, type MetricsOptions } from './metrics/metrics-sdk.ts';
@@ -31,8 +31,9 @@ export function startTelemetry(options: MetricsOptions, env: Env = process.env):
   // process start, for a choice made here. Spans are made by hand where an action moves (edge,
   // router, evaluator, projector): no auto-instrumentation, which would need ESM loader hooks and
   // trace every poll.
+  // The detectors sdk-node ran by default: OTEL_RESOURCE_ATTRIBUTES, and the host, OS and process.
   const resource = defaultResource()
-    .merge(detectResources({ detectors: [envDetector] }))
+    .merge(detectResources({ detectors: [envDetector, hostDetector, osDetector, processDetector] }))
     .merge(resourceFromAttributes({ 'service.name': env.OTEL_SERVICE_NAME ?? options.serviceName }));
   // The exporter and the batch processor read OTEL_EXPORTER_OTLP_* and OTEL_BSP_* themselves.
   const provider = new NodeTracerProvider({ resource, spanProcessors: [new BatchSpanProcessor(new OTLPTraceExporter())] });
