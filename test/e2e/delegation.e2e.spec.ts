@@ -5,6 +5,7 @@ import { client, KEYS, type Client } from '../support/api-client.ts';
 import { removeDir, startCountersign, type RunningCountersign, SHAPE } from '../support/countersign-process.ts';
 import { E2E_ENV } from '../support/e2e-env.ts';
 import { cli } from '../support/cli-process.ts';
+import { openStream } from '../support/sse-client.ts';
 
 /**
  * Out-of-office delegation (ADR 0010) through the API, in both shapes, with the demo principals:
@@ -62,10 +63,16 @@ describe(`delegation through the API (${SHAPE})`, () => {
     assert.ok((await erin.get('/v1/delegations')).body.items.some((x: { id: string }) => x.id === d.id), 'the delegate lists it');
     assert.ok((await bob.get('/v1/delegations')).body.items.some((x: { id: string }) => x.id === d.id), 'the delegator lists it');
 
-    // When an export waits for a data steward, then erin's inbox lists it and erin can read it.
+    // When an export waits for a data steward, then erin's approver feed announces it live, her
+    // inbox lists it, and she can read it and follow it.
+    const feed = await openStream(`${cs.url}/v1/stream?approver=me`, KEYS.erin);
+    assert.equal(feed.status, 200, JSON.stringify(feed.problem));
     const id = await pending(agent);
+    await feed.waitFor((e) => e.event === 'request' && e.data.actionId === id, "bob's request on erin's feed", 30_000);
     await waitFor(async () => ((await inbox(erin)).includes(id) ? true : undefined), { what: "the action in erin's inbox", timeoutMs: 30_000 });
     assert.equal((await erin.get(`/v1/actions/${id}`)).status, 200);
+    const followed = await openStream(`${cs.url}/v1/actions/${id}/stream`, KEYS.erin);
+    assert.equal(followed.status, 200, JSON.stringify(followed.problem));
 
     // When erin approves (she is no data steward herself, so the vote is bob's), then it counts as bob's.
     const res = await erin.post(`/v1/actions/${id}/approve`, { comment: 'for bob, who is away' });
@@ -74,6 +81,10 @@ describe(`delegation through the API (${SHAPE})`, () => {
     assert.deepEqual(res.body.decision.by, ['bob']);
     assert.deepEqual(res.body.votes.map((v: Record<string, unknown>) => [v.voter, v.onBehalfOf, v.delegation]), [['erin', 'bob', d.id]]);
     assert.match(res.body.decision.reason, /erin for bob, under delegation/);
+    await feed.waitFor((e) => e.event === 'decision' && e.data.actionId === id, "the decision on erin's feed", 30_000);
+    await followed.waitFor((e) => e.event === 'ActionApproved', "the decision on erin's stream of the action", 30_000);
+    feed.close();
+    followed.close();
 
     // And the audit trail shows the vote on bob's behalf, and the delegation's own events.
     const rows = await waitFor(async () => {

@@ -8,7 +8,7 @@ const entry = (id: string, at = '2026-01-01T00:00:00.000Z') => ({ _id: id, at, t
 function harness(pages: AuditEntry[][] = []) {
   const state = { sent: [] as string[], overflowed: false, release: () => undefined as void };
   const gate = new Promise<void>((resolve) => (state.release = resolve));
-  const feed = new ApproverFeed('alice', {
+  const feed = new ApproverFeed(['alice'], {
     replay: async (_from, page) => {
       await gate;
       for (const p of pages) page(p);

@@ -25,12 +25,16 @@ export class ApproverFeed {
   private readonly sent = new Set<string>();
   private closed = false;
 
+  /**
+   * `principals`: whose requests and decisions the feed carries: the caller first, then the
+   * delegators whose delegation to the caller was active when the feed opened.
+   */
   constructor(
-    readonly principal: string,
+    readonly principals: readonly string[],
     private readonly io: ApproverFeedIo,
   ) {}
 
-  /** An entry from the hub: it concerns this principal. */
+  /** An entry from the hub: it concerns one of this feed's principals (perhaps several: it is sent once). */
   live(entry: AuditEntry): void {
     if (this.closed) return;
     if (this.replaying === 0) return this.emit(entry);

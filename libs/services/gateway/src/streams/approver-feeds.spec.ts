@@ -23,7 +23,7 @@ function harness(principals: string[]) {
   });
   const got = new Map<string, string[]>(principals.map((p) => [p, []]));
   for (const p of principals) {
-    hub.add(new ApproverFeed(p, { replay: async () => undefined, send: (e: AuditEntry) => void got.get(p)!.push(`${e.actionId}:${e.type}`), overflow: () => undefined }));
+    hub.add(new ApproverFeed([p], { replay: async () => undefined, send: (e: AuditEntry) => void got.get(p)!.push(`${e.actionId}:${e.type}`), overflow: () => undefined }));
   }
   const deliver = (events: readonly ActionEvent[]) => tap.deliver(events.filter((e) => FEED_TYPES.has(e.type)).map((e) => ({ message: e, record: { value: e } as never })));
   return { store, tap, hub, got, state, deliver };
@@ -44,6 +44,29 @@ describe('the approver feeds of a gateway', () => {
     assert.deepEqual(got.get('alice'), ['act-a:ApprovalRequested', 'act-a:ActionApproved']);
     assert.deepEqual(got.get('bob'), ['act-a:ApprovalRequested', 'act-a:ActionApproved']);
     assert.deepEqual(got.get('erin'), []);
+  });
+
+  it('given erin\'s feed carries bob\'s queue (his delegation), when a request names bob, or bob and erin, then she gets each entry once; closed, she gets nothing more', async () => {
+    const { store, hub, deliver } = harness([]);
+    const got: string[] = [];
+    const remove = hub.add(new ApproverFeed(['erin', 'bob'], { replay: async () => undefined, send: (e: AuditEntry) => void got.push(`${e.actionId}:${e.type}`), overflow: () => undefined }));
+    assert.equal(hub.open, 1, 'one feed, whatever it carries');
+    const forBob = askedOf('act-a', ['bob'], { approved: true });
+    const forBoth = askedOf('act-b', ['bob', 'erin']);
+    const forCarol = askedOf('act-c', ['carol']);
+    for (const events of [forBob, forBoth, forCarol]) {
+      await project(store, events);
+      deliver(events);
+      await idle(hub);
+    }
+    assert.deepEqual(got, ['act-a:ApprovalRequested', 'act-a:ActionApproved', 'act-b:ApprovalRequested']);
+    remove();
+    assert.equal(hub.open, 0);
+    const later = askedOf('act-d', ['bob']);
+    await project(store, later);
+    deliver(later);
+    await idle(hub);
+    assert.equal(got.length, 3, 'nothing after it closed');
   });
 
   it('given an escalation adding erin, then she gets the escalation as her request, and the decision', async () => {

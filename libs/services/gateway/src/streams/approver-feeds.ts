@@ -49,19 +49,22 @@ export class ApproverFeeds {
     tap.connectFeeds((event) => this.enqueue(event), () => this.feeds.size > 0);
   }
 
-  /** Sends `feed` what concerns its principal from now on; call the result to stop. */
+  /** Sends `feed` what concerns its principals from now on; call the result to stop. */
   add(feed: ApproverFeed): () => void {
-    let set = this.feeds.get(feed.principal);
-    if (!set) {
-      set = new Set();
-      this.feeds.set(feed.principal, set);
-    }
-    set.add(feed);
-    const held = set;
-    return () => {
-      held.delete(feed);
-      if (held.size === 0 && this.feeds.get(feed.principal) === held) this.feeds.delete(feed.principal);
-    };
+    const removals = [...new Set(feed.principals)].map((principal) => {
+      let set = this.feeds.get(principal);
+      if (!set) {
+        set = new Set();
+        this.feeds.set(principal, set);
+      }
+      set.add(feed);
+      const held = set;
+      return () => {
+        held.delete(feed);
+        if (held.size === 0 && this.feeds.get(principal) === held) this.feeds.delete(principal);
+      };
+    });
+    return () => removals.forEach((remove) => remove());
   }
 
   /** Called when the queue overflows (the streams close their feeds). */
@@ -70,9 +73,9 @@ export class ApproverFeeds {
   }
 
   get open(): number {
-    let n = 0;
-    for (const set of this.feeds.values()) n += set.size;
-    return n;
+    const open = new Set<ApproverFeed>();
+    for (const set of this.feeds.values()) for (const feed of set) open.add(feed);
+    return open.size;
   }
 
   private enqueue(event: ActionEvent): void {
@@ -115,9 +118,10 @@ export class ApproverFeeds {
   }
 
   private dispatch({ entry, principals }: Resolved): void {
-    for (const principal of new Set(principals)) {
-      for (const feed of [...(this.feeds.get(principal) ?? [])]) feed.live(entry);
-    }
+    // A feed that carries two of the principals (its owner's and a delegator's) gets the entry once.
+    const feeds = new Set<ApproverFeed>();
+    for (const principal of new Set(principals)) for (const feed of this.feeds.get(principal) ?? []) feeds.add(feed);
+    for (const feed of feeds) feed.live(entry);
   }
 }
 

@@ -8,7 +8,7 @@ import { ActionWaiter } from '../action-waiter.ts';
 import type { Caller } from '../auth.ts';
 import { READ_MODELS } from '../infrastructure.ts';
 import { GATEWAY_LIMITS } from '../limits.ts';
-import { visibleAction } from '../visibility.ts';
+import { DelegatedVotes } from '../delegations/delegated-votes.ts';
 import { ActionStream } from './action-stream.ts';
 import { ApproverFeed } from './approver-feed.ts';
 import { ApproverFeeds, readModelResolver } from './approver-feeds.ts';
@@ -58,6 +58,7 @@ export class EventStreams implements OnModuleDestroy {
     @Inject(ActionWaiter) private readonly waiter: ActionWaiter,
     @Inject(GATEWAY_LIMITS) private readonly limits: GatewayLimits,
     @Inject(STREAM_TAP) private readonly tap: StreamTap,
+    @Inject(DelegatedVotes) private readonly delegated: DelegatedVotes,
   ) {
     this.slots = new StreamSlots(limits.maxStreams);
     this.feeds = new ApproverFeeds(tap, { resolve: readModelResolver(store), sleep, now: () => Date.now() });
@@ -92,7 +93,8 @@ export class EventStreams implements OnModuleDestroy {
     const position = this.tap.position();
     let covered: boolean;
     try {
-      const view = await visibleAction(this.waiter, caller, id);
+      // A delegate sees the actions its delegators may vote on, as GET /v1/actions/:id shows them.
+      const view = await this.delegated.visibleAction(this.waiter, caller, id);
       covered = await covers(this.store, position);
       stream.offer(await read(after));
       // The view may come from the log (this gateway answered it) ahead of the read model.
@@ -109,14 +111,18 @@ export class EventStreams implements OnModuleDestroy {
   /**
    * Streams `caller`'s approver feed from `position` (or from now), each entry an audit row:
    * `request` for ApprovalRequested naming the caller eligible and ApprovalEscalated adding them,
-   * `decision` for the decision of an action the caller is eligible on.
+   * `decision` for the decision of an action the caller is eligible on; the same for each delegator
+   * whose delegation to the caller is active when the feed opens.
    */
   async approverFeed(caller: Caller, position: FeedPosition | undefined, req: Request, res: Response): Promise<void> {
     const me = caller.principal.id;
+    // The queues of the delegators whose delegation to me is active now, as GET /v1/actions?approver=me
+    // lists them; a delegation made or ended later shows when the client reconnects.
+    const principals = [me, ...(await this.delegated.delegatorsOf(me)).filter((p) => p !== me)];
     const release = this.slots.take();
     const session = new SseSession(req, res, this.limits.streamHeartbeatMs);
-    const feed = new ApproverFeed(me, {
-      replay: (from, page) => replayFeed(this.store, me, from, page),
+    const feed = new ApproverFeed(principals, {
+      replay: (from, page) => replayFeed(this.store, principals, from, page),
       send: (entry) => session.send({ id: formatFeedId({ at: entry.at, entryId: entry._id }), event: REQUEST_TYPES.has(entry.type) ? 'request' : 'decision', data: presentEntry(entry) }),
       overflow: () => session.close(),
     });

@@ -7,7 +7,7 @@ import { beforeInFeed, replayFeed } from './feed-replay.ts';
 
 async function replayed(principal: string, from = '2000-01-01T00:00:00.000Z', store = createMemoryReadModelStore()) {
   const entries: AuditEntry[] = [];
-  await replayFeed(store, principal, from, (page) => void entries.push(...page));
+  await replayFeed(store, [principal], from, (page) => void entries.push(...page));
   return entries.map((e) => `${e.actionId}:${e.type}`);
 }
 
@@ -19,13 +19,27 @@ describe('the replay of an approver feed', () => {
     await project(store, askedOf('act-c', ['bob'], { approved: true }));
     await project(store, askedOf('act-d', ['carol']));
     const entries: AuditEntry[] = [];
-    await replayFeed(store, 'alice', '2000-01-01T00:00:00.000Z', (page) => void entries.push(...page));
+    await replayFeed(store, ['alice'], '2000-01-01T00:00:00.000Z', (page) => void entries.push(...page));
     assert.deepEqual(entries.map((e) => `${e.actionId}:${e.type}`), [
       'act-a:ApprovalRequested', 'act-b:ApprovalEscalated', 'act-a:ActionApproved',
     ]);
     assert.ok(entries.every((e, i) => i === 0 || beforeInFeed(entries[i - 1], e)));
     assert.deepEqual(await replayed('carol', undefined, store), ['act-d:ApprovalRequested']);
     assert.deepEqual(await replayed('erin', undefined, store), []);
+  });
+
+  it('given erin holds bob\'s delegation, when erin replays for herself and bob, then bob\'s entries come with hers, once each, in the audit order', async () => {
+    const store = createMemoryReadModelStore();
+    await project(store, askedOf('act-a', ['alice', 'bob'], { approved: true }));
+    await project(store, askedOf('act-b', ['erin']));
+    await project(store, askedOf('act-c', ['bob', 'erin'], { approved: true }));
+    await project(store, askedOf('act-d', ['carol']));
+    const entries: AuditEntry[] = [];
+    await replayFeed(store, ['erin', 'bob'], '2000-01-01T00:00:00.000Z', (page) => void entries.push(...page));
+    assert.deepEqual(entries.map((e) => `${e.actionId}:${e.type}`).sort(), [
+      'act-a:ActionApproved', 'act-a:ApprovalRequested', 'act-b:ApprovalRequested', 'act-c:ActionApproved', 'act-c:ApprovalRequested',
+    ], 'bob\'s and erin\'s, an entry naming both once, and not carol\'s');
+    assert.ok(entries.every((e, i) => i === 0 || beforeInFeed(entries[i - 1], e)), 'in the audit order');
   });
 
   it('given a starting time, when replayed, then only entries at or after it come', async () => {
@@ -41,7 +55,7 @@ describe('the replay of an approver feed', () => {
     for (let i = 0; i < 130; i++) await project(store, askedOf(`act-${String(i).padStart(3, '0')}`, ['alice'], { approved: i % 2 === 0 }));
     const pages: number[] = [];
     const ids = new Set<string>();
-    await replayFeed(store, 'alice', '2000-01-01T00:00:00.000Z', (page) => {
+    await replayFeed(store, ['alice'], '2000-01-01T00:00:00.000Z', (page) => {
       pages.push(page.length);
       for (const e of page) ids.add(e._id);
     });

@@ -9,21 +9,24 @@ const PAGE = 100;
 export const beforeInFeed = (a: AuditEntry, b: AuditEntry) => a.at < b.at || (a.at === b.at && a._id < b._id);
 
 /**
- * The caller's approver feed from `from` (an ISO-8601 instant) on, out of the read models, in the
- * audit trail's order, handed over a page at a time. Three indexed queries, merged:
- * - `ApprovalRequested` rows naming the caller among `details.eligible` (audit entries, by type and time);
- * - `ApprovalEscalated` rows naming the caller among `details.added`;
- * - the decision row of each action the caller is eligible on decided since `from` (actions by
+ * The approver feed of `principals` (the caller, and the delegators whose delegation to the caller
+ * is active) from `from` (an ISO-8601 instant) on, out of the read models, in the audit trail's
+ * order, handed over a page at a time. Three indexed queries, merged:
+ * - `ApprovalRequested` rows naming one of them among `details.eligible` (audit entries, by type and time);
+ * - `ApprovalEscalated` rows naming one of them among `details.added`;
+ * - the decision row of each action one of them is eligible on decided since `from` (actions by
  *   `approval.eligible` and `decision.at`, then that action's decision row by `actionId`).
  * Memory holds one page per query, whatever the replay's length.
  */
-export async function replayFeed(store: ReadModelStore, principal: string, from: string, page: (entries: readonly AuditEntry[]) => void): Promise<void> {
+export async function replayFeed(store: ReadModelStore, principals: readonly string[], from: string, page: (entries: readonly AuditEntry[]) => void): Promise<void> {
   const audit = store.collection<AuditEntry>(COLLECTIONS.audit);
   const actions = store.collection<ActionView>(COLLECTIONS.actions);
+  // Equality when there is one principal (most feeds): FerretDB hands equality to PostgreSQL.
+  const anyOf = principals.length === 1 ? principals[0] : { $in: [...principals] };
   const sources: AsyncIterator<AuditEntry>[] = [
-    keyset(audit, { type: 'ApprovalRequested', 'details.eligible': principal, at: { $gte: from } }, 'at', (e) => e.at),
-    keyset(audit, { type: 'ApprovalEscalated', 'details.added': principal, at: { $gte: from } }, 'at', (e) => e.at),
-    decisionsOf(audit, keyset(actions, { 'approval.eligible': principal, 'decision.at': { $gte: from } }, 'decision.at', (v) => v.decision?.at ?? '')),
+    keyset(audit, { type: 'ApprovalRequested', 'details.eligible': anyOf, at: { $gte: from } }, 'at', (e) => e.at),
+    keyset(audit, { type: 'ApprovalEscalated', 'details.added': anyOf, at: { $gte: from } }, 'at', (e) => e.at),
+    decisionsOf(audit, keyset(actions, { 'approval.eligible': anyOf, 'decision.at': { $gte: from } }, 'decision.at', (v) => v.decision?.at ?? '')),
   ];
   const heads = await Promise.all(sources.map((s) => s.next()));
   let out: AuditEntry[] = [];
