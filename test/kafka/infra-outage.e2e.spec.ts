@@ -63,13 +63,20 @@ async function diagnose(cs: Awaited<ReturnType<typeof startCountersign>>, infra:
   const log = await openLog(cs.dataDir, infra.env.COUNTERSIGN_KAFKA_BROKERS);
   try {
     const commands: string[] = [];
+    await log.readAll(TOPICS.proposals, (records) => {
+      for (const r of records) if (r.key === id) commands.push(`proposal at ${r.partition}/${r.offset}`);
+    });
     await log.readAll(TOPICS.commands, (records) => {
-      for (const r of records) if ((r.value as { actionId?: string })?.actionId === id) commands.push((r.value as { type: string }).type);
+      for (const r of records) if ((r.value as { actionId?: string })?.actionId === id) commands.push(`${(r.value as { type: string }).type} at ${r.partition}/${r.offset}`);
     });
     const events = (await eventsOf(log, id)).map((e) => `${e.seq}:${e.type}`);
+    const deadLetters: string[] = [];
+    await log.readAll(TOPICS.deadLetter, (records) => {
+      for (const r of records) if (r.key === id || JSON.stringify(r.value).includes(id)) deadLetters.push(JSON.stringify(r.value).slice(0, 600));
+    });
     const ready = await Promise.all(SERVICES.map(async (s) => `${s} ${(await fetch(`${cs.serviceUrl(s)}/readyz`).then((r) => r.text()).catch((e) => String(e))).slice(0, 400)}`));
     const warnings = cs.output().split('\n').filter((line) => /warn|error|fail|dead/i.test(line)).slice(-30);
-    return [`commands on the log: ${JSON.stringify(commands)}`, `events on the log: ${JSON.stringify(events)}`, ...ready, 'last warnings:', ...warnings].join('\n');
+    return [`commands on the log: ${JSON.stringify(commands)}`, `events on the log: ${JSON.stringify(events)}`, `dead letters: ${JSON.stringify(deadLetters)}`, ...ready, 'last warnings:', ...warnings].join('\n');
   } finally {
     await log.close();
   }
