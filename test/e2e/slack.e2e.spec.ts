@@ -299,6 +299,30 @@ describe(`Slack approvals (${SHAPE})`, () => {
     assert.equal(list.filter((e: any) => e.type === 'VoteRecorded').length, 1);
   });
 
+  it('a delegate\'s click counts for the delegator, recorded as on their behalf; once revoked, the delegate is told they are not eligible', async () => {
+    // Given bob, a data steward, delegates to erin (security, not an approver of exports).
+    const made = await bob.post('/v1/delegations', { delegate: 'erin', until: new Date(Date.now() + 3_600_000).toISOString(), reason: 'on leave' });
+    assert.equal(made.status, 201, made.text);
+    const delegation = made.body.id as string;
+    await waitFor(async () => ((await bob.get(`/v1/delegations/${delegation}`)).status === 200 ? true : undefined), { what: 'the delegation projected' });
+    try {
+      // When erin clicks Approve, then the vote is bob's, cast by erin through Slack.
+      const id = await pendingExport();
+      assert.equal((await click('U0ERIN', id, 'countersign_approve')).status, 200);
+      assert.equal((await decided(id)).status, 'approved');
+      const vote = (await decidedChain(id)).find((e: any) => e.type === 'VoteRecorded');
+      assert.deepEqual([vote.data.voter, vote.data.onBehalfOf, vote.data.via, vote.data.identity], ['erin', 'bob', 'slack', 'slack:U0ERIN']);
+    } finally {
+      const revoked = await bob.call('DELETE', `/v1/delegations/${delegation}`, {});
+      assert.equal(revoked.status, 200, revoked.text);
+      await waitFor(async () => ((await bob.get(`/v1/delegations/${delegation}`)).body.status === 'revoked' ? true : undefined), { what: 'the revocation projected' });
+    }
+    const after = await pendingExport();
+    const refused = await click('U0ERIN', after, 'countersign_approve');
+    assert.match((await ephemeral(refused.reply)).text, /not an eligible approver/);
+    assert.deepEqual((await action(after)).votes, []);
+  });
+
   it('with Slack down, the failure is recorded and the action stays approvable through the API', async () => {
     slack.failWith(500);
     try {

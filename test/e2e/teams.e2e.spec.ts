@@ -141,6 +141,27 @@ describe(`Teams approvals through the Bot Framework endpoint (${SHAPE})`, () => 
     });
   }
 
+  it('a delegate\'s click counts for the delegator, recorded as on their behalf', async () => {
+    // Given bob, a data steward, delegates to erin (security, not an approver of exports).
+    const bob = client(cs.url, KEYS.bob);
+    const made = await bob.post('/v1/delegations', { delegate: 'erin', until: new Date(Date.now() + 3_600_000).toISOString() });
+    assert.equal(made.status, 201, made.text);
+    const delegation = made.body.id as string;
+    await waitFor(async () => ((await bob.get(`/v1/delegations/${delegation}`)).status === 200 ? true : undefined), { what: 'the delegation projected' });
+    try {
+      // When erin clicks Approve, then the vote is bob's, cast by erin through Teams.
+      const id = await propose();
+      const res = await teams.invoke(cs.url, { verb: 'countersign.approve', actionId: id, aadObjectId: USERS.erin });
+      assert.equal(res.status, 200, JSON.stringify(res.body));
+      const after = await waitFor(async () => ((await view(id)).status === 'approved' ? view(id) : undefined), { what: `the approval of ${id}` });
+      assert.deepEqual(after.votes.map((v: any) => [v.voter, v.onBehalfOf, v.via]), [['erin', 'bob', 'teams']]);
+    } finally {
+      const revoked = await bob.call('DELETE', `/v1/delegations/${delegation}`, {});
+      assert.equal(revoked.status, 200, revoked.text);
+      await waitFor(async () => ((await bob.get(`/v1/delegations/${delegation}`)).body.status === 'revoked' ? true : undefined), { what: 'the revocation projected' });
+    }
+  });
+
   it('a replayed activity casts no second vote', async () => {
     const id = await propose();
     const first = await teams.invoke(cs.url, { verb: 'countersign.approve', actionId: id, aadObjectId: USERS.bob, activityId: 'f:replayed-1' });

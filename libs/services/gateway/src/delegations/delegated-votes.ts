@@ -62,7 +62,7 @@ export class DelegatedVotes {
    * else the one active delegator who is eligible and has not voted (a 422 names them when there
    * are several); else the caller (the router answers as for any vote).
    */
-  async voteFor(caller: Caller, view: ActionView, requested: string | undefined): Promise<OnBehalfOf | undefined> {
+  async voteFor(caller: Pick<Caller, 'principal'>, view: ActionView, requested: string | undefined): Promise<OnBehalfOf | undefined> {
     const me = caller.principal.id;
     if (requested === me) return undefined;
     const active = await this.activeTo(me);
@@ -86,6 +86,23 @@ export class DelegatedVotes {
         [{ pointer: '/onBehalfOf', detail: `is required: one of ${open.join(', ')}` }], { mayVoteFor: open });
     }
     return undefined;
+  }
+
+  /**
+   * Whom a Slack or Teams click is for, as for an API vote without `onBehalfOf` (a button cannot
+   * ask): the clicker if eligible, else the one active delegator who is eligible and has not
+   * voted. When that cannot be told (several delegators), the refusal to show the clicker instead.
+   */
+  async chatVoteFor(principal: Caller['principal'], view: ActionView): Promise<{ onBehalfOf?: OnBehalfOf } | { refusal: string }> {
+    try {
+      const onBehalfOf = await this.voteFor({ principal }, view, undefined);
+      return onBehalfOf ? { onBehalfOf } : {};
+    } catch (error) {
+      if (error instanceof Problem && error.status < 500) {
+        return { refusal: `${error.detail ?? error.title} Vote in the Countersign console or API, naming whom you vote for.` };
+      }
+      throw error;
+    }
   }
 
   /**

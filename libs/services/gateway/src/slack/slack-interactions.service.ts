@@ -1,8 +1,10 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
+import type { ActionView } from '@countersign/audit';
 import type { Directory } from '@countersign/identity';
 import { DIRECTORY } from '@countersign/runtime';
 import { escapeForLog } from '@countersign/telemetry';
 import { ActionWaiter } from '../action-waiter.ts';
+import { DelegatedVotes } from '../delegations/delegated-votes.ts';
 import { refusalText } from '../rejections.ts';
 import { chatStepUpRefusal } from '../passkeys/chat-step-up.ts';
 import { WEBAUTHN_CONFIG, type WebAuthnConfig } from '../passkeys/webauthn-config.ts';
@@ -35,6 +37,7 @@ export class SlackInteractions {
     @Inject(SLACK_SETTINGS) private readonly settings: SlackSettings,
     @Inject(ActionWaiter) private readonly waiter: ActionWaiter,
     @Inject(VoteCaster) private readonly votes: VoteCaster,
+    @Inject(DelegatedVotes) private readonly delegated: DelegatedVotes,
     @Inject(SlackResponder) private readonly slack: SlackResponder,
     @Inject(WEBAUTHN_CONFIG) private readonly webauthn: WebAuthnConfig,
   ) {}
@@ -64,7 +67,7 @@ export class SlackInteractions {
         if (interaction.decision === 'approve') {
           // Step-up rules (docs/step-up.md): an Approve click never votes; the console asks for the passkey.
           const stepUp = chatStepUpRefusal(view, this.webauthn.origin);
-          return stepUp ? this.slack.ephemeral(interaction.responseUrl, stepUp) : this.vote(voter, interaction, 'approve');
+          return stepUp ? this.slack.ephemeral(interaction.responseUrl, stepUp) : this.vote(voter, view, interaction, 'approve');
         }
         const modal = denyModal(interaction, `Deny *${view.action}* on *${view.resource}*, requested by ${view.requester}?`, interaction.responseUrl);
         if (!(await this.slack.openModal(interaction.triggerId, modal))) {
@@ -73,7 +76,7 @@ export class SlackInteractions {
         return;
       }
       case 'deny-submission':
-        return this.vote(voter, interaction, 'deny', interaction.reason);
+        return this.vote(voter, view, interaction, 'deny', interaction.reason);
       default: {
         const unknown: never = interaction;
         throw new Error(`unhandled interaction ${(unknown as Acted).kind}`);
@@ -82,10 +85,14 @@ export class SlackInteractions {
   }
 
   /** A CastVote whose id comes from the payload: the router ignores a command id it has handled. */
-  private async vote(voter: Extract<SlackVoter, { kind: 'linked' }>, interaction: Acted, decision: 'approve' | 'deny', comment?: string): Promise<void> {
+  private async vote(voter: Extract<SlackVoter, { kind: 'linked' }>, view: ActionView, interaction: Acted, decision: 'approve' | 'deny', comment?: string): Promise<void> {
     const { actionId, commandId, paramsHash } = interaction;
+    // A delegate's click counts for their delegator, as an API vote does (ADR 0010).
+    const behalf = await this.delegated.chatVoteFor(voter.principal, view);
+    if ('refusal' in behalf) return this.slack.ephemeral(interaction.responseUrl, behalf.refusal);
     const answer = await this.votes.cast({
       actionId, voter: voter.principal, identity: voter.identity, via: 'slack', decision, comment: comment || undefined, commandId, ...(paramsHash ? { paramsHash } : {}),
+      ...(behalf.onBehalfOf ? { onBehalfOf: behalf.onBehalfOf } : {}),
     }, OUTCOME_WAIT_MS);
     if (answer.kind === 'pending') {
       this.logger.warn(`no answer from the router within ${OUTCOME_WAIT_MS} ms for Slack vote ${commandId} on ${actionId}`);

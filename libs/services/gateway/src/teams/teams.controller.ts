@@ -14,6 +14,7 @@ import { refusalText } from '../rejections.ts';
 import { chatStepUpRefusal } from '../passkeys/chat-step-up.ts';
 import { WEBAUTHN_CONFIG, type WebAuthnConfig } from '../passkeys/webauthn-config.ts';
 import { VoteCaster } from '../vote-caster.ts';
+import { DelegatedVotes } from '../delegations/delegated-votes.ts';
 import { countedApprovals } from '../views.ts';
 import { BotAuthError, BotKeysUnavailable } from './bot-framework-auth.ts';
 import { badRequestResponse, messageResponse, outcomeCardResponse, type InvokeResponse } from './invoke-responses.ts';
@@ -46,6 +47,7 @@ export class TeamsController {
     @Inject(ActionWaiter) private readonly waiter: ActionWaiter,
     @Inject(DIRECTORY) private readonly directory: Directory,
     @Inject(VoteCaster) private readonly votes: VoteCaster,
+    @Inject(DelegatedVotes) private readonly delegated: DelegatedVotes,
     @Inject(WEBAUTHN_CONFIG) private readonly webauthn: WebAuthnConfig,
   ) {}
 
@@ -110,9 +112,12 @@ export class TeamsController {
     // Step-up rules (docs/step-up.md): an Approve click never votes; the console asks for the passkey.
     const stepUp = click.decision === 'approve' ? chatStepUpRefusal(view, this.webauthn.origin) : undefined;
     if (stepUp) return messageResponse(stepUp);
+    // A delegate's click counts for their delegator, as an API vote does (ADR 0010).
+    const behalf = await this.delegated.chatVoteFor(principal, view);
+    if ('refusal' in behalf) return messageResponse(behalf.refusal);
     const answer = await this.votes.cast({
       actionId: click.actionId, voter: principal, identity, via: 'teams', decision: click.decision, comment: click.comment || undefined,
-      commandId: teamsCommandId(click), ...(click.paramsHash ? { paramsHash: click.paramsHash } : {}),
+      commandId: teamsCommandId(click), ...(click.paramsHash ? { paramsHash: click.paramsHash } : {}), ...(behalf.onBehalfOf ? { onBehalfOf: behalf.onBehalfOf } : {}),
     }, OUTCOME_WAIT_MS);
     switch (answer.kind) {
       case 'pending':
