@@ -1,6 +1,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Browser, Page } from 'playwright-core';
+import { waitFor } from '@countersign/testing';
 import { client, KEYS, type Client } from '../support/api-client.ts';
 import { browserUrl, launchBrowser, newUser, serveOtherOrigin, signIn } from '../support/browser.ts';
 import { removeDir, startCountersign, type RunningCountersign } from '../support/countersign-process.ts';
@@ -68,10 +69,13 @@ describe('console sessions in the browser: sign-in and sign-out, CSRF and sessio
     await signIn(alice.page, base, 'alice@example.com');
     await alice.page.getByTestId('signed-in-as').filter({ hasText: '(alice)' }).waitFor();
     const session = (await alice.context.cookies(base)).find((c) => c.name === SESSION_COOKIE)!;
+    // The gateway hands over to the IdP's sign-out (its end_session_endpoint): the browser's request
+    // to it is awaited, not the address afterwards (the IdP's page may send it straight back to
+    // /console, and a wait on the address raced that).
+    const toIdp = alice.page.waitForRequest((r) => r.url().startsWith(`${idp.issuer}/`) && r.url().includes('post_logout_redirect_uri='));
     await alice.page.getByRole('button', { name: 'Sign out' }).click();
-    // The gateway hands over to the IdP's sign-out (its end_session_endpoint), off the console.
-    await alice.page.waitForURL((url) => !url.href.startsWith(`${base}/console`));
-    assert.equal((await alice.context.cookies(base)).some((c) => c.name === SESSION_COOKIE), false, 'the cookie cleared');
+    await toIdp;
+    await waitFor(async () => ((await alice.context.cookies(base)).some((c) => c.name === SESSION_COOKIE) ? undefined : true), { what: 'the session cookie cleared' });
     // A copy of the cookie taken before is worth nothing now.
     assert.equal((await fetch(`${cs.url}/v1/me`, { headers: { cookie: `${SESSION_COOKIE}=${session.value}` } })).status, 401);
     await alice.context.close();
