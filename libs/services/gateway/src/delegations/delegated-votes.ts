@@ -65,18 +65,19 @@ export class DelegatedVotes {
   async voteFor(caller: Pick<Caller, 'principal'>, view: ActionView, requested: string | undefined): Promise<OnBehalfOf | undefined> {
     const me = caller.principal.id;
     if (requested === me) return undefined;
+    const eligible = view.approval?.eligible ?? [];
+    // An eligible voter not asking for anyone votes for themselves: no delegation is read.
+    if (requested === undefined && eligible.includes(me)) return undefined;
     const active = await this.activeTo(me);
     const delegators = [...new Set(active.map((d) => d.delegator))];
     if (requested !== undefined) {
       if (!delegators.includes(requested)) throw noActiveDelegation(me, requested, delegators);
-      if (!(view.approval?.eligible ?? []).includes(requested)) {
+      if (!eligible.includes(requested)) {
         throw new Problem(403, 'not-eligible', 'Not eligible to vote on this action.', `${requested} is not eligible to vote on this action, so nobody may vote for them.`,
           [{ pointer: '/onBehalfOf', detail: `${requested} is not an eligible approver of this action` }], { actionId: view._id, actionStatus: view.status });
       }
       return this.behalf(requested);
     }
-    const eligible = view.approval?.eligible ?? [];
-    if (eligible.includes(me)) return undefined;
     const counted = new Set(view.votes.map((v) => v.onBehalfOf ?? v.voter));
     const open = delegators.filter((d) => eligible.includes(d) && !counted.has(d));
     if (open.length === 1) return this.behalf(open[0]);
